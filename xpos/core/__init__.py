@@ -1,0 +1,1 @@
+"""The pure core: step engine, flows and transaction rules. No I/O imports here."""
