@@ -1,0 +1,118 @@
+"""The ``xpos`` command line.
+
+``xpos demo``            the spine end to end (reference host + headless terminal)
+``xpos host``            run the reference host (TLS 1.3, mutual auth) in the foreground
+``xpos keys load``       put a TMK into the terminal's key store from components + KCV
+``xpos journal``         list the journal (masked)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from xpos.errors import XposError
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``xpos`` console script; returns the exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    if not hasattr(args, "func"):
+        parser.print_help()
+        return 2
+    try:
+        code: int = args.func(args)
+    except XposError as exc:
+        print(f"xpos: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return code
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="xpos", description="X-POS terminal software")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(title="commands")
+
+    demo = sub.add_parser("demo", help="run the end-to-end demo")
+    demo.add_argument("--data-dir", type=Path, help="keep the run's files here")
+    demo.set_defaults(func=_demo)
+
+    host = sub.add_parser("host", help="run the reference host")
+    _data_dir(host)
+    host.add_argument("--bind", default="127.0.0.1", help="address (default 127.0.0.1)")
+    host.add_argument("--port", type=int, default=5000, help="port (default 5000)")
+    host.set_defaults(func=_host)
+
+    keys = sub.add_parser("keys", help="key management").add_subparsers(title="keys")
+    load = keys.add_parser("load", help="load the TMK from components and a check value")
+    _data_dir(load)
+    load.add_argument("--component", action="append", required=True, metavar="HEX",
+                      help="a TMK component (give 2 or 3)")
+    load.add_argument("--kcv", required=True, metavar="HEX", help="check value of the TMK")
+    load.set_defaults(func=_keys_load)
+
+    journal = sub.add_parser("journal", help="list the journal (masked)")
+    _data_dir(journal)
+    journal.set_defaults(func=_journal)
+    return parser
+
+
+def _data_dir(parser: argparse.ArgumentParser) -> None:
+    from xpos.runtime import default_data_dir
+
+    parser.add_argument("--data-dir", type=Path, default=default_data_dir(),
+                        help="terminal data directory (default $XPOS_DATA or "
+                             "~/.local/share/xpos)")
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from xpos.demo import run_demo
+
+    return run_demo(args.data_dir)
+
+
+def _host(args: argparse.Namespace) -> int:
+    from xpos.emulator.host.server import serve_forever
+
+    asyncio.run(serve_forever(args.data_dir, args.bind, args.port))
+    return 0
+
+
+def _keys_load(args: argparse.Namespace) -> int:
+    from xpos.security.keystore import KeyStore
+
+    args.data_dir.mkdir(parents=True, exist_ok=True)
+    KeyStore(args.data_dir / "keys.json").load_tmk(args.component, args.kcv)
+    print(f"TMK loaded into {args.data_dir / 'keys.json'} (KCV {args.kcv.upper()})")
+    return 0
+
+
+def _journal(args: argparse.Namespace) -> int:
+    from xpos.journal import Journal
+
+    path = args.data_dir / "journal.db"
+    if not path.exists():
+        print(f"xpos: error: no journal at {path}", file=sys.stderr)
+        return 1
+    journal = Journal(path)
+    try:
+        for r in journal.transactions():
+            print(f"{r.created_at}  {r.kind:<8} {r.domain:<4} batch {r.batch:06d} "
+                  f"STAN {r.stan:06d}  {r.amount:>10} fen  {r.masked_pan or '-':<19} "
+                  f"{r.status.value:<9} rc={r.rc or '--'}")
+    finally:
+        journal.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,284 @@
+"""The imperative shell: drivers + pure core + host link + journal on asyncio.
+
+Theory of operation
+-------------------
+One :class:`Terminal` owns the state. Each input device runs as a task that turns what
+the device produced into a core event (``KeyPressed``, ``CardPresented``…) on one queue.
+Flows (``xpos.core.flows``) are generators: the terminal runs each yielded step through
+its pure step machine (``xpos.core.engine``), feeding it events from the queue and time
+from the loop clock, and carries out the machine's effects (show, print, ask the PIN pad,
+arm a timer). ``Online`` commands go to the :class:`~xpos.txn.TransactionService`.
+
+Only the PIN pad driver sees PIN digits; the terminal gets back a PIN block. Print jobs
+are rendered to ESC/POS here, sent to the printer driver and recorded for reprint.
+
+:meth:`Terminal.settle` resolves when the terminal is waiting for input with nothing
+queued: the demo, the tests and the QA runner use it instead of sleeping.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from xpos.config import TerminalConfig, parse_address
+from xpos.core.engine import (
+    Beep,
+    CardError,
+    CardPresented,
+    Done,
+    EnableSources,
+    Event,
+    KeyPressed,
+    PinDone,
+    PrintDone,
+    RequestPin,
+    RequestPrint,
+    SetTimer,
+    Show,
+    TimerFired,
+    machine_for,
+)
+from xpos.core.flows import Flow
+from xpos.core.flows.online import FlowContext, Online, OnlineReply
+from xpos.core.menus import MenuSet, load_menus, menu_flow
+from xpos.core.model import CardSource, Document
+from xpos.core.steps import ResultCode, StepResult
+from xpos.drivers.base import CardReader, DeviceSet
+from xpos.errors import PaperOutError, XposError
+from xpos.hostlink import HostAddress, HostLink, LinkConfig
+from xpos.journal import Journal
+from xpos.proto.codec import Message
+from xpos.receipts.escpos import render
+from xpos.security.keys import WorkingKeys
+from xpos.security.keystore import KeyStore
+from xpos.security.pki import client_context, ensure_demo_pki
+from xpos.txn import TransactionService
+
+log = logging.getLogger(__name__)
+
+TrafficHook = Callable[[str, Message], None]
+
+
+def link_config(config: TerminalConfig) -> LinkConfig:
+    """Build the host-link settings from the working parameters."""
+    host, port = parse_address(config.host)
+    backup = None
+    if config.backup_host:
+        bhost, bport = parse_address(config.backup_host, key="backup_host")
+        backup = HostAddress(host=bhost, port=bport)
+    tls = client_context(ensure_demo_pki(config.data_dir, terminal_id=config.tid)) \
+        if config.tls else None
+    return LinkConfig(primary=HostAddress(host=host, port=port), backup=backup, tls=tls,
+                      connect_timeout_s=config.connect_timeout_s,
+                      response_timeout_s=config.response_timeout_s)
+
+
+class Terminal:
+    """A running terminal: devices, journal, keys, host link and the flow runner."""
+
+    def __init__(self, config: TerminalConfig, devices: DeviceSet, *,
+                 link: HostLink | None = None, on_traffic: TrafficHook | None = None) -> None:
+        """Open the journal and key store in ``config.data_dir`` and load the menus.
+
+        Raises:
+            MenuError: a menu file is malformed.
+            ConfigError: bad configuration.
+        """
+        config.data_dir.mkdir(parents=True, exist_ok=True)
+        self.config = config
+        self.devices = devices
+        self.menus: MenuSet = load_menus(config.menus_dir)
+        self.journal = Journal(config.data_dir / "journal.db")
+        self.keystore = KeyStore(config.data_dir / "keys.json")
+        self.link = link or HostLink(link_config(config), on_traffic=on_traffic)
+        self.txn = TransactionService(config=config, journal=self.journal,
+                                      keystore=self.keystore, link=self.link,
+                                      on_keys=self._load_pin_pad)
+        self.context = FlowContext(merchant_name=config.merchant_name, tid=config.tid,
+                                   mid=config.mid, operator=config.operator, lang=config.lang)
+        self._queue: asyncio.Queue[Event] = asyncio.Queue()
+        self._sources: frozenset[CardSource] = frozenset()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._side: set[asyncio.Task[None]] = set()
+        self._waiting = asyncio.Event()
+        self._restore_pin_pad()
+
+    # -- lifecycle -------------------------------------------------------------------
+
+    def start_devices(self) -> None:
+        """Start one task per input device."""
+        if self._tasks:
+            return
+        self._tasks.append(asyncio.create_task(self._keypad_task(), name="keypad"))
+        for reader in self.devices.readers:
+            self._tasks.append(asyncio.create_task(self._reader_task(reader), name="reader"))
+
+    async def close(self) -> None:
+        """Stop device tasks, close the host link and the journal."""
+        for task in [*self._tasks, *self._side]:
+            task.cancel()
+        for task in [*self._tasks, *self._side]:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._tasks.clear()
+        await self.link.close()
+        self.journal.close()
+
+    # -- running flows ---------------------------------------------------------------
+
+    async def run_menu(self) -> None:
+        """Run the main menu until the user cancels at the top level."""
+        await self.run_flow(menu_flow(self.menus, self.context))
+
+    async def run_flow(self, flow: Flow) -> None:
+        """Drive one flow generator to its end."""
+        self.start_devices()
+        answer: Any = None
+        while True:
+            try:
+                command = flow.send(answer)
+            except StopIteration:
+                return
+            if isinstance(command, Online):
+                answer = await self.online(command)
+            else:
+                answer = await self.run_step(command)
+
+    async def online(self, command: Online) -> OnlineReply:
+        """Carry out one online request."""
+        self._waiting.clear()
+        return await self.txn.handle(command.request)
+
+    async def run_step(self, step: object) -> StepResult:
+        """Run one step on the devices until its machine is done."""
+        machine = machine_for(step, lang=self.config.lang)  # type: ignore[arg-type]
+        deadline = self._apply(machine.start(self._now()), None)
+        while not machine.done:
+            event = await self._next_event(deadline)
+            deadline = self._apply(machine.handle(event), deadline)
+        self._sources = frozenset()
+        assert machine.result is not None
+        return machine.result
+
+    async def settle(self, timeout: float = 30.0) -> None:
+        """Wait until the terminal waits for input with no event queued."""
+        loop = asyncio.get_running_loop()
+        end = loop.time() + timeout
+        stable = 0
+        while stable < 5:
+            if loop.time() > end:
+                raise TimeoutError("terminal did not settle")
+            if self._waiting.is_set() and self._queue.empty():
+                stable += 1
+                await asyncio.sleep(0)
+            else:
+                stable = 0
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._waiting.wait(), max(0.0, end - loop.time()))
+                await asyncio.sleep(0)
+
+    # -- effects ---------------------------------------------------------------------
+
+    def _apply(self, effects: list[Any], deadline: float | None) -> float | None:
+        for effect in effects:
+            if isinstance(effect, Show):
+                self.devices.display.show(effect.lines)
+            elif isinstance(effect, SetTimer):
+                deadline = effect.deadline
+            elif isinstance(effect, EnableSources):
+                self._sources = effect.sources
+            elif isinstance(effect, RequestPin):
+                self._spawn(self._pin_task(effect.pan, effect.amount))
+            elif isinstance(effect, RequestPrint):
+                self._print(effect.document)
+            elif isinstance(effect, Beep):
+                log.debug("beep %s", effect.kind)
+            elif isinstance(effect, Done):
+                break
+        return deadline
+
+    def _print(self, document: Document) -> None:
+        data = render(document)
+        try:
+            self.devices.printer.print_bytes(data)
+        except PaperOutError:
+            self._queue.put_nowait(PrintDone(code=ResultCode.UNABLE, now=self._now()))
+            return
+        last = self.journal.last()
+        self.journal.record_print(last.id if last else None, document.name, data)
+        self._queue.put_nowait(PrintDone(code=ResultCode.OK, now=self._now()))
+
+    async def _next_event(self, deadline: float | None) -> Event:
+        self._waiting.set()
+        try:
+            if deadline is None:
+                return await self._queue.get()
+            remaining = deadline - self._now()
+            if remaining <= 0 and self._queue.empty():
+                return TimerFired(now=self._now())
+            try:
+                return await asyncio.wait_for(self._queue.get(), max(0.0, remaining))
+            except TimeoutError:
+                return TimerFired(now=self._now())
+        finally:
+            self._waiting.clear()
+
+    # -- device tasks ----------------------------------------------------------------
+
+    async def _keypad_task(self) -> None:
+        while True:
+            key = await self.devices.keypad.read_key()
+            self._queue.put_nowait(KeyPressed(key=key, now=self._now()))
+
+    async def _reader_task(self, reader: CardReader) -> None:
+        while True:
+            try:
+                card = await reader.read_card()
+            except XposError as exc:
+                self._queue.put_nowait(CardError(message=str(exc), now=self._now()))
+                continue
+            if card.source in self._sources:
+                self._queue.put_nowait(CardPresented(card=card, now=self._now()))
+            else:
+                log.info("ignored %s: not expected now", card.source.value)
+
+    async def _pin_task(self, pan: str, amount: int | None) -> None:
+        try:
+            block = await self.devices.pinpad.get_pin_block(pan, amount)
+        except XposError as exc:
+            log.warning("PIN pad: %s", exc)
+            self._queue.put_nowait(PinDone(block=None, code=ResultCode.UNABLE, now=self._now()))
+            return
+        code = ResultCode.OK if block is not None else ResultCode.CANCELLED
+        self._queue.put_nowait(PinDone(block=block, code=code, now=self._now()))
+
+    def _spawn(self, coro: Any) -> None:
+        task: asyncio.Task[None] = asyncio.create_task(coro)
+        self._side.add(task)
+        task.add_done_callback(self._side.discard)
+
+    # -- keys --------------------------------------------------------------------------
+
+    def _load_pin_pad(self, keys: WorkingKeys) -> None:
+        self.devices.pinpad.load_pik(keys.pik)
+
+    def _restore_pin_pad(self) -> None:
+        with contextlib.suppress(XposError):
+            self._load_pin_pad(self.keystore.working_keys)
+
+    @staticmethod
+    def _now() -> float:
+        return asyncio.get_running_loop().time()
+
+
+def default_data_dir() -> Path:
+    """``$XPOS_DATA`` or ``~/.local/share/xpos``."""
+    import os
+
+    env = os.environ.get("XPOS_DATA")
+    return Path(env) if env else Path.home() / ".local" / "share" / "xpos"

@@ -1,0 +1,307 @@
+"""Online transactions: the money rules between a flow and the host link.
+
+Theory of operation
+-------------------
+A flow yields ``Online(request)``; the runtime hands the request to
+:class:`TransactionService`, which owns the order of effects that keeps money safe:
+
+1. Before any new online transaction, a pending reversal (from an earlier transaction
+   that got no valid answer) is sent first, with a fresh MAC. It is retried
+   ``reversal_retries + 1`` times over successive transactions, then given up (the
+   terminal shows 冲正不成功 请与客服联系 and the original is marked failed).
+2. A sale (and an X-menu redemption) is written to the journal *with its reversal
+   record* in one SQLite transaction before a byte leaves the terminal.
+3. Unreachable host (nothing was sent): the transaction fails and its reversal is
+   dropped. Timeout, malformed or mismatched answer: the reversal stays (reason 98).
+   A ``00`` answer with a bad MAC: the reversal stays with reason A0.
+4. A valid answer completes the journal row and deletes the reversal in one transaction.
+
+Sensitive data (track 2, PIN block) lives only in the request message in memory; the
+journal gets the masked PAN and the reversal fields without 2/35/36/52/53.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from xpos.config import TerminalConfig
+from xpos.core.flows.online import (
+    OnlineReply,
+    Outcome,
+    SaleRequest,
+    SignOnRequest,
+    VoucherDetails,
+    VoucherRequest,
+)
+from xpos.core.model import mask_pan
+from xpos.errors import (
+    HostTimeoutError,
+    HostUnreachableError,
+    KeyCheckError,
+    KeyMissingError,
+    RemoteProtocolError,
+    SecurityError,
+)
+from xpos.hostlink import HostLink
+from xpos.journal import Journal, ReversalDraft, TxnStatus
+from xpos.proto import messages as m
+from xpos.proto.codec import Message
+from xpos.security.keys import WorkingKeys, parse_signon_keys
+from xpos.security.keystore import KeyStore
+from xpos.security.mac import MacAlgorithm, compute_mac
+from xpos.security.track import encrypt_track2
+
+log = logging.getLogger(__name__)
+
+OnlineRequest = SignOnRequest | SaleRequest | VoucherRequest
+_SENSITIVE = (2, 26, 35, 36, 52, 53, 64)
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Sent:
+    """What the journal knows about a request on its way."""
+
+    txn_id: int
+    stan: int
+    batch: int
+    amount: int
+    masked_pan: str
+    code_masked: str = ""
+
+
+class TransactionService:
+    """Runs online requests for flows: journal, reversal queue, MAC, host link."""
+
+    def __init__(self, *, config: TerminalConfig, journal: Journal, keystore: KeyStore,
+                 link: HostLink, on_keys: Callable[[WorkingKeys], None] | None = None,
+                 clock: Callable[[], dt.datetime] | None = None) -> None:
+        """Wire the service.
+
+        Args:
+            config: Working parameters.
+            journal: The terminal journal.
+            keystore: Where TMK and working keys live.
+            link: The host link.
+            on_keys: Called with new working keys after a sign-on (loads the PIN pad).
+            clock: Local wall clock (for receipts when the host sends no time).
+        """
+        self._cfg = config
+        self._journal = journal
+        self._keys = keystore
+        self._link = link
+        self._on_keys = on_keys
+        self._clock = clock or (lambda: dt.datetime.now())
+        self.reversal_notice: str = ""
+
+    async def handle(self, request: OnlineRequest) -> OnlineReply:
+        """Run one online request and describe its outcome for the flow."""
+        if isinstance(request, SignOnRequest):
+            return await self.sign_on()
+        if isinstance(request, SaleRequest):
+            return await self.sale(request)
+        return await self.voucher(request)
+
+    # -- sign-on ---------------------------------------------------------------------
+
+    async def sign_on(self) -> OnlineReply:
+        """0800/0810: fetch PIK/MAK/TDK under the TMK, check their KCVs, take the batch."""
+        try:
+            tmk = self._keys.tmk
+        except KeyMissingError:
+            return OnlineReply(outcome=Outcome.ERROR, message="no_tmk")
+        stan = self._journal.next_stan()
+        request = m.sign_on_request(stan=stan, tid=self._cfg.tid, mid=self._cfg.mid,
+                                    batch=self._journal.batch_no, mode=self._cfg.key_mode,
+                                    operator=self._operator())
+        response = await self._exchange_plain(request)
+        if isinstance(response, OnlineReply):
+            return response
+        rc = response.get(39) or ""
+        if rc != "00":
+            return OnlineReply(outcome=Outcome.DECLINED, rc=rc, stan=stan)
+        try:
+            keys = parse_signon_keys(bytes.fromhex(response.get(62) or ""), tmk,
+                                     mode=self._cfg.key_mode, mak_kcv=self._cfg.mak_kcv)
+        except (KeyCheckError, SecurityError, ValueError) as exc:
+            log.warning("sign-on keys rejected: %s", exc)
+            return OnlineReply(outcome=Outcome.ERROR, rc=rc, message="bad_keys", stan=stan)
+        self._keys.set_working_keys(keys)
+        self._journal.set_batch_no(_batch_from_60(response) or self._journal.batch_no)
+        if self._on_keys is not None:
+            self._on_keys(keys)
+        return OnlineReply(outcome=Outcome.APPROVED, rc=rc, stan=stan,
+                           batch=self._journal.batch_no, when=self._when(response))
+
+    # -- sale ------------------------------------------------------------------------
+
+    async def sale(self, request: SaleRequest) -> OnlineReply:
+        """0200/0210 with the pending-reversal discipline."""
+        keys = self._working_keys()
+        if keys is None:
+            return OnlineReply(outcome=Outcome.NOT_SIGNED_ON)
+        blocked = await self._flush_reversal(keys)
+        if blocked is not None:
+            return blocked
+        track2, encrypted = self._track2(request.card.track2, keys)
+        stan, batch = self._journal.next_stan(), self._journal.batch_no
+        message = m.sale_request(stan=stan, tid=self._cfg.tid, mid=self._cfg.mid, batch=batch,
+                                 amount=request.amount, track2=track2,
+                                 expiry=request.card.expiry, pin_block=request.pin_block,
+                                 track_encrypted=encrypted, operator=self._operator())
+        message = m.add_mac(message, self._mac(keys))
+        sent = self._begin("sale", "bank", message, request.amount,
+                           request.card.masked_pan, detail={})
+        return await self._finish(message, sent, keys)
+
+    # -- X menu: voucher verification --------------------------------------------------
+
+    async def voucher(self, request: VoucherRequest) -> OnlineReply:
+        """0100/0110 F3 700000: verify and redeem a voucher through the platform."""
+        keys = self._working_keys()
+        if keys is None:
+            return OnlineReply(outcome=Outcome.NOT_SIGNED_ON)
+        blocked = await self._flush_reversal(keys)
+        if blocked is not None:
+            return blocked
+        stan, batch = self._journal.next_stan(), self._journal.batch_no
+        member_pan = request.member_card.pan if request.member_card else None
+        message = m.voucher_request(stan=stan, tid=self._cfg.tid, mid=self._cfg.mid,
+                                    batch=batch, code=request.code, method=request.method,
+                                    order_no=request.order_no, member_pan=member_pan)
+        message = m.add_mac(message, self._mac(keys))
+        masked = mask_pan(member_pan) if member_pan else ""
+        sent = self._begin("voucher", "x", message, 0, masked,
+                           detail={"code": _mask_code(request.code), "method": request.method})
+        return await self._finish(message, sent, keys)
+
+    # -- shared machinery ------------------------------------------------------------
+
+    def _begin(self, kind: str, domain: str, message: Message, amount: int,
+               masked_pan: str, *, detail: dict[str, object]) -> _Sent:
+        reversal = m.reversal_request(message, reason="98")
+        fields = {k: v for k, v in reversal.fields.items() if k not in _SENSITIVE}
+        stan = int(message.get(11) or 0)
+        batch = self._journal.batch_no
+        txn_id = self._journal.begin_txn(
+            kind=kind, domain=domain, stan=stan, batch=batch, amount=amount,
+            masked_pan=masked_pan, tid=self._cfg.tid, mid=self._cfg.mid, detail=detail,
+            reversal=ReversalDraft(mti=reversal.mti, fields=fields))
+        return _Sent(txn_id=txn_id, stan=stan, batch=batch, amount=amount,
+                     masked_pan=masked_pan, code_masked=str(detail.get("code", "")))
+
+    async def _finish(self, message: Message, sent: _Sent, keys: WorkingKeys) -> OnlineReply:
+        base = {"stan": sent.stan, "batch": sent.batch, "amount": sent.amount,
+                "masked_pan": sent.masked_pan}
+        try:
+            response = await self._link.exchange(message)
+        except HostUnreachableError as exc:
+            log.warning("host unreachable: %s", exc)
+            self._journal.complete_txn(sent.txn_id, status=TxnStatus.FAILED)
+            return OnlineReply(outcome=Outcome.UNREACHABLE, **base)  # type: ignore[arg-type]
+        except HostTimeoutError:
+            return OnlineReply(outcome=Outcome.NO_RESPONSE, **base)  # type: ignore[arg-type]
+        except RemoteProtocolError as exc:
+            log.warning("bad response: %s", exc)
+            return OnlineReply(outcome=Outcome.REJECTED, **base)  # type: ignore[arg-type]
+        return self._apply(message, response, sent, keys, base)
+
+    def _apply(self, message: Message, response: Message, sent: _Sent, keys: WorkingKeys,
+               base: dict[str, object]) -> OnlineReply:
+        rc = response.get(39) or ""
+        if rc == "00" and not m.verify_mac(response, self._mac(keys)):
+            self._journal.set_reversal_reason(sent.txn_id, "A0")
+            return OnlineReply(outcome=Outcome.BAD_MAC, rc=rc, **base)  # type: ignore[arg-type]
+        auth, rrn = (response.get(38) or "").strip(), (response.get(37) or "").strip()
+        voucher = self._voucher_details(message, response, sent) if rc == "00" else None
+        status = TxnStatus.APPROVED if rc == "00" else TxnStatus.DECLINED
+        detail = {"title": voucher.title, "quantity": voucher.quantity,
+                  "provider": voucher.provider} if voucher else None
+        self._journal.complete_txn(sent.txn_id, status=status, rc=rc, auth_code=auth or None,
+                                   rrn=rrn or None, detail_update=detail)
+        outcome = Outcome.APPROVED if rc == "00" else Outcome.DECLINED
+        return OnlineReply(outcome=outcome, rc=rc, auth_code=auth, rrn=rrn,  # type: ignore[arg-type]
+                           when=self._when(response), voucher=voucher, **base)
+
+    def _voucher_details(self, request: Message, response: Message,
+                         sent: _Sent) -> VoucherDetails | None:
+        if m.classify(request) is not m.MessageKind.VOUCHER_VERIFY:
+            return None
+        info = m.parse_voucher_response(response)
+        if info is None:
+            return None
+        return VoucherDetails(title=info.title, quantity=info.quantity,
+                              provider=info.provider, code_masked=sent.code_masked)
+
+    async def _flush_reversal(self, keys: WorkingKeys) -> OnlineReply | None:
+        """Send the pending reversal, if any. Returns a reply only when the host is down."""
+        self.reversal_notice = ""
+        while (record := self._journal.pending_reversal()) is not None:
+            reversal = Message(mti=record.mti, fields=dict(record.fields))
+            reversal = m.add_mac(reversal.replace(set={39: record.reason}), self._mac(keys))
+            attempts = self._journal.reversal_attempted(record.id)
+            try:
+                response = await self._link.exchange(reversal)
+            except HostUnreachableError:
+                return OnlineReply(outcome=Outcome.UNREACHABLE)
+            except (HostTimeoutError, RemoteProtocolError):
+                if attempts > self._cfg.reversal_retries:
+                    self._journal.finish_reversal(record.id, txn_status=TxnStatus.FAILED)
+                    self.reversal_notice = "reversal_failed"
+                    continue
+                return OnlineReply(outcome=Outcome.NO_RESPONSE, message="reversal_pending")
+            self._journal.finish_reversal(record.id, txn_status=TxnStatus.REVERSED)
+            log.info("reversal of STAN %s answered %s", record.fields.get(11),
+                     response.get(39))
+        return None
+
+    async def _exchange_plain(self, request: Message) -> Message | OnlineReply:
+        try:
+            return await self._link.exchange(request)
+        except HostUnreachableError:
+            return OnlineReply(outcome=Outcome.UNREACHABLE)
+        except HostTimeoutError:
+            return OnlineReply(outcome=Outcome.NO_RESPONSE)
+        except RemoteProtocolError:
+            return OnlineReply(outcome=Outcome.REJECTED)
+
+    def _working_keys(self) -> WorkingKeys | None:
+        try:
+            return self._keys.working_keys
+        except KeyMissingError:
+            return None
+
+    def _mac(self, keys: WorkingKeys) -> Callable[[bytes], bytes]:
+        algorithm = MacAlgorithm(self._cfg.mac_algorithm)
+        return lambda data: compute_mac(algorithm, keys.mak, data)
+
+    def _track2(self, track2: str, keys: WorkingKeys) -> tuple[str, bool]:
+        wire = track2.replace("=", "D")
+        if self._cfg.encrypt_track and keys.tdk is not None:
+            return encrypt_track2(wire, keys.tdk), True
+        return wire, False
+
+    def _operator(self) -> str:
+        return self._cfg.operator.ljust(3)[:3]
+
+    def _when(self, response: Message) -> dt.datetime:
+        local = self._clock()
+        date, time = response.get(13), response.get(12)
+        if not date or not time:
+            return local
+        try:
+            return local.replace(month=int(date[:2]), day=int(date[2:]), hour=int(time[:2]),
+                                 minute=int(time[2:4]), second=int(time[4:]), microsecond=0)
+        except ValueError:
+            return local
+
+
+def _batch_from_60(response: Message) -> int | None:
+    field60 = response.get(60) or ""
+    return int(field60[2:8]) if len(field60) >= 8 and field60[2:8].isdigit() else None
+
+
+def _mask_code(code: str) -> str:
+    return "*" * max(0, len(code) - 4) + code[-4:]
