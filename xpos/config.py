@@ -113,9 +113,9 @@ def _coerce(key: str, value: Any, source: str) -> Any:
     expected = _TYPES.get(key, str)
     if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
         raise ConfigError(f"{source}: key {key!r} has the wrong type ({type(value).__name__})")
-    if key == "menus_dir":
+    if isinstance(value, str | Path) and key == "menus_dir":
         return Path(value)
-    if key in ("connect_timeout_s", "response_timeout_s"):
+    if isinstance(value, int | float) and key in ("connect_timeout_s", "response_timeout_s"):
         return float(value)
     return value
 

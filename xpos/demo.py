@@ -15,20 +15,12 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO, TypeVar
+from typing import TextIO
 
-from xpos.config import load_config
-from xpos.drivers.fakes import FakeCardReader, FakeKeypad, FakePinPad, FakePrinter
-from xpos.drivers.registry import open_devices
+from xpos.core.model import mask_pan
 from xpos.emulator.host.seed import DEMO, track2_for
-from xpos.emulator.host.server import ReferenceHost
+from xpos.emulator.rig import TerminalRig
 from xpos.journal import TxnStatus
-from xpos.receipts.decode import decode_escpos
-from xpos.runtime import Terminal
-from xpos.security.pki import ensure_demo_pki
-
-
-_T = TypeVar("_T")
 
 
 class DemoFailed(Exception):
@@ -42,108 +34,82 @@ class Demo:
         """Prepare a run in ``data_dir`` writing the narration to ``out``."""
         self.data_dir = data_dir
         self.out = out
-        self._printed = 0
 
     async def run(self) -> None:
         """Run every stage; raise :class:`DemoFailed` at the first one that fails."""
-        pki = ensure_demo_pki(self.data_dir)
-        host_db = self.data_dir / "host" / "host.db"
-        host_db.parent.mkdir(parents=True, exist_ok=True)
-        async with ReferenceHost(host_db, tls=pki) as host:
-            port = await host.start()
-            self.say(f"reference host listening on 127.0.0.1:{port} (TLS 1.3, mutual auth)")
-            config = load_config(self.data_dir, host=f"127.0.0.1:{port}",
-                                 response_timeout_s=10.0)
-            terminal = Terminal(config, open_devices({}))
-            try:
-                await self._stages(terminal)
-            finally:
-                await terminal.close()
+        rig = TerminalRig(self.data_dir, load_tmk=False, response_timeout_s=10.0)
+        async with rig:
+            self.say(f"reference host listening on 127.0.0.1:{rig.port} "
+                     "(TLS 1.3, mutual authentication)")
+            self.heading("1. load TMK from components (with check value)")
+            rig.terminal.keystore.load_tmk(list(DEMO.tmk_components), DEMO.tmk_kcv)
+            self.say(f"TMK loaded, KCV {DEMO.tmk_kcv}")
+            self.screen(rig.screen())
+            await self._sign_on(rig)
+            await self._sale(rig)
+            await self._voucher(rig)
             self.heading("host transcript (PAN masked, no PIN block, no track)")
-            for entry in host.transcript:
+            for entry in rig.host.transcript:
                 self.say(str(entry))
 
-    async def _stages(self, terminal: Terminal) -> None:
-        self.heading("1. load TMK from components (with check value)")
-        terminal.keystore.load_tmk(list(DEMO.tmk_components), DEMO.tmk_kcv)
-        self.say(f"TMK loaded, KCV {DEMO.tmk_kcv}")
-        menu = asyncio.create_task(terminal.run_menu())
-        try:
-            await terminal.settle()
-            self.screen(terminal)
-            await self._sign_on(terminal)
-            await self._sale(terminal)
-            await self._voucher(terminal)
-            self._keypad(terminal).press("CANCEL")
-            await asyncio.wait_for(menu, 10)
-        finally:
-            menu.cancel()
-
-    async def _sign_on(self, terminal: Terminal) -> None:
+    async def _sign_on(self, rig: TerminalRig) -> None:
         self.heading("2. sign-on (0800/0810, keys under TMK, KCV checked)")
-        await self.keys(terminal, "1")
-        self.expect_screen(terminal, "签到成功")
-        await self.keys(terminal, "ENTER")
+        await self.keys(rig, "1")
+        self.expect(rig, "签到成功")
+        await self.keys(rig, "ENTER")
 
-    async def _sale(self, terminal: Terminal) -> None:
+    async def _sale(self, rig: TerminalRig) -> None:
         self.heading("3. sale ¥12.34, card swipe + PIN on the PIN pad")
-        await self.keys(terminal, "2")
-        await self.keys(terminal, "1", "2", "3", "4", "ENTER")
+        await self.keys(rig, "2")
+        await self.keys(rig, "1", "2", "3", "4", "ENTER")
         card = DEMO.cards[0]
-        self._reader(terminal).swipe(track2_for(card.pan, card.expiry))
-        await terminal.settle()
-        self.screen(terminal)
-        self._pinpad(terminal).enter(card.pin)
-        await terminal.settle()
-        self.expect_screen(terminal, "交易成功")
-        self.receipts(terminal)
-        self._check_journal(terminal, "sale")
-        await self.keys(terminal, "ENTER")
+        self.say(f"swipe: card {mask_pan(card.pan)}")
+        self.screen(await rig.swipe(track2_for(card.pan, card.expiry)))
+        self.say("PIN pad: ******")
+        self.screen(await rig.pin(card.pin or ""))
+        self.expect(rig, "交易成功")
+        self.receipts(rig)
+        self.journal(rig, "sale")
+        await self.keys(rig, "ENTER")
 
-    async def _voucher(self, terminal: Terminal) -> None:
+    async def _voucher(self, rig: TerminalRig) -> None:
         self.heading("4. X menu → 订单验证: group-buy voucher (journey J2)")
-        await self.keys(terminal, "3")
-        await self.keys(terminal, "1")
-        await self.keys(terminal, *DEMO.demo_voucher, "#")
-        self.expect_screen(terminal, "验证成功")
-        self.receipts(terminal)
-        self._check_journal(terminal, "voucher")
-        await self.keys(terminal, "ENTER")
-        await self.keys(terminal, "CANCEL")
+        await self.keys(rig, "3")
+        await self.keys(rig, "1")
+        await self.keys(rig, *DEMO.demo_voucher, "#")
+        self.expect(rig, "验证成功")
+        self.receipts(rig)
+        self.journal(rig, "voucher")
+        await self.keys(rig, "ENTER")
 
-    # -- helpers ---------------------------------------------------------------------
+    # -- narration -------------------------------------------------------------------
 
-    async def keys(self, terminal: Terminal, *keys: str) -> None:
-        """Press keys on the keypad, then wait for the terminal to settle and show it."""
+    async def keys(self, rig: TerminalRig, *keys: str) -> None:
+        """Press keys and show the screen afterwards."""
         self.say("keys: " + " ".join(keys))
-        self._keypad(terminal).press(*keys)
-        await terminal.settle()
-        self.screen(terminal)
+        self.screen(await rig.press(*keys))
 
-    def screen(self, terminal: Terminal) -> None:
-        """Print the current display."""
-        lines = list(terminal.devices.display.lines)  # type: ignore[attr-defined]
+    def screen(self, text: str) -> None:
+        """Print a screen in a frame of the display's width."""
         width = 20
         self.say("┌" + "─" * width + "┐")
-        for line in lines:
+        for line in text.split("\n"):
             self.say("│" + _pad(line, width) + "│")
         self.say("└" + "─" * width + "┘")
 
-    def expect_screen(self, terminal: Terminal, text: str) -> None:
+    def expect(self, rig: TerminalRig, text: str) -> None:
         """Fail the demo unless the display shows ``text``."""
-        shown = "\n".join(terminal.devices.display.lines)  # type: ignore[attr-defined]
-        if text not in shown:
-            raise DemoFailed(f"expected {text!r} on the display, got:\n{shown}")
+        if text not in rig.screen():
+            raise DemoFailed(f"expected {text!r} on the display, got:\n{rig.screen()}")
 
-    def receipts(self, terminal: Terminal) -> None:
-        """Print the receipts printed since the last call, decoded from ESC/POS."""
-        output = self._printer(terminal).output
-        new, self._printed = output[self._printed:], len(output)
+    def receipts(self, rig: TerminalRig) -> None:
+        """Print what the printer printed, decoded from its ESC/POS bytes."""
         self.heading("receipt (decoded from the printer's ESC/POS bytes)")
-        self.say(decode_escpos(bytes(new)))
+        self.say(rig.receipts())
 
-    def _check_journal(self, terminal: Terminal, kind: str) -> None:
-        record = terminal.journal.last(kind)
+    def journal(self, rig: TerminalRig, kind: str) -> None:
+        """Check and show the journal row of the last ``kind`` transaction."""
+        record = rig.terminal.journal.last(kind)
         if record is None or record.status is not TxnStatus.APPROVED:
             raise DemoFailed(f"journal: last {kind} is {record}")
         self.say(f"journal: {kind} STAN {record.stan:06d} batch {record.batch:06d} "
@@ -156,28 +122,6 @@ class Demo:
     def say(self, text: str) -> None:
         """Print one line of narration."""
         print(text, file=self.out, flush=True)
-
-    @staticmethod
-    def _keypad(terminal: Terminal) -> FakeKeypad:
-        return _fake(terminal.devices.keypad, FakeKeypad)
-
-    @staticmethod
-    def _reader(terminal: Terminal) -> FakeCardReader:
-        return _fake(terminal.devices.readers[0], FakeCardReader)
-
-    @staticmethod
-    def _pinpad(terminal: Terminal) -> FakePinPad:
-        return _fake(terminal.devices.pinpad, FakePinPad)
-
-    @staticmethod
-    def _printer(terminal: Terminal) -> FakePrinter:
-        return _fake(terminal.devices.printer, FakePrinter)
-
-
-def _fake(device: object, kind: type[_T]) -> _T:
-    if not isinstance(device, kind):
-        raise DemoFailed(f"the demo needs fake devices, got {type(device).__name__}")
-    return device
 
 
 def _pad(line: str, width: int) -> str:

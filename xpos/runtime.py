@@ -156,7 +156,7 @@ class Terminal:
 
     async def run_step(self, step: object) -> StepResult:
         """Run one step on the devices until its machine is done."""
-        machine = machine_for(step, lang=self.config.lang)  # type: ignore[arg-type]
+        machine = machine_for(step, lang=self.config.lang)
         deadline = self._apply(machine.start(self._now()), None)
         while not machine.done:
             event = await self._next_event(deadline)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from xpos.config import TerminalConfig
 from xpos.core.flows.online import (
@@ -193,27 +193,27 @@ class TransactionService:
                      masked_pan=masked_pan, code_masked=str(detail.get("code", "")))
 
     async def _finish(self, message: Message, sent: _Sent, keys: WorkingKeys) -> OnlineReply:
-        base = {"stan": sent.stan, "batch": sent.batch, "amount": sent.amount,
-                "masked_pan": sent.masked_pan}
+        base = OnlineReply(outcome=Outcome.ERROR, stan=sent.stan, batch=sent.batch,
+                           amount=sent.amount, masked_pan=sent.masked_pan)
         try:
             response = await self._link.exchange(message)
         except HostUnreachableError as exc:
             log.warning("host unreachable: %s", exc)
             self._journal.complete_txn(sent.txn_id, status=TxnStatus.FAILED)
-            return OnlineReply(outcome=Outcome.UNREACHABLE, **base)  # type: ignore[arg-type]
+            return replace(base, outcome=Outcome.UNREACHABLE)
         except HostTimeoutError:
-            return OnlineReply(outcome=Outcome.NO_RESPONSE, **base)  # type: ignore[arg-type]
+            return replace(base, outcome=Outcome.NO_RESPONSE)
         except RemoteProtocolError as exc:
             log.warning("bad response: %s", exc)
-            return OnlineReply(outcome=Outcome.REJECTED, **base)  # type: ignore[arg-type]
+            return replace(base, outcome=Outcome.REJECTED)
         return self._apply(message, response, sent, keys, base)
 
     def _apply(self, message: Message, response: Message, sent: _Sent, keys: WorkingKeys,
-               base: dict[str, object]) -> OnlineReply:
+               base: OnlineReply) -> OnlineReply:
         rc = response.get(39) or ""
         if rc == "00" and not m.verify_mac(response, self._mac(keys)):
             self._journal.set_reversal_reason(sent.txn_id, "A0")
-            return OnlineReply(outcome=Outcome.BAD_MAC, rc=rc, **base)  # type: ignore[arg-type]
+            return replace(base, outcome=Outcome.BAD_MAC, rc=rc)
         auth, rrn = (response.get(38) or "").strip(), (response.get(37) or "").strip()
         voucher = self._voucher_details(message, response, sent) if rc == "00" else None
         status = TxnStatus.APPROVED if rc == "00" else TxnStatus.DECLINED
@@ -222,8 +222,8 @@ class TransactionService:
         self._journal.complete_txn(sent.txn_id, status=status, rc=rc, auth_code=auth or None,
                                    rrn=rrn or None, detail_update=detail)
         outcome = Outcome.APPROVED if rc == "00" else Outcome.DECLINED
-        return OnlineReply(outcome=outcome, rc=rc, auth_code=auth, rrn=rrn,  # type: ignore[arg-type]
-                           when=self._when(response), voucher=voucher, **base)
+        return replace(base, outcome=outcome, rc=rc, auth_code=auth, rrn=rrn,
+                       when=self._when(response), voucher=voucher)
 
     def _voucher_details(self, request: Message, response: Message,
                          sent: _Sent) -> VoucherDetails | None:

@@ -1,0 +1,139 @@
+from datetime import datetime
+
+import pytest
+
+from xpos.core.flows import (
+    FlowContext,
+    Online,
+    Outcome,
+    VoucherDetails,
+    VoucherRequest,
+    voucher_flow,
+)
+from xpos.core.model import CardData, CardSource, TextLine
+from xpos.core.steps import Display, Input, InputValue, PrintStep, ResultCode
+from xpos.core.testing import expect, keyed, ok, reply, run_flow, step_result
+
+CTX = FlowContext(merchant_name="蛋糕店", tid="12345678", mid="123456789012345")
+SCAN = CardData(source=CardSource.SCAN, code="GB2024CAKE0001")
+MEMBER = CardData(source=CardSource.SWIPE, pan="9900112233445566", track2="9900112233445566=4912")
+CAKE = VoucherDetails(
+    title="生日蛋糕8寸", quantity=1, provider="好利来", code_masked="********5678"
+)
+APPROVED = reply(
+    Outcome.APPROVED,
+    stan=7,
+    batch=1,
+    rrn="240506000007",
+    when=datetime(2024, 5, 6, 10, 0, 0),
+    voucher=CAKE,
+)
+
+
+def typed(code):
+    return ok(InputValue(values=(code,)))
+
+
+def printed_text(run):
+    return "\n".join(
+        e.text
+        for p in run.of_type(PrintStep)
+        for e in p.document.elements
+        if isinstance(e, TextLine)
+    )
+
+
+def test_voucher_input_takes_one_alnum_code_or_a_scan_or_a_swipe():
+    run = run_flow(voucher_flow(CTX), [])
+    step = run.expect(Input)
+    assert step.prompt == "请输入券号/扫码"
+    assert step.sources == frozenset({CardSource.SCAN, CardSource.SWIPE})
+    assert [(f.kind, f.max_len) for f in step.fields] == [("alnum", 32)]
+
+
+def test_keyed_code_is_sent_with_method_keyed():
+    run = run_flow(voucher_flow(CTX), [keyed("1", "2", "3", "4", "5", "6", "7", "8", "#")])
+    assert run.expect(Online).request == VoucherRequest(code="12345678", method="keyed")
+
+
+def test_scanned_code_is_sent_with_method_scanned():
+    run = run_flow(voucher_flow(CTX), [ok(InputValue(values=("",), card=SCAN))])
+    assert run.expect(Online).request == VoucherRequest(code="GB2024CAKE0001", method="scanned")
+
+
+def test_member_card_then_order_number_is_sent_with_method_member():
+    run = run_flow(
+        voucher_flow(CTX),
+        [ok(InputValue(values=("",), card=MEMBER)), expect(Input, typed("20240506001"))],
+    )
+    assert run.of_type(Input)[1].prompt == "请输入订单号"
+    assert run.expect(Online).request == VoucherRequest(
+        code="", method="member", order_no="20240506001", member_card=MEMBER
+    )
+
+
+def test_approved_voucher_prints_the_slip_and_shows_the_title():
+    run = run_flow(voucher_flow(CTX), [typed("12345678"), APPROVED, ok(), ok()])
+    assert run.done
+    assert [p.document.name for p in run.of_type(PrintStep)] == ["voucher"]
+    assert "生日蛋糕8寸" in printed_text(run)
+    assert "********5678" in printed_text(run)
+    final = run.of_type(Display)[-1].lines
+    assert "验证成功" in final
+    assert "生日蛋糕8寸" in final
+
+
+def test_member_redemption_slip_masks_the_order_number_when_the_host_sent_no_code():
+    no_code = reply(
+        Outcome.APPROVED,
+        voucher=VoucherDetails(title="洗车券", quantity=2, provider="车行", code_masked=""),
+    )
+    run = run_flow(
+        voucher_flow(CTX),
+        [ok(InputValue(values=("",), card=MEMBER)), typed("20240506001"), no_code, ok(), ok()],
+    )
+    assert run.done
+    text = printed_text(run)
+    assert "*******6001" in text
+    assert "20240506001" not in text
+    assert MEMBER.pan not in text
+
+
+@pytest.mark.parametrize(
+    ("rc", "text"), [("25", "券号不存在"), ("V1", "券已使用"), ("V2", "券已过期")]
+)
+def test_refused_voucher_shows_the_reason_and_prints_nothing(rc, text):
+    run = run_flow(voucher_flow(CTX), [typed("99999999"), reply(Outcome.DECLINED, rc=rc), ok()])
+    assert run.done
+    assert run.of_type(PrintStep) == []
+    assert text in run.of_type(Display)[-1].lines
+
+
+@pytest.mark.parametrize("code", [ResultCode.CANCELLED, ResultCode.TIMEOUT])
+def test_leaving_the_code_input_ends_the_flow_without_going_online(code):
+    run = run_flow(voucher_flow(CTX), [step_result(code)])
+    assert run.done
+    assert run.of_type(Online) == []
+
+
+def test_cancel_at_the_order_number_ends_the_flow_without_going_online():
+    run = run_flow(
+        voucher_flow(CTX),
+        [ok(InputValue(values=("",), card=MEMBER)), step_result(ResultCode.CANCELLED)],
+    )
+    assert run.done
+    assert run.of_type(Online) == []
+
+
+def test_empty_scan_is_a_failed_read():
+    empty = CardData(source=CardSource.SCAN, code="")
+    run = run_flow(voucher_flow(CTX), [ok(InputValue(values=("",), card=empty)), ok()])
+    assert run.done
+    assert "读卡失败" in run.of_type(Display)[0].lines
+
+
+def test_approval_without_details_still_says_verified():
+    run = run_flow(voucher_flow(CTX), [typed("12345678"), reply(Outcome.APPROVED), ok()])
+    assert run.done
+    assert run.of_type(PrintStep) == []
+    assert "验证成功" in run.of_type(Display)[-1].lines

@@ -1,0 +1,313 @@
+"""Golden byte tables: every message of the dialect as a Message value and its exact bytes.
+
+Each wire image is written field by field so that it can be checked by hand against
+reference §1.2: BCD numbers, BCD lengths (1 byte LL, 2 bytes LLL), odd ``n``/``z`` data
+left-aligned with a 0 pad nibble, ASCII text, binary 52/62/64. The bitmap comment lists
+the fields whose bits are set. The only values that cannot be derived by hand are the
+MACs (CUP ECB MAC under :data:`MAK`, reference §1.7) and the sign-on key block
+(:data:`KEYS` under :data:`TMK`, reference §1.5); tests recompute both.
+
+Common values: TID ``12345678`` = ``3132333435363738``; MID ``123456789012345`` =
+``313233343536373839303132333435``; host time 2025-01-15 10:30:45.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from xpos.proto.codec import Message
+
+TMK = bytes.fromhex("0123456789ABCDEFFEDCBA9876543210")
+MAK = bytes.fromhex("5CBE7E38A146FD5C0123456789ABCDEF")   # MAK[:8] = reference MAC key
+PIK = bytes.fromhex("1111111111111111" "2222222222222222")
+TDK = bytes.fromhex("3333333333333333" "4444444444444444")
+TID = "12345678"
+MID = "123456789012345"
+WHEN = datetime(2025, 1, 15, 10, 30, 45)
+PAN = "6212345678901234567"                      # reference PIN-block vector PAN
+TRACK2 = PAN + "D" + "30121010000000000"          # 37 digits, D separator
+PIN_BLOCK = "84615C0FB761528E"                    # reference: PIN 123456 under TMK
+MEMBER_PAN = "6222021234567890123"
+VOUCHER_CODE = "8888666677774444"
+KEY_BLOCK = ("9B3A7B883A100F73B4ABA2BB791C50E7" "D2B91CC5"      # PIK under TMK, KCV
+             "5FD85224E20BF4A41A4D672DCA6CB335" "4BA3F8C9"      # MAK under TMK, KCV
+             "5ADC39F46164960E17B9F1B1A1B2D33C" "E18DE25E")     # TDK under TMK, KCV
+
+_TPDU_REQ = "6000030000"      # 60, destination 0003, source 0000
+_TPDU_RSP = "6000000003"      # addresses swapped by the host
+_HEADER = "603100310000"
+_T = "3132333435363738"                   # 41 TID
+_M = "313233343536373839303132333435"     # 42 MID
+
+
+@dataclass(frozen=True, kw_only=True)
+class Golden:
+    """One golden pair."""
+
+    name: str
+    message: Message
+    wire: bytes
+
+
+def _wire(*parts: str) -> bytes:
+    return bytes.fromhex("".join(parts))
+
+
+def _req(mti: str, fields: dict[int, str]) -> Message:
+    return Message(mti=mti, fields=fields)
+
+
+def _rsp(mti: str, fields: dict[int, str]) -> Message:
+    return Message(mti=mti, fields=fields, tpdu=_TPDU_RSP)
+
+
+SIGN_ON_0800 = Golden(
+    name="0800 sign-on request",
+    message=_req("0800", {11: "000001", 41: TID, 42: MID, 60: "00000001004", 63: "01 "}),
+    wire=_wire(
+        _TPDU_REQ, _HEADER, "0800",
+        "0020000000C00012",               # bitmap: 11 41 42 60 63
+        "000001",                         # 11 STAN
+        _T, _M,                           # 41, 42
+        "0011" "000000010040",            # 60 LLL=011: 00 + batch 000001 + 004, pad 0
+        "0003" "303120",                  # 63 LLL=003: "01 "
+    ),
+)
+
+SIGN_ON_0810 = Golden(
+    name="0810 sign-on response, approved with keys",
+    message=_rsp("0810", {11: "000001", 12: "103045", 13: "0115", 37: "250115000001",
+                          39: "00", 41: TID, 42: MID, 60: "00000001004", 62: KEY_BLOCK}),
+    wire=_wire(
+        _TPDU_RSP, _HEADER, "0810",
+        "003800000AC00014",               # bitmap: 11 12 13 37 39 41 42 60 62
+        "000001", "103045", "0115",       # 11, 12 hhmmss, 13 MMDD
+        "323530313135303030303031",       # 37 RRN "250115000001"
+        "3030",                           # 39 "00"
+        _T, _M,
+        "0011" "000000010040",            # 60: new batch 000001, mode 004
+        "0060" + KEY_BLOCK,               # 62 LLL=060 bytes: PIK KCV MAK KCV TDK KCV
+    ),
+)
+
+SIGN_ON_0810_DECLINED = Golden(
+    name="0810 sign-on response, declined 03",
+    message=_rsp("0810", {11: "000001", 12: "103045", 13: "0115", 37: "250115000001",
+                          39: "03", 41: TID, 42: MID, 60: "00000001004"}),
+    wire=_wire(
+        _TPDU_RSP, _HEADER, "0810",
+        "003800000AC00010",               # bitmap: 11 12 13 37 39 41 42 60
+        "000001", "103045", "0115", "323530313135303030303031",
+        "3033",                           # 39 "03"
+        _T, _M, "0011" "000000010040",
+    ),
+)
+
+_SALE_FIELDS = {3: "000000", 4: "000000001234", 11: "000002", 14: "3012", 22: "021",
+                25: "00", 26: "12", 35: TRACK2, 41: TID, 42: MID, 49: "156",
+                52: PIN_BLOCK, 53: "2600000000000000", 60: "22000001000500", 63: "01 "}
+
+SALE_0200 = Golden(
+    name="0200 sale request, swiped with PIN",
+    message=_req("0200", _SALE_FIELDS | {64: "3738464231393734"}),
+    wire=_wire(
+        _TPDU_REQ, _HEADER, "0200",
+        "302404C020C09813",   # bitmap: 3 4 11 14 22 25 26 35 41 42 49 52 53 60 63 64
+        "000000",                         # 3 processing code
+        "000000001234",                   # 4 amount 12.34
+        "000002",                         # 11 STAN
+        "3012",                           # 14 expiry YYMM
+        "0210",                           # 22 "021" left-aligned, pad 0
+        "00", "12",                       # 25, 26
+        "37" "6212345678901234567D30121010000000000" "0",   # 35 LL=37 digits, pad 0
+        _T, _M,
+        "313536",                         # 49 "156" in ASCII
+        PIN_BLOCK,                        # 52
+        "2600000000000000",               # 53: ISO-0, double-length, track clear
+        "0014" "22000001000500",          # 60 LLL=014: 22 000001 000 5 0 0
+        "0003" "303120",                  # 63 "01 "
+        "3738464231393734",               # 64 MAC "78FB1974"
+    ),
+)
+
+SALE_0200_NO_PIN = Golden(
+    name="0200 sale request, swiped without PIN",
+    message=_req("0200", {3: "000000", 4: "000000000100", 11: "000005", 14: "3012",
+                          22: "022", 25: "00", 35: TRACK2, 41: TID, 42: MID, 49: "156",
+                          60: "22000001000500", 63: "01 ", 64: "3431333244334638"}),
+    wire=_wire(
+        _TPDU_REQ, _HEADER, "0200",
+        "3024048020C08013",   # bitmap: 3 4 11 14 22 25 35 41 42 49 60 63 64
+        "000000", "000000000100", "000005", "3012",
+        "0220",                           # 22 "022": no PIN
+        "00",
+        "37" "6212345678901234567D30121010000000000" "0",
+        _T, _M, "313536",
+        "0014" "22000001000500", "0003" "303120",
+        "3431333244334638",               # 64 MAC "4132D3F8"
+    ),
+)
+
+_SALE_RSP = {3: "000000", 4: "000000001234", 11: "000002", 12: "103045", 13: "0115",
+             25: "00", 37: "250115000002", 41: TID, 42: MID, 49: "156",
+             60: "22000001000500"}
+
+SALE_0210 = Golden(
+    name="0210 sale response, approved 00",
+    message=_rsp("0210", _SALE_RSP | {38: "123456", 39: "00", 64: "3831344130373032"}),
+    wire=_wire(
+        _TPDU_RSP, _HEADER, "0210",
+        "303800800EC08011",   # bitmap: 3 4 11 12 13 25 37 38 39 41 42 49 60 64
+        "000000", "000000001234", "000002", "103045", "0115", "00",
+        "323530313135303030303032",       # 37 "250115000002"
+        "313233343536",                   # 38 auth code "123456"
+        "3030",                           # 39 "00"
+        _T, _M, "313536", "0014" "22000001000500",
+        "3831344130373032",               # 64 MAC "814A0702"
+    ),
+)
+
+SALE_0210_DECLINED = Golden(
+    name="0210 sale response, declined 51",
+    message=_rsp("0210", _SALE_RSP | {39: "51", 64: "4544464635454233"}),
+    wire=_wire(
+        _TPDU_RSP, _HEADER, "0210",
+        "303800800AC08011",   # bitmap: 3 4 11 12 13 25 37 39 41 42 49 60 64
+        "000000", "000000001234", "000002", "103045", "0115", "00",
+        "323530313135303030303032",
+        "3531",                           # 39 "51" insufficient funds
+        _T, _M, "313536", "0014" "22000001000500",
+        "4544464635454233",               # 64 MAC "EDFF5EB3"
+    ),
+)
+
+_REVERSAL = {3: "000000", 4: "000000001234", 11: "000002", 14: "3012", 22: "021",
+             25: "00", 41: TID, 42: MID, 49: "156", 60: "22000001000500", 63: "01 "}
+
+REVERSAL_0400 = Golden(
+    name="0400 reversal request, reason 98 (timeout)",
+    message=_req("0400", _REVERSAL | {39: "98", 64: "4241314639413741"}),
+    wire=_wire(
+        _TPDU_REQ, _HEADER, "0400",
+        "3024048002C08013",   # bitmap: 3 4 11 14 22 25 39 41 42 49 60 63 64
+        "000000", "000000001234",
+        "000002",                         # 11: the original STAN
+        "3012", "0210", "00",
+        "3938",                           # 39 reason "98"
+        _T, _M, "313536", "0014" "22000001000500", "0003" "303120",
+        "4241314639413741",               # 64 MAC "BA1F9A7A"
+    ),
+)
+
+REVERSAL_0400_MAC = Golden(
+    name="0400 reversal request, reason A0 (bad response MAC) with auth code",
+    message=_req("0400", _REVERSAL | {38: "123456", 39: "A0", 64: "4446303446343738"}),
+    wire=_wire(
+        _TPDU_REQ, _HEADER, "0400",
+        "3024048006C08013",   # bitmap: 3 4 11 14 22 25 38 39 41 42 49 60 63 64
+        "000000", "000000001234", "000002", "3012", "0210", "00",
+        "313233343536",                   # 38 auth code of the original
+        "4130",                           # 39 reason "A0"
+        _T, _M, "313536", "0014" "22000001000500", "0003" "303120",
+        "4446303446343738",               # 64 MAC "DF04F478"
+    ),
+)
+
+REVERSAL_0410 = Golden(
+    name="0410 reversal response, accepted 00",
+    message=_rsp("0410", {3: "000000", 4: "000000001234", 11: "000002", 12: "103045",
+                          13: "0115", 25: "00", 39: "00", 41: TID, 42: MID, 49: "156",
+                          60: "22000001000500", 64: "4239423332394536"}),
+    wire=_wire(
+        _TPDU_RSP, _HEADER, "0410",
+        "3038008002C08011",   # bitmap: 3 4 11 12 13 25 39 41 42 49 60 64
+        "000000", "000000001234", "000002", "103045", "0115", "00",
+        "3030",                           # 39 "00"
+        _T, _M, "313536", "0014" "22000001000500",
+        "4239423332394536",               # 64 MAC "B9B329E6"
+    ),
+)
+
+_VOUCHER_TLV = ("DF01" "10" "38383838363636363737373734343434"   # code "8888666677774444"
+                "DF02" "01" "4B")                                 # method "K" keyed
+
+VOUCHER_0100 = Golden(
+    name="0100 voucher verification request, keyed code",
+    message=_req("0100", {3: "700000", 11: "000003", 41: TID, 42: MID,
+                          60: "70000001000500", 62: _VOUCHER_TLV, 64: "3841384344434246"}),
+    wire=_wire(
+        _TPDU_REQ, _HEADER, "0100",
+        "2020000000C00015",               # bitmap: 3 11 41 42 60 62 64
+        "700000",                         # 3 X-menu verification
+        "000003", _T, _M,
+        "0014" "70000001000500",          # 60: 60.1 = 70, batch 000001, 000 5 0 0
+        "0023" + _VOUCHER_TLV,            # 62 LLL=023 bytes of BER-TLV
+        "3841384344434246",               # 64 MAC "8A8CDCBF"
+    ),
+)
+
+_MEMBER_TLV = ("DF02" "01" "4D"                                   # method "M" member
+               "DF03" "0E" "4F52443230323530313135303031"         # order "ORD20250115001"
+               "DF04" "13" "3632323230322A2A2A2A2A2A2A2A2A30313233")  # "622202*********0123"
+
+VOUCHER_0100_MEMBER = Golden(
+    name="0100 voucher verification request, member card + order number",
+    message=_req("0100", {2: MEMBER_PAN, 3: "700000", 11: "000004", 41: TID, 42: MID,
+                          60: "70000001000500", 62: _MEMBER_TLV, 64: "4439373346324337"}),
+    wire=_wire(
+        _TPDU_REQ, _HEADER, "0100",
+        "6020000000C00015",               # bitmap: 2 3 11 41 42 60 62 64
+        "19" "6222021234567890123" "0",   # 2 LL=19 digits, pad 0: the only full PAN
+        "700000", "000004", _T, _M,
+        "0014" "70000001000500",
+        "0043" + _MEMBER_TLV,             # 62 LLL=043 bytes
+        "4439373346324337",               # 64 MAC "D973F2C7"
+    ),
+)
+
+_INFO_TLV = ("DF11" "14" "E7949FE697A5E89B8BE7B395E588B8" "2038" "E5AFB8"  # 生日蛋糕券 8寸
+             "DF12" "01" "31"                                              # quantity "1"
+             "DF13" "0C" "E7949CE5BF83E78398E78499"                        # 甜心烘焙
+             "DF14" "0F" "E587ADE6ADA4E58D95E58F96E8B4A7")                 # 凭此单取货
+_VOUCHER_RSP = {3: "700000", 11: "000003", 12: "103045", 13: "0115", 37: "250115000003",
+                41: TID, 42: MID, 60: "70000001000500"}
+_VOUCHER_RSP_HEAD = ("000003", "103045", "0115", "323530313135303030303033")
+
+
+def _voucher_decline(rc: str, rc_hex: str, mac: str, meaning: str) -> Golden:
+    return Golden(
+        name=f"0110 voucher response, {rc} {meaning}",
+        message=_rsp("0110", _VOUCHER_RSP | {39: rc, 64: mac}),
+        wire=_wire(
+            _TPDU_RSP, _HEADER, "0110",
+            "203800000AC00011",           # bitmap: 3 11 12 13 37 39 41 42 60 64
+            "700000", *_VOUCHER_RSP_HEAD, rc_hex, _T, _M, "0014" "70000001000500", mac,
+        ),
+    )
+
+
+VOUCHER_0110 = Golden(
+    name="0110 voucher response, 00 valid (redeemed now)",
+    message=_rsp("0110", _VOUCHER_RSP | {39: "00", 62: _INFO_TLV, 64: "3938304431444641"}),
+    wire=_wire(
+        _TPDU_RSP, _HEADER, "0110",
+        "203800000AC00015",               # bitmap: 3 11 12 13 37 39 41 42 60 62 64
+        "700000", *_VOUCHER_RSP_HEAD,
+        "3030",                           # 39 "00"
+        _T, _M, "0014" "70000001000500",
+        "0060" + _INFO_TLV,               # 62 LLL=060 bytes
+        "3938304431444641",               # 64 MAC "980D1DFA"
+    ),
+)
+VOUCHER_0110_UNKNOWN = _voucher_decline("25", "3235", "3536424643424638", "unknown voucher")
+VOUCHER_0110_USED = _voucher_decline("V1", "5631", "4337444339414438", "already used")
+VOUCHER_0110_EXPIRED = _voucher_decline("V2", "5632", "4645423644464235", "expired")
+
+GOLDEN: tuple[Golden, ...] = (
+    SIGN_ON_0800, SIGN_ON_0810, SIGN_ON_0810_DECLINED,
+    SALE_0200, SALE_0200_NO_PIN, SALE_0210, SALE_0210_DECLINED,
+    REVERSAL_0400, REVERSAL_0400_MAC, REVERSAL_0410,
+    VOUCHER_0100, VOUCHER_0100_MEMBER,
+    VOUCHER_0110, VOUCHER_0110_UNKNOWN, VOUCHER_0110_USED, VOUCHER_0110_EXPIRED,
+)

@@ -1,0 +1,38 @@
+from pathlib import Path
+
+import pytest
+
+from xpos.config import load_config
+from xpos.errors import ConfigError
+
+
+def test_defaults_need_no_file(tmp_path: Path) -> None:
+    config = load_config(tmp_path)
+    assert (config.tid, config.tls, config.mac_algorithm) == ("10000001", True, "cup-ecb")
+    assert (config.menus_dir / "main.toml").exists()
+
+
+def test_file_values_and_overrides_apply(tmp_path: Path) -> None:
+    (tmp_path / "xpos.toml").write_text('tid = "12345678"\nresponse_timeout_s = 5\n')
+    config = load_config(tmp_path, backup_host="127.0.0.1:6000")
+    assert (config.tid, config.response_timeout_s, config.backup_host) == \
+        ("12345678", 5.0, "127.0.0.1:6000")
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ('colour = "red"\n', "colour"),
+    ("tls = 1\n", "tls"),
+    ('tid = "123"\n', "tid"),
+    ('host = "nohostport"\n', "host"),
+    ('mac_algorithm = "md5"\n', "mac_algorithm"),
+])
+def test_bad_config_names_the_key(tmp_path: Path, text: str, key: str) -> None:
+    (tmp_path / "xpos.toml").write_text(text)
+    with pytest.raises(ConfigError, match=key):
+        load_config(tmp_path)
+
+
+def test_invalid_toml_names_the_file(tmp_path: Path) -> None:
+    (tmp_path / "xpos.toml").write_text("tid = \n")
+    with pytest.raises(ConfigError, match=r"xpos\.toml"):
+        load_config(tmp_path)

@@ -1,0 +1,131 @@
+"""Events into step machines and effects out of them.
+
+Events are what the world did (a key, a card, the PIN pad's answer, the printer's
+answer, a timer). Effects are what a machine asks the shell to do. Both are frozen,
+keyword-only dataclasses; every event carries ``now``, the runtime's monotonic clock
+in seconds, so the core never reads a clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xpos.core.model import CardData, CardSource, Document, Key
+from xpos.core.steps import ResultCode, StepResult
+
+# -- events ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class KeyPressed:
+    """A key on the terminal keypad."""
+
+    key: Key
+    now: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class CardPresented:
+    """A card was swiped/tapped or a code scanned, on any enabled source."""
+
+    card: CardData
+    now: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class CardError:
+    """A card read failed (bad swipe, unreadable code)."""
+
+    message: str
+    now: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class PinDone:
+    """The PIN pad answered a :class:`RequestPin`.
+
+    ``code`` is OK with ``block`` set (or ``None`` for a bypassed PIN), CANCELLED when
+    the cardholder cancelled, TIMEOUT, or UNABLE when the PIN pad failed.
+    """
+
+    block: bytes | None
+    code: ResultCode
+    now: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class PrintDone:
+    """The printer answered a :class:`RequestPrint` (UNABLE = out of paper)."""
+
+    code: ResultCode
+    now: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class TimerFired:
+    """The deadline of the last :class:`SetTimer` passed."""
+
+    now: float
+
+
+Event = KeyPressed | CardPresented | CardError | PinDone | PrintDone | TimerFired
+"""Everything a step machine reacts to."""
+
+# -- effects -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class Show:
+    """Replace the whole display with these rows (already fitted: 8 x 20 columns)."""
+
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetTimer:
+    """Arm the single step timer at an absolute ``now`` value; ``None`` cancels it.
+
+    A new SetTimer replaces the previous one.
+    """
+
+    deadline: float | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class EnableSources:
+    """Listen to exactly these card sources (empty = stop listening)."""
+
+    sources: frozenset[CardSource]
+
+
+@dataclass(frozen=True, kw_only=True)
+class RequestPin:
+    """Ask the PIN pad for a PIN block; it answers with :class:`PinDone`."""
+
+    pan: str
+    amount: int | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RequestPrint:
+    """Print a document; the printer answers with :class:`PrintDone`."""
+
+    document: Document
+
+
+@dataclass(frozen=True, kw_only=True)
+class Beep:
+    """Audible feedback: ``"error"`` (refused key or bad read) or ``"ok"`` (card read)."""
+
+    kind: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Done:
+    """The step is over; always the last effect a machine emits."""
+
+    result: StepResult
+
+
+Effect = Show | SetTimer | EnableSources | RequestPin | RequestPrint | Beep | Done
+"""Everything a step machine may ask the shell to do."""

@@ -1,0 +1,54 @@
+"""Flows: generators that yield steps and online requests (see :mod:`.online`).
+
+:data:`BUILTIN_FLOWS` names the built-in transactions that menus may point at with
+``action = "builtin:<name>"``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+
+from xpos.core.flows.online import (
+    Command,
+    Flow,
+    FlowContext,
+    Online,
+    OnlineReply,
+    OnlineRequest,
+    Outcome,
+    SaleRequest,
+    SignOnRequest,
+    VoucherDetails,
+    VoucherRequest,
+)
+from xpos.core.flows.sale import sale_flow
+from xpos.core.flows.sign_on import sign_on_flow
+from xpos.core.flows.voucher import voucher_flow
+
+BUILTIN_FLOWS: Mapping[str, Callable[[FlowContext], Flow]] = MappingProxyType(
+    {
+        "sign_on": sign_on_flow,
+        "sale": sale_flow,
+        "voucher_verify": voucher_flow,
+    }
+)
+"""Built-in flows by name."""
+
+__all__ = [
+    "BUILTIN_FLOWS",
+    "Command",
+    "Flow",
+    "FlowContext",
+    "Online",
+    "OnlineReply",
+    "OnlineRequest",
+    "Outcome",
+    "SaleRequest",
+    "SignOnRequest",
+    "VoucherDetails",
+    "VoucherRequest",
+    "sale_flow",
+    "sign_on_flow",
+    "voucher_flow",
+]

@@ -1,0 +1,109 @@
+"""Building blocks shared by flows: typed yields, messages, printing with paper-out retry.
+
+Every helper here is itself a small generator, used with ``yield from``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from datetime import datetime
+
+from xpos.core.flows.online import Command, FlowContext, Online, OnlineReply, OnlineRequest, Outcome
+from xpos.core.i18n import CATALOGUE, t
+from xpos.core.model import Document
+from xpos.core.responses import response_message
+from xpos.core.steps import Confirm, Display, PrintStep, ResultCode, Step, StepResult
+from xpos.errors import LocalProtocolError
+
+NO_TIME = datetime(2000, 1, 1)
+"""Printed on a slip when the runtime gave no transaction time (it always should)."""
+
+RESULT_TIMEOUT_S = 10.0
+"""How long a result message stays up unless a key dismisses it."""
+
+_OUTCOME_KEYS = {
+    Outcome.NO_RESPONSE: "outcome.no_response",
+    Outcome.UNREACHABLE: "outcome.unreachable",
+    Outcome.BAD_MAC: "outcome.bad_mac",
+    Outcome.REJECTED: "outcome.rejected",
+    Outcome.NOT_SIGNED_ON: "outcome.not_signed_on",
+    Outcome.ERROR: "outcome.error",
+}
+
+
+def ask(step: Step) -> Generator[Command, object, StepResult]:
+    """Yield a step and return its result.
+
+    Raises:
+        LocalProtocolError: if the runtime answered with something else.
+    """
+    answer = yield step
+    if not isinstance(answer, StepResult):
+        raise LocalProtocolError(f"a {type(step).__name__} step needs a StepResult answer")
+    return answer
+
+
+def go_online(request: OnlineRequest) -> Generator[Command, object, OnlineReply]:
+    """Yield :class:`Online` and return the reply.
+
+    Raises:
+        LocalProtocolError: if the runtime answered with something else.
+    """
+    answer = yield Online(request=request)
+    if not isinstance(answer, OnlineReply):
+        raise LocalProtocolError("an Online command needs an OnlineReply answer")
+    return answer
+
+
+def notify(*lines: str) -> Generator[Command, object, None]:
+    """Show a result message until a key is pressed or a few seconds pass.
+
+    Texts with newlines become several lines.
+    """
+    rows = tuple(row for line in lines for row in line.split("\n"))
+    yield from ask(Display(lines=rows, wait_key=True, timeout_s=RESULT_TIMEOUT_S))
+
+
+def outcome_text(reply: OnlineReply, lang: str = "zh") -> str:
+    """What to tell the user about a reply that is not an approval."""
+    detail = f"online.{reply.message}"
+    if reply.message and detail in CATALOGUE:
+        return t(detail, lang)
+    if reply.outcome is Outcome.DECLINED:
+        return response_message(reply.rc, lang)
+    return t(_OUTCOME_KEYS.get(reply.outcome, "outcome.error"), lang)
+
+
+def print_document(ctx: FlowContext, document: Document) -> Generator[Command, object, bool]:
+    """Print, asking to reload paper and retry while the printer is out of paper.
+
+    Returns:
+        True when printed; False when the user gave up or the printer failed otherwise.
+    """
+    while True:
+        result = yield from ask(PrintStep(document=document))
+        if result.ok:
+            return True
+        if result.code is not ResultCode.UNABLE:
+            yield from notify(t("print.failed", ctx.lang))
+            return False
+        prompt = t("print.paper_out", ctx.lang) + "\n" + t("print.reload", ctx.lang)
+        retry = yield from ask(Confirm(prompt=prompt))
+        if not (retry.ok and retry.value is True):
+            return False
+
+
+def print_slip(
+    ctx: FlowContext, layout: Callable[[], Document]
+) -> Generator[Command, object, bool]:
+    """Lay out a slip and print it (see :func:`print_document`).
+
+    A layout that refuses its data (``ValueError``, e.g. an unmasked card number) is
+    reported as 打印失败 instead of ending the flow: the transaction itself stands.
+    """
+    try:
+        document = layout()
+    except ValueError:
+        yield from notify(t("print.failed", ctx.lang))
+        return False
+    return (yield from print_document(ctx, document))

@@ -1,0 +1,152 @@
+"""What flows ask of the host, what they get back, and the flow type itself.
+
+A flow is a generator (a sans-IO coroutine). It yields a *command*: a step (run on the
+terminal, answered with a :class:`~xpos.core.steps.StepResult`) or :class:`Online`
+(run by the runtime's transaction service against the host, answered with an
+:class:`OnlineReply`). The runtime ``send()``\\ s the answer back and the flow goes on;
+when the generator returns, the flow is over.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Generator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from xpos.core.model import CardData
+from xpos.core.steps import Step
+
+
+@dataclass(frozen=True, kw_only=True)
+class SignOnRequest:
+    """Sign on (0800): fetch working keys and the batch number."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SaleRequest:
+    """A bank-card sale (0200).
+
+    Attributes:
+        amount: In fen.
+        card: The swiped card (its track 2 stays in memory, never shown).
+        pin_block: The encrypted PIN block, or ``None`` without PIN.
+    """
+
+    amount: int
+    card: CardData
+    pin_block: bytes | None = field(repr=False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class VoucherRequest:
+    """X-menu order/voucher verification (0100, F3 700000).
+
+    Attributes:
+        code: The voucher code (typed or scanned); empty for the member method.
+        method: ``"keyed"``, ``"scanned"`` or ``"member"``.
+        order_no: The order number (member method).
+        member_card: The swiped member card (member method).
+    """
+
+    code: str
+    method: str
+    order_no: str | None = None
+    member_card: CardData | None = None
+
+
+OnlineRequest = SignOnRequest | SaleRequest | VoucherRequest
+"""Every request a flow may send online."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Online:
+    """Command: run ``request`` against the host; the answer is an :class:`OnlineReply`."""
+
+    request: OnlineRequest
+
+
+class Outcome(enum.Enum):
+    """How an online request ended, as far as the flow needs to know."""
+
+    APPROVED = "approved"
+    """The host answered 00 (MAC verified where required)."""
+    DECLINED = "declined"
+    """The host answered with another response code (``rc``)."""
+    NO_RESPONSE = "no_response"
+    """Sent, no answer in time: a reversal is pending."""
+    UNREACHABLE = "unreachable"
+    """Nothing was sent: no host address could be reached."""
+    BAD_MAC = "bad_mac"
+    """Answered 00 with a wrong MAC: a reversal is pending."""
+    REJECTED = "rejected"
+    """The answer was malformed or did not match the request."""
+    NOT_SIGNED_ON = "not_signed_on"
+    """No working keys: sign on first."""
+    ERROR = "error"
+    """Anything else; ``message`` says what (a catalogue key such as ``bad_keys``)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class VoucherDetails:
+    """What the platform said about a verified voucher."""
+
+    title: str
+    quantity: int
+    provider: str
+    code_masked: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class OnlineReply:
+    """The runtime's answer to :class:`Online`.
+
+    Attributes:
+        outcome: How it ended.
+        rc: Field 39, when the host answered.
+        message: Detail for ERROR and friends: the name of an ``online.*`` catalogue
+            entry (``no_tmk``, ``bad_keys``, ``reversal_pending``) shown instead of the
+            generic outcome text; other text is logged by the runtime, not shown.
+        stan, batch, auth_code, rrn, when: From the exchange, for the receipt.
+        masked_pan: The card, masked.
+        amount: In fen.
+        voucher: The voucher details of an approved verification.
+    """
+
+    outcome: Outcome
+    rc: str | None = None
+    message: str = ""
+    stan: int = 0
+    batch: int = 0
+    auth_code: str = ""
+    rrn: str = ""
+    when: datetime | None = None
+    masked_pan: str = ""
+    amount: int = 0
+    voucher: VoucherDetails | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class FlowContext:
+    """What every flow may know about the terminal (read-only).
+
+    Attributes:
+        merchant_name: For receipts.
+        tid: Terminal id (field 41).
+        mid: Merchant id (field 42).
+        operator: Operator number.
+        lang: ``"zh"`` (default) or ``"en"``.
+    """
+
+    merchant_name: str
+    tid: str
+    mid: str
+    operator: str = "01"
+    lang: str = "zh"
+
+
+Command = Step | Online
+"""What a flow yields."""
+
+Flow = Generator[Command, object, None]
+"""A flow: yields commands, is sent StepResult / OnlineReply, returns nothing."""

@@ -1,0 +1,88 @@
+"""The message catalogue: every text the core puts on the screen, Chinese first.
+
+The catalogue is data, ``{key: (zh, en)}``. Every text fits one 20-column display
+row, or several rows joined by newlines (the display splits them). :func:`t` picks a
+language (``"zh"`` is the default; ``"en"`` is the only other one) and fills
+``{placeholders}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+LANGUAGES = ("zh", "en")
+"""Supported languages; the first is the default."""
+
+CATALOGUE: Mapping[str, tuple[str, str]] = {
+    # step machine chrome
+    "amount.label": ("金额:", "Amount:"),
+    "amount.zero": ("金额不能为零", "Amount must not be 0"),
+    "amount.confirm": ("确认请按确认键", "ENTER to confirm"),
+    "input.too_short": ("长度不足", "Too short"),
+    "card.read_error": ("读卡失败 请重试", "Read failed, retry"),
+    "card.cancel_hint": ("按取消键退出", "CANCEL to quit"),
+    "confirm.hint": ("1.是  2.否", "1.Yes  2.No"),
+    "pin.prompt": ("请持卡人输入密码", "Cardholder: PIN"),
+    "pin.timeout": ("输入密码超时", "PIN entry timed out"),
+    "pin.amount": ("金额: {amount}", "Amount: {amount}"),
+    "print.busy": ("正在打印…", "Printing..."),
+    # flows: common outcomes
+    "txn.cancelled": ("交易已取消", "Cancelled"),
+    "txn.approved": ("交易成功", "Approved"),
+    "card.timeout": ("读卡超时", "Card read timed out"),
+    "card.no_pan": ("读卡失败", "Card read failed"),
+    "outcome.no_response": ("交易超时 将自动冲正", "No reply, reversing"),
+    "outcome.no_reply": ("主机无应答", "No reply from host"),
+    "outcome.unreachable": ("连接主机失败", "Host unreachable"),
+    "outcome.bad_mac": ("MAC校验错 将自动冲正", "MAC error, reversing"),
+    "outcome.rejected": ("应答报文错误", "Bad host reply"),
+    "outcome.not_signed_on": ("请先签到", "Please sign on first"),
+    "outcome.error": ("交易失败", "Transaction failed"),
+    "online.no_tmk": ("未装主密钥", "No master key"),
+    "online.bad_keys": ("工作密钥校验错", "Key check failed"),
+    "online.reversal_pending": ("冲正未完成\n请稍后再试", "Reversal pending,\nretry later"),
+    "online.reversal_failed": ("冲正不成功\n请与客服联系", "Reversal failed,\ncall support"),
+    "print.paper_out": ("打印机缺纸", "Printer out of paper"),
+    "print.reload": ("装纸后按确认键重打", "Load paper, ENTER"),
+    "print.failed": ("打印失败", "Print failed"),
+    # sign-on
+    "sign_on.title": ("签到", "Sign on"),
+    "sign_on.busy": ("签到中…", "Signing on..."),
+    "sign_on.ok": ("签到成功", "Signed on"),
+    "sign_on.batch": ("批次号: {batch:06d}", "Batch: {batch:06d}"),
+    # sale
+    "sale.title": ("消费", "Sale"),
+    "sale.amount": ("请输入金额", "Enter amount"),
+    "sale.swipe": ("请刷卡", "Swipe card"),
+    # X menu: voucher / order verification
+    "voucher.title": ("订单验证", "Order verification"),
+    "voucher.prompt": ("请输入券号/扫码", "Key or scan code"),
+    "voucher.code": ("券号", "Code"),
+    "voucher.order_prompt": ("请输入订单号", "Enter order number"),
+    "voucher.order": ("订单号", "Order number"),
+    "voucher.ok": ("验证成功", "Verified"),
+    "voucher.quantity": ("数量: {quantity}", "Quantity: {quantity}"),
+}
+
+
+def t(key: str, lang: str = "zh", /, **kw: object) -> str:
+    """Look up ``key`` in ``lang`` and fill its placeholders.
+
+    Args:
+        key: A catalogue key, e.g. ``"sale.amount"``.
+        lang: ``"zh"`` (default) or ``"en"``; anything else falls back to Chinese.
+        **kw: Values for ``{placeholders}``.
+
+    Returns:
+        The text; an unknown key comes back as itself so that a screen never crashes.
+    """
+    pair = CATALOGUE.get(key)
+    if pair is None:
+        return key
+    text = pair[1] if lang == "en" else pair[0]
+    return text.format(**kw) if kw else text
+
+
+def pick(pair: tuple[str, str], lang: str = "zh") -> str:
+    """Choose from a ``(zh, en)`` pair, Chinese unless ``lang`` is ``"en"``."""
+    return pair[1] if lang == "en" else pair[0]

@@ -1,0 +1,102 @@
+"""Fake PIN pad: an emulated PED.
+
+It holds the PIK (loaded after sign-on) and, like a real PED, hands the application only
+the ISO 9564 format 0 PIN block encrypted under that PIK. The test side ``enter(pin)``
+queues one PIN entry; the digits stay in the private queue only until the next
+``get_pin_block`` consumes them and are never part of ``repr`` or of any message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from xpos.core.model import mask_pan
+from xpos.drivers.url import DeviceUrl
+from xpos.errors import KeyMissingError, SecurityError
+from xpos.security.pinblock import MAX_PIN, MIN_PIN, encrypt_pin_block, iso0_clear
+
+_PIK_LENGTHS = (8, 16, 24)
+
+
+class _Entry:
+    """One PIN entry (or a cancel); ``repr`` hides the digits."""
+
+    __slots__ = ("pin",)
+
+    def __init__(self, pin: str | None) -> None:
+        self.pin = pin
+
+    def __repr__(self) -> str:
+        return "<PIN entry>" if self.pin is not None else "<cancel>"
+
+
+class FakePinPad:
+    """An emulated PIN pad.
+
+    Attributes:
+        prompts: What each ``get_pin_block`` call showed the cardholder:
+            (masked PAN, amount in fen or None).
+    """
+
+    def __init__(self) -> None:
+        self._pik: bytes | None = None
+        self._entries: asyncio.Queue[_Entry] = asyncio.Queue()
+        self.prompts: list[tuple[str, int | None]] = []
+
+    def __repr__(self) -> str:
+        return f"FakePinPad(pik_loaded={self.pik_loaded}, pending={self._entries.qsize()})"
+
+    @property
+    def pik_loaded(self) -> bool:
+        """True once a PIK is loaded."""
+        return self._pik is not None
+
+    def load_pik(self, pik: bytes) -> None:
+        """Load the PIN key.
+
+        Raises:
+            SecurityError: if the key is not 8, 16 or 24 bytes.
+        """
+        if len(pik) not in _PIK_LENGTHS:
+            raise SecurityError("PIK must be 8, 16 or 24 bytes")
+        self._pik = bytes(pik)
+
+    def enter(self, pin: str) -> None:
+        """Test side: the cardholder keys ``pin`` and presses ENTER.
+
+        Raises:
+            ValueError: if the PIN is not 4 to 12 digits (the message omits it).
+        """
+        if not (pin.isascii() and pin.isdigit() and MIN_PIN <= len(pin) <= MAX_PIN):
+            raise ValueError(f"a PIN is {MIN_PIN} to {MAX_PIN} digits")
+        self._entries.put_nowait(_Entry(pin))
+
+    def cancel(self) -> None:
+        """Test side: the cardholder presses CANCEL."""
+        self._entries.put_nowait(_Entry(None))
+
+    async def get_pin_block(self, pan: str, amount: int | None) -> bytes | None:
+        """Wait for PIN entry and return the ISO-0 block encrypted under the PIK.
+
+        Returns:
+            8 bytes, or ``None`` if the cardholder cancelled.
+
+        Raises:
+            KeyMissingError: if no PIK is loaded (checked before waiting).
+            SecurityError: if the PAN cannot form an ISO-0 block.
+        """
+        pik = self._pik
+        if pik is None:
+            raise KeyMissingError("PIN pad has no PIK; sign on first")
+        self.prompts.append((mask_pan(pan), amount))
+        entry = await self._entries.get()
+        pin, entry.pin = entry.pin, None
+        if pin is None:
+            return None
+        return encrypt_pin_block(pik, iso0_clear(pin, pan))
+
+
+def open_fake_pinpad(url: DeviceUrl) -> FakePinPad:
+    """Registry factory for ``fake:`` PIN pads."""
+    url.check_params(())
+    return FakePinPad()

@@ -1,0 +1,187 @@
+"""Device registry: a configured URL string -> a device object.
+
+Theory of operation
+-------------------
+A driver is a *factory* ``(DeviceUrl) -> device`` registered for a ``(kind, scheme)``
+pair, e.g. ``("magstripe", "serial")``. Factories are named as ``"module:attribute"``
+strings and imported only when used, so opening a ``fake:`` keypad never imports
+pyserial. Lookup order: factories registered on the :class:`DriverRegistry` instance,
+then the built-in table below, then the entry-point group ``xpos.drivers`` whose entry
+names are ``"<kind>.<scheme>"``::
+
+    [project.entry-points."xpos.drivers"]
+    "printer.escpos+usb" = "mypkg.printers:open_usb_printer"
+
+The opened object is checked against the kind's protocol; anything wrong (unknown kind
+or scheme, a factory that cannot be imported, a device of the wrong shape, bad
+parameters) is a :class:`~xpos.errors.ConfigError` naming the culprit.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable, Mapping
+from importlib.metadata import EntryPoint, entry_points
+from typing import cast
+
+from xpos.drivers.base import (
+    KINDS,
+    READER_KINDS,
+    CardReader,
+    DeviceSet,
+    Display,
+    Keypad,
+    PinPad,
+    Printer,
+)
+from xpos.drivers.url import DeviceUrl, parse_device_url
+from xpos.errors import ConfigError
+
+ENTRY_POINT_GROUP = "xpos.drivers"
+DEFAULT_URL = "fake:"
+#: Reader kinds may be configured as absent.
+NONE_URL = "none:"
+
+Factory = Callable[[DeviceUrl], object]
+
+BUILTIN_DRIVERS: Mapping[tuple[str, str], str] = {
+    ("keypad", "fake"): "xpos.drivers.fakes:open_fake_keypad",
+    ("display", "fake"): "xpos.drivers.fakes:open_fake_display",
+    ("printer", "fake"): "xpos.drivers.fakes:open_fake_printer",
+    ("magstripe", "fake"): "xpos.drivers.fake_cards:open_fake_magstripe",
+    ("rfid", "fake"): "xpos.drivers.fake_cards:open_fake_rfid",
+    ("scanner", "fake"): "xpos.drivers.fake_cards:open_fake_scanner",
+    ("pinpad", "fake"): "xpos.drivers.fake_pinpad:open_fake_pinpad",
+    ("magstripe", "serial"): "xpos.drivers.serial_magstripe:open_serial_magstripe",
+}
+
+_PROTOCOLS: Mapping[str, type] = {
+    "keypad": Keypad,
+    "display": Display,
+    "magstripe": CardReader,
+    "rfid": CardReader,
+    "scanner": CardReader,
+    "pinpad": PinPad,
+    "printer": Printer,
+}
+
+
+def _import_factory(target: str) -> Factory:
+    module_name, _, attr = target.partition(":")
+    try:
+        return cast(Factory, getattr(importlib.import_module(module_name), attr))
+    except (ImportError, AttributeError) as exc:
+        raise ConfigError(f"driver {target!r} cannot be loaded: {exc}") from exc
+
+
+class DriverRegistry:
+    """Maps ``(kind, scheme)`` to driver factories.
+
+    Args:
+        entry_point_list: Entry points to consult (default: the installed ones of group
+            ``xpos.drivers``); pass ``()`` to use built-ins only.
+    """
+
+    def __init__(self, entry_point_list: Iterable[EntryPoint] | None = None) -> None:
+        self._local: dict[tuple[str, str], Factory] = {}
+        eps = entry_point_list
+        if eps is None:
+            eps = entry_points(group=ENTRY_POINT_GROUP)
+        self._entry_points = {ep.name: ep for ep in eps}
+
+    def register(self, kind: str, scheme: str, factory: Factory) -> None:
+        """Add or replace the factory for ``(kind, scheme)`` on this registry."""
+        self._local[(_check_kind(kind), scheme.lower())] = factory
+
+    def factory(self, kind: str, scheme: str) -> Factory:
+        """The factory for ``(kind, scheme)``.
+
+        Raises:
+            ConfigError: naming the unknown kind or scheme.
+        """
+        key = (_check_kind(kind), scheme.lower())
+        if key in self._local:
+            return self._local[key]
+        if key in BUILTIN_DRIVERS:
+            return _import_factory(BUILTIN_DRIVERS[key])
+        entry = self._entry_points.get(f"{key[0]}.{key[1]}")
+        if entry is None:
+            raise ConfigError(f"no {kind} driver for URL scheme {scheme!r}")
+        try:
+            return cast(Factory, entry.load())
+        except (ImportError, AttributeError) as exc:
+            raise ConfigError(f"driver entry point {entry.name!r} cannot be loaded") from exc
+
+    def open(self, kind: str, url: str) -> object:
+        """Open a device of ``kind`` from its URL (see :func:`open_device`)."""
+        parsed = parse_device_url(url)
+        device = self.factory(kind, parsed.scheme)(parsed)
+        protocol = _PROTOCOLS[kind]
+        if not isinstance(device, protocol):
+            raise ConfigError(f"driver for {url!r} did not return a {protocol.__name__}")
+        return device
+
+
+def _check_kind(kind: str) -> str:
+    if kind not in KINDS:
+        raise ConfigError(f"unknown device kind {kind!r}; known: {', '.join(KINDS)}")
+    return kind
+
+
+def open_device(kind: str, url: str, *, registry: DriverRegistry | None = None) -> object:
+    """Open one device.
+
+    Args:
+        kind: One of :data:`~xpos.drivers.base.KINDS`.
+        url: Device URL, e.g. ``"fake:"`` or ``"serial:///dev/ttyS1?baud=9600"``.
+        registry: Registry to use (default: built-ins + installed entry points).
+
+    Raises:
+        ConfigError: unknown kind or scheme, bad URL or parameters.
+        DeviceError: the device could not be opened.
+    """
+    return (registry or DriverRegistry()).open(kind, url)
+
+
+def open_devices(
+    config: Mapping[str, str], *, registry: DriverRegistry | None = None
+) -> DeviceSet:
+    """Open a terminal's devices; every kind missing from ``config`` is ``fake:``.
+
+    Reader kinds (magstripe, rfid, scanner) may be ``"none:"`` to leave them out.
+    Devices opened before a failure are closed again.
+
+    Raises:
+        ConfigError: for an unknown kind in ``config`` or any :func:`open_device` error.
+    """
+    for kind in config:
+        _check_kind(kind)
+    reg = registry or DriverRegistry()
+    opened: dict[str, object] = {}
+    try:
+        for kind in KINDS:
+            url = config.get(kind, DEFAULT_URL)
+            if not (kind in READER_KINDS and url.strip() == NONE_URL):
+                opened[kind] = reg.open(kind, url)
+    except BaseException:
+        _close_all(opened.values())
+        raise
+    return _device_set(opened)
+
+
+def _close_all(devices: Iterable[object]) -> None:
+    for device in devices:
+        close = getattr(device, "close", None)
+        if callable(close):
+            close()
+
+
+def _device_set(opened: Mapping[str, object]) -> DeviceSet:
+    readers = tuple(cast(CardReader, opened[k]) for k in READER_KINDS if k in opened)
+    return DeviceSet(
+        keypad=cast(Keypad, opened["keypad"]),
+        display=cast(Display, opened["display"]),
+        readers=readers,
+        pinpad=cast(PinPad, opened["pinpad"]),
+        printer=cast(Printer, opened["printer"]),
+    )

@@ -1,0 +1,4 @@
+"""The emulator side of X-POS: the reference host (and, later, the TUI and QA runner).
+
+Nothing heavy is imported here; import :mod:`xpos.emulator.host` explicitly.
+"""

@@ -1,0 +1,272 @@
+"""The journal: the terminal's memory, one SQLite file.
+
+Theory of operation
+-------------------
+* WAL with ``synchronous=FULL``: once a commit returns, the data survives kill -9 and
+  power loss. Every public method that changes anything runs in ONE
+  ``BEGIN IMMEDIATE … COMMIT`` and returns only after the commit, so the caller's rule
+  is simply "journal first, then send".
+* An online transaction::
+
+      stan = j.next_stan()
+      tid = j.begin_txn(..., reversal=draft)   # PENDING row + reversal (reason 98), atomic
+      ... send the request ...
+      answered      -> j.complete_txn(tid, status=APPROVED | DECLINED, rc=...)
+                       (deletes the reversal in the same transaction)
+      no answer     -> the reversal stays with reason 98
+      bad MAC       -> j.set_reversal_reason(tid, "A0"); complete_txn(..., clear_reversal=False)
+      other failure -> j.set_reversal_reason(tid, "06")
+
+  Before the next online transaction the runtime takes ``pending_reversal()`` (oldest
+  first), counts the try with ``reversal_attempted()`` and ends it with
+  ``finish_reversal(rev_id, txn_status=REVERSED)`` or, once it gives up,
+  ``txn_status=FAILED``.
+* ``complete_txn`` moves a transaction out of PENDING exactly once; completing it again
+  is a :class:`~xpos.errors.JournalError`, so a late duplicate cannot book twice.
+* The journal refuses card secrets (see :mod:`xpos.journal.guards`).
+* One :class:`Journal` per thread; several processes may share the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from xpos.errors import JournalError
+from xpos.journal import guards
+from xpos.journal.db import Database, check_counter
+from xpos.journal.records import (
+    ReversalDraft,
+    ReversalRecord,
+    TxnRecord,
+    TxnStatus,
+    fields_to_json,
+    reversal_from_row,
+    txn_from_row,
+)
+
+
+class Journal(Database):
+    """Transactions, reversal queue, counters and print records in one SQLite file.
+
+    Args:
+        path: The database file (created with its schema if missing).
+        clock: Returns the current time (aware); defaults to the system clock in UTC.
+
+    Raises:
+        JournalError: if the file cannot be opened as a journal.
+    """
+
+    # -- transactions -----------------------------------------------------------
+
+    def begin_txn(
+        self,
+        *,
+        kind: str,
+        domain: str,
+        stan: int,
+        batch: int,
+        amount: int,
+        masked_pan: str,
+        tid: str,
+        mid: str,
+        detail: Mapping[str, Any] | None = None,
+        reversal: ReversalDraft | None = None,
+    ) -> int:
+        """Journal a new PENDING transaction, with its reversal if it needs one.
+
+        Both rows are written in one transaction; the reversal gets reason ``98``.
+
+        Returns:
+            The transaction id.
+
+        Raises:
+            JournalError: on a refused or invalid value (full PAN, sensitive reversal
+                field, unknown domain, out-of-range STAN/batch/amount).
+        """
+        guards.check_txn(kind=kind, domain=domain, amount=amount, masked_pan=masked_pan)
+        check_counter("stan", stan)
+        check_counter("batch", batch)
+        if reversal is not None:
+            guards.check_reversal(reversal)
+        detail_text = guards.detail_json(detail or {})
+        now = self._now()
+        with self._write() as conn:
+            cur = conn.execute(
+                "INSERT INTO txn (kind, domain, stan, batch, amount, masked_pan, status,"
+                " tid, mid, detail, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)",
+                (kind, domain, stan, batch, amount, masked_pan, tid, mid, detail_text, now, now),
+            )
+            txn_id = int(cur.lastrowid or 0)
+            if reversal is not None:
+                conn.execute(
+                    "INSERT INTO reversal (txn_id, mti, fields, reason, created_at)"
+                    " VALUES (?, ?, ?, '98', ?)",
+                    (txn_id, reversal.mti, fields_to_json(reversal.fields), now),
+                )
+        return txn_id
+
+    def complete_txn(
+        self,
+        txn_id: int,
+        *,
+        status: TxnStatus,
+        rc: str | None = None,
+        auth_code: str | None = None,
+        rrn: str | None = None,
+        detail_update: Mapping[str, Any] | None = None,
+        clear_reversal: bool = True,
+    ) -> TxnRecord:
+        """Record the outcome of a PENDING transaction.
+
+        Args:
+            txn_id: From :meth:`begin_txn`.
+            status: The outcome (not PENDING).
+            rc: Field 39.
+            auth_code: Field 38.
+            rrn: Field 37.
+            detail_update: Keys merged into the stored detail.
+            clear_reversal: Delete the pending reversal in the same transaction.
+
+        Returns:
+            The updated record.
+
+        Raises:
+            JournalError: if the transaction is unknown or no longer PENDING, or the
+                status is PENDING.
+        """
+        if status is TxnStatus.PENDING:
+            raise JournalError("complete_txn needs a final status, not PENDING")
+        with self._write() as conn:
+            old = self.get(txn_id)
+            if old.status is not TxnStatus.PENDING:
+                raise JournalError(f"transaction {txn_id} is already {old.status.value}")
+            detail = guards.detail_json({**old.detail, **(detail_update or {})})
+            conn.execute(
+                "UPDATE txn SET status = ?, rc = ?, auth_code = ?, rrn = ?, detail = ?,"
+                " updated_at = ? WHERE id = ?",
+                (status.value, rc, auth_code, rrn, detail, self._now(), txn_id),
+            )
+            if clear_reversal:
+                conn.execute("DELETE FROM reversal WHERE txn_id = ?", (txn_id,))
+            return self.get(txn_id)
+
+    def get(self, txn_id: int) -> TxnRecord:
+        """The transaction with this id.
+
+        Raises:
+            JournalError: if there is none.
+        """
+        row = self._one("SELECT * FROM txn WHERE id = ?", txn_id)
+        if row is None:
+            raise JournalError(f"no transaction with id {txn_id}")
+        return txn_from_row(row)
+
+    def by_stan(self, stan: int, batch: int | None = None) -> TxnRecord | None:
+        """The newest transaction with this STAN (in ``batch`` if given)."""
+        if batch is None:
+            row = self._one("SELECT * FROM txn WHERE stan = ? ORDER BY id DESC", stan)
+        else:
+            sql = "SELECT * FROM txn WHERE stan = ? AND batch = ? ORDER BY id DESC"
+            row = self._one(sql, stan, batch)
+        return txn_from_row(row) if row else None
+
+    def last(self, kind: str | None = None) -> TxnRecord | None:
+        """The newest transaction (of ``kind`` if given)."""
+        if kind is None:
+            row = self._one("SELECT * FROM txn ORDER BY id DESC")
+        else:
+            row = self._one("SELECT * FROM txn WHERE kind = ? ORDER BY id DESC", kind)
+        return txn_from_row(row) if row else None
+
+    def transactions(
+        self, *, batch: int | None = None, domain: str | None = None
+    ) -> list[TxnRecord]:
+        """All transactions, oldest first, optionally of one batch and/or domain."""
+        sql, args = "SELECT * FROM txn WHERE 1", list[Any]()
+        if batch is not None:
+            sql, args = sql + " AND batch = ?", [*args, batch]
+        if domain is not None:
+            sql, args = sql + " AND domain = ?", [*args, domain]
+        rows = self._conn.execute(sql + " ORDER BY id", args).fetchall()
+        return [txn_from_row(r) for r in rows]
+
+    # -- reversal queue ---------------------------------------------------------
+
+    def set_reversal_reason(self, txn_id: int, reason: str) -> None:
+        """Change the field 39 reason of a transaction's pending reversal.
+
+        Raises:
+            JournalError: on an unknown reason or if the transaction has no reversal.
+        """
+        guards.check_reason(reason)
+        with self._write() as conn:
+            cur = conn.execute("UPDATE reversal SET reason = ? WHERE txn_id = ?", (reason, txn_id))
+            if cur.rowcount != 1:
+                raise JournalError(f"transaction {txn_id} has no pending reversal")
+
+    def pending_reversal(self) -> ReversalRecord | None:
+        """The oldest pending reversal, or ``None``."""
+        row = self._one("SELECT * FROM reversal ORDER BY id")
+        return reversal_from_row(row) if row else None
+
+    def reversal_attempted(self, rev_id: int) -> int:
+        """Count one send of a reversal (call before sending).
+
+        Returns:
+            The number of attempts including this one.
+
+        Raises:
+            JournalError: if the reversal is not pending.
+        """
+        with self._write() as conn:
+            conn.execute("UPDATE reversal SET attempts = attempts + 1 WHERE id = ?", (rev_id,))
+            row = self._one("SELECT attempts FROM reversal WHERE id = ?", rev_id)
+            if row is None:
+                raise JournalError(f"no pending reversal with id {rev_id}")
+            return int(row["attempts"])
+
+    def finish_reversal(self, rev_id: int, *, txn_status: TxnStatus) -> None:
+        """Drop a reversal from the queue and set its transaction's status.
+
+        Args:
+            rev_id: The reversal.
+            txn_status: REVERSED if the host took it, FAILED if the terminal gave up.
+
+        Raises:
+            JournalError: on another status or an unknown reversal.
+        """
+        if txn_status not in (TxnStatus.REVERSED, TxnStatus.FAILED):
+            raise JournalError("a finished reversal leaves its transaction REVERSED or FAILED")
+        with self._write() as conn:
+            row = self._one("SELECT txn_id FROM reversal WHERE id = ?", rev_id)
+            if row is None:
+                raise JournalError(f"no pending reversal with id {rev_id}")
+            conn.execute("DELETE FROM reversal WHERE id = ?", (rev_id,))
+            conn.execute(
+                "UPDATE txn SET status = ?, updated_at = ? WHERE id = ?",
+                (txn_status.value, self._now(), row["txn_id"]),
+            )
+
+    # -- print record -----------------------------------------------------------
+
+    def record_print(self, txn_id: int | None, name: str, data: bytes) -> None:
+        """Keep the bytes of a printed document for reprints (B2, B3)."""
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO print_record (txn_id, name, data, created_at) VALUES (?, ?, ?, ?)",
+                (txn_id, name, bytes(data), self._now()),
+            )
+
+    def last_print(self) -> tuple[str, bytes] | None:
+        """The newest print record as ``(name, data)``, or ``None``."""
+        row = self._one("SELECT name, data FROM print_record ORDER BY id DESC")
+        return (row["name"], bytes(row["data"])) if row else None
+
+    def prints_for(self, txn_id: int) -> list[tuple[str, bytes]]:
+        """The print records of one transaction, oldest first."""
+        rows = self._conn.execute(
+            "SELECT name, data FROM print_record WHERE txn_id = ? ORDER BY id", (txn_id,)
+        ).fetchall()
+        return [(r["name"], bytes(r["data"])) for r in rows]

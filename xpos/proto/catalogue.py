@@ -1,0 +1,180 @@
+"""The message catalogue: which messages exist, how they are told apart, MAC and checks.
+
+Theory of operation
+-------------------
+A message is identified by its MTI with the response digit cleared (``0210`` -> ``0200``)
+and, where one MTI carries several kinds, by field 3 (processing code). The catalogue is
+a table (:data:`CATALOGUE`); :func:`classify` is a lookup in it, and a miss is the
+peer's mistake (:class:`~xpos.errors.RemoteProtocolError`).
+
+MAC: the table says which kinds carry field 64 (both directions). The MAC function is
+injected as a callable ``mac(data) -> 8 bytes`` so that this package does no key
+handling; the bytes it covers are :func:`xpos.proto.codec.mac_input`.
+
+Response validation (:func:`response_check`) is the terminal's consistency check of
+reference §1.4 ([LY] ``ProcRspPacket``): MTI = request + 10; fields 3, 11 and 41 equal;
+42 equal when 39 = ``00``; 4 equal unless 39 = ``10`` (partial approval); and a
+response must carry a response code.
+"""
+
+from __future__ import annotations
+
+import enum
+import hmac
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from xpos.errors import EncodeError, RemoteProtocolError
+from xpos.proto.codec import Message, mac_input
+
+__all__ = [
+    "CATALOGUE",
+    "MacFunction",
+    "MessageKind",
+    "MessageType",
+    "add_mac",
+    "classify",
+    "is_response",
+    "message_type",
+    "needs_mac",
+    "request_mti",
+    "response_check",
+    "response_mti",
+    "swap_tpdu",
+    "verify_mac",
+]
+
+MacFunction = Callable[[bytes], bytes]
+"""``mac(data) -> 8 bytes``: the field-64 content for ``data`` (e.g. CUP ECB MAC)."""
+
+
+class MessageKind(enum.Enum):
+    """The kinds of exchange this dialect carries."""
+
+    SIGN_ON = "sign_on"
+    SALE = "sale"
+    REVERSAL = "reversal"
+    VOUCHER_VERIFY = "voucher_verify"
+
+
+@dataclass(frozen=True, kw_only=True)
+class MessageType:
+    """One catalogue row.
+
+    Attributes:
+        kind: The kind.
+        mti: The request MTI (the response is this + 10).
+        processing_code: Required field 3, or ``None`` when field 3 does not decide.
+        mac: Whether field 64 is carried (request and response).
+        description: What it is, for docs and transcripts.
+    """
+
+    kind: MessageKind
+    mti: str
+    processing_code: str | None
+    mac: bool
+    description: str
+
+
+CATALOGUE: tuple[MessageType, ...] = (
+    MessageType(kind=MessageKind.SIGN_ON, mti="0800", processing_code=None, mac=False,
+                description="sign-on 签到"),
+    MessageType(kind=MessageKind.SALE, mti="0200", processing_code="000000", mac=True,
+                description="sale 消费"),
+    MessageType(kind=MessageKind.REVERSAL, mti="0400", processing_code=None, mac=True,
+                description="reversal 冲正"),
+    MessageType(kind=MessageKind.VOUCHER_VERIFY, mti="0100", processing_code="700000",
+                mac=True, description="X-menu voucher verification 订单验证"),
+)
+
+
+def is_response(mti: str) -> bool:
+    """True for a response or advice-response MTI (third digit odd)."""
+    return len(mti) == 4 and mti[2].isdigit() and int(mti[2]) % 2 == 1
+
+
+def response_mti(mti: str) -> str:
+    """The response MTI for a request MTI (``0200`` -> ``0210``)."""
+    return f"{mti[:2]}{int(mti[2]) + 1}{mti[3]}"
+
+
+def request_mti(mti: str) -> str:
+    """The request MTI of any MTI (``0210`` -> ``0200``; requests map to themselves)."""
+    return f"{mti[:2]}{int(mti[2]) - 1}{mti[3]}" if is_response(mti) else mti
+
+
+def swap_tpdu(tpdu: str) -> str:
+    """Swap destination and source addresses (``6000030000`` -> ``6000000003``)."""
+    return tpdu[:2] + tpdu[6:10] + tpdu[2:6]
+
+
+def message_type(msg: Message) -> MessageType | None:
+    """The catalogue row for ``msg`` (request or response), or ``None``."""
+    if not msg.mti.isdigit() or len(msg.mti) != 4:
+        return None
+    base = request_mti(msg.mti)
+    for row in CATALOGUE:
+        if row.mti == base and row.processing_code in (None, msg.get(3)):
+            return row
+    return None
+
+
+def classify(msg: Message) -> MessageKind:
+    """The kind of ``msg`` (request or response).
+
+    Raises:
+        RemoteProtocolError: the MTI / processing code is not in the catalogue.
+    """
+    row = message_type(msg)
+    if row is None:
+        raise RemoteProtocolError(
+            f"unknown message: MTI {msg.mti}, processing code {msg.get(3)}")
+    return row.kind
+
+
+def needs_mac(msg: Message) -> bool:
+    """Whether ``msg`` must carry a MAC in field 64 (unknown messages: no)."""
+    row = message_type(msg)
+    return row is not None and row.mac
+
+
+def add_mac(msg: Message, mac: MacFunction) -> Message:
+    """Return ``msg`` with field 64 set to ``mac(mac_input(msg))``.
+
+    Raises:
+        EncodeError: (field ``"64"``) the MAC function did not return 8 bytes.
+    """
+    value = mac(mac_input(msg))
+    if len(value) != 8:
+        raise EncodeError(f"MAC function returned {len(value)} bytes, expected 8", field="64")
+    return msg.replace(set={64: value.hex().upper()})
+
+
+def verify_mac(msg: Message, mac: MacFunction) -> bool:
+    """True if field 64 is present and equals ``mac(mac_input(msg))`` (constant time)."""
+    carried = msg.get(64)
+    if carried is None:
+        return False
+    return hmac.compare_digest(bytes.fromhex(carried), mac(mac_input(msg)))
+
+
+def response_check(req: Message, resp: Message) -> str | None:
+    """Check that ``resp`` is a consistent answer to ``req`` (reference §1.4).
+
+    Returns:
+        ``None`` if consistent, else a short English reason.
+    """
+    if resp.mti != response_mti(req.mti):
+        return f"MTI {resp.mti} does not answer {req.mti}"
+    rc = resp.get(39)
+    if rc is None:
+        return "response code (field 39) missing"
+    must_match = [3, 11, 41]
+    if rc == "00":
+        must_match.append(42)
+    if rc != "10":
+        must_match.append(4)
+    for number in sorted(must_match):
+        if resp.get(number) != req.get(number):
+            return f"field {number} differs: sent {req.get(number)!r}, got {resp.get(number)!r}"
+    return None

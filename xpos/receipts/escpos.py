@@ -1,0 +1,87 @@
+"""Render a :class:`~xpos.core.model.Document` to ESC/POS bytes with python-escpos.
+
+Theory of operation
+-------------------
+python-escpos's ``Dummy`` printer collects the bytes; its profile (default
+``POS-5890``, the common 58 mm Chinese printer) decides the cut command.
+
+* Chinese: python-escpos's own path sends Han text as bare GB18030 and never enters
+  Chinese mode, and it garbles ``¥`` and Chinese punctuation. So every run of non-ASCII
+  characters goes out raw as ``FS &`` (1C 26, enter Chinese mode) + GB18030 bytes +
+  ``FS .`` (1C 2E, leave it); ASCII runs go through python-escpos's normal text path.
+  Amounts use the full-width ``￥`` (GB18030 A3 A4), which every GBK printer has.
+* Styles: ``GS !`` for size (it applies to Chinese characters too, unlike ``ESC !``),
+  ``ESC E`` for bold, ``ESC a`` for alignment — all set before each line.
+* QR codes: native ``GS ( k`` (model 2, size 6), centred by ``ESC a 1``.
+* Cut: ``cut()`` of the profile; profiles without a cutter (POS-5890) feed only, so a
+  ``GS V B 0`` (feed to the cutter and cut) follows, which cutter-less printers ignore.
+"""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from escpos.printer import Dummy
+
+from xpos.core.model import Align, Document, Feed, QrCode, TextLine
+
+FS_CHINESE_ON = b"\x1c\x26"
+FS_CHINESE_OFF = b"\x1c\x2e"
+QR_SIZE = 6
+_ALIGN = {Align.LEFT: "left", Align.CENTER: "center", Align.RIGHT: "right"}
+
+
+def encode_chinese(text: str) -> bytes:
+    """Non-ASCII text as a printer takes it: ``FS &`` + GB18030 + ``FS .``."""
+    return FS_CHINESE_ON + text.encode("gb18030") + FS_CHINESE_OFF
+
+
+def _text(printer: Dummy, text: str) -> None:
+    for is_ascii, run in groupby(text, key=str.isascii):
+        chunk = "".join(run)
+        if is_ascii:
+            printer.text(chunk)
+        else:
+            printer._raw(encode_chinese(chunk))  # python-escpos's raw-bytes hook
+
+
+def _text_line(printer: Dummy, line: TextLine) -> None:
+    size = 2 if line.double else 1
+    printer.set(
+        align=_ALIGN[line.align], bold=line.bold, custom_size=True, width=size, height=size
+    )
+    _text(printer, line.text)
+    printer.text("\n")
+
+
+def _qr(printer: Dummy, qr: QrCode) -> None:
+    printer.set(align="center", bold=False, custom_size=True, width=1, height=1)
+    printer.qr(qr.data, native=True, size=QR_SIZE)
+    printer.text("\n")
+
+
+def _cut(printer: Dummy) -> None:
+    printer.cut()
+    profile = printer.profile
+    if not (profile.supports("paperFullCut") or profile.supports("paperPartCut")):
+        printer.cut(feed=False)
+
+
+def render(doc: Document, *, profile: str = "POS-5890") -> bytes:
+    """Render a document to the ESC/POS bytes for a printer of ``profile``.
+
+    Raises:
+        ValueError: for a text that GB18030 cannot encode (never for Unicode text).
+    """
+    printer = Dummy(profile=profile)
+    printer.hw("INIT")
+    for element in doc.elements:
+        if isinstance(element, TextLine):
+            _text_line(printer, element)
+        elif isinstance(element, QrCode):
+            _qr(printer, element)
+        elif isinstance(element, Feed):
+            printer.ln(element.lines)
+    if doc.cut:
+        _cut(printer)
+    return bytes(printer.output)
