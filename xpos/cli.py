@@ -49,7 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     host = sub.add_parser("host", help="run the reference host")
     _data_dir(host)
     host.add_argument("--bind", default="127.0.0.1", help="address (default 127.0.0.1)")
-    host.add_argument("--port", type=int, default=5000, help="port (default 5000)")
+    host.add_argument("--port", type=int, default=8583, help="port (default 8583)")
     host.set_defaults(func=_host)
 
     keys = sub.add_parser("keys", help="key management").add_subparsers(title="keys")

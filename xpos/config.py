@@ -49,7 +49,7 @@ class TerminalConfig:
     mid: str = "898100012340001"
     merchant_name: str = "X-POS演示商户"
     operator: str = "01"
-    host: str = "127.0.0.1:5000"
+    host: str = "127.0.0.1:8583"
     backup_host: str = ""
     tls: bool = True
     mac_algorithm: str = "cup-ecb"

@@ -21,7 +21,8 @@ that matches its category, so callers may catch either::
     │   └── HostTimeoutError (TimeoutError) no response in time
     ├── JournalError (RuntimeError)         journal consistency
     └── DeviceError (OSError)               a device failed
-        └── PaperOutError                   printer out of paper
+        ├── PaperOutError                   printer out of paper
+        └── CardReadError                   card data unusable (never quotes it)
 
 Third-party exceptions are mapped at the boundary with ``raise ... from exc``.
 """
@@ -140,3 +141,10 @@ class DeviceError(XposError, OSError):
 
 class PaperOutError(DeviceError):
     """The printer is out of paper."""
+
+
+class CardReadError(DeviceError):
+    """A card was presented but its data could not be used (bad track, bad frame).
+
+    The message names the problem, never the card data.
+    """

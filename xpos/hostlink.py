@@ -141,7 +141,8 @@ class HostLink:
         self._session.receive_data(data)
 
     async def _ensure_connected(self) -> None:
-        if self._writer is not None and not self._writer.is_closing():
+        if (self._writer is not None and self._reader is not None
+                and not self._writer.is_closing() and not self._reader.at_eof()):
             return
         await self._drop()
         errors: list[str] = []

@@ -30,7 +30,9 @@ from dataclasses import dataclass, replace
 from xpos.config import TerminalConfig
 from xpos.core.flows.online import (
     OnlineReply,
+    OnlineRequest,
     Outcome,
+    ReadinessRequest,
     SaleRequest,
     SignOnRequest,
     VoucherDetails,
@@ -56,7 +58,6 @@ from xpos.security.track import encrypt_track2
 
 log = logging.getLogger(__name__)
 
-OnlineRequest = SignOnRequest | SaleRequest | VoucherRequest
 _SENSITIVE = (2, 26, 35, 36, 52, 53, 64)
 
 
@@ -100,6 +101,9 @@ class TransactionService:
         """Run one online request and describe its outcome for the flow."""
         if isinstance(request, SignOnRequest):
             return await self.sign_on()
+        if isinstance(request, ReadinessRequest):
+            ready = self._working_keys() is not None
+            return OnlineReply(outcome=Outcome.APPROVED if ready else Outcome.NOT_SIGNED_ON)
         if isinstance(request, SaleRequest):
             return await self.sale(request)
         return await self.voucher(request)
@@ -174,7 +178,8 @@ class TransactionService:
         message = m.add_mac(message, self._mac(keys))
         masked = mask_pan(member_pan) if member_pan else ""
         sent = self._begin("voucher", "x", message, 0, masked,
-                           detail={"code": _mask_code(request.code), "method": request.method})
+                           detail={"code": _mask_code(request.code or request.order_no or ""),
+                                   "method": request.method})
         return await self._finish(message, sent, keys)
 
     # -- shared machinery ------------------------------------------------------------

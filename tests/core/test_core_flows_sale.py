@@ -33,8 +33,16 @@ APPROVED = reply(
 )
 
 
+READY = expect(Online, reply(Outcome.APPROVED))
+
+
+def sales_sent(run):
+    return [o for o in run.of_type(Online) if isinstance(o.request, SaleRequest)]
+
+
 def until_online():
     return [
+        READY,
         expect(AmountStep, ok(1234)),
         expect(ReadCard, ok(CARD)),
         expect(PinStep, ok(BLOCK)),
@@ -93,7 +101,7 @@ def test_full_pan_and_track_never_reach_screens_or_slips():
 
 
 def test_bypassed_pin_sends_no_pin_block():
-    run = run_flow(sale_flow(CTX), [ok(1234), ok(CARD), ok(None)])
+    run = run_flow(sale_flow(CTX), [READY, ok(1234), ok(CARD), ok(None)])
     assert run.expect(Online).request.pin_block is None
 
 
@@ -180,7 +188,8 @@ def test_unmasked_pan_from_the_runtime_is_never_printed():
     short = CardData(source=CardSource.SWIPE, pan="1234", expiry="3012", track2="1234=3012")
     run = run_flow(
         sale_flow(CTX),
-        [ok(500), ok(short), ok(None), reply(Outcome.APPROVED, masked_pan="1234"), ok(), ok()],
+        [READY, ok(500), ok(short), ok(None), reply(Outcome.APPROVED, masked_pan="1234"),
+         ok(), ok()],
     )
     assert run.done
     assert run.of_type(PrintStep) == []
@@ -189,36 +198,38 @@ def test_unmasked_pan_from_the_runtime_is_never_printed():
 
 @pytest.mark.parametrize("code", [ResultCode.CANCELLED, ResultCode.TIMEOUT])
 def test_amount_not_entered_ends_the_flow_quietly(code):
-    run = run_flow(sale_flow(CTX), [step_result(code)])
+    run = run_flow(sale_flow(CTX), [READY, step_result(code)])
     assert run.done
-    assert run.of_type(Online) == []
+    assert sales_sent(run) == []
 
 
 def test_card_read_timeout_says_so_and_goes_no_further():
-    run = run_flow(sale_flow(CTX), [ok(1234), step_result(ResultCode.TIMEOUT), ok()])
+    run = run_flow(sale_flow(CTX), [READY, ok(1234), step_result(ResultCode.TIMEOUT), ok()])
     assert run.done
     assert "读卡超时" in run.of_type(Display)[0].lines
-    assert run.of_type(Online) == []
+    assert sales_sent(run) == []
 
 
 def test_card_without_pan_is_a_failed_read():
     scanned = CardData(source=CardSource.SWIPE, pan="")
-    run = run_flow(sale_flow(CTX), [ok(1234), ok(scanned), ok()])
+    run = run_flow(sale_flow(CTX), [READY, ok(1234), ok(scanned), ok()])
     assert "读卡失败" in run.of_type(Display)[0].lines
     assert run.of_type(PinStep) == []
 
 
 def test_pin_cancelled_cancels_the_sale():
-    run = run_flow(sale_flow(CTX), [ok(1234), ok(CARD), step_result(ResultCode.CANCELLED), ok()])
+    run = run_flow(
+        sale_flow(CTX), [READY, ok(1234), ok(CARD), step_result(ResultCode.CANCELLED), ok()]
+    )
     assert run.done
     assert "交易已取消" in run.of_type(Display)[0].lines
-    assert run.of_type(Online) == []
+    assert sales_sent(run) == []
 
 
 def test_sale_with_real_step_machines_from_keys():
     run = run_flow(
         sale_flow(CTX),
-        [keyed("1", "2", "3", "4", "ENTER"), ok(CARD), ok(BLOCK)],
+        [READY, keyed("1", "2", "3", "4", "ENTER"), ok(CARD), ok(BLOCK)],
     )
     assert run.expect(Online).request.amount == 1234
 
@@ -228,3 +239,10 @@ def test_sale_texts_follow_the_context_language():
     run = run_flow(sale_flow(ctx), [*until_online(), reply(Outcome.DECLINED, rc="51"), ok()])
     assert run.of_type(AmountStep)[0].prompt == "Enter amount"
     assert "Insufficient funds" in run.of_type(Display)[-1].lines
+
+
+def test_sale_when_not_signed_on_says_so_before_taking_a_card():
+    run = run_flow(sale_flow(CTX), [reply(Outcome.NOT_SIGNED_ON), ok()])
+    assert run.done
+    assert run.of_type(AmountStep) == [] and run.of_type(ReadCard) == []
+    assert "请先签到" in texts(run)

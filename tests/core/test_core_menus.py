@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from xpos.core.flows import FlowContext, Online, SignOnRequest
+from xpos.core.flows import FlowContext, Online, Outcome, SignOnRequest
 from xpos.core.menus import load_menus, menu_flow, parse_menu
 from xpos.core.steps import AmountStep, Display, Input, ResultCode, Select
 from xpos.core.testing import expect, keyed, ok, reply, run_flow, step_result
@@ -202,6 +202,7 @@ def test_menu_flow_enters_the_x_menu_and_cancel_goes_back_one_level():
             expect(Input, step_result(ResultCode.CANCELLED)),
             expect(Select, keyed("CANCEL")),
             expect(Select, keyed("2")),
+            expect(Online, reply(Outcome.APPROVED)),
             expect(AmountStep, keyed("CANCEL")),
             expect(Select, keyed("CANCEL")),
         ],

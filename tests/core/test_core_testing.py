@@ -1,6 +1,6 @@
 import pytest
 
-from xpos.core.flows import FlowContext, Online, sale_flow, sign_on_flow
+from xpos.core.flows import FlowContext, Online, Outcome, sale_flow, sign_on_flow
 from xpos.core.steps import Display, ResultCode, Select, StepResult
 from xpos.core.testing import (
     FlowDriver,
@@ -45,7 +45,7 @@ def test_expect_refuses_the_wrong_command():
 
 def test_keyed_refuses_keys_that_do_not_end_the_step():
     with pytest.raises(ScriptError, match="still running"):
-        run_flow(sale_flow(CTX), [keyed("1", "2")])
+        run_flow(sale_flow(CTX), [reply(Outcome.APPROVED), keyed("1", "2")])
 
 
 def test_machine_driver_fires_the_timer_only_when_its_deadline_passes():

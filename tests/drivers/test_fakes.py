@@ -5,12 +5,11 @@ import asyncio
 import pytest
 
 from xpos.core.model import CardData, CardSource, Key
-from xpos.drivers.base import CardReadError
 from xpos.drivers.fake_cards import FakeCardReader, FakeRfidReader, FakeScanner
 from xpos.drivers.fake_pinpad import FakePinPad
 from xpos.drivers.fakes import FakeDisplay, FakeKeypad, FakePrinter
 from xpos.drivers.textwidth import fit_width, text_width
-from xpos.errors import KeyMissingError, PaperOutError, SecurityError
+from xpos.errors import CardReadError, KeyMissingError, PaperOutError, SecurityError
 from xpos.security.pinblock import decrypt_pin_block, pin_from_clear_block
 
 TRACK2 = "6212345678901234567=30121010000000000"

@@ -10,10 +10,9 @@ from typing import TypeVar
 import pytest
 
 from xpos.drivers import conformance, open_device
-from xpos.drivers.base import CardReadError
 from xpos.drivers.magstripe import encode_swipe
 from xpos.drivers.serial_magstripe import SerialMagstripeReader
-from xpos.errors import DeviceError
+from xpos.errors import CardReadError, DeviceError
 
 T = TypeVar("T")
 TRACK2 = "6212345678901234567=30121010000000000"

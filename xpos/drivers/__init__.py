@@ -8,7 +8,6 @@ from xpos.drivers.base import (
     KINDS,
     READER_KINDS,
     CardReader,
-    CardReadError,
     DeviceSet,
     Display,
     Keypad,
@@ -18,6 +17,7 @@ from xpos.drivers.base import (
 from xpos.drivers.cards import CardMux, read_any_card
 from xpos.drivers.registry import DriverRegistry, open_device, open_devices
 from xpos.drivers.url import DeviceUrl, parse_device_url
+from xpos.errors import CardReadError
 
 __all__ = [
     "KINDS",

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from xpos.core.model import CardData, Key
-from xpos.errors import DeviceError
 
 #: Device kinds known to the registry and to :func:`~xpos.drivers.registry.open_devices`.
 KINDS: tuple[str, ...] = (
@@ -40,13 +39,6 @@ KINDS: tuple[str, ...] = (
 
 #: Kinds whose devices implement :class:`CardReader`.
 READER_KINDS: tuple[str, ...] = ("magstripe", "rfid", "scanner")
-
-
-class CardReadError(DeviceError):
-    """A card was presented but its data could not be used (bad track, bad frame).
-
-    The message names the problem, never the card data.
-    """
 
 
 @runtime_checkable

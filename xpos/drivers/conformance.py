@@ -14,9 +14,9 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
 from xpos.core.model import CardData, CardSource, Key
-from xpos.drivers.base import CardReader, CardReadError, Display, Keypad, PinPad, Printer
+from xpos.drivers.base import CardReader, Display, Keypad, PinPad, Printer
 from xpos.drivers.textwidth import text_width
-from xpos.errors import KeyMissingError, PaperOutError
+from xpos.errors import CardReadError, KeyMissingError, PaperOutError
 from xpos.security.pinblock import decrypt_pin_block, pin_from_clear_block
 
 T = TypeVar("T")

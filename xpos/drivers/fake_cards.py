@@ -11,9 +11,9 @@ import asyncio
 import string
 
 from xpos.core.model import CardData, CardSource
-from xpos.drivers.base import CardReadError
 from xpos.drivers.magstripe import parse_track2
 from xpos.drivers.url import DeviceUrl
+from xpos.errors import CardReadError
 
 _Item = CardData | CardReadError
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from xpos.core.model import CardData, CardSource
-from xpos.drivers.base import CardReadError
+from xpos.errors import CardReadError
 
 MAX_TRACK2 = 37
 MAX_FRAME = 512

@@ -14,10 +14,9 @@ import threading
 from typing import Protocol
 
 from xpos.core.model import CardData, CardSource
-from xpos.drivers.base import CardReadError
 from xpos.drivers.magstripe import MagstripeDecoder, Swipe, SwipeError, card_from_swipe
 from xpos.drivers.url import DeviceUrl
-from xpos.errors import ConfigError, DeviceError
+from xpos.errors import CardReadError, ConfigError, DeviceError
 
 READ_TIMEOUT_S = 0.2
 

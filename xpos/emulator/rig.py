@@ -93,6 +93,11 @@ class TerminalRig:
         await self.stop_terminal()
         return await self.start_terminal()
 
+    async def reconfigure(self, **config: Any) -> Terminal:
+        """Power-cycle the terminal with changed working parameters (same data)."""
+        self._overrides.update(config)
+        return await self.power_cycle()
+
     @staticmethod
     def make_devices() -> DeviceSet:
         """Fresh fake devices."""

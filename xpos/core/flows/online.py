@@ -24,6 +24,15 @@ class SignOnRequest:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ReadinessRequest:
+    """Ask, before any card or PIN is taken, whether a sale can go online now.
+
+    The runtime answers locally (no message is sent): ``APPROVED`` when the terminal is
+    signed on (working keys loaded), ``NOT_SIGNED_ON`` otherwise.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
 class SaleRequest:
     """A bank-card sale (0200).
 
@@ -55,7 +64,7 @@ class VoucherRequest:
     member_card: CardData | None = None
 
 
-OnlineRequest = SignOnRequest | SaleRequest | VoucherRequest
+OnlineRequest = SignOnRequest | ReadinessRequest | SaleRequest | VoucherRequest
 """Every request a flow may send online."""
 
 

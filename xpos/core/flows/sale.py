@@ -24,6 +24,7 @@ from xpos.core.flows.online import (
     FlowContext,
     OnlineReply,
     Outcome,
+    ReadinessRequest,
     SaleRequest,
 )
 from xpos.core.i18n import t
@@ -38,6 +39,10 @@ COPIES = ("merchant", "customer")
 def sale_flow(ctx: FlowContext) -> Flow:
     """Run one bank-card sale."""
     title = t("sale.title", ctx.lang)
+    ready = yield from go_online(ReadinessRequest())
+    if ready.outcome is not Outcome.APPROVED:
+        yield from notify(title, "", outcome_text(ready, ctx.lang))
+        return
     keyed = yield from ask(AmountStep(prompt=t("sale.amount", ctx.lang)))
     if not keyed.ok or not isinstance(keyed.value, int):
         return

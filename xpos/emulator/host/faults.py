@@ -42,6 +42,8 @@ class FaultKind(enum.Enum):
     DELAY = "delay"
     BAD_MAC = "bad_mac"
     CLOSE = "close"
+    MALFORMED = "malformed"
+    TRUNCATED = "truncated"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -117,6 +119,14 @@ class FaultPlan:
     def close(self, *, on: frozenset[MessageKind] = FINANCIAL) -> FaultPlan:
         """Close the connection instead of answering the next matching request."""
         return self.add(Fault(kind=FaultKind.CLOSE, on=on))
+
+    def malformed(self, *, on: frozenset[MessageKind] = FINANCIAL) -> FaultPlan:
+        """Answer the next matching request with a well-framed body that is not ISO 8583."""
+        return self.add(Fault(kind=FaultKind.MALFORMED, on=on))
+
+    def truncated(self, *, on: frozenset[MessageKind] = FINANCIAL) -> FaultPlan:
+        """Send only the first half of the answer frame, then close the connection."""
+        return self.add(Fault(kind=FaultKind.TRUNCATED, on=on))
 
     def clear(self) -> None:
         """Forget all planned faults."""

@@ -209,10 +209,26 @@ class ReferenceHost:
         if response is None:
             self._note(connection, f"<no response{_why(fault)}>")
             return True
-        writer.write(session.send(response))
+        data = session.send(response)
+        if fault is not None and fault.kind in (FaultKind.MALFORMED, FaultKind.TRUNCATED):
+            return await self._send_broken(connection, fault.kind, data, writer)
+        writer.write(data)
         await writer.drain()
         self._log(FROM_HOST, connection, response)
         return True
+
+    async def _send_broken(self, connection: int, kind: FaultKind, data: bytes,
+                           writer: asyncio.StreamWriter) -> bool:
+        """Send a broken answer; False (close) after a truncated one."""
+        if kind is FaultKind.MALFORMED:
+            body = b"\x60\x00\x00\x00\x03NOT-ISO-8583"
+            writer.write(len(body).to_bytes(2, "big") + body)
+            self._note(connection, "<malformed frame sent (fault malformed)>")
+        else:
+            writer.write(data[: len(data) // 2])
+            self._note(connection, "<truncated frame sent, connection closed (fault truncated)>")
+        await writer.drain()
+        return kind is FaultKind.MALFORMED
 
     def _log(self, direction: str, connection: int, msg: Message) -> None:
         text = describe(msg)
