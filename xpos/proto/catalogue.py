@@ -24,8 +24,8 @@ import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from xpos.errors import EncodeError, RemoteProtocolError
-from xpos.proto.codec import Message, mac_input
+from xpos.errors import RemoteProtocolError
+from xpos.proto.codec import Message, mac_input, with_mac_field
 
 __all__ = [
     "CATALOGUE",
@@ -144,10 +144,7 @@ def add_mac(msg: Message, mac: MacFunction) -> Message:
     Raises:
         EncodeError: (field ``"64"``) the MAC function did not return 8 bytes.
     """
-    value = mac(mac_input(msg))
-    if len(value) != 8:
-        raise EncodeError(f"MAC function returned {len(value)} bytes, expected 8", field="64")
-    return msg.replace(set={64: value.hex().upper()})
+    return with_mac_field(msg, mac)
 
 
 def verify_mac(msg: Message, mac: MacFunction) -> bool:

@@ -25,7 +25,7 @@ Positions in :class:`~xpos.errors.DecodeError` are byte offsets in the body pass
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -46,6 +46,7 @@ __all__ = [
     "encode_message",
     "frame",
     "mac_input",
+    "with_mac_field",
 ]
 
 DEFAULT_TPDU = "6000030000"
@@ -137,12 +138,50 @@ def _text_problem(spec: FieldSpec, value: str) -> str | None:
     return None if value.isprintable() else "text holds control characters"
 
 
+def _wire(msg: Message) -> bytes | None:
+    """The exact body ``msg`` was decoded from or last encoded to, if known."""
+    cached: bytes | None = msg.__dict__.get("_wire")
+    return cached
+
+
+def _remember(msg: Message, body: bytes) -> None:
+    """Cache ``body`` as the wire form of the (immutable) ``msg``."""
+    object.__setattr__(msg, "_wire", body)
+
+
 def encode_message(msg: Message) -> bytes:
     """Encode a message body: TPDU + header + MTI + bitmap + fields (no length prefix).
+
+    A message is immutable, so its body is computed once and cached; a decoded message
+    encodes to exactly the bytes it was decoded from.
 
     Raises:
         EncodeError: with the field at fault.
     """
+    cached = _wire(msg)
+    if cached is not None:
+        return cached
+    body = _encode(msg)
+    _remember(msg, body)
+    return body
+
+
+def with_mac_field(msg: Message, mac: Callable[[bytes], bytes]) -> Message:
+    """``msg`` with field 64 = ``mac(mac_input)``, encoding the message only once.
+
+    Raises:
+        EncodeError: the message cannot be encoded, or ``mac`` did not return 8 bytes.
+    """
+    body = encode_message(msg.replace(set={64: "00" * 8}))
+    value = mac(body[TPDU_BYTES + HEADER_BYTES:-8])
+    if len(value) != 8:
+        raise EncodeError(f"MAC function returned {len(value)} bytes, expected 8", field="64")
+    signed = msg.replace(set={64: value.hex().upper()})
+    _remember(signed, body[:-8] + value)
+    return signed
+
+
+def _encode(msg: Message) -> bytes:
     _require(_HEX.fullmatch(msg.tpdu) and len(msg.tpdu) == 2 * TPDU_BYTES, "tpdu",
              "TPDU must be 10 upper-case hex digits")
     _require(_DIGITS.fullmatch(msg.header) and len(msg.header) == 2 * HEADER_BYTES, "h",
@@ -196,8 +235,10 @@ def decode_message(data: bytes) -> Message:
         problem = _value_problem(FIELDS[number], fields[number])
         if problem is not None:
             raise DecodeError(problem, field=str(number), position=position)
-    return Message(mti=doc_dec["t"], fields=fields, tpdu=data[:TPDU_BYTES].hex().upper(),
-                   header=doc_dec["h"])
+    msg = Message(mti=doc_dec["t"], fields=fields, tpdu=data[:TPDU_BYTES].hex().upper(),
+                  header=doc_dec["h"])
+    _remember(msg, data)
+    return msg
 
 
 def _check_bitmap(data: bytes) -> None:
@@ -240,5 +281,8 @@ def mac_input(msg: Message) -> bytes:
     Raises:
         EncodeError: the message cannot be encoded.
     """
+    cached = _wire(msg)
+    if cached is not None and msg.get(64) is not None:
+        return cached[TPDU_BYTES + HEADER_BYTES:-8]
     body = encode_message(msg.replace(set={64: "00" * 8}))
     return body[TPDU_BYTES + HEADER_BYTES:-8]

@@ -39,10 +39,12 @@ def encode_chinese(text: str) -> bytes:
 def _text(printer: Dummy, text: str) -> None:
     for is_ascii, run in groupby(text, key=str.isascii):
         chunk = "".join(run)
-        if is_ascii:
-            printer.text(chunk)
-        else:
+        if not is_ascii:
             printer._raw(encode_chinese(chunk))  # python-escpos's raw-bytes hook
+        elif printer.magic.encoding is None:
+            printer.text(chunk)  # the first ASCII run selects the code page (ESC t)
+        else:
+            printer._raw(chunk.encode("ascii"))  # ASCII is the same in every code page
 
 
 def _text_line(printer: Dummy, line: TextLine) -> None:
@@ -50,8 +52,7 @@ def _text_line(printer: Dummy, line: TextLine) -> None:
     printer.set(
         align=_ALIGN[line.align], bold=line.bold, custom_size=True, width=size, height=size
     )
-    _text(printer, line.text)
-    printer.text("\n")
+    _text(printer, line.text + "\n")
 
 
 def _qr(printer: Dummy, qr: QrCode) -> None:

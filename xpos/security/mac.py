@@ -59,10 +59,10 @@ def cup_ecb_mac(mak: bytes, data: bytes) -> bytes:
         SecurityError: on a bad key length.
     """
     key = _mak8(mak)
-    acc = bytes(BLOCK)
+    acc = 0
     for block in _blocks(data):
-        acc = xor(acc, block)
-    hexed = acc.hex().upper().encode("ascii")
+        acc ^= int.from_bytes(block, "big")
+    hexed = acc.to_bytes(BLOCK, "big").hex().upper().encode("ascii")
     step = xor(des_encrypt(key, hexed[:8]), hexed[8:])
     return des_encrypt(key, step).hex().upper().encode("ascii")[:8]
 

@@ -9,6 +9,8 @@ current releases.
 
 from __future__ import annotations
 
+import functools
+
 from cryptography.hazmat.primitives.ciphers import Cipher, modes
 
 from xpos.errors import SecurityError
@@ -47,7 +49,10 @@ def _check_data(data: bytes) -> None:
         raise SecurityError(f"ECB data must be a multiple of 8 bytes, got {len(data)}")
 
 
+@functools.lru_cache(maxsize=16)
 def _cipher(key: bytes) -> Cipher[modes.ECB]:
+    # Cached: building the key schedule costs more than encrypting a block. The few
+    # working keys in use are in this process's memory anyway.
     return Cipher(TripleDES(expand_key(key)), modes.ECB())
 
 
