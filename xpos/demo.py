@@ -36,7 +36,13 @@ class Demo:
         self.out = out
 
     async def run(self) -> None:
-        """Run every stage; raise :class:`DemoFailed` at the first one that fails."""
+        """Run every stage; raise :class:`DemoFailed` at the first one that fails.
+
+        The host starts on fresh demo data every run (so the demo voucher is valid
+        again); the terminal's journal, keys and counters in ``data_dir`` carry on.
+        """
+        for stale in (self.data_dir / "host").glob("host.db*"):
+            stale.unlink()
         rig = TerminalRig(self.data_dir, load_tmk=False, response_timeout_s=10.0)
         async with rig:
             self.say(f"reference host listening on 127.0.0.1:{rig.port} "

@@ -1,0 +1,23 @@
+import io
+from pathlib import Path
+
+from xpos.demo import run_demo
+from xpos.emulator.host.seed import DEMO
+
+
+def test_demo_runs_every_stage_twice_on_the_same_data_and_leaks_nothing(
+        tmp_path: Path) -> None:
+    for _ in range(2):
+        out = io.StringIO()
+        assert run_demo(tmp_path, out) == 0, out.getvalue()
+        text = out.getvalue()
+        assert "DEMO OK" in text and "签到成功" in text and "交易成功" in text
+        assert "验证成功" in text and "冰淇淋蛋糕" in text and "￥12.34" in text
+        assert DEMO.cards[0].pan not in text
+        assert "<PIN block>" in text
+
+
+def test_demo_in_a_temporary_directory_cleans_up(tmp_path: Path) -> None:
+    removed: list[Path] = []
+    assert run_demo(None, io.StringIO(), cleanup=removed.append) == 0
+    assert len(removed) == 1 and removed[0].name.startswith("xpos-demo-")
