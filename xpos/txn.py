@@ -95,7 +95,6 @@ class TransactionService:
         self._link = link
         self._on_keys = on_keys
         self._clock = clock or (lambda: dt.datetime.now())
-        self.reversal_notice: str = ""
 
     async def handle(self, request: OnlineRequest) -> OnlineReply:
         """Run one online request and describe its outcome for the flow."""
@@ -241,8 +240,13 @@ class TransactionService:
                               provider=info.provider, code_masked=sent.code_masked)
 
     async def _flush_reversal(self, keys: WorkingKeys) -> OnlineReply | None:
-        """Send the pending reversal, if any. Returns a reply only when the host is down."""
-        self.reversal_notice = ""
+        """Send pending reversals first.
+
+        Returns:
+            ``None`` when none is left; else the reply the flow shows instead of going on:
+            host unreachable, reversal still pending (timed out, will be retried), or
+            given up after ``reversal_retries + 1`` attempts (冲正不成功 请与客服联系).
+        """
         while (record := self._journal.pending_reversal()) is not None:
             reversal = Message(mti=record.mti, fields=dict(record.fields))
             reversal = m.add_mac(reversal.replace(set={39: record.reason}), self._mac(keys))
@@ -253,9 +257,11 @@ class TransactionService:
                 return OnlineReply(outcome=Outcome.UNREACHABLE)
             except (HostTimeoutError, RemoteProtocolError):
                 if attempts > self._cfg.reversal_retries:
+                    # Given up, as CUP terminals do: drop the record, tell the user once.
+                    log.error("reversal of STAN %s given up after %d attempts",
+                              record.fields.get(11), attempts)
                     self._journal.finish_reversal(record.id, txn_status=TxnStatus.FAILED)
-                    self.reversal_notice = "reversal_failed"
-                    continue
+                    return OnlineReply(outcome=Outcome.ERROR, message="reversal_failed")
                 return OnlineReply(outcome=Outcome.NO_RESPONSE, message="reversal_pending")
             self._journal.finish_reversal(record.id, txn_status=TxnStatus.REVERSED)
             log.info("reversal of STAN %s answered %s", record.fields.get(11),

@@ -1,6 +1,7 @@
 from xpos.emulator.host.seed import track2_for
 from xpos.emulator.rig import TerminalRig
 from xpos.journal import TxnStatus
+from xpos.proto.messages import MessageKind
 
 from .conftest import (
     ALICE,
@@ -186,3 +187,25 @@ def test_bad_track_data_shows_a_read_error_and_the_sale_can_go_on(run_rig: RunRi
         assert "交易成功" in await rig.pin(ALICE.pin or "")
 
     run_rig(scenario)
+
+
+def test_reversal_without_answer_is_retried_then_given_up_with_a_notice(
+        run_rig: RunRig) -> None:
+    async def scenario(rig: TerminalRig) -> None:
+        await sign_on(rig)
+        rig.host.faults.drop()
+        assert "交易超时" in await sale(rig, "500", alice_track(), ALICE.pin)
+        await back_to_menu(rig)
+        rig.host.faults.drop(on=frozenset({MessageKind.REVERSAL}))
+        rig.host.faults.drop(on=frozenset({MessageKind.REVERSAL}))
+        assert "冲正未完成" in await sale(rig, "100", alice_track(), ALICE.pin)
+        await back_to_menu(rig)
+        pending = rig.terminal.journal.pending_reversal()
+        assert pending is not None and pending.attempts == 1
+        assert "冲正不成功" in await sale(rig, "100", alice_track(), ALICE.pin)
+        await back_to_menu(rig)
+        assert rig.terminal.journal.pending_reversal() is None
+        assert rig.terminal.journal.get(pending.txn_id).status is TxnStatus.FAILED
+        await _approved_sale_works(rig)
+
+    run_rig(scenario, response_timeout_s=0.3, reversal_retries=1)
