@@ -15,7 +15,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from xpos.errors import XposError
+from xpos.errors import (
+    ConfigError,
+    HostError,
+    KeyCheckError,
+    MenuError,
+    SecurityError,
+    XposError,
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -30,11 +37,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.func(args)
     except XposError as exc:
-        print(f"xpos: error: {exc}", file=sys.stderr)
+        print(f"xpos: 错误 error: {_headline(exc)}: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
     return code
+
+
+_HEADLINES: tuple[tuple[type[XposError], str], ...] = (
+    (KeyCheckError, "密钥校验值不符 key check value mismatch"),
+    (MenuError, "菜单文件错误 menu file error"),
+    (ConfigError, "配置错误 configuration error"),
+    (HostError, "主机连接失败 host link failed"),
+    (SecurityError, "安全校验失败 security check failed"),
+)
+
+
+def _headline(exc: XposError) -> str:
+    """A Chinese-first headline for an error shown to a person."""
+    for kind, text in _HEADLINES:
+        if isinstance(exc, kind):
+            return text
+    return "操作失败 failed"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -50,6 +74,12 @@ def _parser() -> argparse.ArgumentParser:
     _data_dir(host)
     host.add_argument("--bind", default="127.0.0.1", help="address (default 127.0.0.1)")
     host.add_argument("--port", type=int, default=8583, help="port (default 8583)")
+    host.add_argument("--mac", choices=["cup-ecb", "x9.19"], default="cup-ecb",
+                      help="MAC algorithm of the terminals (default cup-ecb)")
+    host.add_argument("--mak-kcv", choices=["full", "first8"], default="full",
+                      help="MAK check-value scope (default full)")
+    host.add_argument("--plain", action="store_true",
+                      help="plain TCP instead of TLS 1.3 (legacy private lines only)")
     host.set_defaults(func=_host)
 
     keys = sub.add_parser("keys", help="key management").add_subparsers(title="keys")
@@ -82,8 +112,10 @@ def _demo(args: argparse.Namespace) -> int:
 
 def _host(args: argparse.Namespace) -> int:
     from xpos.emulator.host.server import serve_forever
+    from xpos.security.mac import MacAlgorithm
 
-    asyncio.run(serve_forever(args.data_dir, args.bind, args.port))
+    asyncio.run(serve_forever(args.data_dir, args.bind, args.port, plain=args.plain,
+                              mac_algorithm=MacAlgorithm(args.mac), mak_kcv=args.mak_kcv))
     return 0
 
 

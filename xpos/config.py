@@ -8,6 +8,7 @@ no file at all. Unknown keys and wrong types are errors that name the key.
 from __future__ import annotations
 
 import dataclasses
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,8 @@ from typing import Any
 from xpos.errors import ConfigError
 
 CONFIG_NAME = "xpos.toml"
+_ANS = re.compile(r"[\x20-\x7e]+")
+_DIGITS = re.compile(r"[0-9]+")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -31,6 +34,10 @@ class TerminalConfig:
         host: Primary host ``host:port``.
         backup_host: Backup host ``host:port`` or empty.
         tls: TLS 1.3 with mutual authentication (plain TCP only when set false).
+        tls_server_name: Name the host certificate must carry.
+        pki_dir: Directory with ``ca.pem`` (the pinned host CA), ``terminal.pem`` and
+            ``terminal.key``. Empty: ``<data_dir>/pki``, where a demo PKI is made on
+            first use (emulator, demo, tests).
         mac_algorithm: ``"cup-ecb"`` or ``"x9.19"``.
         mak_kcv: ``"full"`` or ``"first8"`` (see docs/security.md).
         key_mode: Sign-on key mode, F60.3 (``"004"`` = PIK+MAK+TDK double length).
@@ -52,6 +59,8 @@ class TerminalConfig:
     host: str = "127.0.0.1:8583"
     backup_host: str = ""
     tls: bool = True
+    tls_server_name: str = "localhost"
+    pki_dir: str = ""
     mac_algorithm: str = "cup-ecb"
     mak_kcv: str = "full"
     key_mode: str = "004"
@@ -135,6 +144,11 @@ def _validate(config: TerminalConfig, source: str) -> None:
     for ok, key, message in checks:
         if not ok:
             raise ConfigError(f"{source}: key {key!r} {message}")
+    for key, width, chars in (("tid", 8, _ANS), ("mid", 15, _ANS), ("operator", 3, _DIGITS)):
+        value = getattr(config, key)
+        if not value or len(value) > width or not chars.fullmatch(value):
+            raise ConfigError(f"{source}: key {key!r} has characters or a length the host "
+                              f"link cannot carry: {value!r}")
     for key in ("host", "backup_host"):
         value = getattr(config, key)
         if value:

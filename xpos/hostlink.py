@@ -100,8 +100,21 @@ class HostLink:
                 await self._drop()
                 raise HostTimeoutError(f"connection lost while sending: {exc}") from exc
             self._traffic("→host", request)
-            return await self._await_response(request, loop.time()
-                                              + self._config.response_timeout_s)
+            try:
+                return await self._await_response(request, loop.time()
+                                                  + self._config.response_timeout_s)
+            except asyncio.CancelledError:
+                await self._drop()  # its answer must never reach a later request
+                raise
+
+    async def connect(self) -> None:
+        """Make sure a connection is up (primary first, then backup).
+
+        Raises:
+            HostUnreachableError: no configured host could be reached.
+        """
+        async with self._lock:
+            await self._ensure_connected()
 
     async def close(self) -> None:
         """Close the connection (idempotent)."""
@@ -111,9 +124,13 @@ class HostLink:
         loop = asyncio.get_running_loop()
         while True:
             event = self._session.next_event()
-            if isinstance(event, ResponseReceived):
+            if isinstance(event, ResponseReceived) and event.request is request:
                 self._traffic("←host", event.response)
                 return event.response
+            if isinstance(event, ResponseReceived):
+                log.warning("discarded a response to an earlier request: %s",
+                            describe(event.response))
+                continue
             if isinstance(event, UnmatchedResponse):
                 log.warning("discarded unmatched response: %s (%s)",
                             describe(event.message), event.reason)

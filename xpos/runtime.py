@@ -21,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -44,25 +43,21 @@ from xpos.core.engine import (
     machine_for,
 )
 from xpos.core.flows import Flow
-from xpos.core.flows.online import FlowContext, Online, OnlineReply
+from xpos.core.flows.online import FlowContext, Online, OnlineReply, Outcome
 from xpos.core.menus import MenuSet, load_menus, menu_flow
 from xpos.core.model import CardSource, Document
 from xpos.core.steps import ResultCode, StepResult
 from xpos.drivers.base import CardReader, DeviceSet
-from xpos.errors import PaperOutError, XposError
-from xpos.hostlink import HostAddress, HostLink, LinkConfig
+from xpos.errors import ConfigError, PaperOutError, XposError
+from xpos.hostlink import HostAddress, HostLink, LinkConfig, TrafficHook
 from xpos.journal import Journal
-from xpos.proto.codec import Message
 from xpos.receipts.escpos import render
 from xpos.security.keys import WorkingKeys
 from xpos.security.keystore import KeyStore
-from xpos.security.pki import client_context, ensure_demo_pki
+from xpos.security.pki import TlsFiles, client_context, ensure_demo_pki, pki_files
 from xpos.txn import TransactionService
 
 log = logging.getLogger(__name__)
-
-TrafficHook = Callable[[str, Message], None]
-
 
 def link_config(config: TerminalConfig) -> LinkConfig:
     """Build the host-link settings from the working parameters."""
@@ -71,11 +66,26 @@ def link_config(config: TerminalConfig) -> LinkConfig:
     if config.backup_host:
         bhost, bport = parse_address(config.backup_host, key="backup_host")
         backup = HostAddress(host=bhost, port=bport)
-    tls = client_context(ensure_demo_pki(config.data_dir, terminal_id=config.tid)) \
-        if config.tls else None
+    tls = client_context(_tls_files(config)) if config.tls else None
     return LinkConfig(primary=HostAddress(host=host, port=port), backup=backup, tls=tls,
+                      server_hostname=config.tls_server_name,
                       connect_timeout_s=config.connect_timeout_s,
                       response_timeout_s=config.response_timeout_s)
+
+
+def _tls_files(config: TerminalConfig) -> TlsFiles:
+    """The configured PKI, or the demo PKI in the data directory (made on first use).
+
+    Raises:
+        ConfigError: a configured ``pki_dir`` lacks one of its files.
+    """
+    if not config.pki_dir:
+        return ensure_demo_pki(config.data_dir, terminal_id=config.tid)
+    files = pki_files(Path(config.pki_dir))
+    for path in (files.ca_cert, files.terminal_cert, files.terminal_key):
+        if not path.exists():
+            raise ConfigError(f"pki_dir: {path} is missing")
+    return files
 
 
 class Terminal:
@@ -150,9 +160,30 @@ class Terminal:
                 answer = await self.run_step(command)
 
     async def online(self, command: Online) -> OnlineReply:
-        """Carry out one online request."""
+        """Carry out one online request.
+
+        An unexpected X-POS error (a stored record that no longer encodes, a journal
+        refusal …) becomes an ``ERROR`` reply with the error logged, so the terminal stays
+        usable. Keys pressed while the terminal was busy online are discarded, as on a
+        real POS, so they cannot dismiss the result unread.
+        """
         self._waiting.clear()
-        return await self.txn.handle(command.request)
+        try:
+            return await self.txn.handle(command.request)
+        except XposError as exc:
+            log.error("online %s failed: %s", type(command.request).__name__, exc)
+            return OnlineReply(outcome=Outcome.ERROR)
+        finally:
+            self._discard_queued_keys()
+
+    def _discard_queued_keys(self) -> None:
+        kept = []
+        while not self._queue.empty():
+            event = self._queue.get_nowait()
+            if not isinstance(event, KeyPressed):
+                kept.append(event)
+        for event in kept:
+            self._queue.put_nowait(event)
 
     async def run_step(self, step: object) -> StepResult:
         """Run one step on the devices until its machine is done."""
@@ -240,7 +271,8 @@ class Terminal:
             try:
                 card = await reader.read_card()
             except XposError as exc:
-                self._queue.put_nowait(CardError(message=str(exc), now=self._now()))
+                if self._sources:
+                    self._queue.put_nowait(CardError(message=str(exc), now=self._now()))
                 continue
             if card.source in self._sources:
                 self._queue.put_nowait(CardPresented(card=card, now=self._now()))

@@ -22,6 +22,7 @@ journal gets the masked PAN and the reversal fields without 2/35/36/52/53.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 from collections.abc import Callable
@@ -40,6 +41,7 @@ from xpos.core.flows.online import (
 )
 from xpos.core.model import mask_pan
 from xpos.errors import (
+    HostError,
     HostTimeoutError,
     HostUnreachableError,
     KeyCheckError,
@@ -48,7 +50,7 @@ from xpos.errors import (
     SecurityError,
 )
 from xpos.hostlink import HostLink
-from xpos.journal import Journal, ReversalDraft, TxnStatus
+from xpos.journal import Journal, ReversalDraft, ReversalRecord, TxnStatus
 from xpos.proto import messages as m
 from xpos.proto.codec import Message
 from xpos.security.keys import WorkingKeys, parse_signon_keys
@@ -59,6 +61,7 @@ from xpos.security.track import encrypt_track2
 log = logging.getLogger(__name__)
 
 _SENSITIVE = (2, 26, 35, 36, 52, 53, 64)
+_REVERSAL_ACCEPTED = frozenset({"00", "12", "25"})  # 12/25: the host has no such original
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -216,7 +219,8 @@ class TransactionService:
                base: OnlineReply) -> OnlineReply:
         rc = response.get(39) or ""
         if rc == "00" and not m.verify_mac(response, self._mac(keys)):
-            self._journal.set_reversal_reason(sent.txn_id, "A0")
+            auth_code = (response.get(38) or "").strip() or None
+            self._journal.set_reversal_reason(sent.txn_id, "A0", auth_code=auth_code)
             return replace(base, outcome=Outcome.BAD_MAC, rc=rc)
         auth, rrn = (response.get(38) or "").strip(), (response.get(37) or "").strip()
         voucher = self._voucher_details(message, response, sent) if rc == "00" else None
@@ -242,31 +246,49 @@ class TransactionService:
     async def _flush_reversal(self, keys: WorkingKeys) -> OnlineReply | None:
         """Send pending reversals first.
 
+        A reversal is accepted only by a ``0410`` with ``00`` (or ``12``/``25``: the host
+        has no such original) whose MAC verifies; any other answer keeps it pending with
+        reason ``06``. An attempt counts only once the host was reached.
+
         Returns:
             ``None`` when none is left; else the reply the flow shows instead of going on:
-            host unreachable, reversal still pending (timed out, will be retried), or
-            given up after ``reversal_retries + 1`` attempts (冲正不成功 请与客服联系).
+            host unreachable, reversal still pending (will be retried), or given up after
+            ``reversal_retries + 1`` attempts (冲正不成功 请与客服联系).
         """
         while (record := self._journal.pending_reversal()) is not None:
-            reversal = Message(mti=record.mti, fields=dict(record.fields))
-            reversal = m.add_mac(reversal.replace(set={39: record.reason}), self._mac(keys))
-            attempts = self._journal.reversal_attempted(record.id)
             try:
-                response = await self._link.exchange(reversal)
+                await self._link.connect()
             except HostUnreachableError:
                 return OnlineReply(outcome=Outcome.UNREACHABLE)
-            except (HostTimeoutError, RemoteProtocolError):
-                if attempts > self._cfg.reversal_retries:
-                    # Given up, as CUP terminals do: drop the record, tell the user once.
-                    log.error("reversal of STAN %s given up after %d attempts",
-                              record.fields.get(11), attempts)
-                    self._journal.finish_reversal(record.id, txn_status=TxnStatus.FAILED)
-                    return OnlineReply(outcome=Outcome.ERROR, message="reversal_failed")
-                return OnlineReply(outcome=Outcome.NO_RESPONSE, message="reversal_pending")
-            self._journal.finish_reversal(record.id, txn_status=TxnStatus.REVERSED)
-            log.info("reversal of STAN %s answered %s", record.fields.get(11),
-                     response.get(39))
+            attempts = self._journal.reversal_attempted(record.id)
+            if await self._send_reversal(record, keys):
+                self._journal.finish_reversal(record.id, txn_status=TxnStatus.REVERSED)
+                continue
+            if attempts > self._cfg.reversal_retries:
+                log.error("reversal of STAN %s given up after %d attempts",
+                          record.fields.get(11), attempts)
+                self._journal.finish_reversal(record.id, txn_status=TxnStatus.FAILED)
+                return OnlineReply(outcome=Outcome.ERROR, message="reversal_failed")
+            return OnlineReply(outcome=Outcome.NO_RESPONSE, message="reversal_pending")
         return None
+
+    async def _send_reversal(self, record: ReversalRecord, keys: WorkingKeys) -> bool:
+        """Send one reversal; True when the host accepted it."""
+        reversal = Message(mti=record.mti, fields=dict(record.fields))
+        reversal = m.add_mac(reversal.replace(set={39: record.reason}), self._mac(keys))
+        try:
+            response = await self._link.exchange(reversal)
+        except (HostError, RemoteProtocolError) as exc:
+            log.warning("reversal of STAN %s not answered: %s", record.fields.get(11), exc)
+            return False
+        rc = response.get(39) or ""
+        accepted = rc in _REVERSAL_ACCEPTED and (
+            rc != "00" or m.verify_mac(response, self._mac(keys)))
+        if not accepted:
+            log.warning("reversal of STAN %s refused (rc %s)", record.fields.get(11), rc)
+            if record.reason != "06":
+                self._journal.set_reversal_reason(record.txn_id, "06")
+        return accepted
 
     async def _exchange_plain(self, request: Message) -> Message | OnlineReply:
         try:
@@ -298,15 +320,27 @@ class TransactionService:
         return self._cfg.operator.ljust(3)[:3]
 
     def _when(self, response: Message) -> dt.datetime:
+        """The host's time of the transaction (F13 MMDD + F12 hhmmss), else local time.
+
+        The year is not on the wire: it is the local year, moved by one when that puts
+        the date more than half a year from the local clock (New Year's Eve).
+        """
         local = self._clock()
         date, time = response.get(13), response.get(12)
         if not date or not time:
             return local
         try:
-            return local.replace(month=int(date[:2]), day=int(date[2:]), hour=int(time[:2]),
+            when = local.replace(month=int(date[:2]), day=int(date[2:]), hour=int(time[:2]),
                                  minute=int(time[2:4]), second=int(time[4:]), microsecond=0)
         except ValueError:
             return local
+        half_year = dt.timedelta(days=183)
+        with contextlib.suppress(ValueError):
+            if when - local > half_year:
+                when = when.replace(year=when.year - 1)
+            elif local - when > half_year:
+                when = when.replace(year=when.year + 1)
+        return when
 
 
 def _batch_from_60(response: Message) -> int | None:

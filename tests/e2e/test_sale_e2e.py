@@ -142,6 +142,7 @@ def test_bad_response_mac_is_rejected_and_reversed_with_a0(run_rig: RunRig) -> N
         await _approved_sale_works(rig)
         reversal = [e.text for e in rig.host.transcript if e.mti == "0400"]
         assert len(reversal) == 1 and "A0" in reversal[0]
+        assert "authorization code" in reversal[0]
         assert rig.host.store.balance(ALICE.pan) == ALICE.balance - 100
 
     run_rig(scenario)
@@ -209,3 +210,52 @@ def test_reversal_without_answer_is_retried_then_given_up_with_a_notice(
         await _approved_sale_works(rig)
 
     run_rig(scenario, response_timeout_s=0.3, reversal_retries=1)
+
+
+def test_reversal_refused_by_the_host_stays_pending_with_reason_06(run_rig: RunRig) -> None:
+    async def scenario(rig: TerminalRig) -> None:
+        await sign_on(rig)
+        rig.host.faults.drop()
+        assert "交易超时" in await sale(rig, "500", alice_track(), ALICE.pin)
+        await back_to_menu(rig)
+        rig.host.faults.decline("96", on=frozenset({MessageKind.REVERSAL}))
+        assert "冲正未完成" in await sale(rig, "100", alice_track(), ALICE.pin)
+        await back_to_menu(rig)
+        pending = rig.terminal.journal.pending_reversal()
+        assert pending is not None and pending.reason == "06"
+        assert rig.host.store.balance(ALICE.pan) == ALICE.balance - 500
+        await _approved_sale_works(rig)
+        assert rig.terminal.journal.get(pending.txn_id).status is TxnStatus.REVERSED
+        assert rig.host.store.balance(ALICE.pan) == ALICE.balance - 100
+
+    run_rig(scenario, response_timeout_s=0.3)
+
+
+def test_unreachable_host_does_not_use_up_reversal_attempts(run_rig: RunRig) -> None:
+    async def scenario(rig: TerminalRig) -> None:
+        await sign_on(rig)
+        real = f"127.0.0.1:{rig.port}"
+        rig.host.faults.drop()
+        assert "交易超时" in await sale(rig, "500", alice_track(), ALICE.pin)
+        await back_to_menu(rig)
+        await rig.reconfigure(host=f"127.0.0.1:{closed_port()}")
+        for _ in range(3):
+            assert "连接主机失败" in await sale(rig, "100", alice_track(), ALICE.pin)
+            await back_to_menu(rig)
+        pending = rig.terminal.journal.pending_reversal()
+        assert pending is not None and pending.attempts == 0
+        await rig.reconfigure(host=real)
+        await _approved_sale_works(rig)
+        assert rig.host.store.balance(ALICE.pan) == ALICE.balance - 100
+
+    run_rig(scenario, response_timeout_s=0.3, reversal_retries=0)
+
+
+def test_x919_mac_with_first8_kcv_works_end_to_end(run_rig: RunRig) -> None:
+    async def scenario(rig: TerminalRig) -> None:
+        await sign_on(rig)
+        await _approved_sale_works(rig, "1234")
+        rig.host.faults.bad_mac()
+        assert "MAC校验错" in await sale(rig, "100", alice_track(), ALICE.pin)
+
+    run_rig(scenario, mac_algorithm="x9.19", mak_kcv="first8")

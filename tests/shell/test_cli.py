@@ -27,7 +27,8 @@ def test_keys_load_with_wrong_kcv_is_refused_and_stores_nothing(
     code = main(["keys", "load", "--data-dir", str(tmp_path), "--component", A,
                  "--component", B, "--kcv", "000000"])
     assert code == 1
-    assert "TMK" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "密钥校验值不符" in err and "TMK" in err
     assert not (tmp_path / "keys.json").exists()
 
 
@@ -36,7 +37,7 @@ def test_keys_load_with_bad_hex_is_a_clear_error(
     code = main(["keys", "load", "--data-dir", str(tmp_path), "--component", "XYZ",
                  "--component", B, "--kcv", "000000"])
     assert code == 1
-    assert "error" in capsys.readouterr().err
+    assert "配置错误" in capsys.readouterr().err
 
 
 def test_journal_without_a_journal_says_so(tmp_path: Path,

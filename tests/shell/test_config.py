@@ -4,6 +4,7 @@ import pytest
 
 from xpos.config import load_config
 from xpos.errors import ConfigError
+from xpos.runtime import link_config
 
 
 def test_defaults_need_no_file(tmp_path: Path) -> None:
@@ -36,3 +37,18 @@ def test_invalid_toml_names_the_file(tmp_path: Path) -> None:
     (tmp_path / "xpos.toml").write_text("tid = \n")
     with pytest.raises(ConfigError, match=r"xpos\.toml"):
         load_config(tmp_path)
+
+
+def test_a_configured_pki_dir_must_hold_the_terminal_files(tmp_path: Path) -> None:
+    (tmp_path / "mine").mkdir()
+    config = load_config(tmp_path, pki_dir=str(tmp_path / "mine"))
+    with pytest.raises(ConfigError, match=r"ca\.pem"):
+        link_config(config)
+    assert not (tmp_path / "pki").exists()
+
+
+@pytest.mark.parametrize(("key", "value"), [("operator", "0\x01"), ("tid", "1234567\x00")])
+def test_identity_fields_must_be_carriable_on_the_wire(tmp_path: Path, key: str,
+                                                       value: str) -> None:
+    with pytest.raises(ConfigError, match=key):
+        load_config(tmp_path, **{key: value})

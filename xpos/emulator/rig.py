@@ -17,13 +17,13 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from xpos.config import load_config
-from xpos.drivers.base import DeviceSet
 from xpos.drivers.fakes import FakeCardReader, FakeDisplay, FakeKeypad, FakePinPad, FakePrinter
 from xpos.drivers.registry import open_devices
 from xpos.emulator.host.seed import DEMO
 from xpos.emulator.host.server import ReferenceHost
 from xpos.receipts.decode import decode_escpos
 from xpos.runtime import Terminal
+from xpos.security.mac import MacAlgorithm
 from xpos.security.pki import ensure_demo_pki
 
 _T = TypeVar("_T")
@@ -53,10 +53,12 @@ class TerminalRig:
         self._printed = 0
 
     async def __aenter__(self) -> TerminalRig:
+        config = load_config(self.data_dir, **self._overrides)
         pki = ensure_demo_pki(self.data_dir)
         db = self.data_dir / "host" / "host.db"
         db.parent.mkdir(parents=True, exist_ok=True)
-        self.host = ReferenceHost(db, tls=pki)
+        self.host = ReferenceHost(db, tls=pki, mac_algorithm=MacAlgorithm(config.mac_algorithm),
+                                  mak_kcv=config.mak_kcv)
         self.port = await self.host.start()
         await self.start_terminal()
         return self
@@ -70,7 +72,7 @@ class TerminalRig:
         """Start a terminal (and its menu) on the rig's data directory."""
         overrides = {"host": f"127.0.0.1:{self.port}", **self._overrides}
         config = load_config(self.data_dir, **overrides)
-        self.terminal = Terminal(config, self.make_devices())
+        self.terminal = Terminal(config, open_devices(config.devices))
         if self._load_tmk and not self.terminal.keystore.has_tmk:
             self.terminal.keystore.load_tmk(list(DEMO.tmk_components), DEMO.tmk_kcv)
         self._printed = 0
@@ -97,11 +99,6 @@ class TerminalRig:
         """Power-cycle the terminal with changed working parameters (same data)."""
         self._overrides.update(config)
         return await self.power_cycle()
-
-    @staticmethod
-    def make_devices() -> DeviceSet:
-        """Fresh fake devices."""
-        return open_devices({})
 
     # -- inputs ------------------------------------------------------------------------
 

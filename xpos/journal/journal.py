@@ -14,8 +14,9 @@ Theory of operation
       answered      -> j.complete_txn(tid, status=APPROVED | DECLINED, rc=...)
                        (deletes the reversal in the same transaction)
       no answer     -> the reversal stays with reason 98
-      bad MAC       -> j.set_reversal_reason(tid, "A0"); complete_txn(..., clear_reversal=False)
-      other failure -> j.set_reversal_reason(tid, "06")
+      bad MAC       -> j.set_reversal_reason(tid, "A0", auth_code=...); the row stays
+                       PENDING until the reversal ends it (REVERSED or FAILED)
+      reversal answered but not accepted -> j.set_reversal_reason(tid, "06")
 
   Before the next online transaction the runtime takes ``pending_reversal()`` (oldest
   first), counts the try with ``reversal_attempted()`` and ends it with
@@ -29,6 +30,7 @@ Theory of operation
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -194,17 +196,30 @@ class Journal(Database):
 
     # -- reversal queue ---------------------------------------------------------
 
-    def set_reversal_reason(self, txn_id: int, reason: str) -> None:
+    def set_reversal_reason(self, txn_id: int, reason: str, *,
+                            auth_code: str | None = None) -> None:
         """Change the field 39 reason of a transaction's pending reversal.
+
+        Args:
+            txn_id: The transaction whose reversal changes.
+            reason: ``98``, ``A0`` or ``06``.
+            auth_code: The authorisation code the host returned, carried in field 38
+                of the reversal (reference §1.6).
 
         Raises:
             JournalError: on an unknown reason or if the transaction has no reversal.
         """
         guards.check_reason(reason)
         with self._write() as conn:
-            cur = conn.execute("UPDATE reversal SET reason = ? WHERE txn_id = ?", (reason, txn_id))
-            if cur.rowcount != 1:
+            row = conn.execute("SELECT fields FROM reversal WHERE txn_id = ?",
+                               (txn_id,)).fetchone()
+            if row is None:
                 raise JournalError(f"transaction {txn_id} has no pending reversal")
+            fields = {int(k): str(v) for k, v in json.loads(row[0]).items()}
+            if auth_code:
+                fields[38] = auth_code
+            conn.execute("UPDATE reversal SET reason = ?, fields = ? WHERE txn_id = ?",
+                         (reason, fields_to_json(fields), txn_id))
 
     def pending_reversal(self) -> ReversalRecord | None:
         """The oldest pending reversal, or ``None``."""

@@ -253,6 +253,8 @@ def host_db_path(data_dir: Path) -> Path:
 
 async def serve_forever(data_dir: Path, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
                         *, plain: bool = False,
+                        mac_algorithm: MacAlgorithm = MacAlgorithm.CUP_ECB,
+                        mak_kcv: str = "full",
                         on_ready: Callable[[int], None] | None = None) -> None:
     """Run the reference host until cancelled (for ``xpos host``).
 
@@ -264,13 +266,15 @@ async def serve_forever(data_dir: Path, host: str = "127.0.0.1", port: int = DEF
         host: Address to bind.
         port: Port to bind (0 = any free port).
         plain: Serve plain TCP instead of TLS (legacy links; explicit only).
+        mac_algorithm: MAC algorithm the terminals use.
+        mak_kcv: MAK check-value scope the terminals expect (``full`` / ``first8``).
         on_ready: Called with the bound port once listening; by default a line is
             printed on stdout.
     """
     db = host_db_path(data_dir)
     db.parent.mkdir(parents=True, exist_ok=True)
     tls = None if plain else ensure_demo_pki(data_dir)
-    async with ReferenceHost(db, tls=tls) as ref:
+    async with ReferenceHost(db, tls=tls, mac_algorithm=mac_algorithm, mak_kcv=mak_kcv) as ref:
         bound = await ref.start(host, port)
         if on_ready is None:
             mode = "plain TCP" if plain else "TLS 1.3, client certificate required"
