@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from xpos.core.model import mask_pan
+from xpos.core.textwidth import ljust_width
 from xpos.emulator.host.seed import DEMO, track2_for
 from xpos.emulator.rig import TerminalRig
 from xpos.journal import TxnStatus
@@ -100,7 +101,7 @@ class Demo:
         width = 20
         self.say("┌" + "─" * width + "┐")
         for line in text.split("\n"):
-            self.say("│" + _pad(line, width) + "│")
+            self.say("│" + ljust_width(line, width) + "│")
         self.say("└" + "─" * width + "┘")
 
     def expect(self, rig: TerminalRig, text: str) -> None:
@@ -128,13 +129,6 @@ class Demo:
     def say(self, text: str) -> None:
         """Print one line of narration."""
         print(text, file=self.out, flush=True)
-
-
-def _pad(line: str, width: int) -> str:
-    import unicodedata
-
-    used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
-    return line + " " * max(0, width - used)
 
 
 def run_demo(data_dir: Path | None = None, out: TextIO = sys.stdout,

@@ -44,13 +44,14 @@ from xpos.core.engine import (
 )
 from xpos.core.flows import Flow
 from xpos.core.flows.online import FlowContext, Online, OnlineReply, Outcome
-from xpos.core.menus import MenuSet, load_menus, menu_flow
+from xpos.core.menus import MenuSet, menu_flow
 from xpos.core.model import CardSource, Document
 from xpos.core.steps import ResultCode, StepResult
 from xpos.drivers.base import CardReader, DeviceSet
 from xpos.errors import ConfigError, PaperOutError, XposError
 from xpos.hostlink import HostAddress, HostLink, LinkConfig, TrafficHook
 from xpos.journal import Journal
+from xpos.menufiles import load_menus
 from xpos.receipts.escpos import render
 from xpos.security.keys import WorkingKeys
 from xpos.security.keystore import KeyStore

@@ -39,7 +39,7 @@ from xpos.core.flows.online import (
     VoucherDetails,
     VoucherRequest,
 )
-from xpos.core.model import mask_pan
+from xpos.core.model import mask_code, mask_pan
 from xpos.errors import (
     HostError,
     HostTimeoutError,
@@ -180,7 +180,7 @@ class TransactionService:
         message = m.add_mac(message, self._mac(keys))
         masked = mask_pan(member_pan) if member_pan else ""
         sent = self._begin("voucher", "x", message, 0, masked,
-                           detail={"code": _mask_code(request.code or request.order_no or ""),
+                           detail={"code": mask_code(request.code or request.order_no or ""),
                                    "method": request.method})
         return await self._finish(message, sent, keys)
 
@@ -346,7 +346,3 @@ class TransactionService:
 def _batch_from_60(response: Message) -> int | None:
     field60 = response.get(60) or ""
     return int(field60[2:8]) if len(field60) >= 8 and field60[2:8].isdigit() else None
-
-
-def _mask_code(code: str) -> str:
-    return "*" * max(0, len(code) - 4) + code[-4:]

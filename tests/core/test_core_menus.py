@@ -1,56 +1,29 @@
-from pathlib import Path
-
 import pytest
 
 from xpos.core.flows import FlowContext, Online, Outcome, SignOnRequest
-from xpos.core.menus import load_menus, menu_flow, parse_menu
+from xpos.core.menus import MenuSet, menu_flow, parse_menu, parse_menus
 from xpos.core.steps import AmountStep, Display, Input, ResultCode, Select
 from xpos.core.testing import expect, keyed, ok, reply, run_flow, step_result
 from xpos.errors import ConfigError, MenuError
 
-SHIPPED = Path(__file__).resolve().parents[2] / "menus"
+from .menu_samples import MAIN, SHIPPED, X
+
 CTX = FlowContext(merchant_name="测试商户", tid="12345678", mid="123456789012345")
 
-MAIN = """\
-[menu]
-id = "main"
-title = "主菜单"
-title_en = "Main menu"
-version = 1
 
-[[menu.items]]
-label = "消费"
-label_en = "Sale"
-action = "builtin:sale"
-
-[[menu.items]]
-label = "X菜单"
-label_en = "X menu"
-action = "menu:x"
-"""
-
-X = """\
-[menu]
-id = "x"
-title = "X菜单"
-title_en = "X menu"
-version = 2
-
-[[menu.items]]
-label = "订单验证"
-label_en = "Verify order"
-action = "builtin:voucher_verify"
-"""
+def texts(**files: str) -> dict[str, str]:
+    """Menu texts keyed as the folder reader keys them: ``menus/<name>.toml``."""
+    return {f"menus/{name}.toml": text for name, text in files.items()}
 
 
-def write(tmp_path, **files):
-    for name, text in files.items():
-        (tmp_path / f"{name}.toml").write_text(text, encoding="utf-8")
-    return tmp_path
+def shipped() -> MenuSet:
+    """The shipped menus, parsed from their text (the test reads the files, not the core)."""
+    files = sorted(SHIPPED.glob("*.toml"))
+    return parse_menus({f.name: f.read_text(encoding="utf-8") for f in files})
 
 
-def test_shipped_menus_load():
-    menus = load_menus(SHIPPED)
+def test_shipped_menus_parse():
+    menus = shipped()
     assert menus.versions == {"main": 1, "x": 1}
     assert [item.action for item in menus["main"].items] == [
         "builtin:sign_on",
@@ -60,13 +33,20 @@ def test_shipped_menus_load():
     assert [item.action for item in menus["x"].items] == ["builtin:voucher_verify"]
 
 
-def test_valid_menus_load_with_titles_and_versions(tmp_path):
-    menus = load_menus(write(tmp_path, main=MAIN, x=X))
+def test_valid_menus_parse_with_titles_and_versions():
+    menus = parse_menus(texts(main=MAIN, x=X))
     assert menus.root == "main"
     assert menus["x"].version == 2
     assert menus["main"].title_in("en") == "Main menu"
     assert menus["main"].items[1].kind == "menu"
     assert menus["main"].items[1].target == "x"
+    assert menus["x"].path == "menus/x.toml"
+
+
+def test_parse_menus_does_not_depend_on_the_mapping_order():
+    forward = parse_menus(texts(main=MAIN, x=X))
+    backward = parse_menus(dict(reversed(texts(main=MAIN, x=X).items())))
+    assert forward == backward
 
 
 @pytest.mark.parametrize(
@@ -102,68 +82,53 @@ def test_valid_menus_load_with_titles_and_versions(tmp_path):
         (MAIN.split("[[menu.items]]")[0] + 'items = ["sale"]\n', "menu.items[0]"),
     ],
 )
-def test_malformed_main_menu_error_names_file_and_key(tmp_path, broken, key):
-    write(tmp_path, main=broken, x=X)
+def test_malformed_main_menu_error_names_file_and_key(broken, key):
     with pytest.raises(MenuError) as info:
-        load_menus(tmp_path)
-    assert info.value.path == str(tmp_path / "main.toml")
+        parse_menus(texts(main=broken, x=X))
+    assert info.value.path == "menus/main.toml"
     assert info.value.key == key
-    assert str(tmp_path / "main.toml") in str(info.value)
+    assert str(info.value).startswith(f"menus/main.toml: {key}: ")
 
 
-def test_menu_error_is_a_config_error_and_a_value_error(tmp_path):
-    write(tmp_path, main=MAIN.replace("menu:x", "menu:y"), x=X)
+def test_menu_error_is_a_config_error_and_a_value_error():
+    broken = texts(main=MAIN.replace("menu:x", "menu:y"), x=X)
     with pytest.raises(ConfigError):
-        load_menus(tmp_path)
+        parse_menus(broken)
     with pytest.raises(ValueError):
-        load_menus(tmp_path)
+        parse_menus(broken)
 
 
-def test_bad_menu_id_is_refused(tmp_path):
-    write(tmp_path, main=MAIN, x=X.replace('id = "x"', 'id = "X menu"'))
+def test_bad_menu_id_is_refused():
     with pytest.raises(MenuError) as info:
-        load_menus(tmp_path)
-    assert (info.value.path, info.value.key) == (str(tmp_path / "x.toml"), "menu.id")
+        parse_menus(texts(main=MAIN, x=X.replace('id = "x"', 'id = "X menu"')))
+    assert (info.value.path, info.value.key) == ("menus/x.toml", "menu.id")
 
 
-def test_duplicate_menu_ids_name_the_second_file(tmp_path):
-    write(tmp_path, main=MAIN, x=X, y=X)
+def test_duplicate_menu_ids_name_the_second_file():
     with pytest.raises(MenuError) as info:
-        load_menus(tmp_path)
-    assert (info.value.path, info.value.key) == (str(tmp_path / "y.toml"), "menu.id")
-    assert "x.toml" in str(info.value)
+        parse_menus(texts(main=MAIN, y=X, x=X))
+    assert (info.value.path, info.value.key) == ("menus/y.toml", "menu.id")
+    assert "menus/x.toml" in str(info.value)
 
 
-def test_menu_loop_is_refused_at_the_link_that_closes_it(tmp_path):
+def test_menu_loop_is_refused_at_the_link_that_closes_it():
     looped = X + '\n[[menu.items]]\nlabel = "返回"\nlabel_en = "Back"\naction = "menu:main"\n'
-    write(tmp_path, main=MAIN, x=looped)
     with pytest.raises(MenuError) as info:
-        load_menus(tmp_path)
-    assert (info.value.path, info.value.key) == (str(tmp_path / "x.toml"), "menu.items[1].action")
+        parse_menus(texts(main=MAIN, x=looped))
+    assert (info.value.path, info.value.key) == ("menus/x.toml", "menu.items[1].action")
     assert "loop" in str(info.value)
 
 
-def test_missing_root_menu_names_the_directory(tmp_path):
-    write(tmp_path, x=X)
+def test_missing_root_menu_names_the_origin():
     with pytest.raises(MenuError) as info:
-        load_menus(tmp_path)
-    assert (info.value.path, info.value.key) == (str(tmp_path), "menu.id")
+        parse_menus(texts(x=X), origin="bundle-7")
+    assert (info.value.path, info.value.key) == ("bundle-7", "menu.id")
 
 
-def test_empty_or_missing_directory_is_an_error(tmp_path):
+def test_no_menus_at_all_is_an_error_naming_the_origin():
     with pytest.raises(MenuError) as info:
-        load_menus(tmp_path)
-    assert info.value.path == str(tmp_path)
-    with pytest.raises(MenuError):
-        load_menus(tmp_path / "nowhere")
-
-
-def test_non_utf8_file_is_an_error(tmp_path):
-    write(tmp_path, main=MAIN, x=X)
-    (tmp_path / "x.toml").write_bytes(X.encode("gb18030"))
-    with pytest.raises(MenuError) as info:
-        load_menus(tmp_path)
-    assert (info.value.path, info.value.key) == (str(tmp_path / "x.toml"), "<toml>")
+        parse_menus({}, origin="bundle-7")
+    assert (info.value.path, info.value.key) == ("bundle-7", "menu")
 
 
 def test_builtin_names_can_be_extended_by_the_caller():
@@ -173,7 +138,7 @@ def test_builtin_names_can_be_extended_by_the_caller():
 
 
 def test_menu_flow_runs_a_builtin_and_comes_back_to_the_menu():
-    menus = load_menus(SHIPPED)
+    menus = shipped()
     run = run_flow(
         menu_flow(menus, CTX),
         [
@@ -193,7 +158,7 @@ def test_menu_flow_runs_a_builtin_and_comes_back_to_the_menu():
 
 
 def test_menu_flow_enters_the_x_menu_and_cancel_goes_back_one_level():
-    menus = load_menus(SHIPPED)
+    menus = shipped()
     run = run_flow(
         menu_flow(menus, CTX),
         [
@@ -214,19 +179,19 @@ def test_menu_flow_enters_the_x_menu_and_cancel_goes_back_one_level():
 
 
 def test_menu_timeout_in_a_submenu_closes_the_whole_menu():
-    menus = load_menus(SHIPPED)
+    menus = shipped()
     run = run_flow(menu_flow(menus, CTX), [keyed("3"), step_result(ResultCode.TIMEOUT)])
     assert run.done
 
 
 def test_menu_flow_in_english():
     ctx = FlowContext(merchant_name="Shop", tid="12345678", mid="123456789012345", lang="en")
-    run = run_flow(menu_flow(load_menus(SHIPPED), ctx), [])
+    run = run_flow(menu_flow(shipped(), ctx), [])
     main = run.expect(Select)
     assert main.title == "Main menu"
     assert [label for _, label in main.items] == ["Sign on", "Sale", "X menu"]
 
 
 def test_menu_flow_ignores_an_unknown_item_id_and_asks_again():
-    run = run_flow(menu_flow(load_menus(SHIPPED), CTX), [ok("99")])
+    run = run_flow(menu_flow(shipped(), CTX), [ok("99")])
     assert len(run.of_type(Select)) == 2

@@ -5,10 +5,10 @@ import asyncio
 import pytest
 
 from xpos.core.model import CardData, CardSource, Key
+from xpos.core.textwidth import fit_width, text_width
 from xpos.drivers.fake_cards import FakeCardReader, FakeRfidReader, FakeScanner
 from xpos.drivers.fake_pinpad import FakePinPad
 from xpos.drivers.fakes import FakeDisplay, FakeKeypad, FakePrinter
-from xpos.drivers.textwidth import fit_width, text_width
 from xpos.errors import CardReadError, KeyMissingError, PaperOutError, SecurityError
 from xpos.security.pinblock import decrypt_pin_block, pin_from_clear_block
 
@@ -93,6 +93,8 @@ def test_card_reader_swipe_parses_track2() -> None:
         CardSource.SWIPE, PAN, "3012", "101")
     assert card.track2 == TRACK2
     assert TRACK2 not in repr(card)
+    assert PAN not in repr(card)
+    assert "621234*********4567" in repr(card)
 
 
 def test_card_reader_swipe_of_card_data_passes_it_through() -> None:

@@ -88,7 +88,16 @@ def test_encode_refuses_sentinels_inside_a_track() -> None:
 
 
 def test_swipe_repr_hides_tracks() -> None:
-    assert TRACK2 not in repr(decode_frame(GOLDEN[0][1][:-1]))
+    shown = repr(decode_frame(GOLDEN[0][1][:-1]))
+    assert TRACK2 not in shown
+    assert TRACK2.split("=")[0] not in shown
+
+
+def test_parsed_card_repr_shows_only_the_masked_pan() -> None:
+    card = parse_track2(TRACK2)
+    pan, rest = TRACK2.split("=")
+    assert pan not in repr(card) and rest not in repr(card)
+    assert "pan='621234*********4567'" in repr(card)
 
 
 def test_parse_track2_reads_pan_expiry_service_code_and_accepts_sentinels_and_d() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from xpos.core.model import CardData, CardSource, Document, Key
+from xpos.core.model import CardData, CardSource, Document, Key, mask_block, mask_pan, masked_repr
 from xpos.core.steps import ResultCode, StepResult
 
 # -- events ------------------------------------------------------------------------
@@ -40,17 +40,22 @@ class CardError:
     now: float
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, repr=False)
 class PinDone:
     """The PIN pad answered a :class:`RequestPin`.
 
     ``code`` is OK with ``block`` set (or ``None`` for a bypassed PIN), CANCELLED when
-    the cardholder cancelled, TIMEOUT, or UNABLE when the PIN pad failed.
+    the cardholder cancelled, TIMEOUT, or UNABLE when the PIN pad failed. ``repr``
+    shows only the block's length.
     """
 
     block: bytes | None
     code: ResultCode
     now: float
+
+    def __repr__(self) -> str:
+        """The PIN block as its length only."""
+        return masked_repr(self, block=mask_block(self.block))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -98,12 +103,19 @@ class EnableSources:
     sources: frozenset[CardSource]
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, repr=False)
 class RequestPin:
-    """Ask the PIN pad for a PIN block; it answers with :class:`PinDone`."""
+    """Ask the PIN pad for a PIN block; it answers with :class:`PinDone`.
+
+    ``pan`` is the full PAN (the PIN block needs it); ``repr`` shows it masked.
+    """
 
     pan: str
     amount: int | None
+
+    def __repr__(self) -> str:
+        """The PAN masked to first 6 / last 4."""
+        return masked_repr(self, pan=repr(mask_pan(self.pan)))
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -15,11 +15,13 @@ Each ``*.toml`` file in the menu directory holds one menu (schema in docs/menus.
     label_en = "Sale"
     action = "builtin:sale"   # or "menu:<id>" for a submenu
 
-:func:`load_menus` reads every file, checks it strictly (unknown, missing and wrongly
-typed keys, labels too wide for the display, unknown built-in flows) and then checks
-the set (duplicate ids, dangling or cyclic ``menu:`` links, a root menu). Any problem
-raises :class:`~xpos.errors.MenuError` naming the file and the dotted key, e.g.
-``menu.items[1].action`` (item indexes count from 0). A menu set that loads is safe to
+:func:`parse_menus` takes the files' texts (file name -> TOML text; this module reads
+no files: :func:`xpos.menufiles.load_menus` reads a menu folder and calls it), checks
+every menu strictly (unknown, missing and wrongly typed keys, labels too wide for the
+display, unknown built-in flows) and then checks the set (duplicate ids, dangling or
+cyclic ``menu:`` links, a root menu). Any problem raises
+:class:`~xpos.errors.MenuError` naming the file and the dotted key, e.g.
+``menu.items[1].action`` (item indexes count from 0). A menu set that parses is safe to
 run: :func:`menu_flow` never meets an action it cannot perform.
 """
 
@@ -29,7 +31,6 @@ import re
 import tomllib
 from collections.abc import Callable, Collection, Generator, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from types import MappingProxyType
 
 from xpos.core.flows import BUILTIN_FLOWS
@@ -136,31 +137,38 @@ def parse_menu(text: str, *, path: str, builtins: Collection[str]) -> Menu:
     )
 
 
-def load_menus(directory: Path, *, builtins: Collection[str] | None = None) -> MenuSet:
-    """Load and check every ``*.toml`` menu in ``directory``.
+def parse_menus(
+    texts: Mapping[str, str],
+    *,
+    builtins: Collection[str] | None = None,
+    origin: str = "menus",
+) -> MenuSet:
+    """Parse and check a whole menu set from the texts of its files.
+
+    Files are checked in sorted name order; a duplicate id is reported in the later of
+    the two files.
 
     Args:
-        directory: The menu folder (``menus/`` in the repository).
+        texts: File name -> TOML text; the name is what errors (and ``Menu.path``) show.
         builtins: Flow names ``builtin:`` may use; the keys of
             :data:`~xpos.core.flows.BUILTIN_FLOWS` by default.
+        origin: Where the set came from (the menu folder); errors about the set as a
+            whole (no menus, no ``main`` menu) name it as their path.
 
     Raises:
         MenuError: the first problem found, naming the file and the key.
     """
     names = BUILTIN_FLOWS.keys() if builtins is None else builtins
-    files = sorted(directory.glob("*.toml")) if directory.is_dir() else []
-    if not files:
-        raise MenuError("no *.toml menu files", path=str(directory), key="menu")
+    if not texts:
+        raise MenuError("no menu files", path=origin, key="menu")
     menus: dict[str, Menu] = {}
-    for file in files:
-        menu = parse_menu(_read(file), path=str(file), builtins=names)
+    for path in sorted(texts):
+        menu = parse_menu(texts[path], path=path, builtins=names)
         if menu.id in menus:
             other = menus[menu.id].path
-            raise MenuError(
-                f"duplicate id {menu.id!r} (also in {other})", path=str(file), key="menu.id"
-            )
+            raise MenuError(f"duplicate id {menu.id!r} (also in {other})", path=path, key="menu.id")
         menus[menu.id] = menu
-    _check_links(menus, directory)
+    _check_links(menus, origin)
     return MenuSet(menus=MappingProxyType(menus))
 
 
@@ -212,15 +220,6 @@ def _run_menu(
             yield from flows[item.target](ctx)
 
 
-def _read(file: Path) -> str:
-    try:
-        return file.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise MenuError("not UTF-8 text", path=str(file), key="<toml>") from exc
-    except OSError as exc:
-        raise MenuError(f"cannot read: {exc.strerror}", path=str(file), key="<toml>") from exc
-
-
 def _check_action(action: str, builtins: Collection[str], *, path: str, key: str) -> None:
     scheme, colon, name = action.partition(":")
     if not colon or scheme not in ("builtin", "menu"):
@@ -232,9 +231,9 @@ def _check_action(action: str, builtins: Collection[str], *, path: str, key: str
         raise MenuError(f"bad menu id {name!r}", path=path, key=key)
 
 
-def _check_links(menus: Mapping[str, Menu], directory: Path) -> None:
+def _check_links(menus: Mapping[str, Menu], origin: str) -> None:
     if ROOT_MENU not in menus:
-        raise MenuError(f"no menu with id {ROOT_MENU!r}", path=str(directory), key="menu.id")
+        raise MenuError(f"no menu with id {ROOT_MENU!r}", path=origin, key="menu.id")
     for menu in menus.values():
         for index, item in enumerate(menu.items):
             if item.kind == "menu" and item.target not in menus:

@@ -1,12 +1,22 @@
 """Value types shared by the core, the drivers and the receipts.
 
 Everything here is a frozen dataclass or an enum and does no I/O.
+
+Card data, PIN blocks and voucher codes never appear whole in a ``repr`` (DESIGN.md
+§6): a dataclass holding one either leaves the field out of its ``repr``
+(``field(repr=False)``) or builds its ``repr`` with :func:`masked_repr`, so that an
+assertion message or a ``log.debug(obj)`` shows at most a masked value.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 
 class Key(enum.Enum):
@@ -71,13 +81,52 @@ def mask_pan(pan: str) -> str:
     return pan[:6] + "*" * (len(pan) - 10) + pan[-4:]
 
 
-@dataclass(frozen=True, kw_only=True)
+def mask_code(code: str) -> str:
+    """Mask a voucher or scanned code, keeping its last 4 characters (all if 4 or fewer).
+
+    >>> mask_code("8888123456785678"), mask_code("1234")
+    ('************5678', '****')
+    """
+    if len(code) <= 4:
+        return "*" * len(code)
+    return "*" * (len(code) - 4) + code[-4:]
+
+
+def mask_block(block: bytes | None) -> str:
+    """What a ``repr`` shows instead of a PIN block: its length only.
+
+    >>> mask_block(bytes(8)), mask_block(None)
+    ('<8 bytes>', 'None')
+    """
+    return "None" if block is None else f"<{len(block)} bytes>"
+
+
+def masked_repr(obj: DataclassInstance, **shown: str) -> str:
+    """The dataclass ``repr`` of ``obj``, with the named fields shown as the given text.
+
+    Fields declared with ``repr=False`` are left out, as in the generated ``repr``;
+    ``shown`` values are inserted as they are (quote them with ``repr()`` if wanted).
+
+    Args:
+        obj: A dataclass instance.
+        **shown: Field name -> the text to show instead of the value.
+    """
+    parts = [
+        f"{f.name}={shown[f.name] if f.name in shown else repr(getattr(obj, f.name))}"
+        for f in dataclasses.fields(obj)
+        if f.repr
+    ]
+    return f"{type(obj).__qualname__}({', '.join(parts)})"
+
+
+@dataclass(frozen=True, kw_only=True, repr=False)
 class CardData:
     """What a card read produced.
 
     ``track2`` is sensitive: it stays inside the terminal process, is used only to build
     the request (optionally TDK-encrypted) and is never logged, journaled or shown.
-    ``repr`` hides it.
+    ``repr`` leaves it out and shows the PAN masked (first 6 / last 4), the expiry as
+    ``****`` and a scanned code masked to its last 4 characters.
 
     Attributes:
         source: swipe, tap, scan or manual.
@@ -101,6 +150,15 @@ class CardData:
     def masked_pan(self) -> str:
         """The PAN as it may be shown or stored."""
         return mask_pan(self.pan) if self.pan else ""
+
+    def __repr__(self) -> str:
+        """Masked: PAN first 6 / last 4, expiry hidden, code last 4, no track 2."""
+        return masked_repr(
+            self,
+            pan=repr(self.masked_pan),
+            expiry=repr("*" * len(self.expiry)),
+            code=repr(mask_code(self.code)),
+        )
 
 
 class Align(enum.Enum):

@@ -5,32 +5,19 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 
+from xpos.core.textwidth import char_width, fit_width, text_width
+
+__all__ = ["COLS", "ROWS", "center", "char_width", "fit", "right", "tail", "text_width", "truncate"]
+
 ROWS = 8
 """Rows on the terminal display."""
 COLS = 20
-"""Columns per row (a wide character takes two)."""
-
-
-def char_width(char: str) -> int:
-    """Columns one character takes: 2 for East Asian wide/full-width, 0 for combining."""
-    if unicodedata.combining(char):
-        return 0
-    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
-
-
-def text_width(text: str) -> int:
-    """Columns a string takes on the display."""
-    return sum(char_width(c) for c in text)
+"""Columns per row (a wide character takes two; see :mod:`xpos.core.textwidth`)."""
 
 
 def truncate(text: str, cols: int = COLS) -> str:
     """Cut ``text`` to at most ``cols`` columns, never splitting a wide character."""
-    used = 0
-    for index, char in enumerate(text):
-        used += char_width(char)
-        if used > cols:
-            return text[:index]
-    return text
+    return fit_width(text, cols)
 
 
 def tail(text: str, cols: int = COLS) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from xpos.core.model import CardData, CardSource, Document
+from xpos.core.model import CardData, CardSource, Document, mask_block, mask_pan, masked_repr
 
 
 class ResultCode(enum.Enum):
@@ -36,9 +36,12 @@ class ResultCode(enum.Enum):
     """Required data is missing (e.g. a select with no items)."""
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, repr=False)
 class StepResult:
     """The outcome of one step.
+
+    ``repr`` shows a ``bytes`` value (the PIN block of a :class:`PinStep`) as its
+    length only; card data masks itself.
 
     Attributes:
         code: How the step ended.
@@ -47,6 +50,12 @@ class StepResult:
 
     code: ResultCode
     value: object = None
+
+    def __repr__(self) -> str:
+        """A PIN block value as its length only."""
+        if isinstance(self.value, bytes):
+            return masked_repr(self, value=mask_block(self.value))
+        return masked_repr(self)
 
     @property
     def ok(self) -> bool:
@@ -165,16 +174,20 @@ class AmountStep:
     timeout_s: float | None = 60.0
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, repr=False)
 class PinStep:
     """PIN entry on the PIN pad. The core never sees digits.
 
     Result value: the encrypted PIN block (``bytes``), or ``None`` when the cardholder
-    bypassed PIN entry.
+    bypassed PIN entry. ``repr`` shows the PAN masked.
     """
 
     pan: str
     amount: int | None
+
+    def __repr__(self) -> str:
+        """The PAN masked to first 6 / last 4."""
+        return masked_repr(self, pan=repr(mask_pan(self.pan)))
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -14,8 +14,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
 from xpos.core.model import CardData, CardSource, Key
+from xpos.core.textwidth import text_width
 from xpos.drivers.base import CardReader, Display, Keypad, PinPad, Printer
-from xpos.drivers.textwidth import text_width
 from xpos.errors import CardReadError, KeyMissingError, PaperOutError
 from xpos.security.pinblock import decrypt_pin_block, pin_from_clear_block
 

@@ -11,12 +11,13 @@ the PIN pad (:mod:`.fake_pinpad`) are re-exported so that every fake imports fro
 from __future__ import annotations
 
 import asyncio
+import unicodedata
 from collections.abc import Sequence
 
 from xpos.core.model import Key
+from xpos.core.textwidth import fit_width
 from xpos.drivers.fake_cards import FakeCardReader, FakeRfidReader, FakeScanner
 from xpos.drivers.fake_pinpad import FakePinPad
-from xpos.drivers.textwidth import clean, fit_width
 from xpos.drivers.url import DeviceUrl
 from xpos.errors import PaperOutError
 
@@ -82,7 +83,7 @@ class FakeDisplay:
         """Show ``lines``: extra lines are dropped, long lines truncated, controls blanked."""
         if isinstance(lines, str):
             lines = lines.splitlines()
-        screen = tuple(fit_width(clean(line), self.cols) for line in lines[: self.rows])
+        screen = tuple(fit_width(_blank_controls(line), self.cols) for line in lines[: self.rows])
         self.history.append(screen)
 
     @property
@@ -156,3 +157,8 @@ def open_fake_printer(url: DeviceUrl) -> FakePrinter:
     """Registry factory for ``fake:`` printers."""
     url.check_params(())
     return FakePrinter()
+
+
+def _blank_controls(text: str) -> str:
+    """Replace control characters (newline, tab, escape …) by spaces."""
+    return "".join(" " if unicodedata.category(c) == "Cc" else c for c in text)

@@ -4,6 +4,7 @@ python-escpos on use) and an ESC/POS decoder for emulators and tests (:mod:`.dec
 Importing this package imports only the pure layouts.
 """
 
-from xpos.receipts.layouts import SaleSlip, VoucherSlip, mask_code, sale_slip, voucher_slip
+from xpos.core.model import mask_code
+from xpos.receipts.layouts import SaleSlip, VoucherSlip, sale_slip, voucher_slip
 
 __all__ = ["SaleSlip", "VoucherSlip", "mask_code", "sale_slip", "voucher_slip"]

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from xpos.core.model import Align
-from xpos.receipts.layouts import text_width
+from xpos.core.textwidth import text_width
 
 CUT_LINE = "✂" * 16
 ESC, GS, FS, DLE, LF = 0x1B, 0x1D, 0x1C, 0x10, 0x0A

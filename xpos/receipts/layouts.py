@@ -7,11 +7,11 @@ voucher codes are ever printed; the layouts refuse anything that looks unmasked.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
 from xpos.core.model import Align, Document, Feed, TextLine, format_fen
+from xpos.core.textwidth import text_width
 
 PAPER_COLUMNS = 32
 RULE = "-" * PAPER_COLUMNS
@@ -60,18 +60,6 @@ class VoucherSlip:
     rrn: str
     when: datetime
     reprint: bool = False
-
-
-def text_width(text: str) -> int:
-    """Printed columns of ``text`` (East Asian wide/full-width characters take 2)."""
-    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
-
-
-def mask_code(code: str) -> str:
-    """Mask a voucher code, keeping its last 4 characters (all masked if 4 or fewer)."""
-    if len(code) <= 4:
-        return "*" * len(code)
-    return "*" * (len(code) - 4) + code[-4:]
 
 
 def format_yuan(amount: int) -> str:

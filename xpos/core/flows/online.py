@@ -14,7 +14,7 @@ from collections.abc import Generator
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from xpos.core.model import CardData
+from xpos.core.model import CardData, mask_code, masked_repr
 from xpos.core.steps import Step
 
 
@@ -47,9 +47,12 @@ class SaleRequest:
     pin_block: bytes | None = field(repr=False)
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, repr=False)
 class VoucherRequest:
     """X-menu order/voucher verification (0100, F3 700000).
+
+    ``repr`` shows the voucher code masked to its last 4 characters (the member card
+    masks itself).
 
     Attributes:
         code: The voucher code (typed or scanned); empty for the member method.
@@ -62,6 +65,10 @@ class VoucherRequest:
     method: str
     order_no: str | None = None
     member_card: CardData | None = None
+
+    def __repr__(self) -> str:
+        """The voucher code masked to its last 4 characters."""
+        return masked_repr(self, code=repr(mask_code(self.code)))
 
 
 OnlineRequest = SignOnRequest | ReadinessRequest | SaleRequest | VoucherRequest
