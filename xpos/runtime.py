@@ -241,8 +241,7 @@ class Terminal:
         except PaperOutError:
             self._queue.put_nowait(PrintDone(code=ResultCode.UNABLE, now=self._now()))
             return
-        last = self.journal.last()
-        self.journal.record_print(last.id if last else None, document.name, data)
+        self.journal.record_print(self.txn.last_txn_id, document.name, data)
         self._queue.put_nowait(PrintDone(code=ResultCode.OK, now=self._now()))
 
     async def _next_event(self, deadline: float | None) -> Event:

@@ -98,6 +98,7 @@ class TransactionService:
         self._link = link
         self._on_keys = on_keys
         self._clock = clock or (lambda: dt.datetime.now())
+        self.last_txn_id: int | None = None
 
     async def handle(self, request: OnlineRequest) -> OnlineReply:
         """Run one online request and describe its outcome for the flow."""
@@ -145,12 +146,9 @@ class TransactionService:
 
     async def sale(self, request: SaleRequest) -> OnlineReply:
         """0200/0210 with the pending-reversal discipline."""
-        keys = self._working_keys()
-        if keys is None:
-            return OnlineReply(outcome=Outcome.NOT_SIGNED_ON)
-        blocked = await self._flush_reversal(keys)
-        if blocked is not None:
-            return blocked
+        keys = await self._prepare()
+        if isinstance(keys, OnlineReply):
+            return keys
         track2, encrypted = self._track2(request.card.track2, keys)
         stan, batch = self._journal.next_stan(), self._journal.batch_no
         message = m.sale_request(stan=stan, tid=self._cfg.tid, mid=self._cfg.mid, batch=batch,
@@ -166,12 +164,9 @@ class TransactionService:
 
     async def voucher(self, request: VoucherRequest) -> OnlineReply:
         """0100/0110 F3 700000: verify and redeem a voucher through the platform."""
-        keys = self._working_keys()
-        if keys is None:
-            return OnlineReply(outcome=Outcome.NOT_SIGNED_ON)
-        blocked = await self._flush_reversal(keys)
-        if blocked is not None:
-            return blocked
+        keys = await self._prepare()
+        if isinstance(keys, OnlineReply):
+            return keys
         stan, batch = self._journal.next_stan(), self._journal.batch_no
         member_pan = request.member_card.pan if request.member_card else None
         message = m.voucher_request(stan=stan, tid=self._cfg.tid, mid=self._cfg.mid,
@@ -186,13 +181,21 @@ class TransactionService:
 
     # -- shared machinery ------------------------------------------------------------
 
+    async def _prepare(self) -> WorkingKeys | OnlineReply:
+        """The working keys once pending reversals are out, or the reply that stops us."""
+        keys = self._working_keys()
+        if keys is None:
+            return OnlineReply(outcome=Outcome.NOT_SIGNED_ON)
+        blocked = await self._flush_reversal(keys)
+        return keys if blocked is None else blocked
+
     def _begin(self, kind: str, domain: str, message: Message, amount: int,
                masked_pan: str, *, detail: dict[str, object]) -> _Sent:
         reversal = m.reversal_request(message, reason="98")
         fields = {k: v for k, v in reversal.fields.items() if k not in _SENSITIVE}
         stan = int(message.get(11) or 0)
         batch = self._journal.batch_no
-        txn_id = self._journal.begin_txn(
+        self.last_txn_id = txn_id = self._journal.begin_txn(
             kind=kind, domain=domain, stan=stan, batch=batch, amount=amount,
             masked_pan=masked_pan, tid=self._cfg.tid, mid=self._cfg.mid, detail=detail,
             reversal=ReversalDraft(mti=reversal.mti, fields=fields))

@@ -1,6 +1,9 @@
 import io
 from pathlib import Path
 
+import pytest
+
+from xpos.cli import main
 from xpos.demo import run_demo
 from xpos.emulator.host.seed import DEMO
 
@@ -21,3 +24,12 @@ def test_demo_in_a_temporary_directory_cleans_up(tmp_path: Path) -> None:
     removed: list[Path] = []
     assert run_demo(None, io.StringIO(), cleanup=removed.append) == 0
     assert len(removed) == 1 and removed[0].name.startswith("xpos-demo-")
+
+
+def test_journal_lists_the_demo_transactions_masked(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_demo(tmp_path, io.StringIO()) == 0
+    assert main(["journal", "--data-dir", str(tmp_path)]) == 0
+    listing = capsys.readouterr().out
+    assert "sale" in listing and "voucher" in listing and "approved" in listing
+    assert "621234*********4567" in listing and DEMO.cards[0].pan not in listing

@@ -1,0 +1,40 @@
+from xpos.emulator.rig import TerminalRig
+from xpos.security.kcv import kcv
+
+from .conftest import ALICE, RunRig, alice_track, back_to_menu, sale, sign_on
+
+OTHER_TMK = ("00112233445566778899AABBCCDDEEFF", "0F1E2D3C4B5A69788796A5B4C3D2E1F0")
+
+
+def _kcv_of(components: tuple[str, str]) -> str:
+    a, b = (bytes.fromhex(c) for c in components)
+    return kcv(bytes(x ^ y for x, y in zip(a, b, strict=True)), 3).hex().upper()
+
+
+def test_sign_on_under_the_wrong_tmk_refuses_the_keys_and_stores_none(
+        run_rig: RunRig) -> None:
+    async def scenario(rig: TerminalRig) -> None:
+        rig.terminal.keystore.load_tmk(list(OTHER_TMK), _kcv_of(OTHER_TMK))
+        assert "工作密钥校验错" in await rig.press("1")
+        assert not rig.terminal.keystore.has_working_keys
+        await back_to_menu(rig)
+        assert "请先签到" in await rig.press("2")
+
+    run_rig(scenario)
+
+
+def test_signed_on_keys_survive_a_restart_and_the_pin_pad_is_reloaded(
+        run_rig: RunRig) -> None:
+    async def scenario(rig: TerminalRig) -> None:
+        await sign_on(rig)
+        batch = rig.terminal.journal.batch_no
+        await rig.power_cycle()
+        assert rig.terminal.journal.batch_no == batch
+        assert "交易成功" in await sale(rig, "100", alice_track(), ALICE.pin)
+        record = rig.terminal.journal.last("sale")
+        assert record is not None
+        printed = rig.terminal.journal.prints_for(record.id)
+        assert [name for name, _ in printed] == ["sale-merchant", "sale-customer"]
+        assert rig.terminal.journal.last_print() == printed[-1]
+
+    run_rig(scenario)
