@@ -61,6 +61,8 @@ from xpos.security.track import encrypt_track2
 log = logging.getLogger(__name__)
 
 _SENSITIVE = (2, 26, 35, 36, 52, 53, 64)
+_PROCESSING_DIGIT = 5  # header digit 6: the host's processing requirement (reference §1.1)
+_RESIGN_REQUIRED = "3"
 _REVERSAL_ACCEPTED = frozenset({"00", "12", "25"})  # 12/25: the host has no such original
 
 
@@ -221,6 +223,9 @@ class TransactionService:
     def _apply(self, message: Message, response: Message, sent: _Sent, keys: WorkingKeys,
                base: OnlineReply) -> OnlineReply:
         rc = response.get(39) or ""
+        if response.header[_PROCESSING_DIGIT] == _RESIGN_REQUIRED:
+            log.warning("host asks for a new sign-on; working keys dropped")
+            self._keys.clear_working_keys()
         if rc == "00" and not m.verify_mac(response, self._mac(keys)):
             auth_code = (response.get(38) or "").strip() or None
             self._journal.set_reversal_reason(sent.txn_id, "A0", auth_code=auth_code)

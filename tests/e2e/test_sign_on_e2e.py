@@ -38,3 +38,20 @@ def test_signed_on_keys_survive_a_restart_and_the_pin_pad_is_reloaded(
         assert rig.terminal.journal.last_print() == printed[-1]
 
     run_rig(scenario)
+
+
+def test_host_asking_for_a_new_sign_on_drops_the_keys_until_signed_on_again(
+        run_rig: RunRig) -> None:
+    async def scenario(rig: TerminalRig) -> None:
+        await sign_on(rig)
+        rig.host.store.forget_working_keys(rig.terminal.config.tid)
+        assert "请重新签到" in await sale(rig, "100", alice_track(), ALICE.pin)
+        assert not rig.terminal.keystore.has_working_keys
+        assert rig.receipts() == ""
+        await back_to_menu(rig)
+        assert "请先签到" in await rig.press("2")
+        await back_to_menu(rig)
+        await sign_on(rig)
+        assert "交易成功" in await sale(rig, "100", alice_track(), ALICE.pin)
+
+    run_rig(scenario)

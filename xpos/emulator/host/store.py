@@ -138,6 +138,16 @@ class HostStore:
             raise ConfigError(f"unknown terminal {tid}")
         return int(row[0])
 
+    def forget_working_keys(self, tid: str) -> None:
+        """Drop a terminal's working keys, as a host that lost its sessions would.
+
+        The terminal's next MAC'd request is answered ``77`` with a re-sign-on request in
+        the response header.
+        """
+        with self._tx() as db:
+            db.execute("UPDATE terminals SET pik = NULL, mak = NULL, tdk = NULL WHERE tid = ?",
+                       (tid,))
+
     def set_batch(self, tid: str, batch: int) -> None:
         """Set the terminal's current batch number (settlement opens the next one)."""
         with self._tx() as db:
