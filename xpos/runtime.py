@@ -60,6 +60,10 @@ from xpos.txn import TransactionService
 
 log = logging.getLogger(__name__)
 
+#: Event-loop turns the terminal must stay idle before ``settle`` returns: enough for a
+#: device task → queue → step machine chain of in-process hops to run through.
+_SETTLE_ROUNDS = 20
+
 def link_config(config: TerminalConfig) -> LinkConfig:
     """Build the host-link settings from the working parameters."""
     host, port = parse_address(config.host)
@@ -202,7 +206,7 @@ class Terminal:
         loop = asyncio.get_running_loop()
         end = loop.time() + timeout
         stable = 0
-        while stable < 5:
+        while stable < _SETTLE_ROUNDS:
             if loop.time() > end:
                 raise TimeoutError("terminal did not settle")
             if self._waiting.is_set() and self._queue.empty():
