@@ -71,7 +71,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=_demo)
 
     host = sub.add_parser("host", help="run the reference host")
-    _data_dir(host)
+    _data_dir(host, "host (database in DIR/host/, PKI in DIR/pki/)")
     host.add_argument("--bind", default="127.0.0.1", help="address (default 127.0.0.1)")
     host.add_argument("--port", type=int, default=8583, help="port (default 8583)")
     host.add_argument("--mac", choices=["cup-ecb", "x9.19"], default="cup-ecb",
@@ -96,11 +96,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _data_dir(parser: argparse.ArgumentParser) -> None:
+def _data_dir(parser: argparse.ArgumentParser, what: str = "terminal") -> None:
     from xpos.runtime import default_data_dir
 
     parser.add_argument("--data-dir", type=Path, default=default_data_dir(),
-                        help="terminal data directory (default $XPOS_DATA or "
+                        help=f"{what} data directory (default $XPOS_DATA or "
                              "~/.local/share/xpos)")
 
 

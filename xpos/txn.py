@@ -156,7 +156,8 @@ class TransactionService:
         message = m.sale_request(stan=stan, tid=self._cfg.tid, mid=self._cfg.mid, batch=batch,
                                  amount=request.amount, track2=track2,
                                  expiry=request.card.expiry, pin_block=request.pin_block,
-                                 track_encrypted=encrypted, operator=self._operator())
+                                 track_encrypted=encrypted, operator=self._operator(),
+                                 double_length_keys=self._cfg.key_mode != "001")
         message = m.add_mac(message, self._mac(keys))
         sent = self._begin("sale", "bank", message, request.amount,
                            request.card.masked_pan, detail={})
@@ -255,8 +256,9 @@ class TransactionService:
         """Send pending reversals first.
 
         A reversal is accepted only by a ``0410`` with ``00`` (or ``12``/``25``: the host
-        has no such original) whose MAC verifies; any other answer keeps it pending with
-        reason ``06``. An attempt counts only once the host was reached.
+        has no such original) whose MAC verifies, whatever the code; any other answer
+        keeps it pending with reason ``06``. An attempt counts only once the host was
+        reached.
 
         Returns:
             ``None`` when none is left; else the reply the flow shows instead of going on:
@@ -290,8 +292,7 @@ class TransactionService:
             log.warning("reversal of STAN %s not answered: %s", record.fields.get(11), exc)
             return False
         rc = response.get(39) or ""
-        accepted = rc in _REVERSAL_ACCEPTED and (
-            rc != "00" or m.verify_mac(response, self._mac(keys)))
+        accepted = rc in _REVERSAL_ACCEPTED and m.verify_mac(response, self._mac(keys))
         if not accepted:
             log.warning("reversal of STAN %s refused (rc %s)", record.fields.get(11), rc)
             if record.reason != "06":

@@ -55,3 +55,14 @@ def test_host_asking_for_a_new_sign_on_drops_the_keys_until_signed_on_again(
         assert "交易成功" in await sale(rig, "100", alice_track(), ALICE.pin)
 
     run_rig(scenario)
+
+
+def test_single_length_keys_mode_001_sell_with_f53_single_des(run_rig: RunRig) -> None:
+    async def scenario(rig: TerminalRig) -> None:
+        await sign_on(rig)
+        assert len(rig.terminal.keystore.working_keys.pik) == 8
+        assert "交易成功" in await sale(rig, "100", alice_track(), ALICE.pin)
+        sale_text = next(e.text for e in rig.host.transcript if e.mti == "0200")
+        assert "2000000000000000" in sale_text
+
+    run_rig(scenario, key_mode="001", encrypt_track=False)

@@ -243,3 +243,20 @@ def test_host_state_survives_reopening_the_database(tmp_path: Path) -> None:
     assert response.get(39) == "00"
     assert second.balance(BOB.pan) == BOB.balance - 400
     second.close()
+
+
+def test_late_original_after_its_reversal_is_refused_and_not_debited(
+        core: HostCore, store: HostStore, term: TerminalMessages) -> None:
+    sale = term.sale(ALICE, 1000)
+    assert answer(core, term.reversal(sale)).get(39) == "00"
+    assert answer(core, sale).get(39) == "94"
+    assert store.balance(ALICE.pan) == ALICE.balance
+
+
+def test_late_voucher_after_its_reversal_is_refused_and_stays_valid(
+        core: HostCore, store: HostStore, term: TerminalMessages) -> None:
+    request = term.voucher(DEMO.demo_voucher)
+    assert answer(core, term.reversal(request)).get(39) == "00"
+    assert answer(core, request).get(39) == "94"
+    voucher = store.voucher(DEMO.demo_voucher)
+    assert voucher is not None and voucher.status.value == "valid"

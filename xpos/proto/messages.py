@@ -145,14 +145,15 @@ def sign_on_response(req: Message, *, rc: str, field62: bytes | None, batch: int
     return response_to(req, echo=_SIGN_ON_ECHO, rc=rc, when=when, extra=extra)
 
 
-def _field53(*, track_encrypted: bool) -> str:
-    """53: ``2`` ISO 9564-0 with PAN, ``6`` double-length TDES, 53.3 track encrypted."""
-    return "2" + "6" + ("1" if track_encrypted else "0") + "0" * 13
+def _field53(*, track_encrypted: bool, double_length: bool) -> str:
+    """53: ``2`` ISO 9564-0 with PAN; ``6`` double-length TDES / ``0`` single DES;
+    53.3 ``1`` track encrypted."""
+    return "2" + ("6" if double_length else "0") + ("1" if track_encrypted else "0") + "0" * 13
 
 
 def sale_request(*, stan: int, tid: str, mid: str, batch: int, amount: int, track2: str,
                  expiry: str, pin_block: bytes | None, track_encrypted: bool = False,
-                 operator: str = "01 ") -> Message:
+                 operator: str = "01 ", double_length_keys: bool = True) -> Message:
     """Build a 0200 magnetic-stripe sale (no MAC).
 
     Args:
@@ -167,6 +168,8 @@ def sale_request(*, stan: int, tid: str, mid: str, batch: int, amount: int, trac
         pin_block: The encrypted PIN block (8 bytes) from the PIN pad, or ``None``.
         track_encrypted: Sets 53.3.
         operator: 63.1, 3 characters.
+        double_length_keys: 53.2: ``6`` for the double-length keys of sign-on modes
+            003/004, ``0`` for the single DES keys of mode 001.
 
     Raises:
         EncodeError: a value out of range.
@@ -183,7 +186,8 @@ def sale_request(*, stan: int, tid: str, mid: str, batch: int, amount: int, trac
             raise EncodeError("PIN block must be 8 bytes", field="52")
         fields |= {26: MAX_PIN_LENGTH, 52: pin_block.hex().upper()}
     if has_pin or track_encrypted:
-        fields[53] = _field53(track_encrypted=track_encrypted)
+        fields[53] = _field53(track_encrypted=track_encrypted,
+                              double_length=double_length_keys)
     return Message(mti="0200", fields=fields)
 
 

@@ -14,7 +14,8 @@ A0    MAC missing or wrong                             (terminal gate)
 13    amount is zero
 30    card data unreadable (no 35 / 2, bad track, TDK decryption failed)
 94    the STAN was already approved in this batch for another card/amount,
-      or that approval was reversed
+      or that approval was reversed, or a reversal of this STAN came first
+      (a late original is never processed once its reversal was accepted)
 14    unknown card
 62    card blocked
 54    card expired (record or presented expiry before this month)
@@ -151,6 +152,8 @@ def _decide(ctx: HostContext, request: Message, terminal: TerminalRow, key: Requ
             presented: PresentedCard) -> LedgerEntry:
     amount = amount_of(request)
     prior = ctx.store.find(key.tid, key.batch, key.stan, ("sale",))
+    if prior is None and ctx.reversed_before(key):
+        return ctx.record(key, kind="sale", rc=RC_DUPLICATE, amount=amount, pan=presented.pan)
     if prior is not None and prior.approved:
         same = (not prior.reversed and prior.amount == amount
                 and prior.masked_pan == mask_pan(presented.pan))

@@ -102,6 +102,14 @@ class HostContext:
             return response
         return add_mac(response, lambda data: compute_mac(self.mac_algorithm, mak, data))
 
+    def reversed_before(self, key: RequestKey) -> bool:
+        """True if a reversal of this trace was accepted before its original arrived.
+
+        A late original must then not be processed: the terminal believes it reversed.
+        """
+        entry = self.store.find(key.tid, key.batch, key.stan, ("reversal",))
+        return entry is not None and entry.rc == RC_APPROVED
+
     def now(self) -> datetime:
         """The current time."""
         return self.clock()

@@ -171,6 +171,10 @@ class ReferenceHost:
             await self._converse(connection, reader, writer)
         except (ConnectionError, OSError) as exc:
             log.info("connection %d: %s", connection, type(exc).__name__)
+        except asyncio.CancelledError:
+            # Only stop() cancels a connection; ending quietly keeps asyncio's stream
+            # callback from logging the cancellation as an error.
+            log.debug("connection %d: closed by stop()", connection)
         except Exception:
             log.exception("connection %d: unexpected error; closing it", connection)
         finally:

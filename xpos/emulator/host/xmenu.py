@@ -63,6 +63,8 @@ def handle_voucher(ctx: HostContext, request: Message) -> Message:
 def _decide(ctx: HostContext, key: RequestKey, wanted: VoucherRequest) -> LedgerEntry:
     code = wanted.code if wanted.method != "member" else (wanted.order_no or "")
     prior = ctx.store.find(key.tid, key.batch, key.stan, ("voucher",))
+    if prior is None and ctx.reversed_before(key):
+        return ctx.record(key, kind="voucher", rc=RC_DUPLICATE)
     if prior is not None and prior.approved:
         if prior.ref == code and not prior.reversed:
             return prior
