@@ -374,3 +374,12 @@ def test_serve_forever_creates_its_files_and_serves_until_cancelled(tmp_path: Pa
     store = HostStore(host_db_path(tmp_path))
     assert store.entries(kind="sign_on")[0].rc == "00"
     store.close()
+
+
+def test_an_idle_connection_is_closed_after_the_idle_timeout(tmp_path: Path,
+                                                             pki: TlsFiles) -> None:
+    async def scenario(host: ReferenceHost, term: TlsTerminal) -> None:
+        assert await term.closed_by_peer()
+        assert any("idle timeout" in entry.text for entry in host.transcript)
+
+    run_signed_on(tmp_path, pki, scenario, idle_timeout_s=0.2)

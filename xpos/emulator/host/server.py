@@ -92,13 +92,15 @@ class ReferenceHost:
         sleep: What a ``DELAY`` fault awaits; tests pass a fake.
         seed: Seed the demo data (idempotent).
         max_frame: Largest frame body accepted from a terminal.
+        idle_timeout_s: A connection that sends nothing for this long is closed.
     """
 
     def __init__(self, store_path: Path, *, tls: TlsFiles | None,
                  mac_algorithm: MacAlgorithm = MacAlgorithm.CUP_ECB, mak_kcv: str = "full",
                  clock: Callable[[], datetime] | None = None,
                  rng: Callable[[int], bytes] = os.urandom, sleep: Sleep = asyncio.sleep,
-                 seed: bool = True, max_frame: int = DEFAULT_MAX_FRAME) -> None:
+                 seed: bool = True, max_frame: int = DEFAULT_MAX_FRAME,
+                 idle_timeout_s: float = 300.0) -> None:
         self.store = HostStore(store_path)
         if seed:
             seed_demo(self.store)
@@ -110,6 +112,7 @@ class ReferenceHost:
         self._tls = tls
         self._sleep = sleep
         self._max_frame = max_frame
+        self._idle_timeout_s = idle_timeout_s
         self._server: asyncio.Server | None = None
         self._port: int | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -188,7 +191,7 @@ class ReferenceHost:
     async def _converse(self, connection: int, reader: asyncio.StreamReader,
                         writer: asyncio.StreamWriter) -> None:
         session = HostSession(max_frame=self._max_frame)
-        while data := await reader.read(_READ_SIZE):
+        while data := await self._read(connection, reader):
             session.receive_data(data)
             while (event := session.next_event()) is not None:
                 if isinstance(event, FrameError):
@@ -197,6 +200,14 @@ class ReferenceHost:
                     return
                 if not await self._answer(connection, event, session, writer):
                     return
+
+    async def _read(self, connection: int, reader: asyncio.StreamReader) -> bytes:
+        """The next bytes, or ``b""`` (close) after ``idle_timeout_s`` without any."""
+        try:
+            return await asyncio.wait_for(reader.read(_READ_SIZE), self._idle_timeout_s)
+        except TimeoutError:
+            self._note(connection, "<idle timeout, closing>")
+            return b""
 
     async def _answer(self, connection: int, event: RequestReceived, session: HostSession,
                       writer: asyncio.StreamWriter) -> bool:
