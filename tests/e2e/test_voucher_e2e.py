@@ -3,8 +3,9 @@ from pathlib import Path
 import pytest
 
 from xpos.config import load_config
+from xpos.drivers.fakes import FakeScanner
 from xpos.drivers.registry import open_devices
-from xpos.emulator.host.seed import DEMO
+from xpos.emulator.host.seed import DEMO, track2_for
 from xpos.emulator.rig import TerminalRig
 from xpos.errors import KeyCheckError, MenuError
 from xpos.journal import TxnStatus
@@ -87,3 +88,40 @@ def test_wrong_tmk_check_value_is_refused_and_nothing_is_stored(tmp_path: Path) 
     assert not store.has_tmk and not (tmp_path / "keys.json").exists()
     store.load_tmk(list(DEMO.tmk_components), DEMO.tmk_kcv)
     assert store.has_tmk
+
+
+def _fake(rig: TerminalRig, kind: type) -> object:
+    return next(r for r in rig.terminal.devices.readers if isinstance(r, kind))
+
+
+def test_voucher_scanned_by_the_barcode_scanner_is_redeemed(run_rig: RunRig) -> None:
+    async def scenario(rig: TerminalRig) -> None:
+        await sign_on(rig)
+        await rig.press("3")
+        await rig.press("1")
+        scanner = _fake(rig, FakeScanner)
+        assert isinstance(scanner, FakeScanner)
+        scanner.scan("883300112236")
+        await rig.terminal.settle()
+        assert "验证成功" in rig.screen()
+        sent = next(e.text for e in rig.host.transcript if e.mti == "0100")
+        assert "method='S'" in sent and "883300112236" not in sent
+
+    run_rig(scenario)
+
+
+def test_member_card_and_order_number_redeem_the_order(run_rig: RunRig) -> None:
+    member = DEMO.card("member")
+
+    async def scenario(rig: TerminalRig) -> None:
+        await sign_on(rig)
+        await rig.press("3")
+        await rig.press("1")
+        await rig.swipe(track2_for(member.pan, member.expiry))
+        screen = await rig.press(*"202405010001", "#")
+        assert "验证成功" in screen and "会员生日蛋糕" in screen
+        assert "会员生日蛋糕" in rig.receipts()
+        record = rig.terminal.journal.last("voucher")
+        assert record is not None and record.masked_pan == "886800******0001"
+
+    run_rig(scenario)
