@@ -21,9 +21,10 @@ SMALL = Document(
 
 GOLDEN_HEX = "".join([
     "1b40",                                  # ESC @ initialise
+    "1b7434",                                # ESC t 52: CP437 in the POS-5890 profile
     "1d2100" "1b4501" "1b6101",              # GS ! normal, ESC E bold, ESC a centre
     "1c26" "c7a9b9bab5a5" "1c2e",            # FS & 签购单 (GB18030) FS .
-    "1b7401" "2053414c45" "0a",              # ESC t 1 (python-escpos code table), " SALE" LF
+    "2053414c45" "0a",                       # " SALE" LF
     "1d2111" "1b4500" "1b6100",              # GS ! double width+height, bold off, left
     "1c26" "a3a4" "1c2e" "31322e3334" "0a",  # FS & ￥ FS . "12.34" LF
     "1d2100" "1b4500" "1b6101",              # normal, bold off, centre for the QR code

@@ -8,7 +8,8 @@ python-escpos's ``Dummy`` printer collects the bytes; its profile (default
 * Chinese: python-escpos's own path sends Han text as bare GB18030 and never enters
   Chinese mode, and it garbles ``¥`` and Chinese punctuation. So every run of non-ASCII
   characters goes out raw as ``FS &`` (1C 26, enter Chinese mode) + GB18030 bytes +
-  ``FS .`` (1C 2E, leave it); ASCII runs go through python-escpos's normal text path.
+  ``FS .`` (1C 2E, leave it); ASCII runs go out as raw bytes under the code page set
+  once after ``ESC @`` (python-escpos ``charcode``).
   Amounts use the full-width ``￥`` (GB18030 A3 A4), which every GBK printer has.
 * Styles: ``GS !`` for size (it applies to Chinese characters too, unlike ``ESC !``),
   ``ESC E`` for bold, ``ESC a`` for alignment — all set before each line.
@@ -28,6 +29,7 @@ from xpos.core.model import Align, Document, Feed, QrCode, TextLine
 FS_CHINESE_ON = b"\x1c\x26"
 FS_CHINESE_OFF = b"\x1c\x2e"
 QR_SIZE = 6
+ASCII_CODE_PAGE = "CP437"
 _ALIGN = {Align.LEFT: "left", Align.CENTER: "center", Align.RIGHT: "right"}
 
 
@@ -39,12 +41,10 @@ def encode_chinese(text: str) -> bytes:
 def _text(printer: Dummy, text: str) -> None:
     for is_ascii, run in groupby(text, key=str.isascii):
         chunk = "".join(run)
-        if not is_ascii:
-            printer._raw(encode_chinese(chunk))  # python-escpos's raw-bytes hook
-        elif printer.magic.encoding is None:
-            printer.text(chunk)  # the first ASCII run selects the code page (ESC t)
+        if is_ascii:  # the code page is fixed in render(); ASCII is the same in all of them
+            printer._raw(chunk.encode("ascii"))
         else:
-            printer._raw(chunk.encode("ascii"))  # ASCII is the same in every code page
+            printer._raw(encode_chinese(chunk))  # python-escpos's raw-bytes hook
 
 
 def _text_line(printer: Dummy, line: TextLine) -> None:
@@ -58,7 +58,7 @@ def _text_line(printer: Dummy, line: TextLine) -> None:
 def _qr(printer: Dummy, qr: QrCode) -> None:
     printer.set(align="center", bold=False, custom_size=True, width=1, height=1)
     printer.qr(qr.data, native=True, size=QR_SIZE)
-    printer.text("\n")
+    printer._raw(b"\n")
 
 
 def _cut(printer: Dummy) -> None:
@@ -66,6 +66,16 @@ def _cut(printer: Dummy) -> None:
     profile = printer.profile
     if not (profile.supports("paperFullCut") or profile.supports("paperPartCut")):
         printer.cut(feed=False)
+
+
+def _select_code_page(printer: Dummy) -> None:
+    """``ESC t n`` for CP437 with ``n`` from the printer profile, once per document.
+
+    Same bytes as python-escpos ``charcode("CP437")`` without its per-call code page
+    table build (about half of the render time).
+    """
+    code = int(printer.profile.get_code_pages().get(ASCII_CODE_PAGE, "0"))
+    printer._raw(b"\x1bt" + bytes([code]))
 
 
 def render(doc: Document, *, profile: str = "POS-5890") -> bytes:
@@ -76,13 +86,14 @@ def render(doc: Document, *, profile: str = "POS-5890") -> bytes:
     """
     printer = Dummy(profile=profile)
     printer.hw("INIT")
+    _select_code_page(printer)
     for element in doc.elements:
         if isinstance(element, TextLine):
             _text_line(printer, element)
         elif isinstance(element, QrCode):
             _qr(printer, element)
         elif isinstance(element, Feed):
-            printer.ln(element.lines)
+            printer._raw(b"\n" * element.lines)
     if doc.cut:
         _cut(printer)
     return bytes(printer.output)
