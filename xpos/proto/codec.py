@@ -53,6 +53,7 @@ DEFAULT_TPDU = "6000030000"
 DEFAULT_HEADER = "603100310000"
 _FIXED_PART = TPDU_BYTES + HEADER_BYTES + 2 + 8   # up to the first field
 _BITMAP_POS = TPDU_BYTES + HEADER_BYTES + 2
+_DIALECT_BITS = sum(1 << (64 - n) for n in FIELDS if 2 <= n <= 64)  # bit 1 never allowed
 _SENSITIVE = {2: "<PAN>", 35: "<track>", 36: "<track>", 52: "<PIN block>"}
 
 _DIGITS = re.compile(r"[0-9]*")
@@ -246,6 +247,8 @@ def _check_bitmap(data: bytes) -> None:
     if len(bitmap) < 8:
         return   # truncated: pyiso8583 reports it with the right field
     bits = int.from_bytes(bitmap, "big")
+    if not bits & ~_DIALECT_BITS:
+        return
     for number in range(1, 65):
         if bits >> (64 - number) & 1 and number not in FIELDS:
             what = "secondary bitmap is not used" if number == 1 else (
