@@ -27,6 +27,8 @@ from pathlib import Path
 import iso8583
 from iso8583.specs import default_ascii
 
+from xpos.core.flows.online import Outcome
+from xpos.core.model import mask_pan
 from xpos.emulator.host.seed import DEMO, track2_for
 from xpos.emulator.rig import TerminalRig
 from xpos.journal import Journal, ReversalDraft, TxnStatus
@@ -40,6 +42,8 @@ from xpos.security.track import encrypt_track2
 
 KEY = bytes.fromhex("0123456789ABCDEFFEDCBA9876543210")
 CARD = DEMO.cards[0]
+TRACK2 = track2_for(CARD.pan, CARD.expiry)
+MASKED_PAN = mask_pan(CARD.pan)
 WHEN = dt.datetime(2026, 11, 26, 10, 30, 0)
 
 
@@ -69,9 +73,8 @@ def baseline_pair() -> Callable[[], object]:
 
 
 def sale_message() -> Message:
-    wire = track2_for(CARD.pan, CARD.expiry).replace("=", "D")
     return m.sale_request(stan=1, tid=DEMO.tid, mid=DEMO.mid, batch=1, amount=1234,
-                          track2=wire, expiry=CARD.expiry, pin_block=bytes(8),
+                          track2=TRACK2, expiry=CARD.expiry, pin_block=bytes(8),
                           track_encrypted=True)
 
 
@@ -82,16 +85,15 @@ def stages(journal: Journal) -> dict[str, Callable[[], object]]:
     response = m.add_mac(m.sale_response(signed, rc="00", auth_code="123456",
                                          rrn="000000000001", when=WHEN), mac)
     response_bytes = encode_message(response)
-    wire = track2_for(CARD.pan, CARD.expiry).replace("=", "D")
     slip = SaleSlip(merchant_name=DEMO.merchant_name, mid=DEMO.mid, tid=DEMO.tid,
-                    operator="01", masked_pan="621234*********4567", expiry="",
+                    operator="01", masked_pan=MASKED_PAN, expiry="",
                     batch=1, stan=1, auth_code="123456", rrn="000000000001", when=WHEN,
                     amount=1234)
     draft = ReversalDraft(mti="0400", fields={3: "000000", 4: "000000001234", 11: "000001"})
 
     def journal_commit() -> object:
         txn = journal.begin_txn(kind="sale", domain="bank", stan=1, batch=1, amount=1234,
-                                masked_pan="621234*********4567", tid=DEMO.tid,
+                                masked_pan=MASKED_PAN, tid=DEMO.tid,
                                 mid=DEMO.mid, reversal=draft)
         return journal.complete_txn(txn, status=TxnStatus.APPROVED, rc="00")
 
@@ -102,7 +104,7 @@ def stages(journal: Journal) -> dict[str, Callable[[], object]]:
         "build 0200": sale_message,
         "PIN block (ISO 9564-0 + TDES)": lambda: encrypt_pin_block(KEY, iso0_clear(
             CARD.pin or "", CARD.pan)),
-        "track 2 TDK encryption": lambda: encrypt_track2(wire, KEY),
+        "track 2 TDK encryption": lambda: encrypt_track2(TRACK2, KEY),
         "encode + MAC (CUP ECB) + frame": lambda: frame(encode_message(
             m.add_mac(request.replace(), mac))),
         "journal commit (2 fsync'd txns)": journal_commit,
@@ -141,13 +143,12 @@ async def round_trips(trips: int) -> list[float]:
         async with TerminalRig(Path(tmp), menu=False) as rig:
             terminal = rig.terminal
             reply = await terminal.txn.sign_on()
-            if reply.outcome.name != "APPROVED":
+            if reply.outcome is not Outcome.APPROVED:
                 raise SystemExit(f"sign-on failed: {reply}")
             keys = terminal.keystore.working_keys
             mac = lambda data: compute_mac(MacAlgorithm.CUP_ECB, keys.mak, data)  # noqa: E731
             pin_block = encrypt_pin_block(keys.pik, iso0_clear(CARD.pin, CARD.pan))
-            wire = encrypt_track2(track2_for(CARD.pan, CARD.expiry).replace("=", "D"),
-                                  keys.tdk or KEY)
+            wire = encrypt_track2(TRACK2, keys.tdk or KEY)
             times = []
             for stan in range(100, 100 + trips):
                 message = m.add_mac(m.sale_request(

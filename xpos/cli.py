@@ -15,6 +15,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from xpos.config import JOURNAL_NAME, KEYSTORE_NAME, default_data_dir
 from xpos.errors import (
     ConfigError,
     HostError,
@@ -97,8 +98,6 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _data_dir(parser: argparse.ArgumentParser, what: str = "terminal") -> None:
-    from xpos.runtime import default_data_dir
-
     parser.add_argument("--data-dir", type=Path, default=default_data_dir(),
                         help=f"{what} data directory (default $XPOS_DATA or "
                              "~/.local/share/xpos)")
@@ -123,15 +122,16 @@ def _keys_load(args: argparse.Namespace) -> int:
     from xpos.security.keystore import KeyStore
 
     args.data_dir.mkdir(parents=True, exist_ok=True)
-    KeyStore(args.data_dir / "keys.json").load_tmk(args.component, args.kcv)
-    print(f"TMK loaded into {args.data_dir / 'keys.json'} (KCV {args.kcv.upper()})")
+    path = args.data_dir / KEYSTORE_NAME
+    KeyStore(path).load_tmk(args.component, args.kcv)
+    print(f"TMK loaded into {path} (KCV {args.kcv.upper()})")
     return 0
 
 
 def _journal(args: argparse.Namespace) -> int:
     from xpos.journal import Journal
 
-    path = args.data_dir / "journal.db"
+    path = args.data_dir / JOURNAL_NAME
     if not path.exists():
         print(f"xpos: error: no journal at {path}", file=sys.stderr)
         return 1

@@ -8,6 +8,7 @@ no file at all. Unknown keys and wrong types are errors that name the key.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -17,6 +18,8 @@ from typing import Any
 from xpos.errors import ConfigError
 
 CONFIG_NAME = "xpos.toml"
+JOURNAL_NAME = "journal.db"
+KEYSTORE_NAME = "keys.json"
 _ANS = re.compile(r"[\x20-\x7e]+")
 _DIGITS = re.compile(r"[0-9]+")
 
@@ -47,8 +50,8 @@ class TerminalConfig:
         reversal_retries: Extra attempts for a reversal before it is given up.
         lang: UI language, ``"zh"`` (default) or ``"en"``.
         menus_dir: Directory of menu TOML files.
-        devices: Device URLs by kind (``keypad``, ``display``, ``card_reader``,
-            ``pinpad``, ``printer`` …); ``fake:`` by default.
+        devices: Device URLs by kind (``keypad``, ``display``, ``magstripe``, ``rfid``,
+            ``scanner``, ``pinpad``, ``printer``); ``fake:`` by default.
     """
 
     data_dir: Path
@@ -77,6 +80,12 @@ class TerminalConfig:
         return dataclasses.replace(self, **changes)
 
 
+def default_data_dir() -> Path:
+    """``$XPOS_DATA`` or ``~/.local/share/xpos``."""
+    env = os.environ.get("XPOS_DATA")
+    return Path(env) if env else Path.home() / ".local" / "share" / "xpos"
+
+
 def default_menus_dir() -> Path:
     """The ``menus/`` folder shipped beside the ``xpos`` package."""
     return Path(__file__).resolve().parent.parent / "menus"
@@ -86,7 +95,8 @@ def load_config(data_dir: Path, **overrides: Any) -> TerminalConfig:
     """Read ``<data_dir>/xpos.toml`` if present and apply ``overrides`` on top.
 
     Raises:
-        ConfigError: the file is not valid TOML, or has an unknown key or a wrong type.
+        ConfigError: the file is not valid TOML, or has an unknown key, a wrong type or
+            a value out of range.
     """
     values: dict[str, Any] = {}
     path = data_dir / CONFIG_NAME

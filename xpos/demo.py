@@ -19,7 +19,9 @@ from typing import TextIO
 
 from xpos.core.model import mask_pan
 from xpos.core.textwidth import ljust_width
+from xpos.drivers.fakes import DEFAULT_COLS
 from xpos.emulator.host.seed import DEMO, track2_for
+from xpos.emulator.host.server import host_db_path
 from xpos.emulator.rig import TerminalRig
 from xpos.journal import TxnStatus
 
@@ -42,7 +44,8 @@ class Demo:
         The host starts on fresh demo data every run (so the demo voucher is valid
         again); the terminal's journal, keys and counters in ``data_dir`` carry on.
         """
-        for stale in (self.data_dir / "host").glob("host.db*"):
+        db = host_db_path(self.data_dir)
+        for stale in db.parent.glob(db.name + "*"):
             stale.unlink()
         rig = TerminalRig(self.data_dir, load_tmk=False, response_timeout_s=10.0)
         async with rig:
@@ -98,7 +101,7 @@ class Demo:
 
     def screen(self, text: str) -> None:
         """Print a screen in a frame of the display's width."""
-        width = 20
+        width = DEFAULT_COLS
         self.say("┌" + "─" * width + "┐")
         for line in text.split("\n"):
             self.say("│" + ljust_width(line, width) + "│")

@@ -4,9 +4,10 @@ The link is the thin I/O shell around :class:`xpos.proto.session.TerminalSession
 does the framing and correlation. One connection is kept open and reused; a connection
 found broken *before* a request is written is replaced (primary first, then backup). A
 request already written is never re-sent by the link: if its response does not come,
-:class:`~xpos.errors.HostTimeoutError` is raised and the transaction layer decides
-(reversal). A late response that arrives afterwards is discarded by the session, never
-applied.
+the connection is closed (so a late response can never be read) and
+:class:`~xpos.errors.HostTimeoutError` is raised; the transaction layer decides
+(reversal). A response the session cannot match to the request is logged and discarded,
+never applied.
 """
 
 from __future__ import annotations
@@ -142,17 +143,14 @@ class HostLink:
 
     async def _read_more(self, request: Message, remaining: float) -> None:
         assert self._reader is not None
-        loop = asyncio.get_running_loop()
         try:
             if remaining <= 0:
                 raise TimeoutError
             data = await asyncio.wait_for(self._reader.read(4096), remaining)
         except (TimeoutError, OSError) as exc:
-            self._session.tick(loop.time() + self._config.response_timeout_s + 1)
             await self._drop()
             raise HostTimeoutError(f"no response from host for MTI {request.mti}") from exc
         if not data:
-            self._session.tick(loop.time() + self._config.response_timeout_s + 1)
             await self._drop()
             raise HostTimeoutError("host closed the connection before responding")
         self._session.receive_data(data)

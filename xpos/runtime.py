@@ -21,15 +21,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Coroutine, Sequence
 from pathlib import Path
 from typing import Any
 
-from xpos.config import TerminalConfig, parse_address
+from xpos.config import JOURNAL_NAME, KEYSTORE_NAME, TerminalConfig, parse_address
 from xpos.core.engine import (
     Beep,
     CardError,
     CardPresented,
     Done,
+    Effect,
     EnableSources,
     Event,
     KeyPressed,
@@ -64,18 +66,20 @@ log = logging.getLogger(__name__)
 #: device task → queue → step machine chain of in-process hops to run through.
 _SETTLE_ROUNDS = 20
 
+
 def link_config(config: TerminalConfig) -> LinkConfig:
     """Build the host-link settings from the working parameters."""
-    host, port = parse_address(config.host)
-    backup = None
-    if config.backup_host:
-        bhost, bport = parse_address(config.backup_host, key="backup_host")
-        backup = HostAddress(host=bhost, port=bport)
+    backup = _address(config.backup_host, "backup_host") if config.backup_host else None
     tls = client_context(_tls_files(config)) if config.tls else None
-    return LinkConfig(primary=HostAddress(host=host, port=port), backup=backup, tls=tls,
+    return LinkConfig(primary=_address(config.host, "host"), backup=backup, tls=tls,
                       server_hostname=config.tls_server_name,
                       connect_timeout_s=config.connect_timeout_s,
                       response_timeout_s=config.response_timeout_s)
+
+
+def _address(text: str, key: str) -> HostAddress:
+    host, port = parse_address(text, key=key)
+    return HostAddress(host=host, port=port)
 
 
 def _tls_files(config: TerminalConfig) -> TlsFiles:
@@ -108,8 +112,8 @@ class Terminal:
         self.config = config
         self.devices = devices
         self.menus: MenuSet = load_menus(config.menus_dir)
-        self.journal = Journal(config.data_dir / "journal.db")
-        self.keystore = KeyStore(config.data_dir / "keys.json")
+        self.journal = Journal(config.data_dir / JOURNAL_NAME)
+        self.keystore = KeyStore(config.data_dir / KEYSTORE_NAME)
         self.link = link or HostLink(link_config(config), on_traffic=on_traffic)
         self.txn = TransactionService(config=config, journal=self.journal,
                                       keystore=self.keystore, link=self.link,
@@ -172,7 +176,6 @@ class Terminal:
         usable. Keys pressed while the terminal was busy online are discarded, as on a
         real POS, so they cannot dismiss the result unread.
         """
-        self._waiting.clear()
         try:
             return await self.txn.handle(command.request)
         except XposError as exc:
@@ -220,7 +223,7 @@ class Terminal:
 
     # -- effects ---------------------------------------------------------------------
 
-    def _apply(self, effects: list[Any], deadline: float | None) -> float | None:
+    def _apply(self, effects: Sequence[Effect], deadline: float | None) -> float | None:
         for effect in effects:
             if isinstance(effect, Show):
                 self.devices.display.show(effect.lines)
@@ -293,7 +296,7 @@ class Terminal:
         code = ResultCode.OK if block is not None else ResultCode.CANCELLED
         self._queue.put_nowait(PinDone(block=block, code=code, now=self._now()))
 
-    def _spawn(self, coro: Any) -> None:
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
         task: asyncio.Task[None] = asyncio.create_task(coro)
         self._side.add(task)
         task.add_done_callback(self._side.discard)
@@ -310,11 +313,3 @@ class Terminal:
     @staticmethod
     def _now() -> float:
         return asyncio.get_running_loop().time()
-
-
-def default_data_dir() -> Path:
-    """``$XPOS_DATA`` or ``~/.local/share/xpos``."""
-    import os
-
-    env = os.environ.get("XPOS_DATA")
-    return Path(env) if env else Path.home() / ".local" / "share" / "xpos"

@@ -39,7 +39,7 @@ from xpos.core.flows.online import (
     VoucherDetails,
     VoucherRequest,
 )
-from xpos.core.model import mask_code, mask_pan
+from xpos.core.model import mask_code
 from xpos.errors import (
     HostError,
     HostTimeoutError,
@@ -60,7 +60,6 @@ from xpos.security.track import encrypt_track2
 
 log = logging.getLogger(__name__)
 
-_SENSITIVE = (2, 26, 35, 36, 52, 53, 64)
 _PROCESSING_DIGIT = 5  # header digit 6: the host's processing requirement (reference §1.1)
 _RESIGN_REQUIRED = "3"
 _REVERSAL_ACCEPTED = frozenset({"00", "12", "25"})  # 12/25: the host has no such original
@@ -99,7 +98,7 @@ class TransactionService:
         self._keys = keystore
         self._link = link
         self._on_keys = on_keys
-        self._clock = clock or (lambda: dt.datetime.now())
+        self._clock = clock or dt.datetime.now
         self.last_txn_id: int | None = None
 
     async def handle(self, request: OnlineRequest) -> OnlineReply:
@@ -171,13 +170,13 @@ class TransactionService:
         if isinstance(keys, OnlineReply):
             return keys
         stan, batch = self._journal.next_stan(), self._journal.batch_no
-        member_pan = request.member_card.pan if request.member_card else None
+        member = request.member_card
         message = m.voucher_request(stan=stan, tid=self._cfg.tid, mid=self._cfg.mid,
                                     batch=batch, code=request.code, method=request.method,
-                                    order_no=request.order_no, member_pan=member_pan)
+                                    order_no=request.order_no,
+                                    member_pan=member.pan if member else None)
         message = m.add_mac(message, self._mac(keys))
-        masked = mask_pan(member_pan) if member_pan else ""
-        sent = self._begin("voucher", "x", message, 0, masked,
+        sent = self._begin("voucher", "x", message, 0, member.masked_pan if member else "",
                            detail={"code": mask_code(request.code or request.order_no or ""),
                                    "method": request.method})
         return await self._finish(message, sent, keys)
@@ -194,14 +193,14 @@ class TransactionService:
 
     def _begin(self, kind: str, domain: str, message: Message, amount: int,
                masked_pan: str, *, detail: dict[str, object]) -> _Sent:
+        # The reversal builder already leaves out PAN, track and PIN (REVERSAL_STRIPPED).
         reversal = m.reversal_request(message, reason="98")
-        fields = {k: v for k, v in reversal.fields.items() if k not in _SENSITIVE}
         stan = int(message.get(11) or 0)
         batch = self._journal.batch_no
         self.last_txn_id = txn_id = self._journal.begin_txn(
             kind=kind, domain=domain, stan=stan, batch=batch, amount=amount,
             masked_pan=masked_pan, tid=self._cfg.tid, mid=self._cfg.mid, detail=detail,
-            reversal=ReversalDraft(mti=reversal.mti, fields=fields))
+            reversal=ReversalDraft(mti=reversal.mti, fields=dict(reversal.fields)))
         return _Sent(txn_id=txn_id, stan=stan, batch=batch, amount=amount,
                      masked_pan=masked_pan, code_masked=str(detail.get("code", "")))
 
@@ -224,21 +223,21 @@ class TransactionService:
     def _apply(self, message: Message, response: Message, sent: _Sent, keys: WorkingKeys,
                base: OnlineReply) -> OnlineReply:
         rc = response.get(39) or ""
+        approved = rc == "00"
+        auth, rrn = (response.get(38) or "").strip(), (response.get(37) or "").strip()
         if response.header[_PROCESSING_DIGIT] == _RESIGN_REQUIRED:
             log.warning("host asks for a new sign-on; working keys dropped")
             self._keys.clear_working_keys()
-        if rc == "00" and not m.verify_mac(response, self._mac(keys)):
-            auth_code = (response.get(38) or "").strip() or None
-            self._journal.set_reversal_reason(sent.txn_id, "A0", auth_code=auth_code)
+        if approved and not m.verify_mac(response, self._mac(keys)):
+            self._journal.set_reversal_reason(sent.txn_id, "A0", auth_code=auth or None)
             return replace(base, outcome=Outcome.BAD_MAC, rc=rc)
-        auth, rrn = (response.get(38) or "").strip(), (response.get(37) or "").strip()
-        voucher = self._voucher_details(message, response, sent) if rc == "00" else None
-        status = TxnStatus.APPROVED if rc == "00" else TxnStatus.DECLINED
+        voucher = self._voucher_details(message, response, sent) if approved else None
         detail = {"title": voucher.title, "quantity": voucher.quantity,
                   "provider": voucher.provider} if voucher else None
-        self._journal.complete_txn(sent.txn_id, status=status, rc=rc, auth_code=auth or None,
-                                   rrn=rrn or None, detail_update=detail)
-        outcome = Outcome.APPROVED if rc == "00" else Outcome.DECLINED
+        self._journal.complete_txn(sent.txn_id, rc=rc, auth_code=auth or None, rrn=rrn or None,
+                                   status=TxnStatus.APPROVED if approved else TxnStatus.DECLINED,
+                                   detail_update=detail)
+        outcome = Outcome.APPROVED if approved else Outcome.DECLINED
         return replace(base, outcome=outcome, rc=rc, auth_code=auth, rrn=rrn,
                        when=self._when(response), voucher=voucher)
 
@@ -320,10 +319,9 @@ class TransactionService:
         return lambda data: compute_mac(algorithm, keys.mak, data)
 
     def _track2(self, track2: str, keys: WorkingKeys) -> tuple[str, bool]:
-        wire = track2.replace("=", "D")
         if self._cfg.encrypt_track and keys.tdk is not None:
-            return encrypt_track2(wire, keys.tdk), True
-        return wire, False
+            return encrypt_track2(track2, keys.tdk), True
+        return track2, False  # sale_request writes the separator as D
 
     def _operator(self) -> str:
         return self._cfg.operator.ljust(3)[:3]

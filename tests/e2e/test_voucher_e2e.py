@@ -90,16 +90,12 @@ def test_wrong_tmk_check_value_is_refused_and_nothing_is_stored(tmp_path: Path) 
     assert store.has_tmk
 
 
-def _fake(rig: TerminalRig, kind: type) -> object:
-    return next(r for r in rig.terminal.devices.readers if isinstance(r, kind))
-
-
 def test_voucher_scanned_by_the_barcode_scanner_is_redeemed(run_rig: RunRig) -> None:
     async def scenario(rig: TerminalRig) -> None:
         await sign_on(rig)
         await rig.press("3")
         await rig.press("1")
-        scanner = _fake(rig, FakeScanner)
+        scanner = rig.scanner
         assert isinstance(scanner, FakeScanner)
         scanner.scan("883300112236")
         await rig.terminal.settle()

@@ -1,10 +1,11 @@
 """A terminal on fake devices joined to a reference host over TLS on loopback.
 
 :class:`TerminalRig` is the harness the demo, the end-to-end tests and (next) the QA
-runner share: it starts the reference host (fresh demo data) and a :class:`Terminal` on
-fake devices in one data directory, runs the main menu, and offers the test-side device
-API (``press``, ``swipe``, ``pin``) plus readers for what a person would see (``screen``,
-``receipts``). Every input is followed by :meth:`Terminal.settle`, so nothing sleeps.
+runner share: it starts the reference host (seeded with the demo data) and a
+:class:`Terminal` on fake devices in one data directory, runs the main menu, and offers
+the test-side device API (``press``, ``swipe``, ``pin``, the fakes themselves) plus
+readers for what a person would see (``screen``, ``receipts``). Every input is followed
+by :meth:`Terminal.settle`, so nothing sleeps.
 ``power_cycle`` kills the terminal and starts a new one on the same data directory.
 """
 
@@ -17,10 +18,17 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from xpos.config import load_config
-from xpos.drivers.fakes import FakeCardReader, FakeDisplay, FakeKeypad, FakePinPad, FakePrinter
+from xpos.drivers.fakes import (
+    FakeCardReader,
+    FakeDisplay,
+    FakeKeypad,
+    FakePinPad,
+    FakePrinter,
+    FakeScanner,
+)
 from xpos.drivers.registry import open_devices
 from xpos.emulator.host.seed import DEMO
-from xpos.emulator.host.server import ReferenceHost
+from xpos.emulator.host.server import ReferenceHost, host_db_path
 from xpos.receipts.decode import decode_escpos
 from xpos.runtime import Terminal
 from xpos.security.mac import MacAlgorithm
@@ -54,8 +62,8 @@ class TerminalRig:
 
     async def __aenter__(self) -> TerminalRig:
         config = load_config(self.data_dir, **self._overrides)
-        pki = ensure_demo_pki(self.data_dir)
-        db = self.data_dir / "host" / "host.db"
+        pki = ensure_demo_pki(self.data_dir, terminal_id=config.tid)
+        db = host_db_path(self.data_dir)
         db.parent.mkdir(parents=True, exist_ok=True)
         self.host = ReferenceHost(db, tls=pki, mac_algorithm=MacAlgorithm(config.mac_algorithm),
                                   mak_kcv=config.mak_kcv)
@@ -151,7 +159,12 @@ class TerminalRig:
     @property
     def reader(self) -> FakeCardReader:
         """The fake magstripe reader."""
-        return _fake(self.terminal.devices.readers[0], FakeCardReader)
+        return _reader(self.terminal, FakeCardReader)
+
+    @property
+    def scanner(self) -> FakeScanner:
+        """The fake barcode/QR scanner."""
+        return _reader(self.terminal, FakeScanner)
 
     @property
     def pinpad(self) -> FakePinPad:
@@ -168,3 +181,10 @@ def _fake(device: object, kind: type[_T]) -> _T:
     if not isinstance(device, kind):
         raise TypeError(f"the rig needs a {kind.__name__}, got {type(device).__name__}")
     return device
+
+
+def _reader(terminal: Terminal, kind: type[_T]) -> _T:
+    for reader in terminal.devices.readers:
+        if isinstance(reader, kind):
+            return reader
+    raise TypeError(f"the rig needs a {kind.__name__} among the card readers")

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from types import MappingProxyType
 
-from xpos.core.model import mask_pan
+from xpos.core.model import mask_code, mask_pan
 from xpos.errors import DecodeError, EncodeError
 from xpos.proto._build import FINANCIAL_60_TAIL, field60, response_to, stan_field
 from xpos.proto.codec import Message
@@ -108,7 +108,7 @@ class VoucherRequest:
 
 def mask_voucher_code(code: str) -> str:
     """Mask a voucher code for display: only the last 4 characters stay."""
-    return "*" * max(0, len(code) - 4) + code[-4:] if len(code) > 4 else "*" * len(code)
+    return mask_code(code)
 
 
 def _request_tlv(code: str, method: str, order_no: str | None,
