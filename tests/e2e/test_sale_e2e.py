@@ -104,6 +104,8 @@ def test_primary_and_backup_down_shows_unreachable_and_next_sale_works(
         await back_to_menu(rig)
         await rig.reconfigure(host=f"127.0.0.1:{closed_port()}", backup_host=real)
         await _approved_sale_works(rig)
+        backup = rig.terminal.link.connected_to
+        assert backup is not None and backup.port == rig.port
 
     run_rig(scenario)
 

@@ -1,4 +1,5 @@
 import io
+import shutil
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,12 @@ def test_demo_runs_every_stage_twice_on_the_same_data_and_leaks_nothing(
 
 def test_demo_in_a_temporary_directory_cleans_up(tmp_path: Path) -> None:
     removed: list[Path] = []
-    assert run_demo(None, io.StringIO(), cleanup=removed.append) == 0
+
+    def cleanup(path: Path) -> None:
+        removed.append(path)
+        shutil.rmtree(path)
+
+    assert run_demo(None, io.StringIO(), cleanup=cleanup) == 0
     assert len(removed) == 1 and removed[0].name.startswith("xpos-demo-")
 
 

@@ -97,6 +97,7 @@ class TerminalRig:
                 await self._menu_task
             self._menu_task = None
         await self.terminal.close()
+        self.terminal.devices.close()
 
     async def power_cycle(self) -> Terminal:
         """Kill the terminal wherever it is and start a new one on the same data."""
