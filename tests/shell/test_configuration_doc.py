@@ -1,0 +1,21 @@
+import dataclasses
+import re
+from pathlib import Path
+
+from xpos.config import CONFIG_NAME, TerminalConfig, load_config
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "configuration.md"
+
+
+def test_every_config_key_is_documented_and_nothing_else() -> None:
+    documented = set(re.findall(r"^\| `(\w+)` \|", DOC.read_text(encoding="utf-8"), re.M))
+    keys = {f.name for f in dataclasses.fields(TerminalConfig)} - {"data_dir"}
+    assert documented == keys
+
+
+def test_the_documented_example_loads(tmp_path: Path) -> None:
+    example = DOC.read_text(encoding="utf-8").split("```toml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / CONFIG_NAME).write_text(example, encoding="utf-8")
+    config = load_config(tmp_path)
+    assert (config.backup_host, config.devices["magstripe"]) == \
+        ("10.0.0.6:8583", "serial:///dev/ttyS1?baud=9600")
