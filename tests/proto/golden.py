@@ -58,6 +58,9 @@ def _req(mti: str, fields: dict[int, str]) -> Message:
     return Message(mti=mti, fields=fields)
 
 
+ACQUIRER = "48020000"
+
+
 def _rsp(mti: str, fields: dict[int, str]) -> Message:
     return Message(mti=mti, fields=fields, tpdu=_TPDU_RSP)
 
@@ -77,12 +80,14 @@ SIGN_ON_0800 = Golden(
 
 SIGN_ON_0810 = Golden(
     name="0810 sign-on response, approved with keys",
-    message=_rsp("0810", {11: "000001", 12: "103045", 13: "0115", 37: "250115000001",
-                          39: "00", 41: TID, 42: MID, 60: "00000001004", 62: KEY_BLOCK}),
+    message=_rsp("0810", {11: "000001", 12: "103045", 13: "0115", 32: ACQUIRER,
+                          37: "250115000001", 39: "00", 41: TID, 42: MID, 60: "00000001004",
+                          62: KEY_BLOCK}),
     wire=_wire(
         _TPDU_RSP, _HEADER, "0810",
-        "003800000AC00014",               # bitmap: 11 12 13 37 39 41 42 60 62
+        "003800010AC00014",               # bitmap: 11 12 13 32 37 39 41 42 60 62
         "000001", "103045", "0115",       # 11, 12 hhmmss, 13 MMDD
+        "08" "48020000",                  # 32 LL=08 digits: acquirer ID
         "323530313135303030303031",       # 37 RRN "250115000001"
         "3030",                           # 39 "00"
         _T, _M,

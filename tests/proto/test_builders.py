@@ -45,7 +45,7 @@ def test_sign_on_request_builds_the_golden_0800() -> None:
 def test_sign_on_response_builds_the_golden_0810s() -> None:
     req = g.SIGN_ON_0800.message
     ok = sign_on_response(req, rc="00", field62=bytes.fromhex(g.KEY_BLOCK), batch=1,
-                          when=g.WHEN, rrn="250115000001")
+                          when=g.WHEN, rrn="250115000001", acquirer_id=g.ACQUIRER)
     declined = sign_on_response(req, rc="03", field62=None, batch=1, when=g.WHEN,
                                 rrn="250115000001")
     assert ok == g.SIGN_ON_0810.message

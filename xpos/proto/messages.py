@@ -127,7 +127,7 @@ def sign_on_request(*, stan: int, tid: str, mid: str, batch: int, mode: str = "0
 
 
 def sign_on_response(req: Message, *, rc: str, field62: bytes | None, batch: int,
-                     when: datetime, rrn: str) -> Message:
+                     when: datetime, rrn: str, acquirer_id: str | None = None) -> Message:
     """Build the host's 0810 (no MAC). 60.2 carries the batch the terminal must use.
 
     Args:
@@ -137,9 +137,12 @@ def sign_on_response(req: Message, *, rc: str, field62: bytes | None, batch: int
         batch: The batch number for the terminal.
         when: Host date/time (sets the terminal clock through 12/13).
         rrn: Retrieval reference number, 12 characters.
+        acquirer_id: Field 32, the acquiring institution (up to 11 digits), or ``None``.
     """
     mode = (req.get(60) or "")[8:11] or "004"
     extra = {37: rrn, 60: field60("00", batch, mode)}
+    if acquirer_id is not None:
+        extra[32] = acquirer_id
     if field62 is not None:
         extra[62] = field62.hex().upper()
     return response_to(req, echo=_SIGN_ON_ECHO, rc=rc, when=when, extra=extra)

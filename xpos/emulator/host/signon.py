@@ -22,6 +22,9 @@ from xpos.proto.codec import Message
 from xpos.proto.messages import sign_on_response
 from xpos.security.keys import SIGNON_LAYOUTS, WorkingKeys, build_signon_keys
 
+ACQUIRER_ID = "48020000"
+"""Field 32 of an approved 0810: the demo acquiring institution."""
+
 
 def handle_sign_on(ctx: HostContext, request: Message) -> Message:
     """Answer a sign-on request."""
@@ -41,7 +44,7 @@ def handle_sign_on(ctx: HostContext, request: Message) -> Message:
                                        when=when)
     entry = ctx.record(key, kind="sign_on", rc=RC_APPROVED, when=when)
     return sign_on_response(request, rc=RC_APPROVED, field62=field62, batch=batch, when=when,
-                            rrn=entry.rrn)
+                            rrn=entry.rrn, acquirer_id=ACQUIRER_ID)
 
 
 def _refuse(ctx: HostContext, request: Message, rc: str) -> Message:
