@@ -261,3 +261,18 @@ def test_x919_mac_with_first8_kcv_works_end_to_end(run_rig: RunRig) -> None:
         assert "MAC校验错" in await sale(rig, "100", alice_track(), ALICE.pin)
 
     run_rig(scenario, mac_algorithm="x9.19", mak_kcv="first8")
+
+
+def test_the_whole_sale_works_in_english(run_rig: RunRig) -> None:
+    async def scenario(rig: TerminalRig) -> None:
+        assert "Main menu" in rig.screen() or "MENU" in rig.screen().upper()
+        assert "Sign" in await rig.press("1")
+        await rig.press("ENTER")
+        await rig.press("2")
+        await rig.press(*"100", "ENTER")
+        await rig.swipe(alice_track())
+        screen = await rig.pin(ALICE.pin or "")
+        assert "Approved" in screen
+        assert not any("\u4e00" <= ch <= "\u9fff" for ch in screen)
+
+    run_rig(scenario, lang="en")
