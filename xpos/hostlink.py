@@ -19,6 +19,7 @@ import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from xpos.clock import Clock, LoopClock
 from xpos.errors import HostTimeoutError, HostUnreachableError, RemoteProtocolError
 from xpos.proto.codec import Message
 from xpos.proto.session import (
@@ -71,9 +72,18 @@ TrafficHook = Callable[[str, Message], None]
 class HostLink:
     """Sends requests to the host and returns the correlated response."""
 
-    def __init__(self, config: LinkConfig, *, on_traffic: TrafficHook | None = None) -> None:
-        """Create the link; nothing connects until the first exchange."""
+    def __init__(self, config: LinkConfig, *, on_traffic: TrafficHook | None = None,
+                 clock: Clock | None = None) -> None:
+        """Create the link; nothing connects until the first exchange.
+
+        Args:
+            config: Where and how to connect.
+            on_traffic: Called with ``("→host" | "←host", message)`` for each message.
+            clock: What the timeouts run on (default: the event loop's clock).
+        """
         self._config = config
+        self._clock: Clock = clock or LoopClock()
+        self.awaiting_response = False
         self._on_traffic = on_traffic
         self._reader: asyncio.StreamReader | None = None
         self._writer: asyncio.StreamWriter | None = None
@@ -92,8 +102,7 @@ class HostLink:
         async with self._lock:
             await self._ensure_connected()
             assert self._writer is not None
-            loop = asyncio.get_running_loop()
-            data = self._session.send(request, now=loop.time())
+            data = self._session.send(request, now=self._clock.now())
             try:
                 self._writer.write(data)
                 await self._writer.drain()
@@ -102,7 +111,7 @@ class HostLink:
                 raise HostTimeoutError(f"connection lost while sending: {exc}") from exc
             self._traffic("→host", request)
             try:
-                return await self._await_response(request, loop.time()
+                return await self._await_response(request, self._clock.now()
                                                   + self._config.response_timeout_s)
             except asyncio.CancelledError:
                 await self._drop()  # its answer must never reach a later request
@@ -122,7 +131,6 @@ class HostLink:
         await self._drop()
 
     async def _await_response(self, request: Message, deadline: float) -> Message:
-        loop = asyncio.get_running_loop()
         while True:
             event = self._session.next_event()
             if isinstance(event, ResponseReceived) and event.request is request:
@@ -139,17 +147,20 @@ class HostLink:
             if isinstance(event, FrameError):
                 await self._drop()
                 raise RemoteProtocolError(f"malformed frame from host: {event.error}")
-            await self._read_more(request, deadline - loop.time())
+            await self._read_more(request, deadline - self._clock.now())
 
     async def _read_more(self, request: Message, remaining: float) -> None:
         assert self._reader is not None
         try:
             if remaining <= 0:
                 raise TimeoutError
-            data = await asyncio.wait_for(self._reader.read(4096), remaining)
+            self.awaiting_response = True
+            data = await self._clock.wait_for(self._reader.read(4096), remaining)
         except (TimeoutError, OSError) as exc:
             await self._drop()
             raise HostTimeoutError(f"no response from host for MTI {request.mti}") from exc
+        finally:
+            self.awaiting_response = False
         if not data:
             await self._drop()
             raise HostTimeoutError("host closed the connection before responding")
@@ -174,7 +185,7 @@ class HostLink:
     async def _connect(self, address: HostAddress) -> None:
         cfg = self._config
         hostname = cfg.server_hostname if cfg.tls is not None else None
-        self._reader, self._writer = await asyncio.wait_for(
+        self._reader, self._writer = await self._clock.wait_for(
             asyncio.open_connection(address.host, address.port, ssl=cfg.tls,
                                     server_hostname=hostname),
             cfg.connect_timeout_s)

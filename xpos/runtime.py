@@ -25,6 +25,7 @@ from collections.abc import Coroutine, Sequence
 from pathlib import Path
 from typing import Any
 
+from xpos.clock import Clock, LoopClock
 from xpos.config import JOURNAL_NAME, KEYSTORE_NAME, TerminalConfig, parse_address
 from xpos.core.engine import (
     Beep,
@@ -101,8 +102,17 @@ class Terminal:
     """A running terminal: devices, journal, keys, host link and the flow runner."""
 
     def __init__(self, config: TerminalConfig, devices: DeviceSet, *,
-                 link: HostLink | None = None, on_traffic: TrafficHook | None = None) -> None:
+                 link: HostLink | None = None, on_traffic: TrafficHook | None = None,
+                 clock: Clock | None = None) -> None:
         """Open the journal and key store in ``config.data_dir`` and load the menus.
+
+        Args:
+            config: The working parameters.
+            devices: The opened devices (the caller closes them).
+            link: The host link (default: one built from ``config``).
+            on_traffic: Sees every message to and from the host (the emulator's host pane).
+            clock: What step and host timeouts run on (default: the loop's real clock;
+                the QA runner passes a :class:`~xpos.clock.VirtualClock`).
 
         Raises:
             MenuError: a menu file is malformed.
@@ -111,10 +121,11 @@ class Terminal:
         config.data_dir.mkdir(parents=True, exist_ok=True)
         self.config = config
         self.devices = devices
+        self.clock: Clock = clock or LoopClock()
         self.menus: MenuSet = load_menus(config.menus_dir)
         self.journal = Journal(config.data_dir / JOURNAL_NAME)
         self.keystore = KeyStore(config.data_dir / KEYSTORE_NAME)
-        self.link = link or HostLink(link_config(config), on_traffic=on_traffic)
+        self.link = link or HostLink(link_config(config), on_traffic=on_traffic, clock=self.clock)
         self.txn = TransactionService(config=config, journal=self.journal,
                                       keystore=self.keystore, link=self.link,
                                       on_keys=self._load_pin_pad)
@@ -151,8 +162,13 @@ class Terminal:
     # -- running flows ---------------------------------------------------------------
 
     async def run_menu(self) -> None:
-        """Run the main menu until the user cancels at the top level."""
+        """Run the main menu until the user cancels at the top level (or it times out)."""
         await self.run_flow(menu_flow(self.menus, self.context))
+
+    async def run_forever(self) -> None:
+        """Run the main menu again each time it ends, as the idle screen of a device."""
+        while True:
+            await self.run_menu()
 
     async def run_flow(self, flow: Flow) -> None:
         """Drive one flow generator to its end."""
@@ -204,19 +220,41 @@ class Terminal:
         assert machine.result is not None
         return machine.result
 
+    @property
+    def idle(self) -> bool:
+        """Nothing to do but wait: for input (queue empty) or, on simulated time, the host.
+
+        On a :class:`~xpos.clock.VirtualClock` a request awaiting its response counts as
+        idle, because only the clock can move it on (a host ``delay`` sleeps on the same
+        clock); on real time the host's answer is still to come, so it does not.
+        """
+        if self._waiting.is_set():
+            return self._queue.empty()
+        return self.clock.virtual and self.link.awaiting_response
+
     async def settle(self, timeout: float = 30.0) -> None:
-        """Wait until the terminal waits for input with no event queued."""
+        """Wait until the terminal stays :attr:`idle` for a few loop turns.
+
+        Args:
+            timeout: Real seconds before giving up.
+
+        Raises:
+            TimeoutError: the terminal stayed busy for ``timeout`` real seconds.
+        """
         loop = asyncio.get_running_loop()
         end = loop.time() + timeout
         stable = 0
         while stable < _SETTLE_ROUNDS:
             if loop.time() > end:
                 raise TimeoutError("terminal did not settle")
-            if self._waiting.is_set() and self._queue.empty():
+            if self.idle:
                 stable += 1
                 await asyncio.sleep(0)
             else:
                 stable = 0
+                if self.clock.virtual:
+                    await asyncio.sleep(0)  # the host link may be the thing to wait for
+                    continue
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._waiting.wait(), max(0.0, end - loop.time()))
                 await asyncio.sleep(0)
@@ -260,7 +298,7 @@ class Terminal:
             if remaining <= 0 and self._queue.empty():
                 return TimerFired(now=self._now())
             try:
-                return await asyncio.wait_for(self._queue.get(), max(0.0, remaining))
+                return await self.clock.wait_for(self._queue.get(), max(0.0, remaining))
             except TimeoutError:
                 return TimerFired(now=self._now())
         finally:
@@ -310,6 +348,5 @@ class Terminal:
         with contextlib.suppress(XposError):
             self._load_pin_pad(self.keystore.working_keys)
 
-    @staticmethod
-    def _now() -> float:
-        return asyncio.get_running_loop().time()
+    def _now(self) -> float:
+        return self.clock.now()

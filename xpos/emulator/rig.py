@@ -7,28 +7,40 @@ the test-side device API (``press``, ``swipe``, ``pin``, the fakes themselves) p
 readers for what a person would see (``screen``, ``receipts``). Every input is followed
 by :meth:`Terminal.settle`, so nothing sleeps.
 ``power_cycle`` kills the terminal and starts a new one on the same data directory.
+
+The emulator UI and the QA runner build on it: ``host_address`` points the terminal at
+another host instead of the embedded one, ``clock`` puts the terminal, its host link and
+the embedded host's ``delay`` fault on simulated time, ``sign_on`` signs on at start, and
+:attr:`traffic` / :meth:`status` feed the host pane and the status line.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
+from xpos.clock import Clock, LoopClock
 from xpos.config import load_config
+from xpos.core.flows.online import Outcome, SignOnRequest
 from xpos.drivers.fakes import (
     FakeCardReader,
     FakeDisplay,
     FakeKeypad,
     FakePinPad,
     FakePrinter,
+    FakeRfidReader,
     FakeScanner,
 )
 from xpos.drivers.registry import open_devices
 from xpos.emulator.host.seed import DEMO
 from xpos.emulator.host.server import ReferenceHost, host_db_path
+from xpos.errors import XposError
+from xpos.proto.codec import Message
+from xpos.proto.transcript import describe
 from xpos.receipts.decode import decode_escpos
 from xpos.runtime import Terminal
 from xpos.security.mac import MacAlgorithm
@@ -37,57 +49,141 @@ from xpos.security.pki import ensure_demo_pki
 _T = TypeVar("_T")
 
 
+@dataclass(frozen=True, kw_only=True)
+class RigStatus:
+    """What the emulator's status line shows.
+
+    Attributes:
+        online: A host connection is open now.
+        host: The host the terminal talks to (``host:port``).
+        signed_on: Working keys are loaded.
+        batch: The current batch number.
+        pending_reversal: A reversal waits to be sent.
+        paper: The printer has paper.
+    """
+
+    online: bool
+    host: str
+    signed_on: bool
+    batch: int
+    pending_reversal: bool
+    paper: bool
+
+
 class TerminalRig:
     """Reference host + terminal on fake devices, driven like a person would."""
 
     def __init__(self, data_dir: Path, *, load_tmk: bool = True, menu: bool = True,
-                 **config: Any) -> None:
+                 host_address: str | None = None, clock: Clock | None = None,
+                 sign_on: bool = False, **config: Any) -> None:
         """Describe the rig; nothing starts before ``async with``.
 
         Args:
             data_dir: Data directory shared by host (``host/host.db``) and terminal.
             load_tmk: Load the demo TMK into the terminal's key store.
-            menu: Run the main menu as a task.
+            menu: Run the main menu as a task (again each time it ends).
+            host_address: ``host:port`` of another host; no embedded host is started.
+            clock: The clock for the terminal and the embedded host's delays.
+            sign_on: Sign on when the terminal starts (unless already signed on).
             **config: Overrides for :class:`~xpos.config.TerminalConfig`.
         """
         self.data_dir = data_dir
         self._load_tmk = load_tmk
         self._menu = menu
+        self._host_address = host_address
+        self._sign_on = sign_on
         self._overrides = config
-        self.host: ReferenceHost
+        self.clock: Clock = clock or LoopClock()
+        self._host: ReferenceHost | None = None
         self.terminal: Terminal
         self.port = 0
+        self.traffic: list[str] = []
         self._menu_task: asyncio.Task[None] | None = None
         self._printed = 0
 
     async def __aenter__(self) -> TerminalRig:
-        config = load_config(self.data_dir, **self._overrides)
-        pki = ensure_demo_pki(self.data_dir, terminal_id=config.tid)
-        db = host_db_path(self.data_dir)
-        db.parent.mkdir(parents=True, exist_ok=True)
-        self.host = ReferenceHost(db, tls=pki, mac_algorithm=MacAlgorithm(config.mac_algorithm),
-                                  mak_kcv=config.mak_kcv)
-        self.port = await self.host.start()
-        await self.start_terminal()
+        if self._host_address is None:
+            await self.start_host()
+        try:
+            await self.start_terminal()
+        except BaseException:
+            if self._host is not None:
+                await self._host.stop()
+            raise
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None,
                         exc: BaseException | None, tb: TracebackType | None) -> None:
         await self.stop_terminal()
-        await self.host.stop()
+        if self._host is not None:
+            await self._host.stop()
+
+    async def start_host(self) -> ReferenceHost:
+        """Start the embedded reference host (seeded with the demo data)."""
+        config = load_config(self.data_dir, **self._overrides)
+        pki = ensure_demo_pki(self.data_dir, terminal_id=config.tid)
+        db = host_db_path(self.data_dir)
+        db.parent.mkdir(parents=True, exist_ok=True)
+        self._host = ReferenceHost(db, tls=pki, mac_algorithm=MacAlgorithm(config.mac_algorithm),
+                                   mak_kcv=config.mak_kcv, sleep=self.clock.sleep)
+        self.port = await self._host.start()
+        return self._host
+
+    @property
+    def has_host(self) -> bool:
+        """True when the rig runs the embedded reference host."""
+        return self._host is not None
+
+    @property
+    def host(self) -> ReferenceHost:
+        """The embedded reference host.
+
+        Raises:
+            RuntimeError: the rig uses another host (``host_address``).
+        """
+        if self._host is None:
+            raise RuntimeError("this rig talks to another host; there is no embedded one")
+        return self._host
 
     async def start_terminal(self) -> Terminal:
         """Start a terminal (and its menu) on the rig's data directory."""
-        overrides = {"host": f"127.0.0.1:{self.port}", **self._overrides}
-        config = load_config(self.data_dir, **overrides)
-        self.terminal = Terminal(config, open_devices(config.devices))
+        address = self._host_address or f"127.0.0.1:{self.port}"
+        config = load_config(self.data_dir, **{"host": address, **self._overrides})
+        self.terminal = Terminal(config, open_devices(config.devices), clock=self.clock,
+                                 on_traffic=self._on_traffic)
         if self._load_tmk and not self.terminal.keystore.has_tmk:
             self.terminal.keystore.load_tmk(list(DEMO.tmk_components), DEMO.tmk_kcv)
         self._printed = 0
+        if self._sign_on and not self.terminal.keystore.has_working_keys:
+            await self.sign_on()
         if self._menu:
-            self._menu_task = asyncio.create_task(self.terminal.run_menu())
+            self._menu_task = asyncio.create_task(self.terminal.run_forever())
             await self.terminal.settle()
         return self.terminal
+
+    async def sign_on(self) -> bool:
+        """Sign on without the menu (as a terminal does at power-on); True if approved.
+
+        A failure is left for the user to see: the terminal then says 请先签到.
+        """
+        try:
+            reply = await self.terminal.txn.handle(SignOnRequest())
+        except XposError:
+            return False
+        return reply.outcome is Outcome.APPROVED
+
+    def status(self) -> RigStatus:
+        """The terminal's state for a status line."""
+        terminal = self.terminal
+        return RigStatus(online=terminal.link.connected_to is not None,
+                         host=terminal.config.host,
+                         signed_on=terminal.keystore.has_working_keys,
+                         batch=terminal.journal.batch_no,
+                         pending_reversal=terminal.journal.pending_reversal is not None,
+                         paper=self.printer.paper_ok)
+
+    def _on_traffic(self, direction: str, message: Message) -> None:
+        self.traffic.append(f"{direction} {describe(message)}")
 
     async def stop_terminal(self) -> None:
         """Stop the terminal's tasks and close its journal (as at power-off)."""
@@ -127,6 +223,18 @@ class TerminalRig:
         await self.terminal.settle()
         return self.screen()
 
+    async def tap(self, uid: str) -> str:
+        """Tap an RFID card with this UID (hex)."""
+        self.rfid.tap(uid)
+        await self.terminal.settle()
+        return self.screen()
+
+    async def scan(self, code: str) -> str:
+        """Scan a barcode / QR code."""
+        self.scanner.scan(code)
+        await self.terminal.settle()
+        return self.screen()
+
     async def pin(self, pin: str) -> str:
         """Enter a PIN on the PIN pad (it returns only the encrypted block)."""
         self.pinpad.enter(pin)
@@ -161,6 +269,11 @@ class TerminalRig:
     def reader(self) -> FakeCardReader:
         """The fake magstripe reader."""
         return _reader(self.terminal, FakeCardReader)
+
+    @property
+    def rfid(self) -> FakeRfidReader:
+        """The fake RFID reader."""
+        return _reader(self.terminal, FakeRfidReader)
 
     @property
     def scanner(self) -> FakeScanner:
