@@ -109,6 +109,15 @@ def load_config(data_dir: Path, **overrides: Any) -> TerminalConfig:
     return _build(values, data_dir, str(path))
 
 
+def check_overrides(values: dict[str, Any], *, source: str) -> None:
+    """Check working-parameter overrides (keys, types, ranges) without reading any file.
+
+    Raises:
+        ConfigError: an unknown key, a wrong type or a value out of range.
+    """
+    _build(dict(values), Path("."), source)
+
+
 def _build(values: dict[str, Any], data_dir: Path, source: str) -> TerminalConfig:
     fields = {f.name: f for f in dataclasses.fields(TerminalConfig)}
     kwargs: dict[str, Any] = {"data_dir": data_dir}

@@ -5,7 +5,8 @@ that matches its category, so callers may catch either::
 
     XposError
     ├── ConfigError (ValueError)            bad configuration or data file
-    │   └── MenuError                       malformed menu file (file + key)
+    │   ├── MenuError                       malformed menu file (file + key)
+    │   └── ScenarioError                   invalid QA scenario (file + line + key)
     ├── CodecError (ValueError)             ISO 8583 wire format
     │   ├── EncodeError                     (field)
     │   └── DecodeError                     (field, position)
@@ -50,6 +51,25 @@ class MenuError(ConfigError):
         super().__init__(f"{path}: {key}: {message}")
         self.path = path
         self.key = key
+
+
+class ScenarioError(ConfigError):
+    """A QA scenario file is invalid.
+
+    Attributes:
+        path: The scenario file.
+        line: 1-based line of the offending node (0 when unknown).
+        key: The offending key, verb or name (may be empty).
+        reason: The message without the location.
+    """
+
+    def __init__(self, message: str, *, path: str, line: int, key: str) -> None:
+        where = f"{path}:{line}" if line else path
+        super().__init__(f"{where}: {message}")
+        self.path = path
+        self.line = line
+        self.key = key
+        self.reason = message
 
 
 class CodecError(XposError, ValueError):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -75,7 +76,9 @@ class TerminalRig:
 
     def __init__(self, data_dir: Path, *, load_tmk: bool = True, menu: bool = True,
                  host_address: str | None = None, clock: Clock | None = None,
-                 sign_on: bool = False, **config: Any) -> None:
+                 sign_on: bool = False,
+                 prepare_host: Callable[[ReferenceHost], None] | None = None,
+                 **config: Any) -> None:
         """Describe the rig; nothing starts before ``async with``.
 
         Args:
@@ -85,6 +88,8 @@ class TerminalRig:
             host_address: ``host:port`` of another host; no embedded host is started.
             clock: The clock for the terminal and the embedded host's delays.
             sign_on: Sign on when the terminal starts (unless already signed on).
+            prepare_host: Called with the embedded host before the terminal starts (QA
+                fixtures).
             **config: Overrides for :class:`~xpos.config.TerminalConfig`.
         """
         self.data_dir = data_dir
@@ -92,12 +97,14 @@ class TerminalRig:
         self._menu = menu
         self._host_address = host_address
         self._sign_on = sign_on
+        self._prepare_host = prepare_host
         self._overrides = config
         self.clock: Clock = clock or LoopClock()
         self._host: ReferenceHost | None = None
         self.terminal: Terminal
         self.port = 0
         self.traffic: list[str] = []
+        self.messages: list[tuple[str, Message]] = []
         self._menu_task: asyncio.Task[None] | None = None
         self._printed = 0
 
@@ -126,6 +133,8 @@ class TerminalRig:
         db.parent.mkdir(parents=True, exist_ok=True)
         self._host = ReferenceHost(db, tls=pki, mac_algorithm=MacAlgorithm(config.mac_algorithm),
                                    mak_kcv=config.mak_kcv, sleep=self.clock.sleep)
+        if self._prepare_host is not None:
+            self._prepare_host(self._host)
         self.port = await self._host.start()
         return self._host
 
@@ -172,6 +181,13 @@ class TerminalRig:
             return False
         return reply.outcome is Outcome.APPROVED
 
+    def crashed(self) -> BaseException | None:
+        """Why the terminal's menu task ended, or None while it runs (or was stopped)."""
+        task = self._menu_task
+        if task is None or not task.done() or task.cancelled():
+            return None
+        return task.exception() or RuntimeError("the terminal's menu ended")
+
     def status(self) -> RigStatus:
         """The terminal's state for a status line."""
         terminal = self.terminal
@@ -179,10 +195,11 @@ class TerminalRig:
                          host=terminal.config.host,
                          signed_on=terminal.keystore.has_working_keys,
                          batch=terminal.journal.batch_no,
-                         pending_reversal=terminal.journal.pending_reversal is not None,
+                         pending_reversal=terminal.journal.pending_reversal() is not None,
                          paper=self.printer.paper_ok)
 
     def _on_traffic(self, direction: str, message: Message) -> None:
+        self.messages.append((direction, message))
         self.traffic.append(f"{direction} {describe(message)}")
 
     async def stop_terminal(self) -> None:

@@ -166,6 +166,18 @@ class HostStore:
                        " VALUES (?, ?, ?, ?, ?, ?)",
                        (pan, expiry, pin_hash, balance, status.value, kind.value))
 
+    def put_card(self, pan: str, *, expiry: str, pin: str | None, balance: int,
+                 status: CardStatus = CardStatus.ACTIVE, kind: CardKind = CardKind.BANK) -> None:
+        """Add a card, or overwrite everything about it if the PAN exists (QA fixtures)."""
+        pin_hash = None if pin is None else hash_pin(pin)
+        with self._tx() as db:
+            db.execute("INSERT INTO cards (pan, expiry, pin_hash, balance, status, kind)"
+                       " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (pan) DO UPDATE SET"
+                       " expiry = excluded.expiry, pin_hash = excluded.pin_hash,"
+                       " balance = excluded.balance, status = excluded.status,"
+                       " kind = excluded.kind",
+                       (pan, expiry, pin_hash, balance, status.value, kind.value))
+
     def card(self, pan: str) -> CardRow | None:
         """The card row, or None if the PAN is unknown."""
         row = self._one("SELECT id, pan, expiry, balance, status, kind, pin_hash FROM cards"
@@ -206,6 +218,13 @@ class HostStore:
             db.execute("INSERT OR IGNORE INTO vouchers VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                        (code, provider, title, quantity, status.value, expires, used_at,
                         used_by_tid))
+
+    def put_voucher(self, code: str, *, provider: str, title: str, quantity: int,
+                    expires: str, status: VoucherStatus = VoucherStatus.VALID) -> None:
+        """Add a voucher, or overwrite it if the code exists (QA fixtures)."""
+        with self._tx() as db:
+            db.execute("INSERT OR REPLACE INTO vouchers VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       (code, provider, title, quantity, status.value, expires, None, None))
 
     def voucher(self, code: str) -> VoucherRow | None:
         """The voucher row, or None if the code is unknown."""

@@ -1,0 +1,129 @@
+"""The ``expect_*`` checks as pure functions: what was seen in, a problem text out.
+
+Problem texts quote what was expected and what was there, with any long digit run
+(a PAN written into ``not_contains``) masked, so a report never spreads a card number.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from xpos.core.model import mask_pan
+from xpos.errors import XposError
+from xpos.journal import Journal
+from xpos.proto.catalogue import classify
+from xpos.proto.codec import Message
+from xpos.qa.model import ExpectHostStep, ExpectJournalStep, ExpectReceiptStep, ExpectScreenStep
+
+_LONG_DIGITS = re.compile(r"\d{12,19}")
+
+
+def masked(text: str) -> str:
+    """``text`` with every 12-19 digit run masked like a PAN."""
+    return _LONG_DIGITS.sub(lambda m: mask_pan(m.group(0)), text)
+
+
+def screen_matches(step: ExpectScreenStep, screen: str) -> bool:
+    """Whether ``screen`` satisfies the step (``absent`` inverts it)."""
+    if step.regex is not None:
+        found = step.regex.search(screen) is not None
+    else:
+        found = (step.text or "") in screen
+    return found != step.absent
+
+
+def check_receipt(step: ExpectReceiptStep, printed: str) -> list[str]:
+    """Problems with the text printed so far (empty when the step passes)."""
+    problems = [f"the receipts do not contain {masked(text)!r}"
+                for text in step.contains if text not in printed]
+    problems += [f"the receipts contain {masked(text)!r}, which they must not"
+                 for text in step.not_contains if text in printed]
+    return problems
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One request to the host and its response (None when none came)."""
+
+    kind: str
+    request: Message
+    response: Message | None
+
+
+def exchanges(messages: Sequence[tuple[str, Message]]) -> list[Exchange]:
+    """Pair each request with its response (same F11 and F41, MTI + 10), in order."""
+    pairs: list[Exchange] = []
+    for index, (direction, request) in enumerate(messages):
+        if direction != "→host":
+            continue
+        try:
+            kind = classify(request).value
+        except XposError:
+            continue
+        answer = f"{int(request.mti) + 10:04d}"
+        response = next((m for d, m in messages[index + 1:] if d == "←host" and m.mti == answer
+                         and m.get(11) == request.get(11) and m.get(41) == request.get(41)),
+                        None)
+        pairs.append(Exchange(kind=kind, request=request, response=response))
+    return pairs
+
+
+def check_host(step: ExpectHostStep, messages: Sequence[tuple[str, Message]]) -> str:
+    """The problem with the host traffic, or ``""`` when the step passes."""
+    pairs = exchanges(messages)
+    mine = [p for p in pairs if p.kind == step.message]
+    checks = dict(step.checks)
+    if "count" in checks and len(mine) != checks["count"]:
+        return (f"expected {checks['count']} {step.message} request(s), found {len(mine)}; "
+                f"sent: {_kinds(pairs)}")
+    if not mine:
+        if checks.get("count") == 0:
+            return ""
+        return f"no {step.message} request was sent; sent: {_kinds(pairs)}"
+    last = mine[-1]
+    problems: list[str] = []
+    if "response_code" in checks:
+        code = "none" if last.response is None else (last.response.get(39) or "none")
+        if code != checks["response_code"]:
+            problems.append(f"response code {code}, expected {checks['response_code']}")
+    if "amount" in checks:
+        amount = int(last.request.get(4) or 0)
+        if amount != checks["amount"]:
+            problems.append(f"amount {amount}, expected {checks['amount']}")
+    if "mti" in checks:
+        mtis = {last.request.mti, *([last.response.mti] if last.response else [])}
+        if checks["mti"] not in mtis:
+            problems.append(f"MTI {'/'.join(sorted(mtis))}, expected {checks['mti']}")
+    if problems:
+        return f"the last {step.message} exchange has " + ", ".join(problems)
+    return ""
+
+
+def check_journal(step: ExpectJournalStep, journal: Journal) -> str:
+    """The problem with the journal, or ``""`` when the step passes."""
+    problems: list[str] = []
+    if step.count is not None:
+        count = len(journal.transactions())
+        if count != step.count:
+            problems.append(f"{count} transactions, expected {step.count}")
+    if step.pending_reversal is not None:
+        pending = journal.pending_reversal() is not None
+        if pending != step.pending_reversal:
+            problems.append("a reversal is pending" if pending else "no reversal is pending")
+    if step.last:
+        record = journal.last()
+        if record is None:
+            problems.append("the journal has no transaction")
+        else:
+            seen = {"type": record.kind, "status": record.status.value, "amount": record.amount,
+                    "response_code": record.rc or "none", "masked_pan": record.masked_pan,
+                    "domain": record.domain, "batch": record.batch}
+            problems += [f"last.{key} is {seen[key]!r}, expected {value!r}"
+                         for key, value in step.last if seen[key] != value]
+    return "journal: " + "; ".join(problems) if problems else ""
+
+
+def _kinds(pairs: Sequence[Exchange]) -> str:
+    return ", ".join(p.kind for p in pairs) or "nothing"

@@ -1,0 +1,97 @@
+"""The evidence a failing scenario leaves behind, in one directory.
+
+``failure.txt``   the scenario, every step (✓ done, ✗ failed, · not run) and why it failed
+``screens.txt``   every screen the terminal showed, oldest first
+``receipts.txt``  the receipts, decoded from the printer's ESC/POS bytes
+``receipts.escpos``  those raw bytes, as the printer got them
+``host.txt``      the masked host transcript (terminal side; plus the embedded host's)
+``journal.txt``   the journal rows (masked PAN only) and the reversal queue
+
+Nothing here can hold a PIN (only the PIN pad sees it; the step prints as ``******``),
+a PIN block, a full track or a full PAN: the transcript and journal are masked at the
+source and the screens and receipts never show more than a masked PAN.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from xpos.journal import Journal
+from xpos.qa.model import Scenario, Step
+from xpos.receipts.decode import decode_escpos
+
+
+@dataclass(frozen=True, kw_only=True)
+class Evidence:
+    """What was seen when a scenario failed."""
+
+    scenario: Scenario
+    step: Step | None
+    message: str
+    screens: list[tuple[str, ...]]
+    jobs: list[bytes]
+    traffic: list[str]
+    host_transcript: list[str]
+    journal: Journal
+
+
+def write_evidence(directory: Path, evidence: Evidence) -> Path:
+    """Write the evidence files into ``directory`` (made if missing); return it."""
+    directory.mkdir(parents=True, exist_ok=True)
+    files = {
+        "failure.txt": _failure(evidence),
+        "screens.txt": _screens(evidence.screens),
+        "receipts.txt": _receipts(evidence.jobs),
+        "host.txt": _host(evidence),
+        "journal.txt": _journal(evidence.journal),
+    }
+    for name, text in files.items():
+        (directory / name).write_text(text, encoding="utf-8")
+    (directory / "receipts.escpos").write_bytes(b"".join(evidence.jobs))
+    return directory
+
+
+def _failure(evidence: Evidence) -> str:
+    scenario = evidence.scenario
+    lines = [f"scenario: {scenario.name}", f"file: {scenario.where}",
+             f"failed: {evidence.message}", "", "steps:"]
+    failed_at = scenario.steps.index(evidence.step) if evidence.step in scenario.steps else -1
+    for index, step in enumerate(scenario.steps):
+        mark = "·" if failed_at < 0 or index > failed_at else "✓" if index < failed_at else "✗"
+        lines.append(f"  {mark} line {step.line}: {step.describe()}")
+    return "\n".join(lines) + "\n"
+
+
+def _screens(screens: list[tuple[str, ...]]) -> str:
+    blocks = []
+    for number, screen in enumerate(screens, 1):
+        body = "\n".join(f"  |{line}" for line in screen) or "  |"
+        blocks.append(f"--- screen {number} ---\n{body}")
+    return "\n".join(blocks) + "\n" if blocks else "(nothing was shown)\n"
+
+
+def _receipts(jobs: list[bytes]) -> str:
+    if not jobs:
+        return "(nothing was printed)\n"
+    return "".join(f"--- print job {n} ({len(job)} bytes) ---\n{decode_escpos(job)}\n"
+                   for n, job in enumerate(jobs, 1))
+
+
+def _host(evidence: Evidence) -> str:
+    parts = ["== terminal side (host link) ==", *(evidence.traffic or ["(no traffic)"])]
+    if evidence.host_transcript:
+        parts += ["", "== embedded reference host ==", *evidence.host_transcript]
+    return "\n".join(parts) + "\n"
+
+
+def _journal(journal: Journal) -> str:
+    rows = [f"txn {r.id}: {r.kind} {r.status.value} amount={r.amount} rc={r.rc} "
+            f"stan={r.stan:06d} batch={r.batch:06d} pan={r.masked_pan or '-'} "
+            f"auth={r.auth_code or '-'} rrn={r.rrn or '-'} detail={dict(r.detail)}"
+            for r in journal.transactions()]
+    reversal = journal.pending_reversal()
+    queue = (f"pending reversal: txn {reversal.txn_id} reason {reversal.reason} "
+             f"attempts {reversal.attempts}" if reversal else "no pending reversal")
+    return "\n".join([*(rows or ["(no transactions)"]), "", queue,
+                      f"batch {journal.batch_no:06d}"]) + "\n"

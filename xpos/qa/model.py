@@ -1,0 +1,295 @@
+"""What a QA scenario is, once parsed: fixtures, steps and their arguments.
+
+Every step remembers its source line. Secrets never show in a ``repr``: a PIN step
+prints as ``pin: ******`` and a swiped track as the masked PAN, so a failing scenario's
+report and evidence can be shared.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from xpos.core.model import Key, mask_pan
+
+
+@dataclass(frozen=True, kw_only=True)
+class CardFixture:
+    """A card the host knows before the steps run (``fixtures.cards``)."""
+
+    id: str
+    kind: str  # "bank" | "member"
+    pan: str = field(repr=False)
+    expiry: str  # YYMM
+    pin: str | None = field(repr=False)
+    balance: int  # fen
+    status: str  # "active" | "blocked"
+    track2: str = field(repr=False)
+
+    @property
+    def masked(self) -> str:
+        """The PAN masked to first 6 / last 4."""
+        return mask_pan(self.pan)
+
+
+@dataclass(frozen=True, kw_only=True)
+class VoucherFixture:
+    """A voucher or order the platform knows (``fixtures.vouchers``)."""
+
+    code: str
+    provider: str
+    title: str
+    quantity: int
+    expires: str  # YYYY-MM-DD
+    status: str  # "valid" | "used"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProviderFixture:
+    """An application provider (``fixtures.providers``)."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Fixtures:
+    """Host-side data made before the steps."""
+
+    cards: tuple[CardFixture, ...] = ()
+    vouchers: tuple[VoucherFixture, ...] = ()
+    providers: tuple[ProviderFixture, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.cards or self.vouchers or self.providers)
+
+
+# -- steps -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class Step:
+    """Base of every step: the verb as written and its line."""
+
+    line: int
+
+    @property
+    def verb(self) -> str:
+        """The verb (``select``, ``keys`` …)."""
+        return _VERBS[type(self)]
+
+    def describe(self) -> str:
+        """One line for reports (secrets masked)."""
+        return f"{self.verb}: {self._arg()}"
+
+    def _arg(self) -> str:
+        return "{}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SelectStep(Step):
+    """Choose a menu item by its label, walking into submenus if needed."""
+
+    label: str
+
+    def _arg(self) -> str:
+        return self.label
+
+
+@dataclass(frozen=True, kw_only=True)
+class KeysStep(Step):
+    """Press keys."""
+
+    keys: tuple[Key, ...]
+
+    def _arg(self) -> str:
+        return " ".join(k.value for k in self.keys)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SwipeStep(Step):
+    """Swipe a magstripe card."""
+
+    track2: str = field(repr=False)
+    card: str  # fixture id or "track2"
+
+    def _arg(self) -> str:
+        return self.card if self.card != "track2" else "{track2: " + _masked_track(
+            self.track2) + "}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class TapStep(Step):
+    """Tap an RFID card."""
+
+    uid: str
+
+    def _arg(self) -> str:
+        return self.uid
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScanStep(Step):
+    """Scan a barcode / QR code."""
+
+    code: str
+
+    def _arg(self) -> str:
+        return self.code
+
+
+@dataclass(frozen=True, kw_only=True)
+class PinStep(Step):
+    """Enter a PIN on the PIN pad (or cancel it)."""
+
+    pin: str | None = field(repr=False)  # None = press cancel on the PIN pad
+
+    def _arg(self) -> str:
+        return "cancel" if self.pin is None else "******"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExpectScreenStep(Step):
+    """Wait until the screen shows a text (or matches a regex)."""
+
+    text: str | None
+    regex: re.Pattern[str] | None
+    absent: bool
+    timeout_s: float
+
+    def _arg(self) -> str:
+        what = self.text if self.regex is None else f"{{regex: {self.regex.pattern}}}"
+        return f"not {what}" if self.absent else str(what)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExpectReceiptStep(Step):
+    """Check the text printed so far in this scenario."""
+
+    contains: tuple[str, ...]
+    not_contains: tuple[str, ...]
+    timeout_s: float
+
+    def _arg(self) -> str:
+        return f"{{contains: {list(self.contains)}, not_contains: {list(self.not_contains)}}}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExpectHostStep(Step):
+    """Check the newest exchange of a kind on the host link."""
+
+    message: str
+    checks: tuple[tuple[str, Any], ...]  # (field name, expected)
+
+    def _arg(self) -> str:
+        return "{" + ", ".join([f"message: {self.message}",
+                                *(f"{k}: {v}" for k, v in self.checks)]) + "}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExpectJournalStep(Step):
+    """Check the terminal journal (newest transaction, reversal queue)."""
+
+    last: tuple[tuple[str, Any], ...]
+    pending_reversal: bool | None
+    count: int | None
+
+    def _arg(self) -> str:
+        parts = [f"last: {dict(self.last)}"] if self.last else []
+        if self.pending_reversal is not None:
+            parts.append(f"pending_reversal: {self.pending_reversal}")
+        if self.count is not None:
+            parts.append(f"count: {self.count}")
+        return "{" + ", ".join(parts) + "}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class HostFaultStep(Step):
+    """Make the embedded host misbehave on its next matching request."""
+
+    fault: str  # decline | drop | delay | bad_mac | close | malformed | truncated
+    code: str = "05"
+    seconds: float = 0.0
+    on: tuple[str, ...] = ()  # message kinds; empty = financial
+
+    def _arg(self) -> str:
+        extra = f", code: {self.code}" if self.fault == "decline" else ""
+        extra += f", seconds: {self.seconds:g}" if self.fault == "delay" else ""
+        extra += f", on: {list(self.on)}" if self.on else ""
+        return f"{{next: {self.fault}{extra}}}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class PowerCycleStep(Step):
+    """Kill the terminal and start it again on the same data."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class WaitStep(Step):
+    """Let simulated (or real, with ``--host``) time pass."""
+
+    seconds: float
+
+    def _arg(self) -> str:
+        return f"{self.seconds:g}s"
+
+
+@dataclass(frozen=True, kw_only=True)
+class PaperStep(Step):
+    """Take the paper out of the printer, or put a new roll in."""
+
+    paper: bool  # False = paper_out, True = paper_reload
+
+
+_VERBS: dict[type[Step], str] = {
+    SelectStep: "select",
+    KeysStep: "keys",
+    SwipeStep: "swipe",
+    TapStep: "tap",
+    ScanStep: "scan",
+    PinStep: "pin",
+    ExpectScreenStep: "expect_screen",
+    ExpectReceiptStep: "expect_receipt",
+    ExpectHostStep: "expect_host",
+    ExpectJournalStep: "expect_journal",
+    HostFaultStep: "host_fault",
+    PowerCycleStep: "power_cycle",
+    WaitStep: "wait",
+    PaperStep: "paper",
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Scenario:
+    """One scenario.
+
+    Attributes:
+        name: Its name (the test name in reports).
+        path: The file it came from.
+        line: Where it starts.
+        tags: Free words for ``-k``.
+        terminal: Working-parameter overrides (``tid``, ``mid`` …).
+        fixtures: Host-side data.
+        sign_on: Sign on before the first step (default true).
+        steps: The steps in order.
+    """
+
+    name: str
+    path: str
+    line: int
+    tags: tuple[str, ...]
+    terminal: tuple[tuple[str, Any], ...]
+    fixtures: Fixtures
+    sign_on: bool
+    steps: tuple[Step, ...]
+
+    @property
+    def where(self) -> str:
+        """``file:line``."""
+        return f"{self.path}:{self.line}"
+
+
+def _masked_track(track2: str) -> str:
+    pan = track2.replace("D", "=").split("=", 1)[0]
+    return mask_pan(pan) + "=****"
