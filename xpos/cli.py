@@ -2,8 +2,10 @@
 
 ``xpos demo``            the spine end to end (reference host + headless terminal)
 ``xpos host``            run the reference host (TLS 1.3, mutual auth) in the foreground
+``xpos emulator``        the Textual emulator: a terminal on emulated devices + a host
 ``xpos keys load``       put a TMK into the terminal's key store from components + KCV
 ``xpos journal``         list the journal (masked)
+``xpos qa run PATH…``    run QA scenario files headless (docs/qa.md)
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from xpos.config import JOURNAL_NAME, KEYSTORE_NAME, default_data_dir
+from xpos.config import JOURNAL_NAME, KEYSTORE_NAME, default_data_dir, parse_address
 from xpos.errors import (
     ConfigError,
     HostError,
@@ -83,6 +85,14 @@ def _parser() -> argparse.ArgumentParser:
                       help="plain TCP instead of TLS 1.3 (legacy private lines only)")
     host.set_defaults(func=_host)
 
+    emulator = sub.add_parser("emulator", help="run the terminal emulator (Textual)")
+    _data_dir(emulator)
+    emulator.add_argument("--host", type=_host_address, metavar="HOST:PORT",
+                          help="use this host instead of the embedded reference host")
+    emulator.add_argument("--lang", choices=["zh", "en"],
+                          help="language (default: lang of xpos.toml, else zh)")
+    emulator.set_defaults(func=_emulator)
+
     keys = sub.add_parser("keys", help="key management").add_subparsers(title="keys")
     load = keys.add_parser("load", help="load the TMK from components and a check value")
     _data_dir(load)
@@ -94,6 +104,10 @@ def _parser() -> argparse.ArgumentParser:
     journal = sub.add_parser("journal", help="list the journal (masked)")
     _data_dir(journal)
     journal.set_defaults(func=_journal)
+
+    from xpos.qa.cli import add_qa_parser
+
+    add_qa_parser(sub)
     return parser
 
 
@@ -116,6 +130,22 @@ def _host(args: argparse.Namespace) -> int:
     asyncio.run(serve_forever(args.data_dir, args.bind, args.port, plain=args.plain,
                               mac_algorithm=MacAlgorithm(args.mac), mak_kcv=args.mak_kcv))
     return 0
+
+
+def _host_address(text: str) -> str:
+    """Check ``--host HOST:PORT`` (argparse turns the error into a usage error, exit 2)."""
+    try:
+        parse_address(text, key="--host", source="command line")
+    except ConfigError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
+
+
+def _emulator(args: argparse.Namespace) -> int:
+    from xpos.emulator.app.launch import EmulatorOptions, run_emulator
+
+    return run_emulator(EmulatorOptions(data_dir=args.data_dir, host=args.host,
+                                        lang=args.lang))
 
 
 def _keys_load(args: argparse.Namespace) -> int:

@@ -71,7 +71,7 @@ _SETTLE_ROUNDS = 20
 def link_config(config: TerminalConfig) -> LinkConfig:
     """Build the host-link settings from the working parameters."""
     backup = _address(config.backup_host, "backup_host") if config.backup_host else None
-    tls = client_context(_tls_files(config)) if config.tls else None
+    tls = client_context(tls_files(config)) if config.tls else None
     return LinkConfig(primary=_address(config.host, "host"), backup=backup, tls=tls,
                       server_hostname=config.tls_server_name,
                       connect_timeout_s=config.connect_timeout_s,
@@ -83,7 +83,7 @@ def _address(text: str, key: str) -> HostAddress:
     return HostAddress(host=host, port=port)
 
 
-def _tls_files(config: TerminalConfig) -> TlsFiles:
+def tls_files(config: TerminalConfig) -> TlsFiles:
     """The configured PKI, or the demo PKI in the data directory (made on first use).
 
     Raises:

@@ -84,10 +84,17 @@ class DriverRegistry:
 
     def __init__(self, entry_point_list: Iterable[EntryPoint] | None = None) -> None:
         self._local: dict[tuple[str, str], Factory] = {}
-        eps = entry_point_list
-        if eps is None:
-            eps = entry_points(group=ENTRY_POINT_GROUP)
-        self._entry_points = {ep.name: ep for ep in eps}
+        self._given = entry_point_list
+        self._found: dict[str, EntryPoint] | None = None
+
+    @property
+    def _entry_points(self) -> dict[str, EntryPoint]:
+        """The entry points, looked up on first need (the lookup scans site-packages)."""
+        if self._found is None:
+            eps = self._given if self._given is not None else entry_points(
+                group=ENTRY_POINT_GROUP)
+            self._found = {ep.name: ep for ep in eps}
+        return self._found
 
     def register(self, kind: str, scheme: str, factory: Factory) -> None:
         """Add or replace the factory for ``(kind, scheme)`` on this registry."""

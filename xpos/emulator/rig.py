@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,9 +44,8 @@ from xpos.errors import XposError
 from xpos.proto.codec import Message
 from xpos.proto.transcript import describe
 from xpos.receipts.decode import decode_escpos
-from xpos.runtime import Terminal
+from xpos.runtime import Terminal, tls_files
 from xpos.security.mac import MacAlgorithm
-from xpos.security.pki import ensure_demo_pki
 
 _T = TypeVar("_T")
 
@@ -78,7 +78,7 @@ class TerminalRig:
                  host_address: str | None = None, clock: Clock | None = None,
                  sign_on: bool = False,
                  prepare_host: Callable[[ReferenceHost], None] | None = None,
-                 **config: Any) -> None:
+                 host_template: Path | None = None, **config: Any) -> None:
         """Describe the rig; nothing starts before ``async with``.
 
         Args:
@@ -90,6 +90,8 @@ class TerminalRig:
             sign_on: Sign on when the terminal starts (unless already signed on).
             prepare_host: Called with the embedded host before the terminal starts (QA
                 fixtures).
+            host_template: A seeded host database to copy instead of seeding a new one
+                (the QA runner seeds once per run: much faster than per scenario).
             **config: Overrides for :class:`~xpos.config.TerminalConfig`.
         """
         self.data_dir = data_dir
@@ -98,6 +100,7 @@ class TerminalRig:
         self._host_address = host_address
         self._sign_on = sign_on
         self._prepare_host = prepare_host
+        self._host_template = host_template
         self._overrides = config
         self.clock: Clock = clock or LoopClock()
         self._host: ReferenceHost | None = None
@@ -128,11 +131,15 @@ class TerminalRig:
     async def start_host(self) -> ReferenceHost:
         """Start the embedded reference host (seeded with the demo data)."""
         config = load_config(self.data_dir, **self._overrides)
-        pki = ensure_demo_pki(self.data_dir, terminal_id=config.tid)
+        pki = tls_files(config) if config.tls else None
         db = host_db_path(self.data_dir)
         db.parent.mkdir(parents=True, exist_ok=True)
+        seed = True
+        if self._host_template is not None and not db.exists():
+            shutil.copyfile(self._host_template, db)
+            seed = False
         self._host = ReferenceHost(db, tls=pki, mac_algorithm=MacAlgorithm(config.mac_algorithm),
-                                   mak_kcv=config.mak_kcv, sleep=self.clock.sleep)
+                                   mak_kcv=config.mak_kcv, sleep=self.clock.sleep, seed=seed)
         if self._prepare_host is not None:
             self._prepare_host(self._host)
         self.port = await self._host.start()

@@ -137,7 +137,8 @@ def _fixtures(node: YNode) -> Fixtures:
                 if "vouchers" in kinds else ())
     providers = (tuple(_provider(n) for n in _list(kinds["providers"], "providers"))
                  if "providers" in kinds else ())
-    _unique([(c.id, n) for c, n in zip(cards, _list(kinds.get("cards"), "cards"), strict=True)], "id")
+    card_nodes = _list(kinds.get("cards"), "cards")
+    _unique([(c.id, n) for c, n in zip(cards, card_nodes, strict=True)], "id")
     return Fixtures(cards=cards, vouchers=vouchers, providers=providers)
 
 

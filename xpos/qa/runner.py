@@ -33,8 +33,9 @@ from pathlib import Path
 from xpos.clock import Clock, LoopClock, VirtualClock
 from xpos.core.menus import MenuSet
 from xpos.emulator.host.rows import CardKind, CardStatus, VoucherStatus
-from xpos.emulator.host.seed import DEMO
+from xpos.emulator.host.seed import DEMO, seed_demo
 from xpos.emulator.host.server import ReferenceHost
+from xpos.emulator.host.store import HostStore
 from xpos.emulator.rig import TerminalRig
 from xpos.errors import XposError
 from xpos.proto.catalogue import MessageKind
@@ -60,11 +61,32 @@ from xpos.qa.model import (
     WaitStep,
 )
 from xpos.receipts.decode import decode_escpos
+from xpos.security.pki import ensure_demo_pki
 
 #: Real seconds a terminal may stay busy before the step fails (a hang, not a timeout).
 SETTLE_LIMIT_S = 10.0
 _MENU_LINE = re.compile(r"^\s*([1-9])[.、]\s*(.+?)\s*$")
 _MAX_PAGES = 10
+
+
+@dataclass(frozen=True, kw_only=True)
+class SharedSetup:
+    """Made once per run, used by every scenario: a seeded host database and a PKI."""
+
+    host_template: Path
+    pki_dir: Path
+
+    @classmethod
+    def create(cls, directory: Path) -> SharedSetup:
+        """Seed a host database with the demo data and make the demo PKI in ``directory``."""
+        directory.mkdir(parents=True, exist_ok=True)
+        template = directory / "host-template.db"
+        if not template.exists():
+            store = HostStore(template)
+            seed_demo(store)
+            store.close()
+        pki = ensure_demo_pki(directory)
+        return cls(host_template=template, pki_dir=pki.ca_cert.parent)
 
 
 class StepFailed(Exception):
@@ -115,7 +137,8 @@ class _Run:
 
 
 async def run_scenario(scenario: Scenario, *, workdir: Path, host: str | None = None,
-                       evidence_dir: Path | None = None) -> ScenarioResult:
+                       evidence_dir: Path | None = None,
+                       shared: SharedSetup | None = None) -> ScenarioResult:
     """Run one scenario in a fresh data directory under ``workdir``.
 
     Args:
@@ -124,6 +147,7 @@ async def run_scenario(scenario: Scenario, *, workdir: Path, host: str | None = 
         host: ``host:port`` of another host instead of the embedded one (real time).
         evidence_dir: Where to write the evidence of a failure (a subdirectory per
             scenario); nothing is written when it passes.
+        shared: A seeded host database and PKI to reuse (embedded host only).
     """
     started = time.perf_counter()
     workdir.mkdir(parents=True, exist_ok=True)
@@ -133,8 +157,14 @@ async def run_scenario(scenario: Scenario, *, workdir: Path, host: str | None = 
     if host is not None and needs_host:
         return ScenarioResult(scenario=scenario, passed=False, message=needs_host,
                               seconds=time.perf_counter() - started)
+    overrides = dict(scenario.terminal)
+    template = None
+    if shared is not None and host is None:
+        overrides.setdefault("pki_dir", str(shared.pki_dir))
+        template = shared.host_template
     rig = TerminalRig(data_dir, clock=clock, sign_on=scenario.sign_on, host_address=host,
-                      prepare_host=_fixture_loader(scenario), **dict(scenario.terminal))
+                      prepare_host=_fixture_loader(scenario), host_template=template,
+                      **overrides)
     done = 0
     failure: tuple[Step | None, str] | None = None
     evidence: Path | None = None
@@ -179,10 +209,11 @@ def run_scenarios(scenarios: Iterable[Scenario], *, host: str | None = None,
     temp = None if workdir is not None else tempfile.mkdtemp(prefix="xpos-qa-")
     base = workdir if workdir is not None else Path(str(temp))
     try:
+        shared = SharedSetup.create(base / "_shared") if host is None else None
         with asyncio.Runner() as runner:
             for scenario in scenarios:
                 result = runner.run(run_scenario(scenario, workdir=base, host=host,
-                                                 evidence_dir=evidence_dir))
+                                                 evidence_dir=evidence_dir, shared=shared))
                 results.append(result)
                 if on_result is not None:
                     on_result(result)
