@@ -292,7 +292,7 @@ def _expect_screen(arg: YNode, line: int, cards: dict[str, str]) -> Step:
     regex = None
     if "regex" in f:
         try:
-            regex = re.compile(_text(f["regex"], "regex", nonempty=True))
+            regex = re.compile(_text(f["regex"], "regex", nonempty=True), re.MULTILINE)
         except re.error as exc:
             raise f["regex"].error(f"bad regex: {exc}", key="regex") from None
     return ExpectScreenStep(
