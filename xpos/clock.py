@@ -104,21 +104,20 @@ class VirtualClock:
         if seconds <= 0:
             await asyncio.sleep(0)
             return
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        heapq.heappush(self._timers, (self._now + seconds, next(self._seq), future))
+        timer = self._timer(seconds)
         try:
-            await future
+            await timer
         finally:
-            future.cancel()  # a cancelled sleep leaves a done future: pruned later
+            timer.cancel()  # a cancelled sleep leaves a done future: pruned later
 
     async def wait_for(self, awaitable: Awaitable[_T], timeout: float) -> _T:
-        """Await ``awaitable`` until the clock passes ``now + timeout``.
+        """Await ``awaitable`` until the clock passes ``now + timeout`` (now = this call).
 
         Raises:
             TimeoutError: the clock passed the deadline first.
         """
+        timer = self._timer(max(timeout, 0.0))
         task = asyncio.ensure_future(awaitable)
-        timer = asyncio.ensure_future(self.sleep(timeout))
         try:
             await asyncio.wait((task, timer), return_when=asyncio.FIRST_COMPLETED)
         except asyncio.CancelledError:
@@ -126,14 +125,18 @@ class VirtualClock:
             raise
         finally:
             timer.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await timer
         if task.done():
             return task.result()
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
         raise TimeoutError
+
+    def _timer(self, seconds: float) -> asyncio.Future[None]:
+        """A future the clock resolves ``seconds`` from now (registered at once)."""
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._timers, (self._now + seconds, next(self._seq), future))
+        return future
 
     def advance_to(self, when: float) -> int:
         """Move the clock to ``when``, waking every sleep due by then.

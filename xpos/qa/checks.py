@@ -6,24 +6,20 @@ Problem texts quote what was expected and what was there, with any long digit ru
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from xpos.core.model import mask_pan
 from xpos.errors import XposError
 from xpos.journal import Journal
 from xpos.proto.catalogue import classify
 from xpos.proto.codec import Message
-from xpos.qa.model import ExpectHostStep, ExpectJournalStep, ExpectReceiptStep, ExpectScreenStep
-
-_LONG_DIGITS = re.compile(r"\d{12,19}")
-
-
-def masked(text: str) -> str:
-    """``text`` with every 12-19 digit run masked like a PAN."""
-    return _LONG_DIGITS.sub(lambda m: mask_pan(m.group(0)), text)
-
+from xpos.qa.model import (
+    ExpectHostStep,
+    ExpectJournalStep,
+    ExpectReceiptStep,
+    ExpectScreenStep,
+    masked,
+)
 
 def screen_matches(step: ExpectScreenStep, screen: str) -> bool:
     """Whether ``screen`` satisfies the step (``absent`` inverts it)."""

@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
 
-from xpos.qa.checks import masked
+from xpos.qa.model import masked
 from xpos.qa.runner import ScenarioResult
 
 

@@ -13,6 +13,13 @@ from typing import Any
 
 from xpos.core.model import Key, mask_pan
 
+_LONG_DIGITS = re.compile(r"\d{12,19}")
+
+
+def masked(text: str) -> str:
+    """``text`` with every 12-19 digit run masked like a PAN (for reports)."""
+    return _LONG_DIGITS.sub(lambda m: mask_pan(m.group(0)), text)
+
 
 @dataclass(frozen=True, kw_only=True)
 class CardFixture:
@@ -167,12 +174,13 @@ class ExpectScreenStep(Step):
 class ExpectReceiptStep(Step):
     """Check the text printed so far in this scenario."""
 
-    contains: tuple[str, ...]
-    not_contains: tuple[str, ...]
+    contains: tuple[str, ...] = field(repr=False)
+    not_contains: tuple[str, ...] = field(repr=False)
     timeout_s: float
 
     def _arg(self) -> str:
-        return f"{{contains: {list(self.contains)}, not_contains: {list(self.not_contains)}}}"
+        return masked(f"{{contains: {list(self.contains)}, "
+                      f"not_contains: {list(self.not_contains)}}}")
 
 
 @dataclass(frozen=True, kw_only=True)

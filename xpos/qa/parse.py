@@ -430,10 +430,10 @@ def _mapping(node: YNode, what: str, allowed: tuple[str, ...],
         if isinstance(node.value, str) and node.value in _NO_ARG and not required:
             return {}
         raise node.error(f"{what} must be a mapping ({', '.join(allowed)})", key=what)
-    for key, child in node.value.items():
+    for key in node.value:
         if key not in allowed:
-            raise child.error(f"unknown key {key!r} in {what}{_did_you_mean(key, allowed)}"
-                              f" (allowed: {', '.join(allowed)})", key=key)
+            raise node.key_error(key, f"unknown key {key!r} in {what}"
+                                 f"{_did_you_mean(key, allowed)} (allowed: {', '.join(allowed)})")
     for key in required:
         if key not in node.value:
             raise node.error(f"{what} needs {key!r}", key=key)

@@ -24,11 +24,13 @@ class YNode:
         value: ``str`` for a scalar, ``list[YNode]`` or ``dict[str, YNode]``.
         line: 1-based line where the node starts.
         path: The file it came from.
+        key_lines: For a mapping, the line of each key.
     """
 
     value: str | list[YNode] | dict[str, YNode]
     line: int
     path: str = field(default="")
+    key_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def kind(self) -> str:
@@ -40,6 +42,11 @@ class YNode:
     def error(self, message: str, *, key: str = "") -> ScenarioError:
         """An error located at this node."""
         return ScenarioError(message, path=self.path, line=self.line, key=key)
+
+    def key_error(self, key: str, message: str) -> ScenarioError:
+        """An error located at one key of this mapping (naming the key)."""
+        line = self.key_lines.get(key, self.line)
+        return ScenarioError(message, path=self.path, line=line, key=key)
 
 
 def load_yaml(text: str, *, path: str) -> YNode | None:
@@ -85,6 +92,7 @@ def _convert(node: yaml.Node, path: str) -> YNode:
         return YNode([_convert(item, path) for item in node.value], line, path)
     if isinstance(node, yaml.MappingNode):
         mapping: dict[str, YNode] = {}
+        lines: dict[str, int] = {}
         for key_node, value_node in node.value:
             key_line = key_node.start_mark.line + 1
             if not isinstance(key_node, yaml.ScalarNode):
@@ -94,6 +102,7 @@ def _convert(node: yaml.Node, path: str) -> YNode:
             if key in mapping:
                 raise ScenarioError(f"duplicate key {key!r}", path=path, line=key_line, key=key)
             mapping[key] = _convert(value_node, path)
-        return YNode(mapping, line, path)
+            lines[key] = key_line
+        return YNode(mapping, line, path, lines)
     raise ScenarioError(f"unsupported YAML node {type(node).__name__}", path=path, line=line,
                         key="")
