@@ -25,7 +25,8 @@ tags: [x-menu, voucher]
 terminal: {tid: "10000001", mid: "898100012340001"}
 fixtures:
   cards:
-    - {id: alice, kind: bank, pan: "6212345678901234567", expiry: "3012", pin: "123456", balance: 100000}
+    - {id: alice, kind: bank, pan: "6212345678901234567", expiry: "3012", pin: "123456",
+       balance: 100000}
   vouchers:
     - {code: "883300112233", provider: groupbuy-demo, title: "冰淇淋蛋糕", quantity: 1}
 steps:
@@ -93,7 +94,8 @@ def test_a_list_file_holds_several_scenarios(tmp_path: Path) -> None:
 
 
 def test_named_keys_go_in_a_list(tmp_path: Path) -> None:
-    (s,) = load_scenarios(write(tmp_path, 'name: k\nsteps:\n  - keys: ["12", enter, CANCEL, "#"]\n'))
+    text = 'name: k\nsteps:\n  - keys: ["12", enter, CANCEL, "#"]\n'
+    (s,) = load_scenarios(write(tmp_path, text))
     step = s.steps[0]
     assert isinstance(step, KeysStep)
     assert step.keys == (Key.D1, Key.D2, Key.ENTER, Key.CANCEL, Key.HASH)
