@@ -67,7 +67,7 @@ def test_the_example_from_the_issue_parses_with_every_verb(tmp_path: Path) -> No
     assert [s.verb for s in scenario.steps] == [
         "select", "keys", "swipe", "tap", "scan", "pin", "expect_screen", "expect_receipt",
         "expect_host", "expect_journal", "host_fault", "power_cycle"]
-    assert [s.line for s in scenario.steps][:3] == [10, 11, 12]
+    assert [s.line for s in scenario.steps][:3] == [11, 12, 13]
     keys = scenario.steps[1]
     assert isinstance(keys, KeysStep) and keys.keys[-1] is Key.HASH and len(keys.keys) == 13
     swipe = scenario.steps[2]

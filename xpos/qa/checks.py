@@ -21,6 +21,7 @@ from xpos.qa.model import (
     masked,
 )
 
+
 def screen_matches(step: ExpectScreenStep, screen: str) -> bool:
     """Whether ``screen`` satisfies the step (``absent`` inverts it)."""
     if step.regex is not None:
