@@ -141,7 +141,8 @@ def test_an_unreachable_host_is_a_readable_failure(tmp_path: Path) -> None:
 def test_run_scenarios_and_junit(tmp_path: Path) -> None:
     found = scenarios(tmp_path, "- name: good\n  tags: [a]\n  steps:\n"
                                 "    - expect_screen: 主菜单\n"
-                                "- name: bad\n  steps:\n    - expect_screen: {text: 无, timeout: 1s}\n")
+                                "- name: bad\n  steps:\n"
+                                "    - expect_screen: {text: 无, timeout: 1s}\n")
     seen: list[str] = []
     results = run_scenarios(found, on_result=lambda r: seen.append(r.scenario.name),
                             evidence_dir=tmp_path / "ev")
