@@ -1,0 +1,31 @@
+"""docs/qa.md documents the whole vocabulary the parser accepts, and its examples parse."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from xpos.core.model import Key
+from xpos.qa import parse
+from xpos.qa.parse import load_scenarios
+
+DOC = (Path(__file__).parent.parent.parent / "docs" / "qa.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("word", [
+    *parse.VERBS, *(k.value for k in Key if len(k.value) > 1), *parse.CARD_FIELDS,
+    *parse.VOUCHER_FIELDS, *parse.PROVIDER_FIELDS, *parse.FIXTURE_KINDS, *parse.FAULTS,
+    *parse.HOST_MESSAGES, *parse.HOST_CHECKS, *parse.JOURNAL_LAST_FIELDS,
+    *parse.TERMINAL_KEYS, *parse.SCENARIO_KEYS,
+])
+def test_every_word_is_documented(word: str) -> None:
+    assert f"`{word}`" in DOC or f"{word}:" in DOC
+
+
+def test_the_yaml_examples_parse(tmp_path: Path) -> None:
+    blocks = re.findall(r"```yaml\n(.*?)```", DOC, flags=re.S)
+    assert blocks
+    for number, block in enumerate(blocks):
+        path = tmp_path / f"example{number}.yaml"
+        path.write_text(block, encoding="utf-8")
+        assert load_scenarios(path)
