@@ -136,8 +136,9 @@ def _host_address(text: str) -> str:
     """Check ``--host HOST:PORT`` (argparse turns the error into a usage error, exit 2)."""
     try:
         parse_address(text, key="--host", source="command line")
-    except ConfigError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+    except ConfigError:
+        raise argparse.ArgumentTypeError(
+            f"must be host:port with a port 1-65535, got {text!r}") from None
     return text
 
 

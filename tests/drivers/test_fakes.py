@@ -187,3 +187,19 @@ def test_pinpad_rejects_bad_pin_without_echoing_it_and_bad_pik_length() -> None:
     assert "12a4" not in str(info.value)
     with pytest.raises(SecurityError):
         pinpad.load_pik(b"\x01" * 10)
+
+
+def test_pinpad_is_asking_only_while_a_request_waits_for_an_entry() -> None:
+    async def scenario() -> None:
+        pinpad = FakePinPad()
+        pinpad.load_pik(PIK)
+        assert not pinpad.asking
+        request = asyncio.create_task(pinpad.get_pin_block(PAN, 100))
+        await asyncio.sleep(0)
+        assert pinpad.asking
+        pinpad.enter("123456")
+        assert not pinpad.asking
+        assert await request is not None
+        assert not pinpad.asking
+
+    asyncio.run(scenario())

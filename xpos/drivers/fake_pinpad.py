@@ -4,6 +4,8 @@ It holds the PIK (loaded after sign-on) and, like a real PED, hands the applicat
 the ISO 9564 format 0 PIN block encrypted under that PIK. The test side ``enter(pin)``
 queues one PIN entry; the digits stay in the private queue only until the next
 ``get_pin_block`` consumes them and are never part of ``repr`` or of any message.
+``asking`` tells the test side (the emulator's PIN pad pane) that a request waits for
+an entry.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ class FakePinPad:
         self._pik: bytes | None = None
         self._entries: asyncio.Queue[_Entry] = asyncio.Queue()
         self.prompts: list[tuple[str, int | None]] = []
+        self._waiting = 0
 
     def __repr__(self) -> str:
         return f"FakePinPad(pik_loaded={self.pik_loaded}, pending={self._entries.qsize()})"
@@ -50,6 +53,11 @@ class FakePinPad:
     def pik_loaded(self) -> bool:
         """True once a PIK is loaded."""
         return self._pik is not None
+
+    @property
+    def asking(self) -> bool:
+        """True while a ``get_pin_block`` call waits for an entry not yet made."""
+        return self._waiting > self._entries.qsize()
 
     def load_pik(self, pik: bytes) -> None:
         """Load the PIN key.
@@ -89,7 +97,11 @@ class FakePinPad:
         if pik is None:
             raise KeyMissingError("PIN pad has no PIK; sign on first")
         self.prompts.append((mask_pan(pan), amount))
-        entry = await self._entries.get()
+        self._waiting += 1
+        try:
+            entry = await self._entries.get()
+        finally:
+            self._waiting -= 1
         pin, entry.pin = entry.pin, None
         if pin is None:
             return None

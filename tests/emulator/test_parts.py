@@ -1,0 +1,110 @@
+from pathlib import Path
+
+import pytest
+
+from xpos.core.model import Key
+from xpos.emulator.app.keymap import APP_KEYS, KEYBOARD, KEYPAD_ROWS, terminal_key
+from xpos.emulator.app.pinentry import PinEntry
+from xpos.emulator.app.texts import UI_TEXTS, ui
+from xpos.emulator.app.wallet import Presentation, items_for, wallet
+from xpos.emulator.app.widgets.host import compact_line
+from xpos.emulator.host.seed import DEMO
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "emulator.md"
+
+
+class Pad:
+    def __init__(self) -> None:
+        self.asking = True
+        self.entered: list[str] = []
+        self.cancelled = 0
+
+    def enter(self, pin: str) -> None:
+        self.entered.append(pin)
+
+    def cancel(self) -> None:
+        self.cancelled += 1
+
+
+def _keys(entry: PinEntry, pad: Pad, text: str) -> None:
+    for char in text:
+        entry.key(Key(char), pad)
+
+
+def test_every_terminal_key_is_on_the_keypad_and_on_the_keyboard() -> None:
+    assert sorted(k.name for row in KEYPAD_ROWS for k in row) == sorted(k.name for k in Key)
+    assert set(KEYBOARD.values()) == set(Key)
+
+
+def test_keyboard_map_avoids_the_emulator_keys_and_textual_bindings() -> None:
+    assert not set(KEYBOARD) & set(APP_KEYS)
+    assert not set(KEYBOARD) & {"ctrl+q", "ctrl+c", "ctrl+b", "tab", "shift+tab"}
+
+
+def test_terminal_key() -> None:
+    assert terminal_key("7") is Key.D7
+    assert terminal_key("asterisk", "*") is Key.STAR
+    assert terminal_key("number_sign", "#") is Key.HASH
+    assert terminal_key("escape") is Key.CANCEL
+    assert terminal_key("backspace") is Key.CLEAR
+    assert terminal_key("s", "s") is None
+
+
+def test_pin_entry_submits_4_to_12_digits_and_forgets_them() -> None:
+    entry, pad = PinEntry(), Pad()
+    _keys(entry, pad, "123")
+    entry.key(Key.ENTER, pad)
+    assert entry.error and pad.entered == [] and entry.stars == "***"
+    _keys(entry, pad, "4567")
+    entry.key(Key.CLEAR, pad)
+    assert entry.stars == "******" and not entry.error
+    assert "123456" not in repr(entry) and "123456" not in repr(vars(entry).keys())
+    entry.key(Key.ENTER, pad)
+    assert pad.entered == ["123456"] and entry.stars == ""
+
+
+def test_pin_entry_stops_at_12_digits_and_ignores_other_keys() -> None:
+    entry, pad = PinEntry(), Pad()
+    _keys(entry, pad, "1234567890123")
+    entry.key(Key.F1, pad)
+    entry.key(Key.HASH, pad)
+    assert entry.stars == "*" * 12
+
+
+def test_pin_entry_cancel() -> None:
+    entry, pad = PinEntry(), Pad()
+    _keys(entry, pad, "12")
+    entry.key(Key.CANCEL, pad)
+    assert pad.cancelled == 1 and entry.stars == "" and pad.entered == []
+
+
+def test_wallet_has_every_demo_card_and_voucher_and_shows_nothing_in_clear() -> None:
+    items = wallet()
+    assert len(items_for(Presentation.SWIPE, items)) == len(DEMO.cards)
+    assert len(items_for(Presentation.SCAN, items)) == len(DEMO.vouchers)
+    assert items_for(Presentation.TAP, items)[0].data == "04A1B2C3"
+    secrets = [c.pan for c in DEMO.cards] + [c.track2 for c in DEMO.cards]
+    secrets += [v.code for v in DEMO.vouchers]
+    for item in items:
+        for text in (item.short, item.long, repr(item)):
+            assert not any(secret in text for secret in secrets), text
+        assert item.data in secrets or item.how is Presentation.TAP
+
+
+def test_compact_host_line_puts_the_value_first() -> None:
+    assert compact_line("   4 amount (fen)                 000000001234") == \
+        "  4 000000001234  amount (fen)"
+    assert compact_line("→host 0200 sale 消费 · TPDU 6000030000") == \
+        "→host 0200 sale 消费 · TPDU 6000030000"
+
+
+def test_ui_texts_exist_in_both_languages() -> None:
+    for key, (zh, en) in UI_TEXTS.items():
+        assert zh and en, key
+    assert ui("no.such.key") == "no.such.key"
+
+
+@pytest.mark.parametrize("word", ["Enter", "Esc", "Backspace", "F1", "F2", "Ctrl+Q",
+                                  "PageUp", "`[`", "`m`", "`s`", "`t`", "`b`", "`p`", "`r`"])
+def test_the_docs_list_the_keys(word: str) -> None:
+    assert word in DOC.read_text(encoding="utf-8")

@@ -1,0 +1,245 @@
+"""The emulator app: a :class:`TerminalRig` inside Textual's event loop.
+
+Theory of operation
+-------------------
+On mount a worker enters the rig (reference host unless ``--host``, terminal on fake
+devices, sign-on) through an :class:`~contextlib.AsyncExitStack`; quitting (``ctrl+q``)
+or unmounting closes that stack, so the journal, key store and host database are shut
+properly and the next run on the same data directory carries on.
+
+Inputs (keypad buttons and keyboard, wallet, paper buttons) go straight to the fake
+devices; then a worker awaits :meth:`Terminal.settle` and repaints. A 0.2 s interval
+repaints too, for what changes with time (timeouts, a slow host). While the PIN pad
+asks, terminal keys go to the :class:`PinEntry` instead of the keypad.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from pathlib import Path
+
+from textual.app import App
+from textual.screen import Screen
+from textual.timer import Timer
+
+from xpos.core.model import Key
+from xpos.emulator.app.pinentry import PinEntry
+from xpos.emulator.app.screen import MainScreen, TerminalKey
+from xpos.emulator.app.texts import ui
+from xpos.emulator.app.wallet import Presentation, WalletItem, items_for, wallet
+from xpos.emulator.app.widgets import Chooser, HostPane, Keypad, PrinterPane, WalletPane
+from xpos.emulator.rig import RigStatus, TerminalRig
+from xpos.errors import XposError
+
+REFRESH_S = 0.2
+"""Seconds between periodic repaints."""
+
+
+class EmulatorApp(App[None]):
+    """The emulated POS terminal.
+
+    Attributes:
+        rig: The running rig (``None`` before it started and after it stopped).
+        started: Set once the rig runs (or failed to start: see :attr:`error`).
+        error: Why the rig could not start.
+    """
+
+    ENABLE_COMMAND_PALETTE = False
+
+    def __init__(self, data_dir: Path, *, host: str | None = None, lang: str = "zh") -> None:
+        """Describe the emulator; the rig starts when the app is mounted.
+
+        Args:
+            data_dir: The terminal's (and the embedded host's) data directory.
+            host: ``host:port`` of another host instead of the embedded one.
+            lang: ``"zh"`` or ``"en"``, for the terminal and the emulator's labels.
+        """
+        super().__init__()
+        self.data_dir = data_dir
+        self.host_address = host
+        self.lang = lang
+        self.title = ui("title", lang)
+        self.rig: TerminalRig | None = None
+        self.started = asyncio.Event()
+        self.error: BaseException | None = None
+        self.items = wallet()
+        self.pin_entry = PinEntry()
+        self._stack = contextlib.AsyncExitStack()
+        self._timer: Timer | None = None
+
+    def get_default_screen(self) -> Screen[None]:
+        """The emulator's screen."""
+        return MainScreen(self.items, lang=self.lang)
+
+    @property
+    def main(self) -> MainScreen:
+        """The emulator's screen (under any open chooser)."""
+        screen = self.screen_stack[0]
+        assert isinstance(screen, MainScreen)
+        return screen
+
+    # -- lifecycle ---------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        """Start the rig in a worker so the screen shows at once."""
+        self.run_worker(self._start(), name="start", exit_on_error=False)
+
+    async def _start(self) -> None:
+        rig = TerminalRig(self.data_dir, host_address=self.host_address, sign_on=True,
+                          lang=self.lang)
+        try:
+            self.rig = await self._stack.enter_async_context(rig)
+        except (XposError, OSError) as exc:
+            self.error = exc
+            self.started.set()
+            self.exit(return_code=1)
+            return
+        self.main.attach(self.rig)
+        self.paint()
+        self._timer = self.set_interval(REFRESH_S, self.paint)
+        self.started.set()
+
+    async def stop_rig(self) -> None:
+        """Stop the terminal and the embedded host (safe to call twice)."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        self.rig = None
+        await self._stack.aclose()
+
+    async def action_quit(self) -> None:
+        """Stop the rig properly, then leave."""
+        await self.stop_rig()
+        self.exit()
+
+    async def on_unmount(self) -> None:
+        """Make sure the rig is stopped however the app ends."""
+        await self.stop_rig()
+
+    # -- painting ----------------------------------------------------------------------
+
+    def status(self) -> RigStatus | None:
+        """The rig's status (``None`` while it is not running)."""
+        if self.rig is None:
+            return None
+        return self.rig.status()
+
+    def paint(self) -> None:
+        """Show the rig's state now."""
+        rig, status = self.rig, self.status()
+        if rig is None or status is None or not self.is_running:
+            return  # not started, stopped, or shutting down (the panes may be gone)
+        if not rig.pinpad.asking:
+            self.pin_entry.reset()
+        self.main.paint(rig, status, self.pin_entry)
+
+    async def settle(self) -> None:
+        """Wait until the terminal waits for input, then repaint (tests use this too)."""
+        if self.rig is not None:
+            with contextlib.suppress(TimeoutError):
+                await self.rig.terminal.settle()
+        self.paint()
+
+    def _after_input(self) -> None:
+        self.paint()
+        self.run_worker(self.settle(), group="settle", exclusive=True, exit_on_error=False)
+
+    # -- inputs ------------------------------------------------------------------------
+
+    def press(self, key: Key) -> None:
+        """A terminal key: to the PIN pad while it asks, else to the keypad."""
+        rig = self.rig
+        if rig is None:
+            return
+        if rig.pinpad.asking:
+            self.pin_entry.key(key, rig.pinpad)
+        else:
+            rig.keypad.press(key)
+        self._after_input()
+
+    def present(self, item: WalletItem) -> None:
+        """Swipe, tap or scan a wallet item."""
+        rig = self.rig
+        if rig is None:
+            return
+        if item.how is Presentation.SWIPE:
+            rig.reader.swipe(item.data)
+        elif item.how is Presentation.TAP:
+            rig.rfid.tap(item.data)
+        else:
+            rig.scanner.scan(item.data)
+        self._after_input()
+
+    def on_terminal_key(self, message: TerminalKey) -> None:
+        """A key typed on the computer keyboard."""
+        self.press(message.key)
+
+    def on_keypad_pressed(self, message: Keypad.Pressed) -> None:
+        """A keypad button clicked."""
+        self.press(message.key)
+
+    def on_wallet_pane_presented(self, message: WalletPane.Presented) -> None:
+        """A wallet item clicked."""
+        self.present(message.item)
+
+    def on_printer_pane_paper_out(self, message: PrinterPane.PaperOut) -> None:
+        """The paper-out button."""
+        self.action_paper_out()
+
+    def on_printer_pane_reload(self, message: PrinterPane.Reload) -> None:
+        """The reload button."""
+        self.action_paper_reload()
+
+    # -- actions (keys s t b p r, PageUp/PageDown, [ ]) -----------------------------------
+
+    def action_swipe(self) -> None:
+        """Choose a card to swipe."""
+        self._choose(Presentation.SWIPE)
+
+    def action_tap(self) -> None:
+        """Choose an RFID card to tap."""
+        self._choose(Presentation.TAP)
+
+    def action_scan(self) -> None:
+        """Choose a code to scan."""
+        self._choose(Presentation.SCAN)
+
+    def _choose(self, how: Presentation) -> None:
+        if self.rig is None or self.screen is not self.main:
+            return
+        chooser = Chooser(ui(f"choose.{how.value}", self.lang), items_for(how, self.items),
+                          lang=self.lang)
+        self.push_screen(chooser, self._chosen)
+
+    def _chosen(self, item: WalletItem | None) -> None:
+        if item is not None:
+            self.present(item)
+
+    def action_paper_out(self) -> None:
+        """The printer runs out of paper."""
+        if self.rig is not None:
+            self.rig.printer.paper_out()
+            self._after_input()
+
+    def action_paper_reload(self) -> None:
+        """A new paper roll."""
+        if self.rig is not None:
+            self.rig.printer.reload()
+            self._after_input()
+
+    def action_roll_up(self) -> None:
+        """Scroll the printer roll up a page."""
+        self.main.query_one(PrinterPane).scroll_page(-1)
+
+    def action_roll_down(self) -> None:
+        """Scroll the printer roll down a page."""
+        self.main.query_one(PrinterPane).scroll_page(1)
+
+    def action_host_up(self) -> None:
+        """Scroll the host pane up a page."""
+        self.main.query_one(HostPane).scroll_page(-1)
+
+    def action_host_down(self) -> None:
+        """Scroll the host pane down a page."""
+        self.main.query_one(HostPane).scroll_page(1)

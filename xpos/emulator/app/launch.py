@@ -1,0 +1,79 @@
+"""Run the emulator from the command line: options, logging to a file, the app.
+
+While Textual owns the terminal, log records go to ``<data dir>/emulator.log`` (masked
+like every X-POS log) instead of stderr, which would scribble over the screen.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from xpos.config import load_config
+from xpos.emulator.app.app import EmulatorApp
+from xpos.errors import ConfigError
+
+LOG_NAME = "emulator.log"
+
+
+@dataclass(frozen=True, kw_only=True)
+class EmulatorOptions:
+    """What ``xpos emulator`` was asked for.
+
+    Attributes:
+        data_dir: Terminal data directory (the embedded host keeps ``host/`` in it).
+        host: ``host:port`` of another host, or ``None`` for the embedded one.
+        lang: ``"zh"`` / ``"en"``, or ``None`` for the ``lang`` of ``xpos.toml``.
+    """
+
+    data_dir: Path
+    host: str | None = None
+    lang: str | None = None
+
+
+def build_app(options: EmulatorOptions) -> EmulatorApp:
+    """The app for ``options`` (the data directory is created if missing).
+
+    Raises:
+        ConfigError: the data directory cannot be made, or its ``xpos.toml`` is invalid.
+    """
+    try:
+        options.data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"data directory {options.data_dir}: {exc.strerror}") from exc
+    config = load_config(options.data_dir)  # a bad xpos.toml fails here, before the screen
+    lang = options.lang or config.lang
+    return EmulatorApp(options.data_dir, host=options.host, lang=lang)
+
+
+def run_emulator(options: EmulatorOptions) -> int:
+    """Run the emulator until the user quits; returns the exit code.
+
+    Raises:
+        XposError: the rig could not start (bad configuration, bad PKI …).
+        OSError: the rig could not start (e.g. the data directory is not writable).
+    """
+    app = build_app(options)
+    with _log_to(options.data_dir / LOG_NAME):
+        app.run()
+    if app.error is not None:
+        raise app.error
+    return app.return_code or 0
+
+
+@contextlib.contextmanager
+def _log_to(path: Path) -> Iterator[None]:
+    """Send the root logger's records to ``path`` instead of its handlers, for a while."""
+    root = logging.getLogger()
+    saved = root.handlers[:]
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.handlers = [handler]
+    try:
+        yield
+    finally:
+        root.handlers = saved
+        handler.close()

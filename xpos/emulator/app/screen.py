@@ -1,0 +1,121 @@
+"""The emulator's one screen: layout, the keyboard map, and painting the rig's state."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Static
+
+from xpos.core.model import Key
+from xpos.emulator.app.keymap import APP_KEYS, terminal_key
+from xpos.emulator.app.pinentry import PinEntry
+from xpos.emulator.app.texts import ui
+from xpos.emulator.app.wallet import WalletItem
+from xpos.emulator.app.widgets import (
+    HostPane,
+    Keypad,
+    LcdDisplay,
+    PinPadPane,
+    PrinterPane,
+    StatusLine,
+    WalletPane,
+)
+from xpos.emulator.rig import RigStatus, TerminalRig
+
+
+class TerminalKey(Message):
+    """A terminal key was typed on the computer keyboard."""
+
+    def __init__(self, key: Key) -> None:
+        """Carry the key."""
+        super().__init__()
+        self.key = key
+
+
+class MainScreen(Screen[None]):
+    """Display, keypad and PIN pad | printer | wallet and host; status and help below.
+
+    Fits 80 × 24: the left column is 24 wide (a 20-column display), the printer 37
+    (32 columns of 58 mm paper), the right column takes the rest.
+    """
+
+    DEFAULT_CSS = """
+    MainScreen #body {
+        height: 1fr;
+    }
+    MainScreen #left {
+        width: 24;
+    }
+    MainScreen #right {
+        width: 1fr;
+    }
+    MainScreen #wallet {
+        height: 1fr;
+        max-height: 19;
+    }
+    MainScreen #host {
+        height: 1fr;
+        min-height: 5;
+    }
+    MainScreen #help {
+        height: 1;
+        color: $text-muted;
+        padding: 0 1;
+    }
+    """
+
+    def __init__(self, items: tuple[WalletItem, ...], *, lang: str = "zh") -> None:
+        """A screen showing ``items`` in the wallet, labelled in ``lang``."""
+        super().__init__()
+        self._items = items
+        self._lang = lang
+
+    def compose(self) -> ComposeResult:
+        """The panes."""
+        with Horizontal(id="body"):
+            with Vertical(id="left"):
+                display = LcdDisplay(id="display")
+                display.border_title = ui("display", self._lang)
+                yield display
+                keypad = Keypad(lang=self._lang, id="keypad")
+                keypad.border_title = ui("keypad", self._lang)
+                yield keypad
+                yield PinPadPane(lang=self._lang, id="pinpad")
+            yield PrinterPane(lang=self._lang, id="printer")
+            with Vertical(id="right"):
+                yield WalletPane(self._items, lang=self._lang, id="wallet")
+                yield HostPane(lang=self._lang, id="host")
+        yield StatusLine(lang=self._lang, id="status")
+        yield Static(Content(ui("help", self._lang)), id="help")
+
+    async def on_key(self, event: events.Key) -> None:
+        """Terminal keys become :class:`TerminalKey`; the emulator's own keys run actions."""
+        key = terminal_key(event.key, event.character)
+        if key is not None:
+            event.stop()
+            event.prevent_default()
+            self.post_message(TerminalKey(key))
+            return
+        action = APP_KEYS.get(event.key)
+        if action is not None:
+            event.stop()
+            await self.app.run_action(action)
+
+    def attach(self, rig: TerminalRig) -> None:
+        """Size the display like the rig's and name the host."""
+        self.query_one(LcdDisplay).set_geometry(rig.display.rows, rig.display.cols)
+        self.query_one(HostPane).set_host(rig.status().host)
+
+    def paint(self, rig: TerminalRig, status: RigStatus, entry: PinEntry) -> None:
+        """Show the rig's state in every pane."""
+        self.query_one(LcdDisplay).show(rig.display.lines)
+        pinpad = rig.pinpad
+        prompt = pinpad.prompts[-1][0] if pinpad.prompts else ""
+        self.query_one(PinPadPane).show(asking=pinpad.asking, entry=entry, prompt=prompt)
+        self.query_one(PrinterPane).show(rig.printer.jobs, paper=status.paper)
+        self.query_one(HostPane).show(rig.traffic)
+        self.query_one(StatusLine).show(status)
