@@ -16,11 +16,11 @@ from xpos.core.textwidth import text_width
 PAPER_COLUMNS = 32
 RULE = "-" * PAPER_COLUMNS
 TITLE_SALE = "签购单 POS SALES SLIP"
-TITLE_VOUCHER = "团购券兑换凭证 VOUCHER REDEMPTION"
+TITLE_VOUCHER = "团购券兑换凭证 VOUCHER SLIP"
 REPRINT = "重打印 REPRINT"
 COPY_LINES = {"merchant": "商户存根 MERCHANT COPY", "customer": "持卡人存根 CARDHOLDER COPY"}
 SIGNATURE = "持卡人签名 CARDHOLDER SIGNATURE"
-CONSENT = "本人确认以上交易，同意将其记入本卡账户"
+CONSENT = ("本人确认以上交易，", "同意将其记入本卡账户")
 CONSENT_EN = "I AGREE TO THE ABOVE TRANSACTION"
 TRANS_SALE = "消费/SALE"
 
@@ -117,7 +117,8 @@ def _references(*, batch: int, stan: int, rrn: str, when: datetime) -> list[Text
 
 
 def _signature() -> list[TextLine | Feed]:
-    return [_line(SIGNATURE), Feed(lines=3), _line(RULE), _line(CONSENT), _line(CONSENT_EN)]
+    return [_line(SIGNATURE), Feed(lines=3), _line(RULE), *map(_line, CONSENT),
+            _line(CONSENT_EN)]
 
 
 def sale_slip(slip: SaleSlip, *, copy: str) -> Document:
