@@ -64,3 +64,40 @@ def test_reference_host_doc_lists_the_demo_values() -> None:
     values += [c.pan for c in DEMO.cards] + [c.pin or "" for c in DEMO.cards]
     values += [v.code for v in DEMO.vouchers] + [v.title for v in DEMO.vouchers]
     assert [v for v in values if v not in doc] == []
+
+
+def test_refresh_demo_restores_cards_and_vouchers_but_keeps_keys_and_ledger(
+        tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from xpos.emulator.host.rows import LedgerDraft
+    from xpos.emulator.host.seed import refresh_demo, seed_demo
+
+    store = HostStore(tmp_path / "host.db")
+    seed_demo(store)
+    alice = store.card(DEMO.card("alice").pan)
+    assert alice is not None
+    when = datetime(2026, 11, 26, 12, 0)
+    key = bytes(range(16))
+    batch = store.set_working_keys(DEMO.tid, pik=key, mak=key, tdk=None, when=when)
+    store.debit(LedgerDraft(tid=DEMO.tid, stan=2, batch=batch, kind="sale", amount=700,
+                            masked_pan="621234*********4567", rc="00", when=when,
+                            account=alice.id))
+    store.redeem("883300112233", LedgerDraft(tid=DEMO.tid, stan=3, batch=batch,
+                                             kind="voucher", amount=0, masked_pan="",
+                                             rc="00", when=when))
+    store.set_card_status(DEMO.card("bob").pan, CardStatus.BLOCKED)
+
+    refresh_demo(store)
+
+    assert store.balance(DEMO.card("alice").pan) == DEMO.card("alice").balance
+    bob = store.card(DEMO.card("bob").pan)
+    assert bob is not None and bob.status is CardStatus.ACTIVE
+    voucher = store.voucher("883300112233")
+    assert voucher is not None and voucher.status is VoucherStatus.VALID
+    used = store.voucher("883300112234")
+    assert used is not None and used.status is VoucherStatus.USED and used.used_at
+    terminal = store.terminal(DEMO.tid)
+    assert terminal is not None and terminal.pik == key
+    assert len(store.entries(tid=DEMO.tid)) == 2
+    store.close()

@@ -38,7 +38,7 @@ from xpos.drivers.fakes import (
     FakeScanner,
 )
 from xpos.drivers.registry import open_devices
-from xpos.emulator.host.seed import DEMO
+from xpos.emulator.host.seed import DEMO, refresh_demo
 from xpos.emulator.host.server import ReferenceHost, host_db_path
 from xpos.errors import XposError
 from xpos.proto.codec import Message
@@ -78,7 +78,8 @@ class TerminalRig:
                  host_address: str | None = None, clock: Clock | None = None,
                  sign_on: bool = False,
                  prepare_host: Callable[[ReferenceHost], None] | None = None,
-                 host_template: Path | None = None, **config: Any) -> None:
+                 host_template: Path | None = None, fresh_demo_data: bool = False,
+                 **config: Any) -> None:
         """Describe the rig; nothing starts before ``async with``.
 
         Args:
@@ -92,6 +93,8 @@ class TerminalRig:
                 fixtures).
             host_template: A seeded host database to copy instead of seeding a new one
                 (the QA runner seeds once per run: much faster than per scenario).
+            fresh_demo_data: Put the demo cards and vouchers back to their demo state
+                when the embedded host starts (keys, batch and ledger are kept).
             **config: Overrides for :class:`~xpos.config.TerminalConfig`.
         """
         self.data_dir = data_dir
@@ -101,6 +104,7 @@ class TerminalRig:
         self._sign_on = sign_on
         self._prepare_host = prepare_host
         self._host_template = host_template
+        self._fresh_demo_data = fresh_demo_data
         self._overrides = config
         self.clock: Clock = clock or LoopClock()
         self._host: ReferenceHost | None = None
@@ -140,6 +144,8 @@ class TerminalRig:
             seed = False
         self._host = ReferenceHost(db, tls=pki, mac_algorithm=MacAlgorithm(config.mac_algorithm),
                                    mak_kcv=config.mak_kcv, sleep=self.clock.sleep, seed=seed)
+        if self._fresh_demo_data:
+            refresh_demo(self._host.store)
         if self._prepare_host is not None:
             self._prepare_host(self._host)
         self.port = await self._host.start()

@@ -87,7 +87,7 @@ class EmulatorApp(App[None]):
 
     async def _start(self) -> None:
         rig = TerminalRig(self.data_dir, host_address=self.host_address, sign_on=True,
-                          lang=self.lang)
+                          fresh_demo_data=True, lang=self.lang)
         try:
             self.rig = await self._stack.enter_async_context(rig)
         except (XposError, OSError) as exc:

@@ -166,3 +166,21 @@ def seed_demo(store: HostStore, demo: DemoData = DEMO) -> None:
         store.add_voucher(v.code, provider=demo.provider_id, title=v.title, quantity=v.quantity,
                           expires=v.expires, status=v.status, used_at=v.used_at,
                           used_by_tid=demo.tid if v.used_at else None)
+
+
+def refresh_demo(store: HostStore, demo: DemoData = DEMO) -> None:
+    """Put the demo cards and vouchers back as :data:`DEMO` has them.
+
+    Balances, card statuses and voucher states return to the demo values (so a voucher
+    redeemed in an earlier emulator session is valid again); the terminals' keys and
+    batch numbers and the ledger are kept, so a terminal that signed on earlier carries
+    on without signing on again.
+    """
+    seed_demo(store, demo)
+    for card in demo.cards:
+        store.put_card(card.pan, expiry=card.expiry, pin=card.pin, balance=card.balance,
+                       status=card.status, kind=card.kind)
+    for v in demo.vouchers:
+        store.put_voucher(v.code, provider=demo.provider_id, title=v.title,
+                          quantity=v.quantity, expires=v.expires, status=v.status,
+                          used_at=v.used_at, used_by_tid=demo.tid if v.used_at else None)

@@ -220,11 +220,13 @@ class HostStore:
                         used_by_tid))
 
     def put_voucher(self, code: str, *, provider: str, title: str, quantity: int,
-                    expires: str, status: VoucherStatus = VoucherStatus.VALID) -> None:
-        """Add a voucher, or overwrite it if the code exists (QA fixtures)."""
+                    expires: str, status: VoucherStatus = VoucherStatus.VALID,
+                    used_at: str | None = None, used_by_tid: str | None = None) -> None:
+        """Add a voucher, or overwrite it if the code exists (QA fixtures, demo refresh)."""
         with self._tx() as db:
             db.execute("INSERT OR REPLACE INTO vouchers VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                       (code, provider, title, quantity, status.value, expires, None, None))
+                       (code, provider, title, quantity, status.value, expires, used_at,
+                        used_by_tid))
 
     def voucher(self, code: str) -> VoucherRow | None:
         """The voucher row, or None if the code is unknown."""
