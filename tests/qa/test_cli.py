@@ -66,6 +66,10 @@ def test_k_selects_and_list_lists(tmp_path: Path, capsys: pytest.CaptureFixture[
     (["nope.yaml"], "no such file or directory"),
     (["-k", "a and", "."], "-k: expression ends too early"),
     (["--host", "localhost", "."], "must be host:port"),
+    (["--evidence", "/proc/no/such", "."], "--evidence: cannot make the directory"),
+    (["--junit", "/proc/no/such.xml", "."], "--junit: cannot write the file"),
+    (["--pki-dir", ".", "."], "--pki-dir is for --host"),
+    (["--pki-dir", ".", "--host", "127.0.0.1:1", "."], "ca.pem is missing"),
 ])
 def test_bad_arguments_exit_2(args: list[str], message: str, tmp_path: Path,
                               capsys: pytest.CaptureFixture[str],

@@ -142,7 +142,10 @@ steps:
 @pytest.mark.parametrize(("text", "line", "key", "words"), [
     ("name: x\nsteps:\n  - swipe: alice\n  - swip: alice\n", 4, "swip",
      ["unknown verb 'swip'", "did you mean 'swipe'"]),
-    ("name: x\nsteps:\n  - keys: [\"1\", ENTRE]\n", 3, "E", ["unknown key 'E'"]),
+    ("name: x\nsteps:\n  - keys: [\"1\", ENTRE]\n", 3, "ENTRE",
+     ["unknown key 'ENTRE'", "did you mean 'ENTER'"]),
+    ("name: x\nsteps:\n  - keys: ENTER\n", 3, "ENTER",
+     ["named keys go in a list: keys: [ENTER]"]),
     ("name: x\nsteps:\n  - keys: \"12x\"\n", 3, "x", ["unknown key 'x'"]),
     ("name: x\nsteps:\n  - swipe: alcie\n", 3, "alcie",
      ["unknown card id 'alcie'", "did you mean 'alice'"]),
@@ -159,8 +162,21 @@ steps:
      ["unknown key 'kind' in last"]),
     ("name: x\nsteps:\n  - pin: \"12\"\n", 3, "pin", ["pin must be 4 to 12 digits"]),
     ("name: x\nsteps:\n  - wait: soon\n", 3, "wait", ["duration"]),
-    ("name: x\nterminal: {tid: \"123\"}\nsteps: [power_cycle]\n", 2, "terminal",
+    ("name: x\nterminal: {tid: \"123\"}\nsteps: [power_cycle]\n", 2, "tid",
      ["'tid' must be 8 characters"]),
+    ("name: x\nterminal:\n  tid: \"10000001\"\n  lang: fr\nsteps: [power_cycle]\n", 4,
+     "lang", ["'lang' must be 'zh' or 'en'"]),
+    ("name: x\nsteps:\n  - swip\n", 3, "swip", ["unknown verb 'swip'", "'swipe'"]),
+    ("name: x\nsteps:\n  - wait\n", 3, "wait", ["wait needs an argument"]),
+    ("name: x\nsteps:\n  - host_fault: {next: decline, delay: 40s}\n", 3, "delay",
+     ["'delay' does not apply to a decline fault"]),
+    ("name: x\nsteps:\n  - host_fault: {next: drop, code: \"51\"}\n", 3, "code",
+     ["'code' does not apply to a drop fault"]),
+    ("name: x\nsteps:\n  - expect_journal: {last: }\n", 3, "last",
+     ["last needs at least one field"]),
+    ("name: x\nsteps:\n  - expect_receipt:\n", 3, "expect_receipt", ["must not be empty"]),
+    ("name: x\nfixtures:\n  vouchers:\n    - {code: \"1\", title: t, expires: 2024-13-45}\n"
+     "steps: [power_cycle]\n", 4, "expires", ["expires must be a date"]),
     ("name: x\nterminal: {host: \"1.2.3.4:1\"}\nsteps: [power_cycle]\n", 2, "host",
      ["unknown key 'host' in terminal"]),
     ("name: x\nsteps:\n  - expect_screen: {regex: \"(\"}\n", 3, "regex", ["bad regex"]),
@@ -207,3 +223,17 @@ def test_find_scenario_files_walks_directories_in_order(tmp_path: Path) -> None:
     found = find_scenario_files([tmp_path])
     assert [p.relative_to(tmp_path).as_posix() for p in found] == ["a.yml", "b.yaml",
                                                                     "sub/c.yaml"]
+
+
+def test_errors_never_echo_a_pin_or_a_full_pan_or_track(tmp_path: Path) -> None:
+    track = error(tmp_path, 'name: x\nsteps:\n  - swipe: "6212345678901234567=30121010000000000"\n')
+    assert "6212345678901234567" not in str(track) and "621234*********4567=****" in str(track)
+    assert "{track2: ...}" in str(track)
+    pan = error(tmp_path, 'name: x\nfixtures:\n  cards:\n'
+                          '    - {id: a, pan: "621234567890123456X"}\n'
+                          "steps: [power_cycle]\n")
+    assert "621234567890123456X" not in str(pan) and "pan must be 12 to 19 digits" in str(pan)
+    pin = error(tmp_path, 'name: x\nfixtures:\n  cards:\n'
+                          '    - {id: a, pan: "6212345678901234567", pin: "12345x"}\n'
+                          "steps: [power_cycle]\n")
+    assert "12345x" not in str(pin) and "pin must be 4 to 12 digits" in str(pin)

@@ -135,7 +135,53 @@ def test_an_unreachable_host_is_a_readable_failure(tmp_path: Path) -> None:
     text = "name: s\nsteps:\n  - select: 签到\n  - expect_screen: {text: 签到成功, timeout: 1s}\n"
     result = run_one(tmp_path, text, host="127.0.0.1:1")
     assert not result.passed
-    assert "连接主机失败" in result.message
+    assert result.message.startswith("the sign-on before the first step failed: host "
+                                     "unreachable: 127.0.0.1:1")
+    assert "--pki-dir" in result.message
+    unsigned = run_one(tmp_path, text.replace("name: s", "name: s\nsign_on: false"),
+                       host="127.0.0.1:1")
+    assert not unsigned.passed
+    assert "连接主机失败" in unsigned.message
+
+
+def test_reports_mask_a_pan_the_scenario_wrote(tmp_path: Path) -> None:
+    text = f"""\
+name: leaky expectations
+steps:
+  - expect_screen: {{text: "{ALICE_PAN}", absent: true}}
+  - expect_receipt: {{contains: ["{ALICE_PAN}"], timeout: 1s}}
+"""
+    result = run_one(tmp_path, text, evidence_dir=tmp_path / "ev")
+    assert not result.passed
+    assert "it holds a full card number, which X-POS never prints" in result.message
+    assert ALICE_PAN not in result.message
+    assert result.evidence is not None
+    for path in result.evidence.iterdir():
+        assert ALICE_PAN.encode() not in path.read_bytes(), path.name
+
+
+def test_receipt_checks_do_not_match_across_two_slips(tmp_path: Path) -> None:
+    text = """\
+name: two slips
+steps:
+  - select: 消费
+  - keys: ["100", ENTER]
+  - swipe: alice
+  - pin: "123456"
+  - expect_screen: 交易成功
+  - expect_receipt: {not_contains: ["✂签购单"], timeout: 1s}
+"""
+    result = run_one(tmp_path, text)
+    assert result.passed, result.message
+
+
+def test_unwritable_evidence_does_not_hide_the_failure(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    text = "name: s\nsteps:\n  - expect_screen: {text: 无, timeout: 1s}\n"
+    result = run_one(tmp_path, text, evidence_dir=blocker)
+    assert "expected the screen to show '无'" in result.message
+    assert "(evidence not written:" in result.message
 
 
 def test_run_scenarios_and_junit(tmp_path: Path) -> None:

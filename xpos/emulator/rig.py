@@ -111,6 +111,7 @@ class TerminalRig:
         self.terminal: Terminal
         self.port = 0
         self.traffic: list[str] = []
+        self.sign_on_error = ""
         self.messages: list[tuple[str, Message]] = []
         self._menu_task: asyncio.Task[None] | None = None
         self._printed = 0
@@ -186,13 +187,21 @@ class TerminalRig:
     async def sign_on(self) -> bool:
         """Sign on without the menu (as a terminal does at power-on); True if approved.
 
-        A failure is left for the user to see: the terminal then says 请先签到.
+        A failure is left for the user to see (the terminal then says 请先签到); why it
+        failed is kept in :attr:`sign_on_error`.
         """
+        self.sign_on_error = ""
         try:
+            await self.terminal.link.connect()  # an unreachable host says why here
             reply = await self.terminal.txn.handle(SignOnRequest())
-        except XposError:
+        except XposError as exc:
+            self.sign_on_error = str(exc)
             return False
-        return reply.outcome is Outcome.APPROVED
+        if reply.outcome is not Outcome.APPROVED:
+            code = f", response code {reply.rc}" if reply.rc else ""
+            self.sign_on_error = f"sign-on ended {reply.outcome.value}{code}"
+            return False
+        return True
 
     def crashed(self) -> BaseException | None:
         """Why the terminal's menu task ended, or None while it runs (or was stopped)."""

@@ -33,11 +33,18 @@ def screen_matches(step: ExpectScreenStep, screen: str) -> bool:
 
 def check_receipt(step: ExpectReceiptStep, printed: str) -> list[str]:
     """Problems with the text printed so far (empty when the step passes)."""
-    problems = [f"the receipts do not contain {masked(text)!r}"
-                for text in step.contains if text not in printed]
+    problems = [_missing(text) for text in step.contains if text not in printed]
     problems += [f"the receipts contain {masked(text)!r}, which they must not"
                  for text in step.not_contains if text in printed]
     return problems
+
+
+def _missing(text: str) -> str:
+    shown = masked(text)
+    if shown == text:
+        return f"the receipts do not contain {text!r}"
+    return (f"the receipts do not contain the expected text: it holds a full card number, "
+            f"which X-POS never prints (expect the masked form, e.g. {shown!r})")
 
 
 @dataclass(frozen=True)

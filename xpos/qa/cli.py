@@ -1,4 +1,4 @@
-"""``xpos qa run PATH… [--junit FILE] [--evidence DIR] [-k EXPR] [--host HOST:PORT]``.
+"""``xpos qa run PATH… [--junit FILE] [--evidence DIR] [-k EXPR] [--host HOST:PORT]…``.
 
 Exit status: 0 when every selected scenario passed, 1 when any failed (or none was
 selected), 2 when a scenario file is invalid (nothing runs; each error names the file,
@@ -8,6 +8,7 @@ the line and the offending key).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -34,6 +35,8 @@ def add_qa_parser(sub: Any) -> None:
                           "'voucher and not expired'")
     run.add_argument("--host", metavar="HOST:PORT",
                      help="use this host (real time) instead of a fresh embedded one")
+    run.add_argument("--pki-dir", type=Path, metavar="DIR",
+                     help="with --host: the terminal's PKI (ca.pem, terminal.pem, terminal.key)")
     run.add_argument("--list", action="store_true", help="list the selected scenarios only")
     run.add_argument("-q", "--quiet", action="store_true", help="print failures and the total")
     run.set_defaults(func=run_qa)
@@ -49,6 +52,7 @@ def run_qa(args: argparse.Namespace) -> int:
             parse_address(args.host, key="--host", source="command line")
         matcher = keyword_matcher(args.keyword) if args.keyword else None
         files = find_scenario_files(args.paths)
+        _check_outputs(args)
     except ConfigError as exc:
         print(f"xpos qa: 错误 error: {exc}", file=sys.stderr)
         return EXIT_INVALID
@@ -74,6 +78,32 @@ def run_qa(args: argparse.Namespace) -> int:
     return _run(selected, args)
 
 
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Make sure the reports can be written before anything runs.
+
+    Raises:
+        ConfigError: naming the option and the problem.
+    """
+    if args.pki_dir is not None and not args.host:
+        raise ConfigError("--pki-dir is for --host (the embedded host has its own PKI)")
+    if args.pki_dir is not None and not (args.pki_dir / "ca.pem").is_file():
+        raise ConfigError(f"--pki-dir: {args.pki_dir / 'ca.pem'} is missing")
+    if args.evidence is not None:
+        try:
+            args.evidence.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(f"--evidence: cannot make the directory: {exc}") from None
+        if not os.access(args.evidence, os.W_OK):
+            raise ConfigError(f"--evidence: {args.evidence} is not writable")
+    if args.junit is not None:
+        try:
+            args.junit.parent.mkdir(parents=True, exist_ok=True)
+            with args.junit.open("ab"):
+                pass
+        except OSError as exc:
+            raise ConfigError(f"--junit: cannot write the file: {exc}") from None
+
+
 def _run(scenarios: list[Any], args: argparse.Namespace) -> int:
     from xpos.qa.junit import write_junit
     from xpos.qa.runner import ScenarioResult, run_scenarios
@@ -92,7 +122,7 @@ def _run(scenarios: list[Any], args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     results = run_scenarios(scenarios, host=args.host, evidence_dir=args.evidence,
-                            on_result=report)
+                            pki_dir=args.pki_dir, on_result=report)
     elapsed = time.perf_counter() - started
     failed = sum(not r.passed for r in results)
     print(f"{len(results) - failed} passed, {failed} failed in {elapsed:.2f} s "

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xpos.journal import Journal
-from xpos.qa.model import Scenario, Step
+from xpos.qa.model import Scenario, Step, masked
 from xpos.receipts.decode import decode_escpos
 
 
@@ -55,7 +55,7 @@ def write_evidence(directory: Path, evidence: Evidence) -> Path:
 def _failure(evidence: Evidence) -> str:
     scenario = evidence.scenario
     lines = [f"scenario: {scenario.name}", f"file: {scenario.where}",
-             f"failed: {evidence.message}", "", "steps:"]
+             f"failed: {masked(evidence.message, scenario.pans)}", "", "steps:"]
     failed_at = scenario.steps.index(evidence.step) if evidence.step in scenario.steps else -1
     for index, step in enumerate(scenario.steps):
         mark = "·" if failed_at < 0 or index > failed_at else "✓" if index < failed_at else "✗"

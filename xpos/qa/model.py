@@ -8,16 +8,27 @@ report and evidence can be shared.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from xpos.core.model import Key, mask_pan
+from xpos.emulator.host.seed import DEMO
 
-_LONG_DIGITS = re.compile(r"\d{12,19}")
+_TRACK = re.compile(r"(?<!\d)(\d{12,19})[=D]\d{4,}")
+_LONG_DIGITS = re.compile(r"(?<!\d)\d{16,19}(?!\d)")
 
 
-def masked(text: str) -> str:
-    """``text`` with every 12-19 digit run masked like a PAN (for reports)."""
+def masked(text: str, pans: Iterable[str] = ()) -> str:
+    """``text`` fit for a report: no track data and no full card number.
+
+    Masks (first 6 / last 4) anything shaped like a track 2, every PAN in ``pans``
+    (the scenario's cards), and any other run of 16 to 19 digits. Shorter numbers (a
+    15-digit merchant ID, a 12-digit reference number or voucher code) stay readable.
+    """
+    text = _TRACK.sub(lambda m: mask_pan(m.group(1)) + "=****", text)
+    for pan in sorted(set(pans), key=len, reverse=True):
+        text = re.sub(rf"(?<!\d){pan}(?!\d)", mask_pan(pan), text)
     return _LONG_DIGITS.sub(lambda m: mask_pan(m.group(0)), text)
 
 
@@ -167,7 +178,7 @@ class ExpectScreenStep(Step):
 
     def _arg(self) -> str:
         what = self.text if self.regex is None else f"{{regex: {self.regex.pattern}}}"
-        return f"not {what}" if self.absent else str(what)
+        return masked(f"not {what}" if self.absent else str(what))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -296,6 +307,14 @@ class Scenario:
     def where(self) -> str:
         """``file:line``."""
         return f"{self.path}:{self.line}"
+
+    @property
+    def pans(self) -> frozenset[str]:
+        """Every card number the scenario can present (fixtures, demo cards, swipes)."""
+        swiped = {s.track2.replace("D", "=").split("=", 1)[0] for s in self.steps
+                  if isinstance(s, SwipeStep)}
+        return frozenset({c.pan for c in self.fixtures.cards} | {c.pan for c in DEMO.cards}
+                         | swiped)
 
 
 def _masked_track(track2: str) -> str:

@@ -7,6 +7,7 @@ mean" when a known word is close). docs/qa.md documents every word accepted here
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import re
 from collections.abc import Callable, Iterable
@@ -38,6 +39,7 @@ from xpos.qa.model import (
     TapStep,
     VoucherFixture,
     WaitStep,
+    masked,
 )
 from xpos.qa.yamlsrc import YNode, load_yaml_file
 
@@ -62,6 +64,7 @@ JOURNAL_LAST_FIELDS = ("type", "status", "amount", "response_code", "masked_pan"
                        "batch")
 FAULTS = ("decline", "drop", "delay", "bad_mac", "close", "malformed", "truncated")
 _NO_ARG = ("", "~", "null")
+_FAULT_KEYS = {"code": "decline", "seconds": "delay", "delay": "delay"}
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$")
 
 
@@ -151,7 +154,7 @@ def _card(node: YNode) -> CardFixture:
         kind=_choice(f["kind"], "kind", ("bank", "member")) if "kind" in f else "bank",
         pan=pan,
         expiry=expiry,
-        pin=_digits(f["pin"], "pin", 4, 12) if "pin" in f else None,
+        pin=_digits(f["pin"], "pin", 4, 12, secret=True) if "pin" in f else None,
         balance=_int(f["balance"], "balance", low=0) if "balance" in f else 0,
         status=_choice(f["status"], "status", ("active", "blocked")) if "status" in f
         else "active",
@@ -162,8 +165,9 @@ def _card(node: YNode) -> CardFixture:
 def _voucher(node: YNode) -> VoucherFixture:
     f = _mapping(node, "a voucher", VOUCHER_FIELDS, required=("code", "title"))
     expires = _text(f["expires"], "expires") if "expires" in f else "2099-12-31"
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", expires):
-        raise f["expires"].error(f"expires must be YYYY-MM-DD, got {expires!r}", key="expires")
+    if not _is_date(expires):
+        raise f["expires"].error(f"expires must be a date YYYY-MM-DD, got {expires!r}",
+                                 key="expires")
     return VoucherFixture(
         code=_text(f["code"], "code", nonempty=True),
         provider=_text(f["provider"], "provider") if "provider" in f else DEMO.provider_id,
@@ -196,6 +200,9 @@ def _terminal(node: YNode) -> tuple[tuple[str, Any], ...]:
     try:
         check_overrides(values, source="terminal")
     except ConfigError as exc:
+        match = re.search(r"key '(\w+)'", str(exc))
+        if match and match.group(1) in fields:
+            raise node.key_error(match.group(1), str(exc)) from None
         raise node.error(str(exc), key="terminal") from None
     return tuple(values.items())
 
@@ -208,6 +215,12 @@ StepParser = Callable[[YNode, int, dict[str, str]], Step]
 def _step(node: YNode, cards: dict[str, str]) -> Step:
     if isinstance(node.value, str) and node.value in _BARE:
         return _BARE[node.value](node.line)
+    if isinstance(node.value, str):
+        word = node.value
+        if word in _PARSERS:
+            raise node.error(f"{word} needs an argument, e.g. '- {word}: ...' (docs/qa.md)",
+                             key=word)
+        raise node.error(f"unknown verb {word!r}{_did_you_mean(word, _PARSERS)}", key=word)
     if not isinstance(node.value, dict) or len(node.value) != 1:
         raise node.error("a step is one 'verb: argument' pair, e.g. '- keys: \"123#\"'")
     verb, arg = next(iter(node.value.items()))
@@ -224,19 +237,26 @@ def _select(arg: YNode, line: int, cards: dict[str, str]) -> Step:
 def _keys(arg: YNode, line: int, cards: dict[str, str]) -> Step:
     items = [arg] if isinstance(arg.value, str) else _list(arg, "keys")
     keys: list[Key] = []
+    in_list = isinstance(arg.value, list)
     for item in items:
         text = _text(item, "keys", nonempty=True)
-        named = _named_key(text) if isinstance(arg.value, list) else None
+        named = _named_key(text) if in_list else None
         if named is not None:
             keys.append(named)
             continue
+        if len(text) > 1 and text.isalpha():
+            hint = "" if in_list else f" (named keys go in a list: keys: [{text.upper()}])"
+            names = [k.value for k in Key if len(k.value) > 1]
+            if in_list or text.upper() not in names:
+                hint = f"{_did_you_mean(text.upper(), names)} (named keys: {_key_names()})"
+            raise item.error(f"unknown key {text!r}{hint}", key=text)
         for char in text:
             try:
                 keys.append(Key.parse(char))
             except ValueError:
-                raise item.error(f"unknown key {char!r} in {text!r} (named keys go in a list: "
-                                 f"keys: [\"123\", ENTER]; known: {_key_names()})",
-                                 key=char) from None
+                raise item.error(f"unknown key {char!r} in {text!r} (keys: 0-9, *, #; named "
+                                 f"keys go in a list: keys: [\"123\", ENTER]; named keys: "
+                                 f"{_key_names()})", key=char) from None
     if not keys:
         raise arg.error("keys: nothing to press", key="keys")
     return KeysStep(line=line, keys=tuple(keys))
@@ -303,7 +323,8 @@ def _expect_screen(arg: YNode, line: int, cards: dict[str, str]) -> Step:
 
 def _expect_receipt(arg: YNode, line: int, cards: dict[str, str]) -> Step:
     if isinstance(arg.value, str):
-        return ExpectReceiptStep(line=line, contains=(_text(arg, "expect_receipt"),),
+        return ExpectReceiptStep(line=line, contains=(_text(arg, "expect_receipt",
+                                                            nonempty=True),),
                                  not_contains=(), timeout_s=DEFAULT_TIMEOUT_S)
     f = _mapping(arg, "expect_receipt", ("contains", "not_contains", "timeout"))
     step = ExpectReceiptStep(line=line, contains=_texts(f.get("contains"), "contains"),
@@ -341,7 +362,11 @@ def _expect_journal(arg: YNode, line: int, cards: dict[str, str]) -> Step:
                         key="expect_journal")
     last: list[tuple[str, Any]] = []
     if "last" in f:
-        for key, node in _mapping(f["last"], "last", JOURNAL_LAST_FIELDS).items():
+        fields = _mapping(f["last"], "last", JOURNAL_LAST_FIELDS)
+        if not fields:
+            raise f["last"].error("last needs at least one field (" + ", ".join(
+                JOURNAL_LAST_FIELDS) + ")", key="last")
+        for key, node in fields.items():
             value: Any = (_int(node, key, low=0) if key in ("amount", "batch")
                           else _text(node, key))
             last.append((key, value))
@@ -362,6 +387,11 @@ def _host_fault(arg: YNode, line: int, cards: dict[str, str]) -> Step:
         fault = "delay"
     else:
         raise arg.error("host_fault needs next: one of " + ", ".join(FAULTS), key="host_fault")
+    for key in f:
+        if key in ("code", "seconds", "delay") and _FAULT_KEYS[key] != fault:
+            raise arg.key_error(
+                key, f"{key!r} does not apply to a {fault} fault (it belongs to "
+                     f"{_FAULT_KEYS[key]})")
     seconds_node = f.get("seconds") or f.get("delay")
     if fault == "delay" and seconds_node is None:
         raise arg.error("a delay needs seconds, e.g. {next: delay, seconds: 40s}", key="delay")
@@ -464,11 +494,12 @@ def _texts(node: YNode | None, key: str) -> tuple[str, ...]:
     return tuple(_text(n, key, nonempty=True) for n in _list(node, key))
 
 
-def _digits(node: YNode, key: str, low: int, high: int) -> str:
+def _digits(node: YNode, key: str, low: int, high: int, *, secret: bool = False) -> str:
     text = _text(node, key)
     if not (text.isdigit() and low <= len(text) <= high):
         size = f"{low}" if low == high else f"{low} to {high}"
-        raise node.error(f"{key} must be {size} digits, got {text!r}", key=key)
+        got = "" if secret else f", got {masked(text)!r}"
+        raise node.error(f"{key} must be {size} digits{got}", key=key)
     return text
 
 
@@ -512,6 +543,16 @@ def _no_arg(node: YNode, verb: str) -> None:
         raise node.error(f"{verb} takes no argument (write '{verb}: {{}}')", key=verb)
 
 
+def _is_date(text: str) -> bool:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return False
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _named_key(text: str) -> Key | None:
     if len(text) < 2:
         return None
@@ -528,8 +569,11 @@ def _key_names() -> str:
 def _card_track(node: YNode, cards: dict[str, str]) -> str:
     card = _text(node, "card", nonempty=True)
     if card not in cards:
-        raise node.error(f"unknown card id {card!r}{_did_you_mean(card, cards)} (fixture cards"
-                         f" and demo cards: {', '.join(cards)})", key=card)
+        shown = masked(card)
+        hint = (" (a card is named by its id; swipe raw data with {track2: ...})"
+                if shown != card else _did_you_mean(card, cards))
+        raise node.error(f"unknown card id {shown!r}{hint} (fixture cards and demo cards: "
+                         f"{', '.join(cards)})", key=shown)
     return cards[card]
 
 

@@ -59,6 +59,7 @@ from xpos.qa.model import (
     SwipeStep,
     TapStep,
     WaitStep,
+    masked,
 )
 from xpos.receipts.decode import decode_escpos
 from xpos.security.pki import ensure_demo_pki
@@ -91,6 +92,16 @@ class SharedSetup:
 
 class StepFailed(Exception):
     """A step's expectation was not met (the message says what was seen)."""
+
+
+class _SetupFailed(Exception):
+    """The scenario could not start (the message says why)."""
+
+
+def _sign_on_failure(error: str, host: str | None) -> str:
+    hint = ("; with --host the terminal needs the host's PKI: --pki-dir DIR or "
+            "terminal: {pki_dir: DIR}" if host else "")
+    return f"the sign-on before the first step failed: {error}{hint}"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -133,12 +144,13 @@ class _Run:
         return [*self.jobs, *self.rig.printer.jobs]
 
     def receipt_text(self) -> str:
-        return "".join(decode_escpos(job) for job in self.all_jobs())
+        """Every print job decoded, one after the other, a blank line between jobs."""
+        return "\n\n".join(decode_escpos(job) for job in self.all_jobs())
 
 
 async def run_scenario(scenario: Scenario, *, workdir: Path, host: str | None = None,
-                       evidence_dir: Path | None = None,
-                       shared: SharedSetup | None = None) -> ScenarioResult:
+                       evidence_dir: Path | None = None, shared: SharedSetup | None = None,
+                       pki_dir: Path | None = None) -> ScenarioResult:
     """Run one scenario in a fresh data directory under ``workdir``.
 
     Args:
@@ -148,6 +160,8 @@ async def run_scenario(scenario: Scenario, *, workdir: Path, host: str | None = 
         evidence_dir: Where to write the evidence of a failure (a subdirectory per
             scenario); nothing is written when it passes.
         shared: A seeded host database and PKI to reuse (embedded host only).
+        pki_dir: The terminal's PKI (``ca.pem``, ``terminal.pem``, ``terminal.key``) for
+            ``host``, unless the scenario names its own.
     """
     started = time.perf_counter()
     workdir.mkdir(parents=True, exist_ok=True)
@@ -158,6 +172,8 @@ async def run_scenario(scenario: Scenario, *, workdir: Path, host: str | None = 
         return ScenarioResult(scenario=scenario, passed=False, message=needs_host,
                               seconds=time.perf_counter() - started)
     overrides = dict(scenario.terminal)
+    if pki_dir is not None:
+        overrides.setdefault("pki_dir", str(pki_dir))
     template = None
     if shared is not None and host is None:
         overrides.setdefault("pki_dir", str(shared.pki_dir))
@@ -171,6 +187,8 @@ async def run_scenario(scenario: Scenario, *, workdir: Path, host: str | None = 
     try:
         async with rig:
             run = _Run(scenario=scenario, rig=rig, clock=clock)
+            if rig.sign_on_error:
+                raise _SetupFailed(_sign_on_failure(rig.sign_on_error, host))
             for step in scenario.steps:
                 try:
                     await _STEPS[type(step)](run, step)
@@ -179,8 +197,10 @@ async def run_scenario(scenario: Scenario, *, workdir: Path, host: str | None = 
                     break
                 done += 1
             if failure is not None and evidence_dir is not None:
-                evidence = write_evidence(evidence_dir / slug(scenario), _evidence(
-                    run, failure[0], failure[1]))
+                evidence, note = _write_evidence(evidence_dir / slug(scenario), run, *failure)
+                failure = (failure[0], failure[1] + note)
+    except _SetupFailed as exc:
+        failure = (None, str(exc))
     except (XposError, OSError, TimeoutError) as exc:
         failure = (None, f"the terminal could not run: {type(exc).__name__}: {exc}")
     seconds = time.perf_counter() - started
@@ -188,12 +208,14 @@ async def run_scenario(scenario: Scenario, *, workdir: Path, host: str | None = 
         return ScenarioResult(scenario=scenario, passed=True, steps_run=done, seconds=seconds)
     failed, message = failure
     where = f"{scenario.path}:{failed.line}: {failed.describe()}: " if failed else ""
-    return ScenarioResult(scenario=scenario, passed=False, message=where + message, step=failed,
+    message = masked(where + message, scenario.pans)
+    return ScenarioResult(scenario=scenario, passed=False, message=message, step=failed,
                           steps_run=done, seconds=seconds, evidence=evidence)
 
 
 def run_scenarios(scenarios: Iterable[Scenario], *, host: str | None = None,
                   evidence_dir: Path | None = None, workdir: Path | None = None,
+                  pki_dir: Path | None = None,
                   on_result: Callable[[ScenarioResult], None] | None = None
                   ) -> list[ScenarioResult]:
     """Run scenarios one after the other on one event loop.
@@ -203,6 +225,7 @@ def run_scenarios(scenarios: Iterable[Scenario], *, host: str | None = None,
         host: Another host instead of the embedded one.
         evidence_dir: Where failures leave their evidence.
         workdir: Where data directories go (default: a temporary directory, removed).
+        pki_dir: The terminal's PKI for ``host``.
         on_result: Called after each scenario (progress output).
     """
     results: list[ScenarioResult] = []
@@ -213,7 +236,8 @@ def run_scenarios(scenarios: Iterable[Scenario], *, host: str | None = None,
         with asyncio.Runner() as runner:
             for scenario in scenarios:
                 result = runner.run(run_scenario(scenario, workdir=base, host=host,
-                                                 evidence_dir=evidence_dir, shared=shared))
+                                                 evidence_dir=evidence_dir, shared=shared,
+                                                 pki_dir=pki_dir))
                 results.append(result)
                 if on_result is not None:
                     on_result(result)
@@ -518,6 +542,15 @@ _STEPS: dict[type[Step], Callable[[_Run, Step], Awaitable[None]]] = {
     WaitStep: _wait,
     PaperStep: _paper,
 }
+
+
+def _write_evidence(directory: Path, run: _Run, step: Step | None,
+                    message: str) -> tuple[Path | None, str]:
+    """Write the evidence; on failure return a note for the report instead of raising."""
+    try:
+        return write_evidence(directory, _evidence(run, step, message)), ""
+    except OSError as exc:
+        return None, f"\n(evidence not written: {exc})"
 
 
 def _evidence(run: _Run, step: Step | None, message: str) -> Evidence:
