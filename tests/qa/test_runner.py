@@ -201,6 +201,8 @@ def test_run_scenarios_and_junit(tmp_path: Path) -> None:
     failure = cases[1].find("failure")
     assert failure is not None and "expected the screen to show '无'" in (failure.text or "")
     assert "evidence: " in (failure.text or "")
+    assert cases[0].findtext("system-out") == "✓ line 4: expect_screen: 主菜单"
+    assert cases[1].findtext("system-out") == "✗ line 7: expect_screen: 无"
 
 
 @pytest.mark.parametrize(("expr", "names"), [

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xpos.journal import Journal
-from xpos.qa.model import Scenario, Step, masked
+from xpos.qa.model import Scenario, Step, marked_steps, masked
 from xpos.receipts.decode import decode_escpos
 
 
@@ -56,10 +56,8 @@ def _failure(evidence: Evidence) -> str:
     scenario = evidence.scenario
     lines = [f"scenario: {scenario.name}", f"file: {scenario.where}",
              f"failed: {masked(evidence.message, scenario.pans)}", "", "steps:"]
-    failed_at = scenario.steps.index(evidence.step) if evidence.step in scenario.steps else -1
-    for index, step in enumerate(scenario.steps):
-        mark = "·" if failed_at < 0 or index > failed_at else "✓" if index < failed_at else "✗"
-        lines.append(f"  {mark} line {step.line}: {step.describe()}")
+    done = scenario.steps.index(evidence.step) if evidence.step in scenario.steps else 0
+    lines += ["  " + line for line in marked_steps(scenario, done=done, failed=evidence.step)]
     return "\n".join(lines) + "\n"
 
 

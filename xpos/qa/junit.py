@@ -1,7 +1,8 @@
 """JUnit XML for CI dashboards: one ``testsuite`` per scenario file.
 
 Each scenario is a ``testcase`` (``classname`` = the file, ``name`` = the scenario);
-a failed one carries a ``failure`` with the message and the evidence directory.
+a failed one carries a ``failure`` with the message and the evidence directory, and
+every one a ``system-out`` with its steps marked ✓ done, ✗ failed, · not run.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
 
-from xpos.qa.model import masked
+from xpos.qa.model import marked_steps, masked
 from xpos.qa.runner import ScenarioResult
 
 
@@ -29,6 +30,7 @@ def junit_xml(results: Sequence[ScenarioResult]) -> bytes:
             case = ET.SubElement(suite, "testcase", classname=path, name=result.scenario.name,
                                  time=f"{result.seconds:.3f}",
                                  file=path, line=str(result.scenario.line))
+            ET.SubElement(case, "system-out").text = _steps(result)
             if not result.passed:
                 failure = ET.SubElement(case, "failure",
                                         message=masked(result.message.splitlines()[0]))
@@ -39,6 +41,12 @@ def junit_xml(results: Sequence[ScenarioResult]) -> bytes:
     ET.indent(root)
     data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return data
+
+
+def _steps(result: ScenarioResult) -> str:
+    """The steps, marked ✓ done, ✗ failed, · not run (secrets masked as in reports)."""
+    lines = marked_steps(result.scenario, done=result.steps_run, failed=result.step)
+    return masked("\n".join(lines), result.scenario.pans)
 
 
 def write_junit(path: Path, results: Sequence[ScenarioResult]) -> None:

@@ -320,3 +320,12 @@ class Scenario:
 def _masked_track(track2: str) -> str:
     pan = track2.replace("D", "=").split("=", 1)[0]
     return mask_pan(pan) + "=****"
+
+
+def marked_steps(scenario: Scenario, *, done: int, failed: Step | None) -> list[str]:
+    """Each step as ``✓ line N: …`` (done), ``✗`` (the failed one) or ``·`` (not run)."""
+    lines = []
+    for index, step in enumerate(scenario.steps):
+        mark = "✓" if index < done else "✗" if step is failed else "·"
+        lines.append(f"{mark} line {step.line}: {step.describe()}")
+    return lines
