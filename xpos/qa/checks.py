@@ -13,6 +13,7 @@ from xpos.errors import XposError
 from xpos.journal import Journal
 from xpos.proto.catalogue import classify
 from xpos.proto.codec import Message
+from xpos.proto.session import correlation_key
 from xpos.qa.model import (
     ExpectHostStep,
     ExpectJournalStep,
@@ -57,7 +58,7 @@ class Exchange:
 
 
 def exchanges(messages: Sequence[tuple[str, Message]]) -> list[Exchange]:
-    """Pair each request with its response (same F11 and F41, MTI + 10), in order."""
+    """Pair each request with its response (the session's correlation key), in order."""
     pairs: list[Exchange] = []
     for index, (direction, request) in enumerate(messages):
         if direction != "→host":
@@ -66,10 +67,9 @@ def exchanges(messages: Sequence[tuple[str, Message]]) -> list[Exchange]:
             kind = classify(request).value
         except XposError:
             continue
-        answer = f"{int(request.mti) + 10:04d}"
-        response = next((m for d, m in messages[index + 1:] if d == "←host" and m.mti == answer
-                         and m.get(11) == request.get(11) and m.get(41) == request.get(41)),
-                        None)
+        key = correlation_key(request)
+        response = next((m for d, m in messages[index + 1:]
+                         if d == "←host" and correlation_key(m) == key), None)
         pairs.append(Exchange(kind=kind, request=request, response=response))
     return pairs
 

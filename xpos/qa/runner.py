@@ -221,19 +221,18 @@ def _fixture_loader(scenario: Scenario) -> Callable[[ReferenceHost], None]:
         tid, mid = str(terminal.get("tid", DEMO.tid)), str(terminal.get("mid", DEMO.mid))
         store.add_merchant(mid, str(terminal.get("merchant_name", DEMO.merchant_name)))
         store.add_terminal(tid, mid, DEMO.tmk)
-        _load_fixtures(store_fixtures=scenario.fixtures, host=host)
+        _load_fixtures(scenario.fixtures, store)
 
     return load
 
 
-def _load_fixtures(*, store_fixtures: Fixtures, host: ReferenceHost) -> None:
-    store = host.store
-    for provider in store_fixtures.providers:
+def _load_fixtures(fixtures: Fixtures, store: HostStore) -> None:
+    for provider in fixtures.providers:
         store.add_provider(provider.id, provider.name)
-    for card in store_fixtures.cards:
+    for card in fixtures.cards:
         store.put_card(card.pan, expiry=card.expiry, pin=card.pin, balance=card.balance,
                        status=CardStatus(card.status), kind=CardKind(card.kind))
-    for voucher in store_fixtures.vouchers:
+    for voucher in fixtures.vouchers:
         store.add_provider(voucher.provider, voucher.provider)
         store.put_voucher(voucher.code, provider=voucher.provider, title=voucher.title,
                           quantity=voucher.quantity, expires=voucher.expires,

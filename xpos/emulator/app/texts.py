@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from xpos.core.i18n import pick
+
 UI_TEXTS: Mapping[str, tuple[str, str]] = {
     "title": ("X-POS 终端模拟器", "X-POS terminal emulator"),
     "display": ("显示屏", "Display"),
@@ -62,5 +64,5 @@ def ui(key: str, lang: str = "zh", /, **kw: object) -> str:
     pair = UI_TEXTS.get(key)
     if pair is None:
         return key
-    text = pair[1] if lang == "en" else pair[0]
+    text = pick(pair, lang)
     return text.format(**kw) if kw else text
