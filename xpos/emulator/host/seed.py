@@ -154,18 +154,24 @@ DEMO = DemoData(
 )
 
 
-def seed_demo(store: HostStore, demo: DemoData = DEMO) -> None:
-    """Write the demo merchant, terminal, cards, provider and vouchers (idempotent)."""
+def seed_demo(store: HostStore, demo: DemoData = DEMO, *, reset: bool = False) -> None:
+    """Write the demo merchant, terminal, cards, provider and vouchers.
+
+    Idempotent: existing rows are left alone, unless ``reset`` puts the demo cards and
+    vouchers back as ``demo`` has them (see :func:`refresh_demo`).
+    """
     store.add_merchant(demo.mid, demo.merchant_name)
     store.add_terminal(demo.tid, demo.mid, demo.tmk)
+    add_card = store.put_card if reset else store.add_card
     for card in demo.cards:
-        store.add_card(card.pan, expiry=card.expiry, pin=card.pin, balance=card.balance,
-                       status=card.status, kind=card.kind)
+        add_card(card.pan, expiry=card.expiry, pin=card.pin, balance=card.balance,
+                 status=card.status, kind=card.kind)
     store.add_provider(demo.provider_id, demo.provider_name)
+    add_voucher = store.put_voucher if reset else store.add_voucher
     for v in demo.vouchers:
-        store.add_voucher(v.code, provider=demo.provider_id, title=v.title, quantity=v.quantity,
-                          expires=v.expires, status=v.status, used_at=v.used_at,
-                          used_by_tid=demo.tid if v.used_at else None)
+        add_voucher(v.code, provider=demo.provider_id, title=v.title, quantity=v.quantity,
+                    expires=v.expires, status=v.status, used_at=v.used_at,
+                    used_by_tid=demo.tid if v.used_at else None)
 
 
 def refresh_demo(store: HostStore, demo: DemoData = DEMO) -> None:
@@ -176,11 +182,4 @@ def refresh_demo(store: HostStore, demo: DemoData = DEMO) -> None:
     batch numbers and the ledger are kept, so a terminal that signed on earlier carries
     on without signing on again.
     """
-    seed_demo(store, demo)
-    for card in demo.cards:
-        store.put_card(card.pan, expiry=card.expiry, pin=card.pin, balance=card.balance,
-                       status=card.status, kind=card.kind)
-    for v in demo.vouchers:
-        store.put_voucher(v.code, provider=demo.provider_id, title=v.title,
-                          quantity=v.quantity, expires=v.expires, status=v.status,
-                          used_at=v.used_at, used_by_tid=demo.tid if v.used_at else None)
+    seed_demo(store, demo, reset=True)
