@@ -28,17 +28,17 @@ import iso8583
 from iso8583.specs import default_ascii
 
 from xpos.core.flows.online import Outcome
-from xpos.core.model import mask_pan
-from xpos.emulator.host.seed import DEMO, track2_for
-from xpos.emulator.rig import TerminalRig
+from xpos.core.slips import SaleSlip, sale_slip
 from xpos.journal import Journal, ReversalDraft, TxnStatus
+from xpos.model import mask_pan
 from xpos.proto import messages as m
 from xpos.proto.codec import Message, decode_message, encode_message, frame
 from xpos.receipts.escpos import render
-from xpos.receipts.layouts import SaleSlip, sale_slip
+from xpos.refhost.seed import DEMO, track2_for
 from xpos.security.mac import MacAlgorithm, compute_mac
 from xpos.security.pinblock import encrypt_pin_block, iso0_clear
 from xpos.security.track import encrypt_track2
+from xpos.testing.rig import TerminalRig
 
 KEY = bytes.fromhex("0123456789ABCDEFFEDCBA9876543210")
 CARD = DEMO.cards[0]

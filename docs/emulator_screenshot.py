@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 from xpos.emulator.app.app import EmulatorApp
-from xpos.emulator.host.seed import DEMO
+from xpos.refhost.seed import DEMO
 
 HERE = Path(__file__).resolve().parent
 SIZE = (100, 32)

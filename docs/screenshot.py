@@ -15,8 +15,8 @@ import re
 from html import escape
 from pathlib import Path
 
-from xpos.core.textwidth import text_width
-from xpos.demo import run_demo
+from xpos.model.textwidth import text_width
+from xpos.testing.demo import run_demo
 
 HERE = Path(__file__).resolve().parent
 CELL_W, CELL_H, PAD = 9.0, 19.0, 14.0

@@ -14,8 +14,8 @@ import pytest
 
 from xpos.core.events import PinDone, RequestPin
 from xpos.core.flows.online import SaleRequest, VoucherRequest
-from xpos.core.model import CardData
 from xpos.core.steps import PinStep, StepResult
+from xpos.model import CardData
 from xpos.proto.codec import Message
 from xpos.security.keys import WorkingKeys
 

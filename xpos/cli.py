@@ -17,7 +17,6 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from xpos.config import JOURNAL_NAME, KEYSTORE_NAME, default_data_dir, parse_address
 from xpos.errors import (
     ConfigError,
     HostError,
@@ -26,6 +25,7 @@ from xpos.errors import (
     SecurityError,
     XposError,
 )
+from xpos.terminal.config import JOURNAL_NAME, KEYSTORE_NAME, default_data_dir, parse_address
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -118,13 +118,13 @@ def _data_dir(parser: argparse.ArgumentParser, what: str = "terminal") -> None:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from xpos.demo import run_demo
+    from xpos.testing.demo import run_demo
 
     return run_demo(args.data_dir)
 
 
 def _host(args: argparse.Namespace) -> int:
-    from xpos.emulator.host.server import serve_forever
+    from xpos.refhost.server import serve_forever
     from xpos.security.mac import MacAlgorithm
 
     asyncio.run(serve_forever(args.data_dir, args.bind, args.port, plain=args.plain,

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-SHIPPED = Path(__file__).resolve().parents[2] / "menus"
+SHIPPED = Path(__file__).resolve().parents[2] / "xpos" / "menus"
 
 MAIN = """\
 [menu]

@@ -3,7 +3,6 @@ from datetime import datetime
 import pytest
 
 from xpos.core.flows import FlowContext, Online, Outcome, SaleRequest, sale_flow
-from xpos.core.model import CardData, CardSource, QrCode, TextLine
 from xpos.core.steps import (
     AmountStep,
     Confirm,
@@ -14,6 +13,7 @@ from xpos.core.steps import (
     ResultCode,
 )
 from xpos.core.testing import expect, keyed, ok, reply, run_flow, step_result
+from xpos.model import CardData, CardSource, QrCode, TextLine
 
 CTX = FlowContext(merchant_name="测试商户", tid="12345678", mid="123456789012345")
 PAN = "6212345678901234567"

@@ -10,9 +10,9 @@ from xpos.core.flows import (
     VoucherRequest,
     voucher_flow,
 )
-from xpos.core.model import CardData, CardSource, TextLine
 from xpos.core.steps import Display, Input, InputValue, PrintStep, ResultCode
 from xpos.core.testing import expect, keyed, ok, reply, run_flow, step_result
+from xpos.model import CardData, CardSource, TextLine
 
 CTX = FlowContext(merchant_name="蛋糕店", tid="12345678", mid="123456789012345")
 SCAN = CardData(source=CardSource.SCAN, code="GB2024CAKE0001")

@@ -1,10 +1,10 @@
 import pytest
 
 from xpos.core.events import Beep, CardError, CardPresented, PinDone, RequestPin
-from xpos.core.model import CardData, CardSource
 from xpos.core.screen import text_width
 from xpos.core.steps import AmountStep, PinStep, ReadCard, ResultCode, StepResult
 from xpos.core.testing import MachineDriver
+from xpos.model import CardData, CardSource
 
 PAN = "6212345678901234567"
 SWIPE = CardData(source=CardSource.SWIPE, pan=PAN, expiry="3012", track2=PAN + "=30121010000")

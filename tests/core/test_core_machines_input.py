@@ -1,7 +1,7 @@
 from xpos.core.events import Beep, CardError, CardPresented
-from xpos.core.model import CardData, CardSource
 from xpos.core.steps import Input, InputField, InputValue, ResultCode, StepResult
 from xpos.core.testing import MachineDriver
+from xpos.model import CardData, CardSource
 
 CODE = InputField(label="券号", max_len=32, kind="alnum")
 TWO = (InputField(label="卡号", min_len=4, max_len=6), InputField(label="密码", hidden=True))

@@ -11,7 +11,6 @@ from xpos.core.events import (
     Show,
     TimerFired,
 )
-from xpos.core.model import CardData, CardSource, Document, Key
 from xpos.core.screen import COLS, ROWS, text_width
 from xpos.core.steps import (
     AmountStep,
@@ -27,6 +26,7 @@ from xpos.core.steps import (
     Select,
 )
 from xpos.core.testing import MachineDriver
+from xpos.model import CardData, CardSource, Document, Key
 
 PAN = "6212345678901234567"
 STEPS = [

@@ -11,7 +11,6 @@ from xpos.core.engine import (
     TimerFired,
     machine_for,
 )
-from xpos.core.model import CardSource, Document, Key, TextLine
 from xpos.core.steps import (
     Display,
     EndStep,
@@ -24,6 +23,7 @@ from xpos.core.steps import (
     StepResult,
 )
 from xpos.core.testing import MachineDriver
+from xpos.model import CardSource, Document, Key, TextLine
 
 DOC = Document(name="test", elements=(TextLine(text="hello"),))
 

@@ -11,8 +11,8 @@ import pytest
 
 from xpos.core.events import CardPresented, Done, PinDone, RequestPin
 from xpos.core.flows.online import Online, SaleRequest, VoucherRequest
-from xpos.core.model import CardData, CardSource, mask_block, mask_code, masked_repr
 from xpos.core.steps import InputValue, PinStep, ResultCode, StepResult
+from xpos.model import CardData, CardSource, mask_block, mask_code, masked_repr
 
 PAN = "6212345678901234567"
 MASKED = "621234*********4567"

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from xpos.core.textwidth import char_width, fit_width, ljust_width, text_width
+from xpos.model.textwidth import char_width, fit_width, ljust_width, text_width
 
 ROOT = Path(__file__).resolve().parents[2]
 # The demo still carries its own copy until it imports ljust_width (other owner's file).
@@ -45,4 +45,4 @@ def test_east_asian_width_is_consulted_in_one_module_only() -> None:
         for path in (ROOT / "xpos").rglob("*.py")
         if "east_asian_width" in path.read_text(encoding="utf-8")
     }
-    assert users - NOT_YET_SWITCHED == {"xpos/core/textwidth.py"}
+    assert users - NOT_YET_SWITCHED == {"xpos/model/textwidth.py"}

@@ -1,4 +1,4 @@
-"""The shell's menu-folder reader, :func:`xpos.menufiles.load_menus`.
+"""The shell's menu-folder reader, :func:`xpos.terminal.menufiles.load_menus`.
 
 It lives next to the core menu tests because it is only the file-reading half of
 :func:`xpos.core.menus.parse_menus`: these tests pin the folder behaviour (real files
@@ -11,7 +11,7 @@ import pytest
 
 from xpos.core.menus import parse_menus
 from xpos.errors import MenuError
-from xpos.menufiles import load_menus
+from xpos.terminal.menufiles import load_menus
 
 from .menu_samples import MAIN, SHIPPED, X
 

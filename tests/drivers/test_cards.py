@@ -4,9 +4,9 @@ import asyncio
 
 import pytest
 
-from xpos.core.model import CardData, CardSource
 from xpos.drivers import CardMux, CardReadError, read_any_card
 from xpos.drivers.fake_cards import FakeCardReader, FakeRfidReader, FakeScanner
+from xpos.model import CardData, CardSource
 
 TRACK2 = "6212345678901234567=30121010000000000"
 ALL = (CardSource.SWIPE, CardSource.TAP, CardSource.SCAN)

@@ -6,12 +6,12 @@ from typing import Any
 
 import pytest
 
-from xpos.core.model import CardData, Key
 from xpos.drivers import conformance
 from xpos.drivers.fake_cards import FakeCardReader, FakeRfidReader, FakeScanner
 from xpos.drivers.fake_pinpad import FakePinPad
 from xpos.drivers.fakes import FakeDisplay, FakeKeypad, FakePrinter
 from xpos.errors import KeyMissingError
+from xpos.model import CardData, Key
 from xpos.security.pinblock import iso0_clear
 
 

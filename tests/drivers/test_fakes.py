@@ -4,12 +4,12 @@ import asyncio
 
 import pytest
 
-from xpos.core.model import CardData, CardSource, Key
-from xpos.core.textwidth import fit_width, text_width
 from xpos.drivers.fake_cards import FakeCardReader, FakeRfidReader, FakeScanner
 from xpos.drivers.fake_pinpad import FakePinPad
 from xpos.drivers.fakes import FakeDisplay, FakeKeypad, FakePrinter
 from xpos.errors import CardReadError, KeyMissingError, PaperOutError, SecurityError
+from xpos.model import CardData, CardSource, Key
+from xpos.model.textwidth import fit_width, text_width
 from xpos.security.pinblock import decrypt_pin_block, pin_from_clear_block
 
 TRACK2 = "6212345678901234567=30121010000000000"

@@ -4,7 +4,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xpos.core.model import CardSource
 from xpos.drivers.magstripe import (
     MAX_FRAME,
     MagstripeDecoder,
@@ -16,6 +15,7 @@ from xpos.drivers.magstripe import (
     parse_track2,
 )
 from xpos.errors import CardReadError
+from xpos.model import CardSource
 
 TRACK1 = "B6212345678901234567^ZHANG/SAN^30121010000000000000"
 TRACK2 = "6212345678901234567=30121010000000000"

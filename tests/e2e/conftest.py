@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from xpos.emulator.host.seed import DEMO, track2_for
-from xpos.emulator.rig import TerminalRig
+from xpos.refhost.seed import DEMO, track2_for
+from xpos.testing.rig import TerminalRig
 
 Scenario = Callable[[TerminalRig], Awaitable[None]]
 RunRig = Callable[..., None]

@@ -5,16 +5,16 @@ import sys
 import textwrap
 from pathlib import Path
 
-from xpos.config import load_config
 from xpos.core.flows.online import Outcome, SaleRequest
-from xpos.core.model import CardData, CardSource
 from xpos.drivers.fakes import FakePinPad
 from xpos.drivers.registry import open_devices
-from xpos.emulator.host.seed import DEMO, track2_for
-from xpos.emulator.host.server import ReferenceHost
 from xpos.journal import TxnStatus
-from xpos.runtime import Terminal
+from xpos.model import CardData, CardSource
+from xpos.refhost.seed import DEMO, track2_for
+from xpos.refhost.server import ReferenceHost
 from xpos.security.pki import ensure_demo_pki
+from xpos.terminal.config import load_config
+from xpos.terminal.runtime import Terminal
 
 ALICE = DEMO.card("alice")
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,7 +1,7 @@
-from xpos.emulator.host.seed import track2_for
-from xpos.emulator.rig import TerminalRig
 from xpos.journal import TxnStatus
 from xpos.proto.messages import MessageKind
+from xpos.refhost.seed import track2_for
+from xpos.testing.rig import TerminalRig
 
 from .conftest import (
     ALICE,

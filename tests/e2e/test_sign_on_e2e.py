@@ -1,5 +1,5 @@
-from xpos.emulator.rig import TerminalRig
 from xpos.security.kcv import kcv
+from xpos.testing.rig import TerminalRig
 
 from .conftest import ALICE, RunRig, alice_track, back_to_menu, sale, sign_on
 

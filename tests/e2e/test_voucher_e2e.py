@@ -2,15 +2,16 @@ from pathlib import Path
 
 import pytest
 
-from xpos.config import load_config
+from tests.core.menu_samples import SHIPPED
 from xpos.drivers.fakes import FakeScanner
 from xpos.drivers.registry import open_devices
-from xpos.emulator.host.seed import DEMO, track2_for
-from xpos.emulator.rig import TerminalRig
 from xpos.errors import KeyCheckError, MenuError
 from xpos.journal import TxnStatus
-from xpos.runtime import Terminal
+from xpos.refhost.seed import DEMO, track2_for
 from xpos.security.keystore import KeyStore
+from xpos.terminal.config import load_config
+from xpos.terminal.runtime import Terminal
+from xpos.testing.rig import TerminalRig
 
 from .conftest import ALICE, RunRig, alice_track, back_to_menu, sale, sign_on, voucher
 
@@ -70,8 +71,7 @@ def test_voucher_without_response_is_reversed_and_becomes_valid_again(
 def test_malformed_menu_file_fails_at_start_naming_file_and_key(tmp_path: Path) -> None:
     menus = tmp_path / "menus"
     menus.mkdir()
-    shipped = load_config(tmp_path).menus_dir
-    for source in shipped.glob("*.toml"):
+    for source in SHIPPED.glob("*.toml"):
         text = source.read_text(encoding="utf-8").replace("builtin:sale", "builtin:no_such")
         (menus / source.name).write_text(text, encoding="utf-8")
     config = load_config(tmp_path / "data", menus_dir=menus)

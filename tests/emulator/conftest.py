@@ -14,7 +14,7 @@ from textual.pilot import Pilot
 
 from xpos.emulator.app.app import EmulatorApp
 from xpos.emulator.app.widgets import HostPane, LcdDisplay, PinPadPane, PrinterPane, StatusLine
-from xpos.emulator.host.seed import DEMO
+from xpos.refhost.seed import DEMO
 
 ALICE = DEMO.card("alice")
 Scenario = Callable[[EmulatorApp, Pilot[None]], Awaitable[None]]

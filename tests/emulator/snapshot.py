@@ -12,10 +12,10 @@ from pathlib import Path
 
 from textual.geometry import Region
 
-from xpos.core.textwidth import char_width
 from xpos.emulator.app.app import EmulatorApp
 from xpos.emulator.app.export import screen_text
 from xpos.emulator.app.widgets import HostPane
+from xpos.model.textwidth import char_width
 
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
 _ANYWHERE = (

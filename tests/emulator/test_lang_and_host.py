@@ -6,8 +6,8 @@ from textual.pilot import Pilot
 from textual.widgets import Button
 
 from xpos.emulator.app.app import EmulatorApp
-from xpos.emulator.rig import TerminalRig
 from xpos.errors import ConfigError
+from xpos.testing.rig import TerminalRig
 
 from .conftest import RunApp, display, host, keyboard_sale, press, started, status
 

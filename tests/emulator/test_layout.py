@@ -5,9 +5,9 @@ import pytest
 from textual.geometry import Region
 from textual.pilot import Pilot
 
-from xpos.core.textwidth import text_width
 from xpos.emulator.app.app import EmulatorApp
 from xpos.emulator.app.widgets import KeyButton, LcdDisplay
+from xpos.model.textwidth import text_width
 
 from .conftest import RunApp
 

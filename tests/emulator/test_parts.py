@@ -2,13 +2,13 @@ from pathlib import Path
 
 import pytest
 
-from xpos.core.model import Key
 from xpos.emulator.app.keymap import APP_KEYS, KEYBOARD, KEYPAD_ROWS, terminal_key
 from xpos.emulator.app.pinentry import PinEntry
 from xpos.emulator.app.texts import UI_TEXTS, ui
 from xpos.emulator.app.wallet import Presentation, items_for, wallet
 from xpos.emulator.app.widgets.host import compact_line
-from xpos.emulator.host.seed import DEMO
+from xpos.model import Key
+from xpos.refhost.seed import DEMO
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "emulator.md"
 

@@ -2,7 +2,7 @@ from textual.pilot import Pilot
 
 from xpos.emulator.app.app import EmulatorApp
 from xpos.emulator.app.widgets import Chooser
-from xpos.emulator.host.seed import DEMO
+from xpos.refhost.seed import DEMO
 
 from .conftest import RunApp, click, display, host, press, roll
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from xpos.core.model import mask_pan
+from xpos.model import mask_pan
 from xpos.proto.codec import Message, decode_message, encode_message
 from xpos.proto.messages import MacFunction, needs_mac, verify_mac
 from xpos.security.keys import parse_signon_keys

@@ -2,7 +2,7 @@ import asyncio
 
 import pytest
 
-from xpos.clock import LoopClock, VirtualClock
+from xpos.terminal.clock import LoopClock, VirtualClock
 
 
 def run(coro):  # type: ignore[no-untyped-def]

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from xpos.core.model import Key
+from xpos.model import Key
 from xpos.qa import parse
 from xpos.qa.parse import load_scenarios
 

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from xpos.core.model import Key
 from xpos.errors import ScenarioError
+from xpos.model import Key
 from xpos.qa.model import (
     ExpectHostStep,
     ExpectScreenStep,

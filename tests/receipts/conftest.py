@@ -4,7 +4,7 @@ from datetime import datetime
 
 import pytest
 
-from xpos.receipts.layouts import SaleSlip, VoucherSlip
+from xpos.core.slips import SaleSlip, VoucherSlip
 
 
 @pytest.fixture

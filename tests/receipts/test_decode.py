@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xpos.core.model import Align, Document, QrCode, TextLine
+from xpos.core.slips import SaleSlip, VoucherSlip, sale_slip, voucher_slip
+from xpos.model import Align, Document, QrCode, TextLine
 from xpos.receipts.decode import CUT_LINE, decode_escpos, decode_lines
 from xpos.receipts.escpos import render
-from xpos.receipts.layouts import SaleSlip, VoucherSlip, sale_slip, voucher_slip
 
 
 def _text_lines(doc: Document) -> list[str]:

@@ -4,9 +4,9 @@ import re
 
 import pytest
 
-from xpos.core.model import Align, Document, Feed, QrCode, TextLine
+from xpos.core.slips import SaleSlip, VoucherSlip, sale_slip, voucher_slip
+from xpos.model import Align, Document, Feed, QrCode, TextLine
 from xpos.receipts.escpos import encode_chinese, render
-from xpos.receipts.layouts import SaleSlip, VoucherSlip, sale_slip, voucher_slip
 
 SMALL = Document(
     name="golden",

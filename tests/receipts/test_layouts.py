@@ -4,9 +4,7 @@ import dataclasses
 
 import pytest
 
-from xpos.core.model import Align, Document, TextLine, mask_code
-from xpos.core.textwidth import text_width
-from xpos.receipts.layouts import (
+from xpos.core.slips import (
     PAPER_COLUMNS,
     SaleSlip,
     VoucherSlip,
@@ -14,6 +12,8 @@ from xpos.receipts.layouts import (
     sale_slip,
     voucher_slip,
 )
+from xpos.model import Align, Document, TextLine, mask_code
+from xpos.model.textwidth import text_width
 
 
 def _texts(doc: Document) -> list[str]:
@@ -119,18 +119,18 @@ def test_layouts_import_only_the_pure_model_and_text_width_and_stdlib() -> None:
     import ast
     import inspect
 
-    from xpos.receipts import layouts
+    from xpos.core import slips as layouts
 
     tree = ast.parse(inspect.getsource(layouts))
     modules = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
     modules |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     xpos_modules = {m for m in modules if m and m.startswith("xpos")}
-    assert xpos_modules == {"xpos.core.model", "xpos.core.textwidth"}
+    assert xpos_modules == {"xpos.model", "xpos.model.textwidth"}
     assert not {m for m in modules if m and m.split(".")[0] in {"escpos", "serial", "asyncio"}}
 
 
 def test_fixed_texts_fit_the_paper() -> None:
-    from xpos.receipts import layouts
+    from xpos.core import slips as layouts
 
     fixed = [layouts.TITLE_SALE, layouts.TITLE_VOUCHER, layouts.REPRINT, layouts.SIGNATURE,
              *layouts.CONSENT, layouts.CONSENT_EN, *layouts.COPY_LINES.values()]

@@ -2,15 +2,15 @@ from pathlib import Path
 
 import pytest
 
-from xpos.config import load_config
 from xpos.errors import ConfigError
-from xpos.runtime import link_config
+from xpos.terminal.config import load_config
+from xpos.terminal.runtime import link_config
 
 
 def test_defaults_need_no_file(tmp_path: Path) -> None:
     config = load_config(tmp_path)
     assert (config.tid, config.tls, config.mac_algorithm) == ("10000001", True, "cup-ecb")
-    assert (config.menus_dir / "main.toml").exists()
+    assert config.menus_dir is None  # the menus shipped in the package
 
 
 def test_file_values_and_overrides_apply(tmp_path: Path) -> None:

@@ -2,7 +2,7 @@ import dataclasses
 import re
 from pathlib import Path
 
-from xpos.config import CONFIG_NAME, TerminalConfig, load_config
+from xpos.terminal.config import CONFIG_NAME, TerminalConfig, load_config
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "configuration.md"
 

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from xpos.cli import main
-from xpos.demo import run_demo
-from xpos.emulator.host.seed import DEMO
+from xpos.refhost.seed import DEMO
+from xpos.testing.demo import run_demo
 
 
 def test_demo_runs_every_stage_twice_on_the_same_data_and_leaks_nothing(

@@ -4,11 +4,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from xpos.config import load_config
 from xpos.core.flows.online import Outcome
 from xpos.drivers.registry import open_devices
-from xpos.emulator.host.seed import DEMO
-from xpos.runtime import Terminal
+from xpos.refhost.seed import DEMO
+from xpos.terminal.config import load_config
+from xpos.terminal.runtime import Terminal
 
 
 def _start_host(data_dir: Path) -> tuple[subprocess.Popen[str], int]:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from xpos.core.model import CardData, CardSource, Document, Key, mask_block, mask_pan, masked_repr
 from xpos.core.steps import ResultCode, StepResult
+from xpos.model import CardData, CardSource, Document, Key, mask_block, mask_pan, masked_repr
 
 # -- events ------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ Each ``*.toml`` file in the menu directory holds one menu (schema in docs/menus.
     action = "builtin:sale"   # or "menu:<id>" for a submenu
 
 :func:`parse_menus` takes the files' texts (file name -> TOML text; this module reads
-no files: :func:`xpos.menufiles.load_menus` reads a menu folder and calls it), checks
+no files: :func:`xpos.terminal.menufiles.load_menus` reads a menu folder and calls it), checks
 every menu strictly (unknown, missing and wrongly typed keys, labels too wide for the
 display, unknown built-in flows) and then checks the set (duplicate ids, dangling or
 cyclic ``menu:`` links, a root menu). Any problem raises

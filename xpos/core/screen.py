@@ -5,14 +5,14 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 
-from xpos.core.textwidth import char_width, fit_width, text_width
+from xpos.model.textwidth import char_width, fit_width, text_width
 
 __all__ = ["COLS", "ROWS", "center", "char_width", "fit", "right", "tail", "text_width", "truncate"]
 
 ROWS = 8
 """Rows on the terminal display."""
 COLS = 20
-"""Columns per row (a wide character takes two; see :mod:`xpos.core.textwidth`)."""
+"""Columns per row (a wide character takes two; see :mod:`xpos.model.textwidth`)."""
 
 
 def truncate(text: str, cols: int = COLS) -> str:

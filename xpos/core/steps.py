@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from xpos.core.model import CardData, CardSource, Document, mask_block, mask_pan, masked_repr
+from xpos.model import CardData, CardSource, Document, mask_block, mask_pan, masked_repr
 
 
 class ResultCode(enum.Enum):

@@ -28,8 +28,8 @@ from xpos.core.events import (
     TimerFired,
 )
 from xpos.core.flows.online import Command, Flow, OnlineReply, Outcome
-from xpos.core.model import CardSource, Key
 from xpos.core.steps import ResultCode, StepResult
+from xpos.model import CardSource, Key
 
 T = TypeVar("T")
 

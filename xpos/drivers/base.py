@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from xpos.core.model import CardData, Key
+from xpos.model import CardData, Key
 
 #: Device kinds known to the registry and to :func:`~xpos.drivers.registry.open_devices`.
 KINDS: tuple[str, ...] = (
@@ -63,7 +63,7 @@ class Display(Protocol):
 class CardReader(Protocol):
     """A magstripe reader, an RFID reader or a barcode scanner.
 
-    A reader may also carry a ``source`` attribute (a :class:`~xpos.core.model.CardSource`)
+    A reader may also carry a ``source`` attribute (a :class:`~xpos.model.CardSource`)
     so that :func:`~xpos.drivers.cards.read_any_card` can pick readers by source.
     """
 

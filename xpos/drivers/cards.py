@@ -12,8 +12,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Collection, Sequence
 
-from xpos.core.model import CardData, CardSource
 from xpos.drivers.base import CardReader
+from xpos.model import CardData, CardSource
 
 
 def reader_matches(reader: CardReader, sources: Collection[CardSource]) -> bool:

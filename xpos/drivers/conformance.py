@@ -13,10 +13,10 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
-from xpos.core.model import CardData, CardSource, Key
-from xpos.core.textwidth import text_width
 from xpos.drivers.base import CardReader, Display, Keypad, PinPad, Printer
 from xpos.errors import CardReadError, KeyMissingError, PaperOutError
+from xpos.model import CardData, CardSource, Key
+from xpos.model.textwidth import text_width
 from xpos.security.pinblock import decrypt_pin_block, pin_from_clear_block
 
 T = TypeVar("T")

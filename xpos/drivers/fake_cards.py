@@ -10,10 +10,10 @@ from __future__ import annotations
 import asyncio
 import string
 
-from xpos.core.model import CardData, CardSource
 from xpos.drivers.magstripe import parse_track2
 from xpos.drivers.url import DeviceUrl
 from xpos.errors import CardReadError
+from xpos.model import CardData, CardSource
 
 _Item = CardData | CardReadError
 

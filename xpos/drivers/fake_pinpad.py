@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import asyncio
 
-from xpos.core.model import mask_pan
 from xpos.drivers.url import DeviceUrl
 from xpos.errors import KeyMissingError, SecurityError
+from xpos.model import mask_pan
 from xpos.security.pinblock import MAX_PIN, MIN_PIN, encrypt_pin_block, iso0_clear
 
 _PIK_LENGTHS = (8, 16, 24)

@@ -14,12 +14,12 @@ import asyncio
 import unicodedata
 from collections.abc import Sequence
 
-from xpos.core.model import Key
-from xpos.core.textwidth import fit_width
 from xpos.drivers.fake_cards import FakeCardReader, FakeRfidReader, FakeScanner
 from xpos.drivers.fake_pinpad import FakePinPad
 from xpos.drivers.url import DeviceUrl
 from xpos.errors import PaperOutError
+from xpos.model import Key
+from xpos.model.textwidth import fit_width
 
 __all__ = [
     "FakeCardReader",

@@ -22,8 +22,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from xpos.core.model import CardData, CardSource
 from xpos.errors import CardReadError
+from xpos.model import CardData, CardSource
 
 MAX_TRACK2 = 37
 MAX_FRAME = 512

@@ -13,10 +13,10 @@ import collections
 import threading
 from typing import Protocol
 
-from xpos.core.model import CardData, CardSource
 from xpos.drivers.magstripe import MagstripeDecoder, Swipe, SwipeError, card_from_swipe
 from xpos.drivers.url import DeviceUrl
 from xpos.errors import CardReadError, ConfigError, DeviceError
+from xpos.model import CardData, CardSource
 
 READ_TIMEOUT_S = 0.2
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from xpos.core.model import mask_pan
 from xpos.errors import DecodeError
+from xpos.model import mask_pan
 from xpos.proto.catalogue import message_type
 from xpos.proto.codec import Message
 from xpos.proto.spec import FIELDS

@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from types import MappingProxyType
 
-from xpos.core.model import mask_code, mask_pan
 from xpos.errors import DecodeError, EncodeError
+from xpos.model import mask_code, mask_pan
 from xpos.proto._build import FINANCIAL_60_TAIL, field60, response_to, stan_field
 from xpos.proto.codec import Message
 from xpos.proto.tlv import TlvItem, decode_tlv, encode_tlv

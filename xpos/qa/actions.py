@@ -6,7 +6,7 @@ A :class:`Run` is one scenario's live state: its rig, its clock, and the screens
 print jobs of terminals already power-cycled away. Input verbs act on the fake devices
 and then *settle* the terminal (:func:`settle`): wait until nothing can happen any more
 except the passing of time. ``expect_screen`` / ``expect_receipt`` check and, while the
-check fails, move a :class:`~xpos.clock.VirtualClock` to the next pending timer and
+check fails, move a :class:`~xpos.terminal.clock.VirtualClock` to the next pending timer and
 settle again (:func:`wait_until`), up to the step's timeout in simulated seconds; on
 real time (``--host``) they poll. A verb that fails raises :class:`StepFailed` with what
 was seen instead. :data:`ACTIONS` maps each step type to its verb.
@@ -19,9 +19,7 @@ import re
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 
-from xpos.clock import Clock, VirtualClock
 from xpos.core.menus import MenuSet
-from xpos.emulator.rig import TerminalRig
 from xpos.proto.catalogue import MessageKind
 from xpos.qa.checks import check_host, check_journal, check_receipt, screen_matches
 from xpos.qa.model import (
@@ -43,6 +41,8 @@ from xpos.qa.model import (
     WaitStep,
 )
 from xpos.receipts.decode import decode_escpos
+from xpos.terminal.clock import Clock, VirtualClock
+from xpos.testing.rig import TerminalRig
 
 #: Real seconds a terminal may stay busy before the step fails (a hang, not a timeout).
 SETTLE_LIMIT_S = 10.0

@@ -14,8 +14,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from xpos.config import parse_address
 from xpos.errors import ConfigError, ScenarioError
+from xpos.terminal.config import parse_address
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 

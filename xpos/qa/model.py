@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from xpos.core.model import Key, mask_pan
-from xpos.emulator.host.seed import DEMO
+from xpos.model import Key, mask_pan
+from xpos.refhost.seed import DEMO
 
 _TRACK = re.compile(r"(?<!\d)(\d{12,19})[=D]\d{4,}")
 _LONG_DIGITS = re.compile(r"(?<!\d)\d{16,19}(?!\d)")

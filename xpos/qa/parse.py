@@ -14,8 +14,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from xpos.config import check_overrides
-from xpos.emulator.host.seed import DEMO, track2_for
 from xpos.errors import ConfigError, ScenarioError
 from xpos.qa.model import (
     CardFixture,
@@ -46,6 +44,8 @@ from xpos.qa.verbs import (
     parse_step,
 )
 from xpos.qa.yamlsrc import YNode, load_yaml_file
+from xpos.refhost.seed import DEMO, track2_for
+from xpos.terminal.config import check_overrides
 
 # The vocabulary, in one place for docs/qa.md and its test (the step words live in
 # xpos.qa.verbs).

@@ -2,9 +2,9 @@
 
 Theory of operation
 -------------------
-A scenario runs on a :class:`~xpos.emulator.rig.TerminalRig` in its own data directory,
+A scenario runs on a :class:`~xpos.testing.rig.TerminalRig` in its own data directory,
 with the embedded reference host (seeded with the demo data, then the scenario's
-fixtures) and a :class:`~xpos.clock.VirtualClock`. Input steps (``keys``, ``swipe``,
+fixtures) and a :class:`~xpos.terminal.clock.VirtualClock`. Input steps (``keys``, ``swipe``,
 ``pin`` …) act on the fake devices and then *settle* the terminal: wait until nothing
 can happen any more except the passing of time. ``expect_*`` steps check at once and,
 while the check fails, move the virtual clock to the next pending timer (a step timeout,
@@ -31,17 +31,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from xpos.clock import Clock, LoopClock, VirtualClock
-from xpos.emulator.host.rows import CardKind, CardStatus, VoucherStatus
-from xpos.emulator.host.seed import DEMO, seed_demo
-from xpos.emulator.host.server import ReferenceHost
-from xpos.emulator.host.store import HostStore
-from xpos.emulator.rig import TerminalRig
 from xpos.errors import XposError
 from xpos.qa.actions import ACTIONS, Run, StepFailed
 from xpos.qa.evidence import Evidence, write_evidence
 from xpos.qa.model import Fixtures, HostFaultStep, Scenario, Step, masked
+from xpos.refhost.rows import CardKind, CardStatus, VoucherStatus
+from xpos.refhost.seed import DEMO, seed_demo
+from xpos.refhost.server import ReferenceHost
+from xpos.refhost.store import HostStore
 from xpos.security.pki import ensure_demo_pki
+from xpos.terminal.clock import Clock, LoopClock, VirtualClock
+from xpos.testing.rig import TerminalRig
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from xpos.core.model import Key
+from xpos.model import Key
 from xpos.qa.model import (
     ExpectHostStep,
     ExpectJournalStep,

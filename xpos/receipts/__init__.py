@@ -4,7 +4,7 @@ python-escpos on use) and an ESC/POS decoder for emulators and tests (:mod:`.dec
 Importing this package imports only the pure layouts.
 """
 
-from xpos.core.model import mask_code
-from xpos.receipts.layouts import SaleSlip, VoucherSlip, sale_slip, voucher_slip
+from xpos.core.slips import SaleSlip, VoucherSlip, sale_slip, voucher_slip
+from xpos.model import mask_code
 
 __all__ = ["SaleSlip", "VoucherSlip", "mask_code", "sale_slip", "voucher_slip"]

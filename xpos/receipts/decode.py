@@ -19,8 +19,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from xpos.core.model import Align
-from xpos.core.textwidth import text_width
+from xpos.model import Align
+from xpos.model.textwidth import text_width
 
 CUT_LINE = "✂" * 16
 ESC, GS, FS, DLE, LF = 0x1B, 0x1D, 0x1C, 0x10, 0x0A

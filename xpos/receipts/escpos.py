@@ -1,4 +1,4 @@
-"""Render a :class:`~xpos.core.model.Document` to ESC/POS bytes with python-escpos.
+"""Render a :class:`~xpos.model.Document` to ESC/POS bytes with python-escpos.
 
 Theory of operation
 -------------------
@@ -24,7 +24,7 @@ from itertools import groupby
 
 from escpos.printer import Dummy
 
-from xpos.core.model import Align, Document, Feed, QrCode, TextLine
+from xpos.model import Align, Document, Feed, QrCode, TextLine
 
 FS_CHINESE_ON = b"\x1c\x26"
 FS_CHINESE_OFF = b"\x1c\x2e"

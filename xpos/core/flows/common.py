@@ -10,10 +10,10 @@ from datetime import datetime
 
 from xpos.core.flows.online import Command, FlowContext, Online, OnlineReply, OnlineRequest, Outcome
 from xpos.core.i18n import CATALOGUE, t
-from xpos.core.model import Document
 from xpos.core.responses import response_message
 from xpos.core.steps import Confirm, Display, PrintStep, ResultCode, Step, StepResult
 from xpos.errors import LocalProtocolError
+from xpos.model import Document
 
 NO_TIME = datetime(2000, 1, 1)
 """Printed on a slip when the runtime gave no transaction time (it always should)."""

@@ -14,8 +14,8 @@ from collections.abc import Generator
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from xpos.core.model import CardData, mask_code, masked_repr
 from xpos.core.steps import Step
+from xpos.model import CardData, mask_code, masked_repr
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -28,9 +28,9 @@ from xpos.core.flows.online import (
     SaleRequest,
 )
 from xpos.core.i18n import t
-from xpos.core.model import CardData, CardSource, format_fen
+from xpos.core.slips import SaleSlip, sale_slip
 from xpos.core.steps import AmountStep, PinStep, ReadCard, ResultCode, StepResult
-from xpos.receipts.layouts import SaleSlip, sale_slip
+from xpos.model import CardData, CardSource, format_fen
 
 COPIES = ("merchant", "customer")
 """Receipt copies of an approved sale, in print order."""

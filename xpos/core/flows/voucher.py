@@ -33,9 +33,9 @@ from xpos.core.flows.online import (
     VoucherRequest,
 )
 from xpos.core.i18n import t
-from xpos.core.model import CardData, CardSource, mask_code
+from xpos.core.slips import VoucherSlip, voucher_slip
 from xpos.core.steps import Input, InputField, InputValue
-from xpos.receipts.layouts import VoucherSlip, voucher_slip
+from xpos.model import CardData, CardSource, mask_code
 
 CODE_MAX_LEN = 32
 """Longest voucher code or order number accepted."""

@@ -17,9 +17,9 @@ from xpos.core.events import (
     TimerFired,
 )
 from xpos.core.i18n import t
-from xpos.core.model import CardSource
 from xpos.core.screen import fit
 from xpos.core.steps import ResultCode, StepResult
+from xpos.model import CardSource
 
 TIMER_SLACK_S = 0.25
 """A TimerFired earlier than ``deadline - TIMER_SLACK_S`` is stale and ignored."""

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from xpos.core.events import Beep, CardError, CardPresented, Effect, KeyPressed, PinDone, RequestPin
 from xpos.core.machines.base import StepMachine
-from xpos.core.model import Key, format_fen, mask_pan
 from xpos.core.screen import ROWS
 from xpos.core.steps import PinStep, ReadCard, ResultCode
+from xpos.model import Key, format_fen, mask_pan
 
 
 class ReadCardMachine(StepMachine):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from xpos.core.events import Beep, Effect, KeyPressed
 from xpos.core.machines.base import StepMachine
-from xpos.core.model import Key
 from xpos.core.screen import COLS, ROWS, text_width, truncate
 from xpos.core.steps import Confirm, ResultCode, Select
+from xpos.model import Key
 
 PAGE_SIZE = ROWS - 1
 """Items per page: every row but the title row."""

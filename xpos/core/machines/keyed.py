@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from xpos.core.events import Beep, CardError, CardPresented, Effect, KeyPressed
 from xpos.core.machines.base import StepMachine
-from xpos.core.model import Key, format_fen
 from xpos.core.screen import COLS, ROWS, tail, text_width
 from xpos.core.steps import AmountStep, Input, InputField, InputValue, ResultCode
+from xpos.model import Key, format_fen
 
 FIELD_KINDS = frozenset({"digits", "alnum"})
 _FIELDS_SHOWN = (ROWS - 2) // 2

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from xpos.core.events import Effect, KeyPressed, PrintDone, RequestPrint
 from xpos.core.machines.base import StepMachine
-from xpos.core.model import Key
 from xpos.core.steps import Display, EndStep, PrintStep, ResultCode
+from xpos.model import Key
 
 
 class RefusedMachine(StepMachine):

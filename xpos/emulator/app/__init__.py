@@ -1,6 +1,6 @@
 """The Textual emulator (``xpos emulator``): an emulated POS terminal on one screen.
 
-:class:`~xpos.emulator.app.app.EmulatorApp` runs a :class:`~xpos.emulator.rig.TerminalRig`
+:class:`~xpos.emulator.app.app.EmulatorApp` runs a :class:`~xpos.testing.rig.TerminalRig`
 (reference host + terminal on fake devices) inside Textual's event loop and shows the
 display, keypad, PIN pad, wallet of test cards and codes, printer roll, host messages
 and a status line. :func:`~xpos.emulator.app.launch.run_emulator` is what the CLI calls.

@@ -23,14 +23,14 @@ from textual.app import App
 from textual.screen import Screen
 from textual.timer import Timer
 
-from xpos.core.model import Key
 from xpos.emulator.app.pinentry import PinEntry
 from xpos.emulator.app.screen import MainScreen, TerminalKey
 from xpos.emulator.app.texts import ui
 from xpos.emulator.app.wallet import Presentation, WalletItem, items_for, wallet
 from xpos.emulator.app.widgets import Chooser, HostPane, Keypad, PrinterPane, WalletPane
-from xpos.emulator.rig import RigStatus, TerminalRig
 from xpos.errors import XposError
+from xpos.model import Key
+from xpos.testing.rig import RigStatus, TerminalRig
 
 REFRESH_S = 0.2
 """Seconds between periodic repaints."""

@@ -7,7 +7,7 @@ emulator uses for itself (``s t b p r``), Textual's own ``ctrl+q`` / ``ctrl+c`` 
 
 from __future__ import annotations
 
-from xpos.core.model import Key
+from xpos.model import Key
 
 KEYBOARD: dict[str, Key] = {
     **{str(d): Key(str(d)) for d in range(10)},

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from xpos.config import load_config
 from xpos.emulator.app.app import EmulatorApp
 from xpos.errors import ConfigError
+from xpos.terminal.config import load_config
 
 LOG_NAME = "emulator.log"
 

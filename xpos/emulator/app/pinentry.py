@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from xpos.core.model import Key
+from xpos.model import Key
 from xpos.security.pinblock import MAX_PIN, MIN_PIN
 
 

@@ -10,7 +10,6 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
 
-from xpos.core.model import Key
 from xpos.emulator.app.keymap import APP_KEYS, terminal_key
 from xpos.emulator.app.pinentry import PinEntry
 from xpos.emulator.app.texts import ui
@@ -24,7 +23,8 @@ from xpos.emulator.app.widgets import (
     StatusLine,
     WalletPane,
 )
-from xpos.emulator.rig import RigStatus, TerminalRig
+from xpos.model import Key
+from xpos.testing.rig import RigStatus, TerminalRig
 
 
 class TerminalKey(Message):

@@ -1,6 +1,6 @@
 """The wallet: the demo cards and codes a person can present to the emulated terminal.
 
-Built from :data:`~xpos.emulator.host.seed.DEMO`, the project's one source of demo
+Built from :data:`~xpos.refhost.seed.DEMO`, the project's one source of demo
 data. Every label is masked (PAN first 6 / last 4, codes last 4); the data presented
 (track 2, UID, code) stays in :attr:`WalletItem.data`, which ``repr`` leaves out.
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
-from xpos.core.model import mask_code, mask_pan
-from xpos.emulator.host.seed import DEMO, DemoData
+from xpos.model import mask_code, mask_pan
+from xpos.refhost.seed import DEMO, DemoData
 
 
 class Presentation(enum.Enum):

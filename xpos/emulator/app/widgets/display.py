@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.widgets import Static
 
-from xpos.core.textwidth import fit_width, ljust_width
+from xpos.model.textwidth import fit_width, ljust_width
 
 _BORDER_AND_PADDING = 4
 

@@ -8,9 +8,9 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button
 
-from xpos.core.model import Key
 from xpos.emulator.app.keymap import KEYPAD_ROWS
 from xpos.emulator.app.texts import ui
+from xpos.model import Key
 
 
 def key_id(key: Key) -> str:

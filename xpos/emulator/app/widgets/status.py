@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from xpos.emulator.app.texts import ui
-from xpos.emulator.rig import RigStatus
+from xpos.testing.rig import RigStatus
 
 
 def status_text(status: RigStatus | None, lang: str) -> Text:

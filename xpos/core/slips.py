@@ -1,0 +1,183 @@
+"""Receipt layouts: transaction data -> :class:`~xpos.model.Document` (pure).
+
+Slips are laid out for 58 mm paper (32 columns of font A, a CJK character takes 2).
+Labels are Chinese first with English after. Only masked card numbers and masked
+voucher codes are ever printed; the layouts refuse anything that looks unmasked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from xpos.model import Align, Document, Feed, TextLine, format_fen
+from xpos.model.textwidth import text_width
+
+PAPER_COLUMNS = 32
+RULE = "-" * PAPER_COLUMNS
+TITLE_SALE = "签购单 POS SALES SLIP"
+TITLE_VOUCHER = "团购券兑换凭证 VOUCHER SLIP"
+REPRINT = "重打印 REPRINT"
+COPY_LINES = {"merchant": "商户存根 MERCHANT COPY", "customer": "持卡人存根 CARDHOLDER COPY"}
+SIGNATURE = "持卡人签名 CARDHOLDER SIGNATURE"
+CONSENT = ("本人确认以上交易，", "同意将其记入本卡账户")
+CONSENT_EN = "I AGREE TO THE ABOVE TRANSACTION"
+TRANS_SALE = "消费/SALE"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SaleSlip:
+    """The data printed on a bank-card sale slip. ``amount`` in fen."""
+
+    merchant_name: str
+    mid: str
+    tid: str
+    operator: str
+    masked_pan: str
+    expiry: str
+    batch: int
+    stan: int
+    auth_code: str
+    rrn: str
+    when: datetime
+    amount: int
+    reprint: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class VoucherSlip:
+    """The data printed on a voucher redemption slip."""
+
+    merchant_name: str
+    mid: str
+    tid: str
+    code_masked: str
+    title: str
+    quantity: int
+    provider: str
+    stan: int
+    batch: int
+    rrn: str
+    when: datetime
+    reprint: bool = False
+
+
+def format_yuan(amount: int) -> str:
+    """An amount in fen as printed: full-width yuan sign, e.g. ``1234 -> '￥12.34'``."""
+    return "￥" + format_fen(amount)
+
+
+def _line(text: str, *, bold: bool = False, double: bool = False) -> TextLine:
+    return TextLine(text=text, bold=bold, double=double)
+
+
+def _center(text: str, *, bold: bool = False) -> TextLine:
+    return TextLine(text=text, align=Align.CENTER, bold=bold)
+
+
+def _field(label: str, value: str) -> list[TextLine]:
+    """``label value`` on one line if it fits the paper, else value on its own line."""
+    joined = f"{label} {value}"
+    if text_width(joined) <= PAPER_COLUMNS:
+        return [_line(joined)]
+    return [_line(label), _line(value)]
+
+
+def _when(when: datetime) -> str:
+    return when.strftime("%Y/%m/%d %H:%M:%S")
+
+
+def _header(title: str, copy_line: str | None, reprint: bool) -> list[TextLine]:
+    lines = [_center(title, bold=True)]
+    if copy_line:
+        lines.append(_center(copy_line))
+    if reprint:
+        lines.append(_center(REPRINT, bold=True))
+    return lines
+
+
+def _merchant(name: str, mid: str, tid: str) -> list[TextLine]:
+    return [
+        _line(RULE),
+        _line("商户名称 MERCHANT NAME:"),
+        _line(name),
+        *_field("商户编号 MERCHANT NO.:", mid),
+        *_field("终端编号 TERMINAL NO.:", tid),
+    ]
+
+
+def _references(*, batch: int, stan: int, rrn: str, when: datetime) -> list[TextLine]:
+    return [
+        *_field("批次号 BATCH NO.:", f"{batch:06d}"),
+        *_field("凭证号 TRACE NO.:", f"{stan:06d}"),
+        *_field("参考号 REF. NO.:", rrn),
+        _line("日期/时间 DATE/TIME:"),
+        _line(_when(when)),
+    ]
+
+
+def _signature() -> list[TextLine | Feed]:
+    return [_line(SIGNATURE), Feed(lines=3), _line(RULE), *map(_line, CONSENT),
+            _line(CONSENT_EN)]
+
+
+def sale_slip(slip: SaleSlip, *, copy: str) -> Document:
+    """Lay out a bank-card sale slip.
+
+    Args:
+        slip: The transaction data (masked PAN only).
+        copy: ``"merchant"`` (with the signature block) or ``"customer"``.
+
+    Raises:
+        ValueError: for an unknown copy or a card number that is not masked.
+    """
+    if copy not in COPY_LINES:
+        raise ValueError(f"copy must be 'merchant' or 'customer', got {copy!r}")
+    if "*" not in slip.masked_pan:
+        raise ValueError("sale slip needs a masked card number")
+    body: list[TextLine | Feed] = [
+        *_header(TITLE_SALE, COPY_LINES[copy], slip.reprint),
+        *_merchant(slip.merchant_name, slip.mid, slip.tid),
+        *_field("操作员号 OPERATOR NO.:", slip.operator),
+        _line(RULE),
+        _line("卡号 CARD NO.:"),
+        _line(slip.masked_pan, bold=True),
+    ]
+    if slip.expiry:
+        body += _field("有效期 EXP. DATE:", "**/**")
+    body += [
+        *_field("交易类型 TRANS TYPE:", TRANS_SALE),
+        *_field("授权码 AUTH NO.:", slip.auth_code),
+        *_references(batch=slip.batch, stan=slip.stan, rrn=slip.rrn, when=slip.when),
+        _line("金额 AMOUNT:"),
+        _line(format_yuan(slip.amount), bold=True, double=True),
+        _line(RULE),
+    ]
+    if copy == "merchant":
+        body += _signature()
+    return Document(name=f"sale-{copy}", elements=tuple(body), cut=True)
+
+
+def voucher_slip(slip: VoucherSlip) -> Document:
+    """Lay out a voucher redemption slip.
+
+    Raises:
+        ValueError: if the voucher code is not masked.
+    """
+    if "*" not in slip.code_masked:
+        raise ValueError("voucher slip needs a masked voucher code")
+    body: list[TextLine | Feed] = [
+        *_header(TITLE_VOUCHER, None, slip.reprint),
+        *_merchant(slip.merchant_name, slip.mid, slip.tid),
+        _line(RULE),
+        _line("券号 VOUCHER NO.:"),
+        _line(slip.code_masked, bold=True),
+        _line("商品 ITEM:"),
+        _line(slip.title, bold=True),
+        *_field("数量 QTY:", str(slip.quantity)),
+        *_field("提供方 PROVIDER:", slip.provider),
+        *_references(batch=slip.batch, stan=slip.stan, rrn=slip.rrn, when=slip.when),
+        _line(RULE),
+        _center("兑换成功 REDEEMED", bold=True),
+    ]
+    return Document(name="voucher", elements=tuple(body), cut=True)

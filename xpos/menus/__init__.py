@@ -1,0 +1,1 @@
+"""The standard menus, shipped as package data (``*.toml``); see ``docs/menus.md``."""

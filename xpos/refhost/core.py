@@ -1,0 +1,167 @@
+"""The reference host's message logic: one request in, one response (or none) out.
+
+Theory of operation
+-------------------
+:class:`HostCore` does no I/O besides its SQLite store; the server feeds it decoded
+requests and writes back what it returns. Dispatch is a table from
+:class:`~xpos.proto.messages.MessageKind` to a handler:
+
+=================  =========================================  ==========================
+kind               handler                                    answers
+=================  =========================================  ==========================
+SIGN_ON 0800       :func:`.signon.handle_sign_on`              0810 + keys in 62
+SALE 0200/000000   :func:`.bank.handle_sale`                   0210
+REVERSAL 0400      :func:`.bank.handle_reversal`               0410
+VOUCHER 0100/7000  :func:`.xmenu.handle_voucher`               0110 + TLV in 62
+=================  =========================================  ==========================
+
+Anything else that is a request (a known MTI class the catalogue does not list, e.g. a
+void or settlement) is answered ``40`` (function not supported) with the identifying
+fields echoed and no MAC; a response MTI sent to the host is ignored (``None``).
+A request the handlers cannot read (missing STAN or batch, bad field content) is
+answered ``30`` (format error) the same way.
+
+Faults (:mod:`.faults`) are applied here when the server passes the one it took: a
+``DECLINE`` replaces processing by an answer with the planned code, ``DROP`` processes
+and returns ``None``, ``BAD_MAC`` processes and corrupts field 64. ``DELAY`` and
+``CLOSE`` concern the connection and are the server's business.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from datetime import datetime
+
+from xpos.errors import CodecError, RemoteProtocolError, SecurityError
+from xpos.proto.codec import Message
+from xpos.proto.messages import (
+    MessageKind,
+    classify,
+    is_response,
+    response_mti,
+    reversal_response,
+    sale_response,
+    sign_on_response,
+    swap_tpdu,
+    voucher_response,
+)
+from xpos.refhost.bank import handle_reversal, handle_sale
+from xpos.refhost.context import RC_FORMAT_ERROR, HostContext, request_key
+from xpos.refhost.faults import Fault, FaultKind, corrupt_mac
+from xpos.refhost.signon import handle_sign_on
+from xpos.refhost.store import HostStore
+from xpos.refhost.xmenu import handle_voucher
+from xpos.security.mac import MacAlgorithm
+
+log = logging.getLogger(__name__)
+
+RC_NOT_SUPPORTED = "40"
+_ECHO = (3, 4, 11, 41, 42, 49, 60)
+
+Handler = Callable[[HostContext, Message], Message]
+HANDLERS: dict[MessageKind, Handler] = {
+    MessageKind.SIGN_ON: handle_sign_on,
+    MessageKind.SALE: handle_sale,
+    MessageKind.REVERSAL: handle_reversal,
+    MessageKind.VOUCHER_VERIFY: handle_voucher,
+}
+LEDGER_KINDS: dict[MessageKind, str] = {
+    MessageKind.SIGN_ON: "sign_on",
+    MessageKind.SALE: "sale",
+    MessageKind.REVERSAL: "reversal",
+    MessageKind.VOUCHER_VERIFY: "voucher",
+}
+
+
+def _local_now() -> datetime:
+    return datetime.now().astimezone()
+
+
+class HostCore:
+    """The host's decision logic over a :class:`HostStore`.
+
+    Args:
+        store: The host database.
+        mac_algorithm: MAC algorithm for requests and responses.
+        mak_kcv: ``"full"`` or ``"first8"``: what the MAK's KCV in field 62 covers.
+        clock: The host clock (local time); tests pass a fixed one.
+        rng: Random bytes for keys and auth codes; tests may pass a seeded one.
+    """
+
+    def __init__(self, store: HostStore, *, mac_algorithm: MacAlgorithm = MacAlgorithm.CUP_ECB,
+                 mak_kcv: str = "full", clock: Callable[[], datetime] = _local_now,
+                 rng: Callable[[int], bytes] = os.urandom) -> None:
+        self.store = store
+        self.context = HostContext(store, mac_algorithm=mac_algorithm, mak_kcv=mak_kcv,
+                                   clock=clock, rng=rng)
+
+    @staticmethod
+    def kind_of(request: Message) -> MessageKind | None:
+        """The request's kind, or None if the catalogue does not know it."""
+        try:
+            return classify(request)
+        except RemoteProtocolError:
+            return None
+
+    def handle(self, request: Message, fault: Fault | None = None) -> Message | None:
+        """Answer one request.
+
+        Args:
+            request: A decoded request.
+            fault: The fault the server took for this request, if any.
+
+        Returns:
+            The response, or None when nothing must be sent (a response MTI came in,
+            or a ``DROP`` fault).
+        """
+        if is_response(request.mti):
+            return None
+        kind = self.kind_of(request)
+        if kind is None:
+            return self._generic(request, RC_NOT_SUPPORTED)
+        if fault is not None and fault.kind is FaultKind.DECLINE:
+            return self._declined(kind, request, fault.code)
+        try:
+            response = HANDLERS[kind](self.context, request)
+        except (CodecError, SecurityError) as exc:  # messages hold no card data
+            log.info("%s %s answered %s: %s", request.mti, kind.value, RC_FORMAT_ERROR, exc)
+            return self._generic(request, RC_FORMAT_ERROR)
+        if fault is not None and fault.kind is FaultKind.DROP:
+            return None
+        if fault is not None and fault.kind is FaultKind.BAD_MAC:
+            return corrupt_mac(response)
+        return response
+
+    def _declined(self, kind: MessageKind, request: Message, rc: str) -> Message | None:
+        """Answer with ``rc`` without processing (fault ``DECLINE``); recorded and MAC'd."""
+        ctx = self.context
+        try:
+            key = request_key(request)
+        except CodecError:
+            return self._generic(request, rc)
+        amount = request.get(4) or "0"
+        entry = ctx.record(key, kind=LEDGER_KINDS[kind], rc=rc,
+                           amount=int(amount) if amount.isdigit() else 0)
+        when = ctx.now()
+        terminal = ctx.store.terminal(key.tid)
+        if kind is MessageKind.SALE:
+            response = sale_response(request, rc=rc, auth_code=None, rrn=entry.rrn, when=when)
+        elif kind is MessageKind.VOUCHER_VERIFY:
+            response = voucher_response(request, rc=rc, info=None, when=when, rrn=entry.rrn)
+        elif kind is MessageKind.REVERSAL:
+            response = reversal_response(request, rc=rc, when=when)
+        else:
+            response = sign_on_response(request, rc=rc, field62=None, batch=key.batch,
+                                        when=when, rrn=entry.rrn)
+        return ctx.seal(terminal, response)
+
+    def _generic(self, request: Message, rc: str) -> Message | None:
+        """A bare answer (identifying fields echoed, no MAC), or None if none can be built."""
+        if len(request.mti) != 4 or not request.mti.isdigit():
+            return None
+        fields = {n: request.fields[n] for n in _ECHO if n in request.fields}
+        fields[39] = rc
+        return Message(mti=response_mti(request.mti), fields=fields,
+                       tpdu=swap_tpdu(request.tpdu), header=request.header)

@@ -1,0 +1,67 @@
+"""The reference host's SQLite schema and ledger row mapping.
+
+``user_version`` holds :data:`SCHEMA_VERSION`. The partial unique index allows one
+approval per TID + batch + STAN for sales and voucher redemptions, a last line of
+defence against a double debit. The RRN is ``YYMMDD`` of the message time + the ledger
+row id modulo 10^6.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from xpos.refhost.rows import LedgerDraft, LedgerEntry
+
+SCHEMA_VERSION = 1
+SCHEMA = """
+CREATE TABLE merchants (mid TEXT PRIMARY KEY, name TEXT NOT NULL);
+CREATE TABLE terminals (
+  tid TEXT PRIMARY KEY, mid TEXT NOT NULL REFERENCES merchants(mid), tmk TEXT NOT NULL,
+  pik TEXT, mak TEXT, tdk TEXT, batch INTEGER NOT NULL DEFAULT 1, signed_on_at TEXT);
+CREATE TABLE cards (
+  id INTEGER PRIMARY KEY, pan TEXT NOT NULL UNIQUE, expiry TEXT NOT NULL, pin_hash TEXT,
+  balance INTEGER NOT NULL CHECK (balance >= 0),
+  status TEXT NOT NULL CHECK (status IN ('active', 'blocked')),
+  kind TEXT NOT NULL CHECK (kind IN ('bank', 'member')));
+CREATE TABLE providers (id TEXT PRIMARY KEY, name TEXT NOT NULL);
+CREATE TABLE vouchers (
+  code TEXT PRIMARY KEY, provider TEXT NOT NULL REFERENCES providers(id),
+  title TEXT NOT NULL, quantity INTEGER NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('valid', 'used')), expires TEXT NOT NULL,
+  used_at TEXT, used_by_tid TEXT);
+CREATE TABLE ledger (
+  id INTEGER PRIMARY KEY, tid TEXT NOT NULL, stan INTEGER NOT NULL, batch INTEGER NOT NULL,
+  kind TEXT NOT NULL, amount INTEGER NOT NULL, masked_pan TEXT NOT NULL, rc TEXT NOT NULL,
+  auth_code TEXT, rrn TEXT NOT NULL DEFAULT '', reversed INTEGER NOT NULL DEFAULT 0,
+  account INTEGER REFERENCES cards(id), ref TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL);
+CREATE UNIQUE INDEX ledger_one_approval ON ledger(tid, batch, stan, kind)
+  WHERE rc = '00' AND kind IN ('sale', 'voucher');
+CREATE INDEX ledger_by_stan ON ledger(tid, batch, stan);
+"""
+LEDGER_COLUMNS = ("id, tid, stan, batch, kind, amount, masked_pan, rc, auth_code, rrn, "
+                  "reversed, account, ref, created_at")
+VOUCHER_SELECT = ("SELECT v.code, v.provider, p.name, v.title, v.quantity, v.status, v.expires,"
+                  " v.used_at, v.used_by_tid FROM vouchers v JOIN providers p"
+                  " ON p.id = v.provider")
+
+
+def insert_ledger(db: sqlite3.Connection, draft: LedgerDraft) -> int:
+    """Insert a ledger row inside the caller's transaction; assign its RRN; return its id."""
+    cur = db.execute(
+        "INSERT INTO ledger (tid, stan, batch, kind, amount, masked_pan, rc, auth_code, account,"
+        " ref, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (draft.tid, draft.stan, draft.batch, draft.kind, draft.amount, draft.masked_pan,
+         draft.rc, draft.auth_code, draft.account, draft.ref, draft.when.isoformat()))
+    entry_id = int(cur.lastrowid or 0)
+    rrn = f"{draft.when:%y%m%d}{entry_id % 1_000_000:06d}"
+    db.execute("UPDATE ledger SET rrn = ? WHERE id = ?", (rrn, entry_id))
+    return entry_id
+
+
+def ledger_entry(row: tuple[Any, ...]) -> LedgerEntry:
+    """A ledger row (selected with :data:`LEDGER_COLUMNS`) as a :class:`LedgerEntry`."""
+    return LedgerEntry(id=row[0], tid=row[1], stan=row[2], batch=row[3], kind=row[4],
+                       amount=row[5], masked_pan=row[6], rc=row[7], auth_code=row[8],
+                       rrn=row[9], reversed=bool(row[10]), account=row[11], ref=row[12],
+                       created_at=row[13])

@@ -1,0 +1,324 @@
+"""SQLite store of the reference host: merchants, terminals, cards, vouchers, ledger.
+
+One file, WAL, ``synchronous=FULL``, autocommit connection with explicit
+``BEGIN IMMEDIATE`` … ``COMMIT`` around every method that writes, so each method is one
+committed transaction. The money rules live here, next to the SQL:
+
+* a sale debit and its ledger row are one transaction, and the debit is conditional
+  (``balance >= amount``), so the balance never goes negative;
+* a voucher redemption (``valid`` -> ``used``) and its ledger row are one transaction;
+* a reversal flags the original row (only if not flagged yet), gives the money or the
+  voucher back and writes its own ledger row, in one transaction; a second reversal of
+  the same original finds the flag set and changes nothing.
+
+The ledger keeps masked PANs only; the account a sale debited is referenced by the card
+row id. The RRN is ``YYMMDD`` of the message time + the ledger row id modulo 10^6.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from xpos.errors import ConfigError
+from xpos.refhost.rows import (
+    CardKind,
+    CardRow,
+    CardStatus,
+    LedgerDraft,
+    LedgerEntry,
+    TerminalRow,
+    VoucherRow,
+    VoucherStatus,
+    hash_pin,
+)
+from xpos.refhost.schema import (
+    LEDGER_COLUMNS,
+    SCHEMA,
+    SCHEMA_VERSION,
+    VOUCHER_SELECT,
+    insert_ledger,
+    ledger_entry,
+)
+
+
+class HostStore:
+    """The reference host's SQLite database.
+
+    Args:
+        path: The database file (created with its schema on first use).
+
+    Raises:
+        ConfigError: if the file is not a host database of a known schema version.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self._db = sqlite3.connect(path, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise ConfigError(f"{path}: not a usable host database: {exc}") from exc
+
+    def _migrate(self) -> None:
+        version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
+        if version == SCHEMA_VERSION:
+            return
+        if version != 0:
+            raise ConfigError(f"{self.path}: unknown host schema version {version}")
+        with self._tx() as db:
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def close(self) -> None:
+        """Close the database."""
+        self._db.close()
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def _one(self, sql: str, *args: Any) -> tuple[Any, ...] | None:
+        row: tuple[Any, ...] | None = self._db.execute(sql, args).fetchone()
+        return row
+
+    # --- merchants and terminals -------------------------------------------------
+
+    def add_merchant(self, mid: str, name: str) -> None:
+        """Add a merchant (no-op if the MID exists)."""
+        with self._tx() as db:
+            db.execute("INSERT OR IGNORE INTO merchants VALUES (?, ?)", (mid, name))
+
+    def merchant_name(self, mid: str) -> str | None:
+        """The merchant's name, or None if the MID is unknown."""
+        row = self._one("SELECT name FROM merchants WHERE mid = ?", mid)
+        return None if row is None else str(row[0])
+
+    def add_terminal(self, tid: str, mid: str, tmk: bytes) -> None:
+        """Add a terminal with its TMK (no-op if the TID exists)."""
+        with self._tx() as db:
+            db.execute("INSERT OR IGNORE INTO terminals (tid, mid, tmk) VALUES (?, ?, ?)",
+                       (tid, mid, tmk.hex().upper()))
+
+    def terminal(self, tid: str) -> TerminalRow | None:
+        """The terminal row, or None if the TID is unknown."""
+        row = self._one("SELECT tid, mid, tmk, pik, mak, tdk, batch, signed_on_at"
+                        " FROM terminals WHERE tid = ?", tid)
+        if row is None:
+            return None
+        return TerminalRow(tid=row[0], mid=row[1], tmk=bytes.fromhex(row[2]),
+                           pik=_key(row[3]), mak=_key(row[4]), tdk=_key(row[5]),
+                           batch=int(row[6]), signed_on_at=row[7])
+
+    def set_working_keys(self, tid: str, *, pik: bytes, mak: bytes, tdk: bytes | None,
+                         when: datetime) -> int:
+        """Store a sign-on's fresh working keys; return the terminal's batch number."""
+        with self._tx() as db:
+            db.execute("UPDATE terminals SET pik = ?, mak = ?, tdk = ?, signed_on_at = ?"
+                       " WHERE tid = ?", (pik.hex().upper(), mak.hex().upper(),
+                                          None if tdk is None else tdk.hex().upper(),
+                                          when.isoformat(), tid))
+            row = db.execute("SELECT batch FROM terminals WHERE tid = ?", (tid,)).fetchone()
+        if row is None:
+            raise ConfigError(f"unknown terminal {tid}")
+        return int(row[0])
+
+    def forget_working_keys(self, tid: str) -> None:
+        """Drop a terminal's working keys, as a host that lost its sessions would.
+
+        The terminal's next MAC'd request is answered ``77`` with a re-sign-on request in
+        the response header.
+        """
+        with self._tx() as db:
+            db.execute("UPDATE terminals SET pik = NULL, mak = NULL, tdk = NULL WHERE tid = ?",
+                       (tid,))
+
+    def set_batch(self, tid: str, batch: int) -> None:
+        """Set the terminal's current batch number (settlement opens the next one)."""
+        with self._tx() as db:
+            db.execute("UPDATE terminals SET batch = ? WHERE tid = ?", (batch, tid))
+
+    # --- cards ----------------------------------------------------------------------
+
+    def add_card(self, pan: str, *, expiry: str, pin: str | None, balance: int,
+                 status: CardStatus = CardStatus.ACTIVE, kind: CardKind = CardKind.BANK) -> None:
+        """Add a card (no-op if the PAN exists); only a salted hash of the PIN is kept."""
+        if self.card(pan) is not None:
+            return
+        pin_hash = None if pin is None else hash_pin(pin)
+        with self._tx() as db:
+            db.execute("INSERT OR IGNORE INTO cards (pan, expiry, pin_hash, balance, status, kind)"
+                       " VALUES (?, ?, ?, ?, ?, ?)",
+                       (pan, expiry, pin_hash, balance, status.value, kind.value))
+
+    def put_card(self, pan: str, *, expiry: str, pin: str | None, balance: int,
+                 status: CardStatus = CardStatus.ACTIVE, kind: CardKind = CardKind.BANK) -> None:
+        """Add a card, or overwrite everything about it if the PAN exists (QA fixtures)."""
+        pin_hash = None if pin is None else hash_pin(pin)
+        with self._tx() as db:
+            db.execute("INSERT INTO cards (pan, expiry, pin_hash, balance, status, kind)"
+                       " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (pan) DO UPDATE SET"
+                       " expiry = excluded.expiry, pin_hash = excluded.pin_hash,"
+                       " balance = excluded.balance, status = excluded.status,"
+                       " kind = excluded.kind",
+                       (pan, expiry, pin_hash, balance, status.value, kind.value))
+
+    def card(self, pan: str) -> CardRow | None:
+        """The card row, or None if the PAN is unknown."""
+        row = self._one("SELECT id, pan, expiry, balance, status, kind, pin_hash FROM cards"
+                        " WHERE pan = ?", pan)
+        if row is None:
+            return None
+        return CardRow(id=row[0], pan=row[1], expiry=row[2], balance=row[3],
+                       status=CardStatus(row[4]), kind=CardKind(row[5]), pin_hash=row[6])
+
+    def balance(self, pan: str) -> int:
+        """The card's balance in fen.
+
+        Raises:
+            LookupError: if the PAN is unknown.
+        """
+        card = self.card(pan)
+        if card is None:
+            raise LookupError("unknown card")
+        return card.balance
+
+    def set_card_status(self, pan: str, status: CardStatus) -> None:
+        """Block or unblock a card."""
+        with self._tx() as db:
+            db.execute("UPDATE cards SET status = ? WHERE pan = ?", (status.value, pan))
+
+    # --- providers and vouchers -----------------------------------------------------
+
+    def add_provider(self, provider_id: str, name: str) -> None:
+        """Add an application provider (no-op if it exists)."""
+        with self._tx() as db:
+            db.execute("INSERT OR IGNORE INTO providers VALUES (?, ?)", (provider_id, name))
+
+    def add_voucher(self, code: str, *, provider: str, title: str, quantity: int, expires: str,
+                    status: VoucherStatus = VoucherStatus.VALID, used_at: str | None = None,
+                    used_by_tid: str | None = None) -> None:
+        """Add a voucher (no-op if the code exists)."""
+        with self._tx() as db:
+            db.execute("INSERT OR IGNORE INTO vouchers VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       (code, provider, title, quantity, status.value, expires, used_at,
+                        used_by_tid))
+
+    def put_voucher(self, code: str, *, provider: str, title: str, quantity: int,
+                    expires: str, status: VoucherStatus = VoucherStatus.VALID,
+                    used_at: str | None = None, used_by_tid: str | None = None) -> None:
+        """Add a voucher, or overwrite it if the code exists (QA fixtures, demo refresh)."""
+        with self._tx() as db:
+            db.execute("INSERT OR REPLACE INTO vouchers VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       (code, provider, title, quantity, status.value, expires, used_at,
+                        used_by_tid))
+
+    def voucher(self, code: str) -> VoucherRow | None:
+        """The voucher row, or None if the code is unknown."""
+        row = self._one(VOUCHER_SELECT + " WHERE v.code = ?", code)
+        if row is None:
+            return None
+        return VoucherRow(code=row[0], provider=row[1], provider_name=row[2], title=row[3],
+                          quantity=row[4], status=VoucherStatus(row[5]), expires=row[6],
+                          used_at=row[7], used_by_tid=row[8])
+
+    # --- ledger -----------------------------------------------------------------------
+
+    def record(self, draft: LedgerDraft) -> LedgerEntry:
+        """Insert a ledger row that moves nothing (declines, sign-ons, …)."""
+        with self._tx() as db:
+            entry_id = insert_ledger(db, draft)
+        return self.entry(entry_id)
+
+    def debit(self, draft: LedgerDraft) -> LedgerEntry | None:
+        """Debit ``draft.amount`` from card ``draft.account`` and record the approval.
+
+        Returns:
+            The ledger entry, or None (nothing changed) if the balance is too low.
+        """
+        with self._tx() as db:
+            cur = db.execute("UPDATE cards SET balance = balance - ? WHERE id = ?"
+                             " AND balance >= ?", (draft.amount, draft.account, draft.amount))
+            if cur.rowcount != 1:
+                return None
+            entry_id = insert_ledger(db, draft)
+        return self.entry(entry_id)
+
+    def redeem(self, code: str, draft: LedgerDraft) -> LedgerEntry | None:
+        """Mark a valid voucher used by ``draft.tid`` and record the approval.
+
+        Returns:
+            The ledger entry, or None (nothing changed) if the voucher is not valid.
+        """
+        with self._tx() as db:
+            cur = db.execute("UPDATE vouchers SET status = 'used', used_at = ?, used_by_tid = ?"
+                             " WHERE code = ? AND status = 'valid'",
+                             (draft.when.isoformat(), draft.tid, code))
+            if cur.rowcount != 1:
+                return None
+            entry_id = insert_ledger(db, draft)
+        return self.entry(entry_id)
+
+    def reverse(self, original: LedgerEntry, draft: LedgerDraft) -> bool:
+        """Undo an approved sale or voucher redemption once, and record the reversal.
+
+        Returns:
+            True if this call undid it; False if it was not approved or already reversed.
+        """
+        with self._tx() as db:
+            cur = db.execute("UPDATE ledger SET reversed = 1 WHERE id = ? AND reversed = 0"
+                             " AND rc = '00'", (original.id,))
+            undone = cur.rowcount == 1
+            if undone and original.kind == "sale":
+                db.execute("UPDATE cards SET balance = balance + ? WHERE id = ?",
+                           (original.amount, original.account))
+            elif undone and original.kind == "voucher":
+                db.execute("UPDATE vouchers SET status = 'valid', used_at = NULL,"
+                           " used_by_tid = NULL WHERE code = ?", (original.ref,))
+            insert_ledger(db, draft)
+        return undone
+
+    def entry(self, entry_id: int) -> LedgerEntry:
+        """The ledger row with this id.
+
+        Raises:
+            LookupError: if there is none.
+        """
+        row = self._one(f"SELECT {LEDGER_COLUMNS} FROM ledger WHERE id = ?", entry_id)
+        if row is None:
+            raise LookupError(f"no ledger entry {entry_id}")
+        return ledger_entry(row)
+
+    def find(self, tid: str, batch: int, stan: int, kinds: tuple[str, ...]) -> LedgerEntry | None:
+        """The row for TID + batch + STAN of one of ``kinds``; an approval wins, then the latest."""
+        marks = ", ".join("?" for _ in kinds)
+        row = self._one(f"SELECT {LEDGER_COLUMNS} FROM ledger WHERE tid = ? AND batch = ?"
+                        f" AND stan = ? AND kind IN ({marks})"
+                        " ORDER BY rc = '00' DESC, id DESC LIMIT 1", tid, batch, stan, *kinds)
+        return None if row is None else ledger_entry(row)
+
+    def entries(self, *, tid: str | None = None, kind: str | None = None) -> list[LedgerEntry]:
+        """Ledger rows in insertion order, optionally filtered."""
+        rows = self._db.execute(
+            f"SELECT {LEDGER_COLUMNS} FROM ledger WHERE (? IS NULL OR tid = ?)"
+            " AND (? IS NULL OR kind = ?) ORDER BY id", (tid, tid, kind, kind)).fetchall()
+        return [ledger_entry(row) for row in rows]
+
+
+def _key(value: str | None) -> bytes | None:
+    return None if value is None else bytes.fromhex(value)

@@ -1,0 +1,184 @@
+"""Working parameters of a terminal (M7): identity, host addresses, security, devices.
+
+One frozen dataclass, :class:`TerminalConfig`, read from ``<data_dir>/xpos.toml`` when
+that file exists; every field has a sensible default so the emulator and the demo need
+no file at all. Unknown keys and wrong types are errors that name the key.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from xpos.errors import ConfigError
+
+CONFIG_NAME = "xpos.toml"
+JOURNAL_NAME = "journal.db"
+KEYSTORE_NAME = "keys.json"
+_ANS = re.compile(r"[\x20-\x7e]+")
+_DIGITS = re.compile(r"[0-9]+")
+
+
+@dataclass(frozen=True, kw_only=True)
+class TerminalConfig:
+    """Everything a terminal needs to run.
+
+    Attributes:
+        data_dir: Where the journal, key store, PKI and config live.
+        tid: Terminal ID (F41, 8 characters).
+        mid: Merchant ID (F42, 15 characters).
+        merchant_name: Printed on receipts.
+        operator: Operator number (F63.1).
+        host: Primary host ``host:port``.
+        backup_host: Backup host ``host:port`` or empty.
+        tls: TLS 1.3 with mutual authentication (plain TCP only when set false).
+        tls_server_name: Name the host certificate must carry.
+        pki_dir: Directory with ``ca.pem`` (the pinned host CA), ``terminal.pem`` and
+            ``terminal.key``. Empty: ``<data_dir>/pki``, where a demo PKI is made on
+            first use (emulator, demo, tests).
+        mac_algorithm: ``"cup-ecb"`` or ``"x9.19"``.
+        mak_kcv: ``"full"`` or ``"first8"`` (see docs/security.md).
+        key_mode: Sign-on key mode, F60.3 (``"004"`` = PIK+MAK+TDK double length).
+        encrypt_track: Encrypt track 2 with the TDK when one is loaded.
+        connect_timeout_s: Per-address connect timeout.
+        response_timeout_s: Response timeout before a reversal is due.
+        reversal_retries: Extra attempts for a reversal before it is given up.
+        lang: UI language, ``"zh"`` (default) or ``"en"``.
+        menus_dir: Directory of menu TOML files; ``None``: the menus shipped in the
+            package (``xpos/menus/``, read with :mod:`importlib.resources`).
+        devices: Device URLs by kind (``keypad``, ``display``, ``magstripe``, ``rfid``,
+            ``scanner``, ``pinpad``, ``printer``); ``fake:`` by default.
+    """
+
+    data_dir: Path
+    tid: str = "10000001"
+    mid: str = "898100012340001"
+    merchant_name: str = "X-POS演示商户"
+    operator: str = "01"
+    host: str = "127.0.0.1:8583"
+    backup_host: str = ""
+    tls: bool = True
+    tls_server_name: str = "localhost"
+    pki_dir: str = ""
+    mac_algorithm: str = "cup-ecb"
+    mak_kcv: str = "full"
+    key_mode: str = "004"
+    encrypt_track: bool = True
+    connect_timeout_s: float = 5.0
+    response_timeout_s: float = 30.0
+    reversal_retries: int = 2
+    lang: str = "zh"
+    menus_dir: Path | None = None
+    devices: dict[str, str] = field(default_factory=dict)
+
+    def replace(self, **changes: Any) -> TerminalConfig:
+        """A copy with some fields changed."""
+        return dataclasses.replace(self, **changes)
+
+
+def default_data_dir() -> Path:
+    """``$XPOS_DATA`` or ``~/.local/share/xpos``."""
+    env = os.environ.get("XPOS_DATA")
+    return Path(env) if env else Path.home() / ".local" / "share" / "xpos"
+
+
+
+
+def load_config(data_dir: Path, **overrides: Any) -> TerminalConfig:
+    """Read ``<data_dir>/xpos.toml`` if present and apply ``overrides`` on top.
+
+    Raises:
+        ConfigError: the file is not valid TOML, or has an unknown key, a wrong type or
+            a value out of range.
+    """
+    values: dict[str, Any] = {}
+    path = data_dir / CONFIG_NAME
+    if path.exists():
+        try:
+            values = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: {exc}") from exc
+    values.update(overrides)
+    return _build(values, data_dir, str(path))
+
+
+def check_overrides(values: dict[str, Any], *, source: str) -> None:
+    """Check working-parameter overrides (keys, types, ranges) without reading any file.
+
+    Raises:
+        ConfigError: an unknown key, a wrong type or a value out of range.
+    """
+    _build(dict(values), Path("."), source)
+
+
+def _build(values: dict[str, Any], data_dir: Path, source: str) -> TerminalConfig:
+    fields = {f.name: f for f in dataclasses.fields(TerminalConfig)}
+    kwargs: dict[str, Any] = {"data_dir": data_dir}
+    for key, value in values.items():
+        if key not in fields or key == "data_dir":
+            raise ConfigError(f"{source}: unknown key {key!r}")
+        kwargs[key] = _coerce(key, value, source)
+    config = TerminalConfig(**kwargs)
+    _validate(config, source)
+    return config
+
+
+_TYPES: dict[str, type | tuple[type, ...]] = {
+    "tls": bool, "encrypt_track": bool, "reversal_retries": int,
+    "connect_timeout_s": (int, float), "response_timeout_s": (int, float),
+    "devices": dict, "menus_dir": (str, Path),
+}
+
+
+def _coerce(key: str, value: Any, source: str) -> Any:
+    expected = _TYPES.get(key, str)
+    if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+        raise ConfigError(f"{source}: key {key!r} has the wrong type ({type(value).__name__})")
+    if isinstance(value, str | Path) and key == "menus_dir":
+        return Path(value)
+    if isinstance(value, int | float) and key in ("connect_timeout_s", "response_timeout_s"):
+        return float(value)
+    return value
+
+
+def _validate(config: TerminalConfig, source: str) -> None:
+    checks = [
+        (len(config.tid) == 8, "tid", "must be 8 characters"),
+        (len(config.mid) == 15, "mid", "must be 15 characters"),
+        (config.mac_algorithm in ("cup-ecb", "x9.19"), "mac_algorithm",
+         "must be 'cup-ecb' or 'x9.19'"),
+        (config.mak_kcv in ("full", "first8"), "mak_kcv", "must be 'full' or 'first8'"),
+        (config.key_mode in ("001", "003", "004"), "key_mode", "must be 001, 003 or 004"),
+        (config.lang in ("zh", "en"), "lang", "must be 'zh' or 'en'"),
+        (config.response_timeout_s > 0, "response_timeout_s", "must be positive"),
+        (config.reversal_retries >= 0, "reversal_retries", "must not be negative"),
+    ]
+    for ok, key, message in checks:
+        if not ok:
+            raise ConfigError(f"{source}: key {key!r} {message}")
+    for key, width, chars in (("tid", 8, _ANS), ("mid", 15, _ANS), ("operator", 3, _DIGITS)):
+        value = getattr(config, key)
+        if not value or len(value) > width or not chars.fullmatch(value):
+            raise ConfigError(f"{source}: key {key!r} has characters or a length the host "
+                              f"link cannot carry: {value!r}")
+    for key in ("host", "backup_host"):
+        value = getattr(config, key)
+        if value:
+            parse_address(value, key=key, source=source)
+
+
+def parse_address(text: str, *, key: str = "host", source: str = "config") -> tuple[str, int]:
+    """Split ``host:port``.
+
+    Raises:
+        ConfigError: not of that form.
+    """
+    host, sep, port = text.rpartition(":")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ConfigError(f"{source}: key {key!r} must be host:port, got {text!r}")
+    return host, int(port)

@@ -1,0 +1,352 @@
+"""The imperative shell: drivers + pure core + host link + journal on asyncio.
+
+Theory of operation
+-------------------
+One :class:`Terminal` owns the state. Each input device runs as a task that turns what
+the device produced into a core event (``KeyPressed``, ``CardPresented``…) on one queue.
+Flows (``xpos.core.flows``) are generators: the terminal runs each yielded step through
+its pure step machine (``xpos.core.engine``), feeding it events from the queue and time
+from the loop clock, and carries out the machine's effects (show, print, ask the PIN pad,
+arm a timer). ``Online`` commands go to the :class:`~xpos.terminal.txn.TransactionService`.
+
+Only the PIN pad driver sees PIN digits; the terminal gets back a PIN block. Print jobs
+are rendered to ESC/POS here, sent to the printer driver and recorded for reprint.
+
+:meth:`Terminal.settle` resolves when the terminal is waiting for input with nothing
+queued: the demo, the tests and the QA runner use it instead of sleeping.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Coroutine, Sequence
+from pathlib import Path
+from typing import Any
+
+from xpos.core.engine import (
+    Beep,
+    CardError,
+    CardPresented,
+    Done,
+    Effect,
+    EnableSources,
+    Event,
+    KeyPressed,
+    PinDone,
+    PrintDone,
+    RequestPin,
+    RequestPrint,
+    SetTimer,
+    Show,
+    TimerFired,
+    machine_for,
+)
+from xpos.core.flows import Flow
+from xpos.core.flows.online import FlowContext, Online, OnlineReply, Outcome
+from xpos.core.menus import MenuSet, menu_flow
+from xpos.core.steps import ResultCode, StepResult
+from xpos.drivers.base import CardReader, DeviceSet
+from xpos.errors import ConfigError, PaperOutError, XposError
+from xpos.journal import Journal
+from xpos.model import CardSource, Document
+from xpos.receipts.escpos import render
+from xpos.security.keys import WorkingKeys
+from xpos.security.keystore import KeyStore
+from xpos.security.pki import TlsFiles, client_context, ensure_demo_pki, pki_files
+from xpos.terminal.clock import Clock, LoopClock
+from xpos.terminal.config import JOURNAL_NAME, KEYSTORE_NAME, TerminalConfig, parse_address
+from xpos.terminal.hostlink import HostAddress, HostLink, LinkConfig, TrafficHook
+from xpos.terminal.menufiles import load_menus
+from xpos.terminal.txn import TransactionService
+
+log = logging.getLogger(__name__)
+
+#: Event-loop turns the terminal must stay idle before ``settle`` returns: enough for a
+#: device task → queue → step machine chain of in-process hops to run through.
+_SETTLE_ROUNDS = 20
+
+
+def link_config(config: TerminalConfig) -> LinkConfig:
+    """Build the host-link settings from the working parameters."""
+    backup = _address(config.backup_host, "backup_host") if config.backup_host else None
+    tls = client_context(tls_files(config)) if config.tls else None
+    return LinkConfig(primary=_address(config.host, "host"), backup=backup, tls=tls,
+                      server_hostname=config.tls_server_name,
+                      connect_timeout_s=config.connect_timeout_s,
+                      response_timeout_s=config.response_timeout_s)
+
+
+def _address(text: str, key: str) -> HostAddress:
+    host, port = parse_address(text, key=key)
+    return HostAddress(host=host, port=port)
+
+
+def tls_files(config: TerminalConfig) -> TlsFiles:
+    """The configured PKI, or the demo PKI in the data directory (made on first use).
+
+    Raises:
+        ConfigError: a configured ``pki_dir`` lacks one of its files.
+    """
+    if not config.pki_dir:
+        return ensure_demo_pki(config.data_dir, terminal_id=config.tid)
+    files = pki_files(Path(config.pki_dir))
+    for path in (files.ca_cert, files.terminal_cert, files.terminal_key):
+        if not path.exists():
+            raise ConfigError(f"pki_dir: {path} is missing")
+    return files
+
+
+class Terminal:
+    """A running terminal: devices, journal, keys, host link and the flow runner."""
+
+    def __init__(self, config: TerminalConfig, devices: DeviceSet, *,
+                 link: HostLink | None = None, on_traffic: TrafficHook | None = None,
+                 clock: Clock | None = None) -> None:
+        """Open the journal and key store in ``config.data_dir`` and load the menus.
+
+        Args:
+            config: The working parameters.
+            devices: The opened devices (the caller closes them).
+            link: The host link (default: one built from ``config``).
+            on_traffic: Sees every message to and from the host (the emulator's host pane).
+            clock: What step and host timeouts run on (default: the loop's real clock;
+                the QA runner passes a :class:`~xpos.terminal.clock.VirtualClock`).
+
+        Raises:
+            MenuError: a menu file is malformed.
+            ConfigError: bad configuration.
+        """
+        config.data_dir.mkdir(parents=True, exist_ok=True)
+        self.config = config
+        self.devices = devices
+        self.clock: Clock = clock or LoopClock()
+        self.menus: MenuSet = load_menus(config.menus_dir)
+        self.journal = Journal(config.data_dir / JOURNAL_NAME)
+        self.keystore = KeyStore(config.data_dir / KEYSTORE_NAME)
+        self.link = link or HostLink(link_config(config), on_traffic=on_traffic, clock=self.clock)
+        self.txn = TransactionService(config=config, journal=self.journal,
+                                      keystore=self.keystore, link=self.link,
+                                      on_keys=self._load_pin_pad)
+        self.context = FlowContext(merchant_name=config.merchant_name, tid=config.tid,
+                                   mid=config.mid, operator=config.operator, lang=config.lang)
+        self._queue: asyncio.Queue[Event] = asyncio.Queue()
+        self._sources: frozenset[CardSource] = frozenset()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._side: set[asyncio.Task[None]] = set()
+        self._waiting = asyncio.Event()
+        self._restore_pin_pad()
+
+    # -- lifecycle -------------------------------------------------------------------
+
+    def start_devices(self) -> None:
+        """Start one task per input device."""
+        if self._tasks:
+            return
+        self._tasks.append(asyncio.create_task(self._keypad_task(), name="keypad"))
+        for reader in self.devices.readers:
+            self._tasks.append(asyncio.create_task(self._reader_task(reader), name="reader"))
+
+    async def close(self) -> None:
+        """Stop device tasks, close the host link and the journal."""
+        for task in [*self._tasks, *self._side]:
+            task.cancel()
+        for task in [*self._tasks, *self._side]:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._tasks.clear()
+        await self.link.close()
+        self.journal.close()
+
+    # -- running flows ---------------------------------------------------------------
+
+    async def run_menu(self) -> None:
+        """Run the main menu until the user cancels at the top level (or it times out)."""
+        await self.run_flow(menu_flow(self.menus, self.context))
+
+    async def run_forever(self) -> None:
+        """Run the main menu again each time it ends, as the idle screen of a device."""
+        while True:
+            await self.run_menu()
+
+    async def run_flow(self, flow: Flow) -> None:
+        """Drive one flow generator to its end."""
+        self.start_devices()
+        answer: Any = None
+        while True:
+            try:
+                command = flow.send(answer)
+            except StopIteration:
+                return
+            if isinstance(command, Online):
+                answer = await self.online(command)
+            else:
+                answer = await self.run_step(command)
+
+    async def online(self, command: Online) -> OnlineReply:
+        """Carry out one online request.
+
+        An unexpected X-POS error (a stored record that no longer encodes, a journal
+        refusal …) becomes an ``ERROR`` reply with the error logged, so the terminal stays
+        usable. Keys pressed while the terminal was busy online are discarded, as on a
+        real POS, so they cannot dismiss the result unread.
+        """
+        try:
+            return await self.txn.handle(command.request)
+        except XposError as exc:
+            log.error("online %s failed: %s", type(command.request).__name__, exc)
+            return OnlineReply(outcome=Outcome.ERROR)
+        finally:
+            self._discard_queued_keys()
+
+    def _discard_queued_keys(self) -> None:
+        kept = []
+        while not self._queue.empty():
+            event = self._queue.get_nowait()
+            if not isinstance(event, KeyPressed):
+                kept.append(event)
+        for event in kept:
+            self._queue.put_nowait(event)
+
+    async def run_step(self, step: object) -> StepResult:
+        """Run one step on the devices until its machine is done."""
+        machine = machine_for(step, lang=self.config.lang)
+        deadline = self._apply(machine.start(self._now()), None)
+        while not machine.done:
+            event = await self._next_event(deadline)
+            deadline = self._apply(machine.handle(event), deadline)
+        self._sources = frozenset()
+        assert machine.result is not None
+        return machine.result
+
+    @property
+    def idle(self) -> bool:
+        """Nothing to do but wait: for input (queue empty) or, on simulated time, the host.
+
+        On a :class:`~xpos.terminal.clock.VirtualClock` a request awaiting its response counts as
+        idle, because only the clock can move it on (a host ``delay`` sleeps on the same
+        clock); on real time the host's answer is still to come, so it does not.
+        """
+        if self._waiting.is_set():
+            return self._queue.empty()
+        return self.clock.virtual and self.link.awaiting_response
+
+    async def settle(self, timeout: float = 30.0) -> None:
+        """Wait until the terminal stays :attr:`idle` for a few loop turns.
+
+        Args:
+            timeout: Real seconds before giving up.
+
+        Raises:
+            TimeoutError: the terminal stayed busy for ``timeout`` real seconds.
+        """
+        loop = asyncio.get_running_loop()
+        end = loop.time() + timeout
+        stable = 0
+        while stable < _SETTLE_ROUNDS:
+            if loop.time() > end:
+                raise TimeoutError("terminal did not settle")
+            if self.idle:
+                stable += 1
+                await asyncio.sleep(0)
+            else:
+                stable = 0
+                if self.clock.virtual:
+                    await asyncio.sleep(0)  # the host link may be the thing to wait for
+                    continue
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._waiting.wait(), max(0.0, end - loop.time()))
+                await asyncio.sleep(0)
+
+    # -- effects ---------------------------------------------------------------------
+
+    def _apply(self, effects: Sequence[Effect], deadline: float | None) -> float | None:
+        for effect in effects:
+            if isinstance(effect, Show):
+                self.devices.display.show(effect.lines)
+            elif isinstance(effect, SetTimer):
+                deadline = effect.deadline
+            elif isinstance(effect, EnableSources):
+                self._sources = effect.sources
+            elif isinstance(effect, RequestPin):
+                self._spawn(self._pin_task(effect.pan, effect.amount))
+            elif isinstance(effect, RequestPrint):
+                self._print(effect.document)
+            elif isinstance(effect, Beep):
+                log.debug("beep %s", effect.kind)
+            elif isinstance(effect, Done):
+                break
+        return deadline
+
+    def _print(self, document: Document) -> None:
+        data = render(document)
+        try:
+            self.devices.printer.print_bytes(data)
+        except PaperOutError:
+            self._queue.put_nowait(PrintDone(code=ResultCode.UNABLE, now=self._now()))
+            return
+        self.journal.record_print(self.txn.last_txn_id, document.name, data)
+        self._queue.put_nowait(PrintDone(code=ResultCode.OK, now=self._now()))
+
+    async def _next_event(self, deadline: float | None) -> Event:
+        self._waiting.set()
+        try:
+            if deadline is None:
+                return await self._queue.get()
+            remaining = deadline - self._now()
+            if remaining <= 0 and self._queue.empty():
+                return TimerFired(now=self._now())
+            try:
+                return await self.clock.wait_for(self._queue.get(), max(0.0, remaining))
+            except TimeoutError:
+                return TimerFired(now=self._now())
+        finally:
+            self._waiting.clear()
+
+    # -- device tasks ----------------------------------------------------------------
+
+    async def _keypad_task(self) -> None:
+        while True:
+            key = await self.devices.keypad.read_key()
+            self._queue.put_nowait(KeyPressed(key=key, now=self._now()))
+
+    async def _reader_task(self, reader: CardReader) -> None:
+        while True:
+            try:
+                card = await reader.read_card()
+            except XposError as exc:
+                if self._sources:
+                    self._queue.put_nowait(CardError(message=str(exc), now=self._now()))
+                continue
+            if card.source in self._sources:
+                self._queue.put_nowait(CardPresented(card=card, now=self._now()))
+            else:
+                log.info("ignored %s: not expected now", card.source.value)
+
+    async def _pin_task(self, pan: str, amount: int | None) -> None:
+        try:
+            block = await self.devices.pinpad.get_pin_block(pan, amount)
+        except XposError as exc:
+            log.warning("PIN pad: %s", exc)
+            self._queue.put_nowait(PinDone(block=None, code=ResultCode.UNABLE, now=self._now()))
+            return
+        code = ResultCode.OK if block is not None else ResultCode.CANCELLED
+        self._queue.put_nowait(PinDone(block=block, code=code, now=self._now()))
+
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+        task: asyncio.Task[None] = asyncio.create_task(coro)
+        self._side.add(task)
+        task.add_done_callback(self._side.discard)
+
+    # -- keys --------------------------------------------------------------------------
+
+    def _load_pin_pad(self, keys: WorkingKeys) -> None:
+        self.devices.pinpad.load_pik(keys.pik)
+
+    def _restore_pin_pad(self) -> None:
+        with contextlib.suppress(XposError):
+            self._load_pin_pad(self.keystore.working_keys)
+
+    def _now(self) -> float:
+        return self.clock.now()
