@@ -41,8 +41,8 @@ from xpos.qa.model import (
     WaitStep,
 )
 from xpos.receipts.decode import decode_escpos
-from xpos.terminal.clock import Clock, VirtualClock
 from xpos.testing.rig import TerminalRig
+from xpos.testing.shell import Clock, VirtualClock
 
 #: Real seconds a terminal may stay busy before the step fails (a hang, not a timeout).
 SETTLE_LIMIT_S = 10.0

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from xpos.errors import ConfigError, ScenarioError
-from xpos.terminal.config import parse_address
+from xpos.testing.shell import parse_address
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 

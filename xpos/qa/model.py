@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from xpos.model import Key, mask_pan
-from xpos.refhost.seed import DEMO
+from xpos.testing.host import DEMO
 
 _TRACK = re.compile(r"(?<!\d)(\d{12,19})[=D]\d{4,}")
 _LONG_DIGITS = re.compile(r"(?<!\d)\d{16,19}(?!\d)")

@@ -44,8 +44,8 @@ from xpos.qa.verbs import (
     parse_step,
 )
 from xpos.qa.yamlsrc import YNode, load_yaml_file
-from xpos.refhost.seed import DEMO, track2_for
-from xpos.terminal.config import check_overrides
+from xpos.testing.host import DEMO, track2_for
+from xpos.testing.shell import check_overrides
 
 # The vocabulary, in one place for docs/qa.md and its test (the step words live in
 # xpos.qa.verbs).

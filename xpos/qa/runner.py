@@ -35,13 +35,18 @@ from xpos.errors import XposError
 from xpos.qa.actions import ACTIONS, Run, StepFailed
 from xpos.qa.evidence import Evidence, write_evidence
 from xpos.qa.model import Fixtures, HostFaultStep, Scenario, Step, masked
-from xpos.refhost.rows import CardKind, CardStatus, VoucherStatus
-from xpos.refhost.seed import DEMO, seed_demo
-from xpos.refhost.server import ReferenceHost
-from xpos.refhost.store import HostStore
 from xpos.security.pki import ensure_demo_pki
-from xpos.terminal.clock import Clock, LoopClock, VirtualClock
+from xpos.testing.host import (
+    DEMO,
+    CardKind,
+    CardStatus,
+    HostStore,
+    ReferenceHost,
+    VoucherStatus,
+    seed_demo,
+)
 from xpos.testing.rig import TerminalRig
+from xpos.testing.shell import Clock, LoopClock, VirtualClock
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from xpos.emulator.app.app import EmulatorApp
 from xpos.errors import ConfigError
-from xpos.terminal.config import load_config
+from xpos.testing.shell import load_config
 
 LOG_NAME = "emulator.log"
 

@@ -11,7 +11,7 @@ import enum
 from dataclasses import dataclass, field
 
 from xpos.model import mask_code, mask_pan
-from xpos.refhost.seed import DEMO, DemoData
+from xpos.testing.host import DEMO, DemoData
 
 
 class Presentation(enum.Enum):
