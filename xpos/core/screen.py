@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 
-from xpos.model.textwidth import char_width, fit_width, text_width
+from xpos.model.textwidth import char_width, fit_width, printable, text_width
 
 __all__ = ["COLS", "ROWS", "center", "char_width", "fit", "right", "tail", "text_width", "truncate"]
 
@@ -43,15 +42,13 @@ def right(text: str, cols: int = COLS) -> str:
 
 
 def fit(lines: Iterable[str]) -> tuple[str, ...]:
-    """Make lines fit the display: split on newlines, at most 8 rows of 20 columns.
+    """Make lines fit the display: split on line breaks, at most 8 rows of 20 columns.
 
-    Control characters are dropped so that a host-sent text cannot upset the display.
+    Control and format characters are dropped (:func:`~xpos.model.textwidth.printable`)
+    so that a host-sent text cannot upset the display; every kind of line break
+    (``\n``, ``\r``, U+2028 …) starts a new row.
     """
     rows: list[str] = []
     for line in lines:
-        rows.extend(line.split("\n"))
-    return tuple(truncate(_printable(row)) for row in rows[:ROWS])
-
-
-def _printable(text: str) -> str:
-    return "".join(c for c in text if unicodedata.category(c) != "Cc")
+        rows.extend(line.splitlines() or [""])
+    return tuple(truncate(printable(row)) for row in rows[:ROWS])

@@ -3,6 +3,11 @@
 Slips are laid out for 58 mm paper (32 columns of font A, a CJK character takes 2).
 Labels are Chinese first with English after. Only masked card numbers and masked
 voucher codes are ever printed; the layouts refuse anything that looks unmasked.
+
+Every value that comes from outside (merchant name, host references, voucher title,
+provider) is text only: control characters are removed and line breaks become wrapped
+lines within the paper width (:func:`~xpos.model.textwidth.wrap_width`), so a host
+cannot inject printer commands or fake a line of its own at full width.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from xpos.model import Align, Document, Feed, TextLine, format_fen
-from xpos.model.textwidth import text_width
+from xpos.model.textwidth import printable, text_width, wrap_width
 
 PAPER_COLUMNS = 32
 RULE = "-" * PAPER_COLUMNS
@@ -71,16 +76,24 @@ def _line(text: str, *, bold: bool = False, double: bool = False) -> TextLine:
     return TextLine(text=text, bold=bold, double=double)
 
 
+def _lines(text: str, *, bold: bool = False) -> list[TextLine]:
+    """Outside text as one or more lines within the paper width."""
+    return [_line(row, bold=bold) for row in wrap_width(text, PAPER_COLUMNS)]
+
+
 def _center(text: str, *, bold: bool = False) -> TextLine:
     return TextLine(text=text, align=Align.CENTER, bold=bold)
 
 
 def _field(label: str, value: str) -> list[TextLine]:
-    """``label value`` on one line if it fits the paper, else value on its own line."""
-    joined = f"{label} {value}"
-    if text_width(joined) <= PAPER_COLUMNS:
+    """``label value`` on one line if it fits the paper, else value on lines of its own.
+
+    ``value`` is outside text: controls removed, line breaks and long text wrapped.
+    """
+    joined = f"{label} {printable(value)}"
+    if text_width(joined) <= PAPER_COLUMNS and len(value.splitlines()) <= 1:
         return [_line(joined)]
-    return [_line(label), _line(value)]
+    return [_line(label), *_lines(value)]
 
 
 def _when(when: datetime) -> str:
@@ -100,7 +113,7 @@ def _merchant(name: str, mid: str, tid: str) -> list[TextLine]:
     return [
         _line(RULE),
         _line("商户名称 MERCHANT NAME:"),
-        _line(name),
+        *_lines(name),
         *_field("商户编号 MERCHANT NO.:", mid),
         *_field("终端编号 TERMINAL NO.:", tid),
     ]
@@ -141,7 +154,7 @@ def sale_slip(slip: SaleSlip, *, copy: str) -> Document:
         *_field("操作员号 OPERATOR NO.:", slip.operator),
         _line(RULE),
         _line("卡号 CARD NO.:"),
-        _line(slip.masked_pan, bold=True),
+        _line(printable(slip.masked_pan), bold=True),
     ]
     if slip.expiry:
         body += _field("有效期 EXP. DATE:", "**/**")
@@ -171,9 +184,9 @@ def voucher_slip(slip: VoucherSlip) -> Document:
         *_merchant(slip.merchant_name, slip.mid, slip.tid),
         _line(RULE),
         _line("券号 VOUCHER NO.:"),
-        _line(slip.code_masked, bold=True),
+        _line(printable(slip.code_masked), bold=True),
         _line("商品 ITEM:"),
-        _line(slip.title, bold=True),
+        *_lines(slip.title, bold=True),
         *_field("数量 QTY:", str(slip.quantity)),
         *_field("提供方 PROVIDER:", slip.provider),
         *_references(batch=slip.batch, stan=slip.stan, rrn=slip.rrn, when=slip.when),
