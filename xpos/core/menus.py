@@ -118,6 +118,8 @@ def parse_menu(text: str, *, path: str, builtins: Collection[str]) -> Menu:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise MenuError(f"not valid TOML: {exc}", path=path, key="<toml>") from exc
+    except RecursionError:
+        raise MenuError("not valid TOML: nested too deeply", path=path, key="<toml>") from None
     table = check_menu_table(document, path=path)
     if not _ID.fullmatch(table["id"]):
         raise MenuError("id must match [a-z][a-z0-9_]*", path=path, key="menu.id")

@@ -56,19 +56,28 @@ def load_yaml(text: str, *, path: str) -> YNode | None:
         ScenarioError: bad YAML, several documents, duplicate keys, or a key that is not
             a plain scalar.
     """
-    loader = yaml.BaseLoader(text)
+    loader: yaml.BaseLoader | None = None
     try:
+        loader = yaml.BaseLoader(text)  # checks every character already
         node = loader.get_single_node()
+        return None if node is None else _convert(node, path)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 0
         raise ScenarioError(f"not valid YAML: {exc.problem or exc}", path=path,
                             line=line, key="") from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, max(0, exc.position)) + 1
+        raise ScenarioError(f"not valid YAML: character {exc.character:#06x} is not allowed",
+                            path=path, line=line, key="") from None
     except yaml.YAMLError as exc:
         raise ScenarioError(f"not valid YAML: {exc}", path=path, line=0, key="") from None
+    except RecursionError:
+        raise ScenarioError("not valid YAML: nested too deeply", path=path, line=0,
+                            key="") from None
     finally:
-        loader.dispose()
-    return None if node is None else _convert(node, path)
+        if loader is not None:
+            loader.dispose()
 
 
 def load_yaml_file(file: Path) -> YNode | None:

@@ -112,6 +112,8 @@ class KeyStore:
             self._working = _keys_from_json(data.get("working"))
         except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
             raise ConfigError(f"{self._path}: not a valid key store ({exc})") from exc
+        except RecursionError:
+            raise ConfigError(f"{self._path}: not a valid key store (nested too deeply)") from None
 
     def _save(self) -> None:
         doc: dict[str, Any] = {

@@ -103,6 +103,8 @@ def load_config(data_dir: Path, **overrides: Any) -> TerminalConfig:
             values = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path}: {exc}") from exc
+        except RecursionError:
+            raise ConfigError(f"{path}: not valid TOML: nested too deeply") from None
     values.update(overrides)
     return _build(values, data_dir, str(path))
 
