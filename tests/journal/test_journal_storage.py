@@ -88,5 +88,5 @@ def test_timestamps_are_iso_8601_utc(journal: Journal) -> None:
 
 
 def test_a_missing_folder_is_a_journal_error(tmp_path: Path) -> None:
-    with pytest.raises(JournalError, match="cannot open journal: folder .* does not exist"):
+    with pytest.raises(JournalError, match=r"cannot open journal: folder .* does not exist"):
         Journal(tmp_path / "gone" / "journal.sqlite3")
