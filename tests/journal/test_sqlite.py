@@ -126,25 +126,29 @@ def test_without_an_error_class_the_sqlite_error_passes_through(
     assert not conn.in_transaction
 
 
-@pytest.mark.parametrize(
-    ("make", "message"),
-    [
-        (lambda p: p.mkdir(), "the path is a directory"),
-        (lambda p: None, "does not exist"),
-        (lambda p: p.write_bytes(b"this is not sqlite" * 100), "file is not a database"),
-    ],
-    ids=["directory", "missing-folder", "not-sqlite"],
-)
-def test_unusable_paths_are_one_clear_error(tmp_path: Path, make: object, message: str) -> None:
+def _unusable(tmp_path: Path, kind: str) -> Path:
     path = tmp_path / "db.sqlite3"
-    if message == "does not exist":
+    if kind == "directory":
+        path.mkdir()
+    elif kind == "missing-folder":
         path = tmp_path / "no" / "such" / "db.sqlite3"
-    assert callable(make)
-    make(path)
+    else:
+        path.write_bytes(b"this is not sqlite" * 100)
+    return path
+
+
+@pytest.mark.parametrize(("kind", "message"), [
+    ("directory", "cannot open test db: the path is a directory"),
+    ("missing-folder", "cannot open test db: folder .* does not exist"),
+    ("not-sqlite", "cannot open test db: file is not a database"),
+])
+def test_unusable_paths_are_one_clear_error(tmp_path: Path, kind: str, message: str) -> None:
+    path = _unusable(tmp_path, kind)
     with pytest.raises(ConfigError, match=message) as info:
         sqlite.open_db(path, Schema("test db", (LOG,), ConfigError))
-    assert str(path) in str(info.value)
+    assert str(info.value).startswith(f"{path}: ")
     assert isinstance(info.value, XposError)
+    assert not isinstance(info.value, sqlite3.Error | PermissionError)
 
 
 def test_a_folder_that_is_a_file_is_one_clear_error(tmp_path: Path) -> None:

@@ -94,10 +94,10 @@ def parse_step(node: YNode, cards: dict[str, str]) -> Step:
     """
     if isinstance(node.value, str):
         word = node.value
-        bare = BY_NAME.get(word)
-        if bare is not None and bare.bare:
-            return _parse(bare, YNode({}, node.line, node.path), node.line, cards)
-        if bare is not None:
+        known = BY_NAME.get(word)
+        if known is not None and known.bare:
+            return _parse(known, YNode({}, node.line, node.path), node.line, cards)
+        if known is not None:
             raise node.error(f"{word} needs an argument, e.g. '- {word}: ...' (docs/qa.md)",
                              key=word)
         raise node.error(f"unknown verb {word!r}{did_you_mean(word, BY_NAME)}", key=word)
