@@ -13,6 +13,7 @@ import pytest
 from textual.pilot import Pilot
 
 from xpos.emulator.app.app import EmulatorApp
+from xpos.emulator.app.launch import EmulatorOptions, build_app
 from xpos.emulator.app.widgets import HostPane, LcdDisplay, PinPadPane, PrinterPane, StatusLine
 from xpos.refhost.seed import DEMO
 
@@ -25,7 +26,7 @@ RunApp = Callable[..., None]
 def run_app(tmp_path: Path) -> RunApp:
     def run(scenario: Scenario, *, size: tuple[int, int] = (80, 24), **options: Any) -> None:
         async def main() -> None:
-            app = EmulatorApp(tmp_path, **options)
+            app = make_app(tmp_path, **options)
             async with app.run_test(size=size) as pilot:
                 await started(app, pilot)
                 await scenario(app, pilot)
@@ -33,6 +34,11 @@ def run_app(tmp_path: Path) -> RunApp:
         asyncio.run(main())
 
     return run
+
+
+def make_app(data_dir: Path, *, host: str | None = None, lang: str | None = None) -> EmulatorApp:
+    """The app as ``xpos emulator`` builds it (the launcher makes the rig and hands it in)."""
+    return build_app(EmulatorOptions(data_dir=data_dir, host=host, lang=lang))
 
 
 async def started(app: EmulatorApp, pilot: Pilot[None]) -> None:

@@ -9,7 +9,7 @@ from xpos.emulator.app.app import EmulatorApp
 from xpos.errors import ConfigError
 from xpos.testing.rig import TerminalRig
 
-from .conftest import RunApp, display, host, keyboard_sale, press, started, status
+from .conftest import RunApp, display, host, keyboard_sale, make_app, press, started, status
 
 
 def test_english(run_app: RunApp) -> None:
@@ -46,7 +46,7 @@ def test_another_host_given_with_host(tmp_path: Path) -> None:
         outside = TerminalRig(tmp_path)  # only its host: same data dir, same demo PKI
         port = (await outside.start_host(), outside.port)[1]
         try:
-            app = EmulatorApp(tmp_path, host=f"127.0.0.1:{port}")
+            app = make_app(tmp_path, host=f"127.0.0.1:{port}")
             async with app.run_test() as pilot:
                 await started(app, pilot)
                 assert app.rig is not None and not app.rig.has_host
@@ -65,7 +65,7 @@ def test_a_rig_that_cannot_start_ends_the_app_with_its_error(tmp_path: Path) -> 
                                         encoding="utf-8")
 
     async def main() -> None:
-        app = EmulatorApp(tmp_path)
+        app = make_app(tmp_path)
         async with app.run_test() as pilot:
             await app.started.wait()
             await pilot.pause()

@@ -2,10 +2,9 @@ import asyncio
 import socket
 from pathlib import Path
 
-from xpos.emulator.app.app import EmulatorApp
 from xpos.journal import TxnStatus
 
-from .conftest import display, host, keyboard_sale, press, started, status
+from .conftest import display, host, keyboard_sale, make_app, press, started, status
 
 
 def _refused(port: int) -> bool:
@@ -15,7 +14,7 @@ def _refused(port: int) -> bool:
 
 def test_quit_stops_the_rig_and_a_restart_carries_on(tmp_path: Path) -> None:
     async def main() -> None:
-        first = EmulatorApp(tmp_path)
+        first = make_app(tmp_path)
         async with first.run_test() as pilot:
             await started(first, pilot)
             await keyboard_sale(first, pilot, "100")
@@ -27,7 +26,7 @@ def test_quit_stops_the_rig_and_a_restart_carries_on(tmp_path: Path) -> None:
             assert first.rig is None
         assert _refused(port)
 
-        again = EmulatorApp(tmp_path)
+        again = make_app(tmp_path)
         async with again.run_test() as pilot:
             await started(again, pilot)
             assert again.rig is not None

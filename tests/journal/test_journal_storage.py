@@ -85,3 +85,8 @@ def test_timestamps_are_iso_8601_utc(journal: Journal) -> None:
     record = journal.get(begin(journal))
     assert record.created_at == "2025-03-01T12:30:45.123+00:00"
     assert record.updated_at == record.created_at
+
+
+def test_a_missing_folder_is_a_journal_error(tmp_path: Path) -> None:
+    with pytest.raises(JournalError, match=r"cannot open journal: folder .* does not exist"):
+        Journal(tmp_path / "gone" / "journal.sqlite3")

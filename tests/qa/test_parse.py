@@ -18,6 +18,7 @@ from xpos.qa.model import (
     WaitStep,
 )
 from xpos.qa.parse import find_scenario_files, load_scenarios
+from xpos.qa.verbs import ACTIONS, REGISTRY, VERBS
 
 GOOD = """\
 name: 团购蛋糕兑换券 (J2)
@@ -136,6 +137,7 @@ steps:
     assert isinstance(pin, PinStep) and pin.pin is None
     assert isinstance(out, PaperStep) and not out.paper
     assert isinstance(reload_, PaperStep) and reload_.paper
+    assert (out.describe(), reload_.describe()) == ("paper_out: {}", "paper_reload: {}")
     assert isinstance(swipe, SwipeStep) and "6212345678901234567" not in swipe.describe()
 
 
@@ -237,3 +239,33 @@ def test_errors_never_echo_a_pin_or_a_full_pan_or_track(tmp_path: Path) -> None:
                           '    - {id: a, pan: "6212345678901234567", pin: "12345x"}\n'
                           "steps: [power_cycle]\n")
     assert "12345x" not in str(pin) and "pin must be 4 to 12 digits" in str(pin)
+
+
+# One minimal argument per verb, to check the registry row by row.
+MINIMAL = {
+    "select": '"签到"', "keys": '"1"', "swipe": "alice", "tap": '"04A1B2C3"', "scan": '"1"',
+    "pin": '"1234"', "expect_screen": '"x"', "expect_receipt": '"x"',
+    "expect_host": "{message: sale}", "expect_journal": "{count: 0}", "host_fault": "drop",
+    "power_cycle": "{}", "wait": "1s", "paper_out": "{}", "paper_reload": "{}",
+}
+
+
+def test_the_registry_has_one_row_per_verb_with_its_parser_and_action(tmp_path: Path) -> None:
+    assert sorted(MINIMAL) == sorted(VERBS)
+    steps = "".join(f"  - {verb}: {arg}\n" for verb, arg in MINIMAL.items())
+    (scenario,) = load_scenarios(write(tmp_path, "name: all\nsteps:\n" + steps))
+    for verb, step in zip(MINIMAL, scenario.steps, strict=True):
+        (row,) = [r for r in REGISTRY if r.name == verb]
+        assert type(step) is row.step
+        assert step.verb == verb
+        assert ACTIONS[type(step)] is row.act
+
+
+def test_only_verbs_without_an_argument_may_be_written_bare(tmp_path: Path) -> None:
+    bare = [row.name for row in REGISTRY if row.bare]
+    assert bare == ["power_cycle", "paper_out", "paper_reload"]
+    steps = "".join(f"  - {verb}\n" for verb in bare)
+    (scenario,) = load_scenarios(write(tmp_path, "name: bare\nsteps:\n" + steps))
+    assert [s.verb for s in scenario.steps] == bare
+    with pytest.raises(ScenarioError, match="wait needs an argument"):
+        load_scenarios(write(tmp_path, "name: bare\nsteps:\n  - wait\n"))

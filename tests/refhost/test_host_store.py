@@ -127,3 +127,10 @@ def test_a_newer_schema_version_is_refused(tmp_path: Path) -> None:
     db.close()
     with pytest.raises(ConfigError):
         HostStore(path)
+
+
+def test_a_directory_in_place_of_the_file_is_a_config_error(tmp_path: Path) -> None:
+    path = tmp_path / "host.db"
+    path.mkdir()
+    with pytest.raises(ConfigError, match="cannot open host database: the path is a directory"):
+        HostStore(path)

@@ -5,13 +5,16 @@ the ISO 9564 format 0 PIN block encrypted under that PIK. The test side ``enter(
 queues one PIN entry; the digits stay in the private queue only until the next
 ``get_pin_block`` consumes them and are never part of ``repr`` or of any message.
 ``asking`` tells the test side (the emulator's PIN pad pane) that a request waits for
-an entry.
+an entry; ``on_change(callback)`` calls back whenever ``asking`` or ``prompts`` may have
+changed (a request starts or ends, an entry or a cancel is queued).
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
+from xpos.drivers.listeners import Listener, Listeners
 from xpos.drivers.url import DeviceUrl
 from xpos.errors import KeyMissingError, SecurityError
 from xpos.model import mask_pan
@@ -45,6 +48,7 @@ class FakePinPad:
         self._entries: asyncio.Queue[_Entry] = asyncio.Queue()
         self.prompts: list[tuple[str, int | None]] = []
         self._waiting = 0
+        self._changes = Listeners()
 
     def __repr__(self) -> str:
         return f"FakePinPad(pik_loaded={self.pik_loaded}, pending={self._entries.qsize()})"
@@ -58,6 +62,14 @@ class FakePinPad:
     def asking(self) -> bool:
         """True while a ``get_pin_block`` call waits for an entry not yet made."""
         return self._waiting > self._entries.qsize()
+
+    def on_change(self, callback: Listener) -> Callable[[], None]:
+        """Test side: call ``callback()`` when a request starts or ends or an entry is made.
+
+        Returns:
+            A function that stops the calls.
+        """
+        return self._changes.add(callback)
 
     def load_pik(self, pik: bytes) -> None:
         """Load the PIN key.
@@ -78,10 +90,12 @@ class FakePinPad:
         if not (pin.isascii() and pin.isdigit() and MIN_PIN <= len(pin) <= MAX_PIN):
             raise ValueError(f"a PIN is {MIN_PIN} to {MAX_PIN} digits")
         self._entries.put_nowait(_Entry(pin))
+        self._changes.notify()
 
     def cancel(self) -> None:
         """Test side: the cardholder presses CANCEL."""
         self._entries.put_nowait(_Entry(None))
+        self._changes.notify()
 
     async def get_pin_block(self, pan: str, amount: int | None) -> bytes | None:
         """Wait for PIN entry and return the ISO-0 block encrypted under the PIK.
@@ -98,10 +112,12 @@ class FakePinPad:
             raise KeyMissingError("PIN pad has no PIK; sign on first")
         self.prompts.append((mask_pan(pan), amount))
         self._waiting += 1
+        self._changes.notify()
         try:
             entry = await self._entries.get()
         finally:
             self._waiting -= 1
+            self._changes.notify()
         pin, entry.pin = entry.pin, None
         if pin is None:
             return None

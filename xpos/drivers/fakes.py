@@ -3,6 +3,8 @@
 The device side implements the protocols of :mod:`xpos.drivers.base`; the test side
 (``press``, ``lines``, ``output``, ``paper_out``, ``swipe``, ``enter`` …) is what tests,
 the emulator and the QA runner drive. Call the test side from the event loop's thread.
+The display, the printer and the PIN pad also tell watchers when they change:
+``on_change(callback)`` (see :mod:`.listeners`), so a UI repaints without polling.
 
 The keypad, display and printer live here; the card readers (:mod:`.fake_cards`) and
 the PIN pad (:mod:`.fake_pinpad`) are re-exported so that every fake imports from here.
@@ -12,10 +14,11 @@ from __future__ import annotations
 
 import asyncio
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from xpos.drivers.fake_cards import FakeCardReader, FakeRfidReader, FakeScanner
 from xpos.drivers.fake_pinpad import FakePinPad
+from xpos.drivers.listeners import Listener, Listeners
 from xpos.drivers.url import DeviceUrl
 from xpos.errors import PaperOutError
 from xpos.model import Key
@@ -78,6 +81,11 @@ class FakeDisplay:
         self.rows = rows
         self.cols = cols
         self.history: list[tuple[str, ...]] = []
+        self._changes = Listeners()
+
+    def on_change(self, callback: Listener) -> Callable[[], None]:
+        """Test side: call ``callback()`` after every ``show``; returns the unsubscriber."""
+        return self._changes.add(callback)
 
     def show(self, lines: Sequence[str]) -> None:
         """Show ``lines``: extra lines are dropped, long lines truncated, controls blanked."""
@@ -85,6 +93,7 @@ class FakeDisplay:
             lines = lines.splitlines()
         screen = tuple(fit_width(_blank_controls(line), self.cols) for line in lines[: self.rows])
         self.history.append(screen)
+        self._changes.notify()
 
     @property
     def lines(self) -> tuple[str, ...]:
@@ -104,6 +113,15 @@ class FakePrinter:
         self._output = bytearray()
         self._paper = True
         self.jobs: list[bytes] = []
+        self._changes = Listeners()
+
+    def on_change(self, callback: Listener) -> Callable[[], None]:
+        """Test side: call ``callback()`` after a job, paper out, reload or clear.
+
+        Returns:
+            A function that stops the calls.
+        """
+        return self._changes.add(callback)
 
     def print_bytes(self, data: bytes) -> None:
         """Append ``data`` to :attr:`output`.
@@ -115,6 +133,7 @@ class FakePrinter:
             raise PaperOutError("printer out of paper / 打印机缺纸")
         self._output += data
         self.jobs.append(bytes(data))
+        self._changes.notify()
 
     @property
     def paper_ok(self) -> bool:
@@ -129,15 +148,18 @@ class FakePrinter:
     def paper_out(self) -> None:
         """Test side: the paper runs out."""
         self._paper = False
+        self._changes.notify()
 
     def reload(self) -> None:
         """Test side: new paper roll."""
         self._paper = True
+        self._changes.notify()
 
     def clear(self) -> None:
         """Test side: tear off everything printed so far."""
         self._output.clear()
         self.jobs.clear()
+        self._changes.notify()
 
 
 def open_fake_keypad(url: DeviceUrl) -> FakeKeypad:

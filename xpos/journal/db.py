@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Self
 
 from xpos.errors import JournalError
+from xpos.journal import sqlite
 from xpos.journal.schema import connect
 
 MAX_COUNTER = 999999
@@ -64,22 +65,9 @@ class Database:
     def _now(self) -> str:
         return self._clock().astimezone(UTC).isoformat(timespec="milliseconds")
 
-    @contextlib.contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
+    def _write(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
         """One write transaction, committed before the ``with`` block is left."""
-        try:
-            self._conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
-            raise JournalError(f"journal busy or unusable: {exc}") from exc
-        try:
-            yield self._conn
-            self._conn.execute("COMMIT")
-        except BaseException as exc:
-            if self._conn.in_transaction:
-                self._conn.execute("ROLLBACK")
-            if isinstance(exc, sqlite3.Error):
-                raise JournalError(f"journal write failed: {exc}") from exc
-            raise
+        return sqlite.write(self._conn, error=JournalError, what="journal")
 
     def _one(self, sql: str, *args: Any) -> sqlite3.Row | None:
         row: sqlite3.Row | None = self._conn.execute(sql, args).fetchone()
@@ -88,8 +76,7 @@ class Database:
     @property
     def sqlite_settings(self) -> dict[str, Any]:
         """The durability settings in effect on this connection, for diagnostics."""
-        names = ("journal_mode", "synchronous", "foreign_keys", "user_version")
-        return {n: self._conn.execute(f"PRAGMA {n}").fetchone()[0] for n in names}
+        return sqlite.settings(self._conn)
 
     # -- counters ---------------------------------------------------------------
 

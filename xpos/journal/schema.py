@@ -1,9 +1,8 @@
-"""Opening the journal database: durability pragmas and schema migrations.
+"""The journal's schema: the migrations that build it, for :mod:`xpos.journal.sqlite`.
 
-The schema version lives in ``PRAGMA user_version``. ``MIGRATIONS[n]`` takes the file
-from version ``n`` to ``n + 1``; each migration runs in its own transaction, re-reading
-the version under the write lock so two processes opening a new file cannot both
-migrate. A file newer than this software is refused, never downgraded.
+``MIGRATIONS[n]`` takes the file from version ``n`` to ``n + 1``; the version lives in
+``PRAGMA user_version``. Opening, durability settings and how migrations are applied
+(once, in order, a newer file refused) are :mod:`xpos.journal.sqlite`'s job.
 """
 
 from __future__ import annotations
@@ -12,6 +11,7 @@ import sqlite3
 from pathlib import Path
 
 from xpos.errors import JournalError
+from xpos.journal.sqlite import Migration, Schema, open_db
 
 _V1 = (
     """CREATE TABLE txn (
@@ -55,59 +55,16 @@ _V1 = (
     )""",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1,)
-SCHEMA_VERSION = len(MIGRATIONS)
+MIGRATIONS: tuple[Migration, ...] = (_V1,)
+SCHEMA = Schema(name="journal", migrations=MIGRATIONS, error=JournalError)
+SCHEMA_VERSION = SCHEMA.version
 
 
 def connect(path: Path) -> sqlite3.Connection:
     """Open (creating if needed) and migrate the journal at ``path``.
 
-    The connection is in autocommit mode (``isolation_level=None``); callers open
-    explicit ``BEGIN IMMEDIATE`` transactions.
-
     Raises:
-        JournalError: if the file is not a journal, WAL cannot be enabled, or the
-            schema is newer than this software.
+        JournalError: if the path is unusable, the file is not a journal, WAL or
+            ``synchronous=FULL`` cannot be set, or the schema is newer than this software.
     """
-    conn = sqlite3.connect(str(path), isolation_level=None, timeout=10.0)
-    try:
-        conn.row_factory = sqlite3.Row
-        _set_pragmas(conn)
-        _migrate(conn)
-    except sqlite3.Error as exc:
-        conn.close()
-        raise JournalError(f"{path}: cannot open journal: {exc}") from exc
-    except JournalError:
-        conn.close()
-        raise
-    return conn
-
-
-def _set_pragmas(conn: sqlite3.Connection) -> None:
-    mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
-    if str(mode).lower() != "wal":
-        raise JournalError(f"journal needs WAL mode, SQLite gave {mode!r}")
-    conn.execute("PRAGMA synchronous=FULL")
-    conn.execute("PRAGMA foreign_keys=ON")
-
-
-def _version(conn: sqlite3.Connection) -> int:
-    return int(conn.execute("PRAGMA user_version").fetchone()[0])
-
-
-def _migrate(conn: sqlite3.Connection) -> None:
-    if _version(conn) > SCHEMA_VERSION:
-        raise JournalError(
-            f"journal schema v{_version(conn)} is newer than this software (v{SCHEMA_VERSION})"
-        )
-    for target in range(1, SCHEMA_VERSION + 1):
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            if _version(conn) < target:
-                for statement in MIGRATIONS[target - 1]:
-                    conn.execute(statement)
-                conn.execute(f"PRAGMA user_version = {target}")
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+    return open_db(path, SCHEMA)

@@ -9,7 +9,8 @@ except the passing of time. ``expect_screen`` / ``expect_receipt`` check and, wh
 check fails, move a :class:`~xpos.terminal.clock.VirtualClock` to the next pending timer and
 settle again (:func:`wait_until`), up to the step's timeout in simulated seconds; on
 real time (``--host``) they poll. A verb that fails raises :class:`StepFailed` with what
-was seen instead. :data:`ACTIONS` maps each step type to its verb.
+was seen instead. Each verb's action is registered next to its parser in
+:data:`xpos.qa.verbs.REGISTRY`.
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ from xpos.qa.model import (
     KeysStep,
     PaperStep,
     PinStep,
-    PowerCycleStep,
     ScanStep,
     Scenario,
     SelectStep,
@@ -73,6 +73,10 @@ class Run:
     def receipt_text(self) -> str:
         """Every print job decoded, one after the other, a blank line between jobs."""
         return "\n\n".join(decode_escpos(job) for job in self.all_jobs())
+
+
+#: What a verb does: run one step on a live scenario run (raise StepFailed if unmet).
+Action = Callable[[Run, Step], Awaitable[None]]
 
 
 # -- waiting -----------------------------------------------------------------------------
@@ -124,7 +128,7 @@ async def _pass_time(run: Run, seconds: float) -> None:
     await settle(run)
 
 
-# -- steps -------------------------------------------------------------------------------
+# -- the verbs' actions (registered in xpos.qa.verbs) ------------------------------------
 
 
 def _screen(run: Run) -> str:
@@ -135,7 +139,8 @@ def _shown(run: Run) -> str:
     return "screen now:\n" + _indent(_screen(run))
 
 
-async def _select(run: Run, step: Step) -> None:
+async def select(run: Run, step: Step) -> None:
+    """Choose a menu item by label, on screen or through submenus."""
     assert isinstance(step, SelectStep)
     await settle(run)
     if await _choose_visible(run, step.label):
@@ -202,31 +207,36 @@ def _menu_path(menus: MenuSet, lang: str, screen: str, label: str) -> list[str] 
     return None
 
 
-async def _keys(run: Run, step: Step) -> None:
+async def keys(run: Run, step: Step) -> None:
+    """Press the keys."""
     assert isinstance(step, KeysStep)
     run.rig.keypad.press(*step.keys)
     await settle(run)
 
 
-async def _swipe(run: Run, step: Step) -> None:
+async def swipe(run: Run, step: Step) -> None:
+    """Swipe the card."""
     assert isinstance(step, SwipeStep)
     run.rig.reader.swipe(step.track2)
     await settle(run)
 
 
-async def _tap(run: Run, step: Step) -> None:
+async def tap(run: Run, step: Step) -> None:
+    """Tap the RFID card."""
     assert isinstance(step, TapStep)
     run.rig.rfid.tap(step.uid)
     await settle(run)
 
 
-async def _scan(run: Run, step: Step) -> None:
+async def scan(run: Run, step: Step) -> None:
+    """Scan the code."""
     assert isinstance(step, ScanStep)
     run.rig.scanner.scan(step.code)
     await settle(run)
 
 
-async def _pin(run: Run, step: Step) -> None:
+async def pin(run: Run, step: Step) -> None:
+    """Enter (or cancel) the PIN once the PIN pad asks for one."""
     assert isinstance(step, PinStep)
     pinpad = run.rig.pinpad
     if not await wait_until(run, lambda: pinpad.asking, 0.0):
@@ -238,7 +248,8 @@ async def _pin(run: Run, step: Step) -> None:
     await settle(run)
 
 
-async def _expect_screen(run: Run, step: Step) -> None:
+async def expect_screen(run: Run, step: Step) -> None:
+    """Wait (simulated time) until the screen shows, or stops showing, the text."""
     assert isinstance(step, ExpectScreenStep)
     if await wait_until(run, lambda: screen_matches(step, _screen(run)), step.timeout_s):
         return
@@ -248,7 +259,8 @@ async def _expect_screen(run: Run, step: Step) -> None:
                      f"{_shown(run)}")
 
 
-async def _expect_receipt(run: Run, step: Step) -> None:
+async def expect_receipt(run: Run, step: Step) -> None:
+    """Wait until the printed text contains (and lacks) the given texts."""
     assert isinstance(step, ExpectReceiptStep)
     problems: list[str] = []
 
@@ -262,7 +274,8 @@ async def _expect_receipt(run: Run, step: Step) -> None:
         raise StepFailed("; ".join(problems) + "\nprinted so far:\n" + shown)
 
 
-async def _expect_host(run: Run, step: Step) -> None:
+async def expect_host(run: Run, step: Step) -> None:
+    """Check the newest exchange of a kind on the host link."""
     assert isinstance(step, ExpectHostStep)
     await settle(run)
     problem = check_host(step, run.rig.messages)
@@ -270,7 +283,8 @@ async def _expect_host(run: Run, step: Step) -> None:
         raise StepFailed(problem)
 
 
-async def _expect_journal(run: Run, step: Step) -> None:
+async def expect_journal(run: Run, step: Step) -> None:
+    """Check the terminal journal."""
     assert isinstance(step, ExpectJournalStep)
     await settle(run)
     problem = check_journal(step, run.rig.terminal.journal)
@@ -278,7 +292,8 @@ async def _expect_journal(run: Run, step: Step) -> None:
         raise StepFailed(problem)
 
 
-async def _host_fault(run: Run, step: Step) -> None:
+async def host_fault(run: Run, step: Step) -> None:
+    """Arm a fault on the embedded host."""
     assert isinstance(step, HostFaultStep)
     faults = run.rig.host.faults
     options = {"on": frozenset(MessageKind(kind) for kind in step.on)} if step.on else {}
@@ -290,44 +305,28 @@ async def _host_fault(run: Run, step: Step) -> None:
         getattr(faults, step.fault)(**options)
 
 
-async def _power_cycle(run: Run, step: Step) -> None:
+async def power_cycle(run: Run, step: Step) -> None:
+    """Kill the terminal and start it again on the same data."""
     run.screens += run.rig.display.history
     run.jobs += run.rig.printer.jobs
     await run.rig.power_cycle()
     await settle(run)
 
 
-async def _wait(run: Run, step: Step) -> None:
+async def wait(run: Run, step: Step) -> None:
+    """Let time pass."""
     assert isinstance(step, WaitStep)
     await _pass_time(run, step.seconds)
 
 
-async def _paper(run: Run, step: Step) -> None:
+async def paper(run: Run, step: Step) -> None:
+    """Take the paper out or put a new roll in."""
     assert isinstance(step, PaperStep)
     if step.paper:
         run.rig.printer.reload()
     else:
         run.rig.printer.paper_out()
     await settle(run)
-
-
-#: The verb of each step type.
-ACTIONS: dict[type[Step], Callable[[Run, Step], Awaitable[None]]] = {
-    SelectStep: _select,
-    KeysStep: _keys,
-    SwipeStep: _swipe,
-    TapStep: _tap,
-    ScanStep: _scan,
-    PinStep: _pin,
-    ExpectScreenStep: _expect_screen,
-    ExpectReceiptStep: _expect_receipt,
-    ExpectHostStep: _expect_host,
-    ExpectJournalStep: _expect_journal,
-    HostFaultStep: _host_fault,
-    PowerCycleStep: _power_cycle,
-    WaitStep: _wait,
-    PaperStep: _paper,
-}
 
 
 def _indent(text: str) -> str:

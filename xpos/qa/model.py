@@ -88,14 +88,16 @@ class Fixtures:
 
 @dataclass(frozen=True, kw_only=True)
 class Step:
-    """Base of every step: the verb as written and its line."""
+    """Base of every step: its line and the verb as written.
+
+    Attributes:
+        line: 1-based line of the step in its file.
+        verb: The verb (``select``, ``keys``, ``paper_out`` …); the parser fills it in
+            from :data:`xpos.qa.verbs.REGISTRY`.
+    """
 
     line: int
-
-    @property
-    def verb(self) -> str:
-        """The verb (``select``, ``keys`` …)."""
-        return _VERBS[type(self)]
+    verb: str = ""
 
     def describe(self) -> str:
         """One line for reports (secrets masked)."""
@@ -259,24 +261,6 @@ class PaperStep(Step):
     """Take the paper out of the printer, or put a new roll in."""
 
     paper: bool  # False = paper_out, True = paper_reload
-
-
-_VERBS: dict[type[Step], str] = {
-    SelectStep: "select",
-    KeysStep: "keys",
-    SwipeStep: "swipe",
-    TapStep: "tap",
-    ScanStep: "scan",
-    PinStep: "pin",
-    ExpectScreenStep: "expect_screen",
-    ExpectReceiptStep: "expect_receipt",
-    ExpectHostStep: "expect_host",
-    ExpectJournalStep: "expect_journal",
-    HostFaultStep: "host_fault",
-    PowerCycleStep: "power_cycle",
-    WaitStep: "wait",
-    PaperStep: "paper",
-}
 
 
 @dataclass(frozen=True, kw_only=True)

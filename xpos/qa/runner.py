@@ -32,9 +32,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xpos.errors import XposError
-from xpos.qa.actions import ACTIONS, Run, StepFailed
+from xpos.qa.actions import Run, StepFailed
 from xpos.qa.evidence import Evidence, write_evidence
 from xpos.qa.model import Fixtures, HostFaultStep, Scenario, Step, masked
+from xpos.qa.verbs import ACTIONS
 from xpos.security.pki import ensure_demo_pki
 from xpos.testing.host import (
     DEMO,

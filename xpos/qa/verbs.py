@@ -1,17 +1,26 @@
-"""The scenario verbs: one parser per ``verb: argument`` step (see docs/qa.md).
+"""The scenario verbs, in one registry: name, parser, action (see docs/qa.md).
 
-:func:`parse_step` turns one step node into a :class:`~xpos.qa.model.Step`; an unknown
-verb, key name or card id, or an argument of the wrong shape, is a located error that
-names it. :data:`VERBS` lists the accepted verbs.
+:data:`REGISTRY` has one :class:`Verb` per word a scenario step may start with: the
+:class:`~xpos.qa.model.Step` type it makes, the parser of its argument (here) and the
+action that runs it (:mod:`xpos.qa.actions`). Adding a verb is a step type in
+:mod:`xpos.qa.model`, a parser and an action, and one row here (then a line in
+docs/qa.md, which tests/qa/test_docs.py holds to :data:`VERBS`).
+
+:func:`parse_step` turns one step node into a step; an unknown verb, key name or card
+id, or an argument of the wrong shape, is a located error that names it.
+:data:`ACTIONS` is the runner's view: the action of each step type.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any
 
 from xpos.model import Key
+from xpos.qa import actions
+from xpos.qa.actions import Action
 from xpos.qa.model import (
     ExpectHostStep,
     ExpectJournalStep,
@@ -58,27 +67,53 @@ _FAULT_KEYS = {"code": "decline", "seconds": "delay", "delay": "delay"}
 StepParser = Callable[[YNode, int, dict[str, str]], Step]
 
 
+@dataclass(frozen=True)
+class Verb:
+    """One scenario verb.
+
+    Attributes:
+        name: The word as written in a scenario (``keys``, ``paper_out`` …).
+        step: The step type its parser makes.
+        parse: Reads the argument node (its line, the scenario's card ids → track 2).
+        act: Runs the step on a live scenario run.
+        bare: True if the verb takes no argument and may be written as a bare word.
+    """
+
+    name: str
+    step: type[Step]
+    parse: StepParser
+    act: Action
+    bare: bool = False
+
+
 def parse_step(node: YNode, cards: dict[str, str]) -> Step:
     """One step from its node; ``cards`` maps card ids to their track 2.
 
     Raises:
         ScenarioError: an unknown verb or an argument it does not take.
     """
-    if isinstance(node.value, str) and node.value in _BARE:
-        return _BARE[node.value](node.line)
     if isinstance(node.value, str):
         word = node.value
-        if word in _PARSERS:
+        known = BY_NAME.get(word)
+        if known is not None and known.bare:
+            return _parse(known, YNode({}, node.line, node.path), node.line, cards)
+        if known is not None:
             raise node.error(f"{word} needs an argument, e.g. '- {word}: ...' (docs/qa.md)",
                              key=word)
-        raise node.error(f"unknown verb {word!r}{did_you_mean(word, _PARSERS)}", key=word)
+        raise node.error(f"unknown verb {word!r}{did_you_mean(word, BY_NAME)}", key=word)
     if not isinstance(node.value, dict) or len(node.value) != 1:
         raise node.error("a step is one 'verb: argument' pair, e.g. '- keys: \"123#\"'")
-    verb, arg = next(iter(node.value.items()))
-    parser = _PARSERS.get(verb)
-    if parser is None:
-        raise node.error(f"unknown verb {verb!r}{did_you_mean(verb, _PARSERS)}", key=verb)
-    return parser(arg, node.line, cards)
+    name, arg = next(iter(node.value.items()))
+    verb = BY_NAME.get(name)
+    if verb is None:
+        raise node.error(f"unknown verb {name!r}{did_you_mean(name, BY_NAME)}", key=name)
+    return _parse(verb, arg, node.line, cards)
+
+
+def _parse(verb: Verb, arg: YNode, line: int, cards: dict[str, str]) -> Step:
+    step = verb.parse(arg, line, cards)
+    assert isinstance(step, verb.step), f"{verb.name} parsed into {type(step).__name__}"
+    return replace(step, verb=verb.name)
 
 
 def _select(arg: YNode, line: int, cards: dict[str, str]) -> Step:
@@ -276,30 +311,29 @@ def _paper_reload(arg: YNode, line: int, cards: dict[str, str]) -> Step:
     return PaperStep(line=line, paper=True)
 
 
-_PARSERS: dict[str, StepParser] = {
-    "select": _select,
-    "keys": _keys,
-    "swipe": _swipe,
-    "tap": _tap,
-    "scan": _scan,
-    "pin": _pin,
-    "expect_screen": _expect_screen,
-    "expect_receipt": _expect_receipt,
-    "expect_host": _expect_host,
-    "expect_journal": _expect_journal,
-    "host_fault": _host_fault,
-    "power_cycle": _power_cycle,
-    "wait": _wait,
-    "paper_out": _paper_out,
-    "paper_reload": _paper_reload,
-}
+#: Every verb, in the order docs/qa.md lists them.
+REGISTRY: tuple[Verb, ...] = (
+    Verb("select", SelectStep, _select, actions.select),
+    Verb("keys", KeysStep, _keys, actions.keys),
+    Verb("swipe", SwipeStep, _swipe, actions.swipe),
+    Verb("tap", TapStep, _tap, actions.tap),
+    Verb("scan", ScanStep, _scan, actions.scan),
+    Verb("pin", PinStep, _pin, actions.pin),
+    Verb("expect_screen", ExpectScreenStep, _expect_screen, actions.expect_screen),
+    Verb("expect_receipt", ExpectReceiptStep, _expect_receipt, actions.expect_receipt),
+    Verb("expect_host", ExpectHostStep, _expect_host, actions.expect_host),
+    Verb("expect_journal", ExpectJournalStep, _expect_journal, actions.expect_journal),
+    Verb("host_fault", HostFaultStep, _host_fault, actions.host_fault),
+    Verb("power_cycle", PowerCycleStep, _power_cycle, actions.power_cycle, bare=True),
+    Verb("wait", WaitStep, _wait, actions.wait),
+    Verb("paper_out", PaperStep, _paper_out, actions.paper, bare=True),
+    Verb("paper_reload", PaperStep, _paper_reload, actions.paper, bare=True),
+)
+BY_NAME: dict[str, Verb] = {verb.name: verb for verb in REGISTRY}
 #: Verbs (documented names) accepted in a scenario.
-VERBS = tuple(_PARSERS)
-_BARE: dict[str, Callable[[int], Step]] = {
-    "power_cycle": lambda line: PowerCycleStep(line=line),
-    "paper_out": lambda line: PaperStep(line=line, paper=False),
-    "paper_reload": lambda line: PaperStep(line=line, paper=True),
-}
+VERBS = tuple(BY_NAME)
+#: The action of each step type (verbs sharing a step type share its action).
+ACTIONS: dict[type[Step], Action] = {verb.step: verb.act for verb in REGISTRY}
 
 
 def _timeout(fields: dict[str, YNode]) -> float:

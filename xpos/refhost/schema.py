@@ -1,9 +1,10 @@
 """The reference host's SQLite schema and ledger row mapping.
 
-``user_version`` holds :data:`SCHEMA_VERSION`. The partial unique index allows one
-approval per TID + batch + STAN for sales and voucher redemptions, a last line of
-defence against a double debit. The RRN is ``YYMMDD`` of the message time + the ledger
-row id modulo 10^6.
+``MIGRATIONS[n]`` takes the file from version ``n`` to ``n + 1`` (``user_version``
+holds the version; :mod:`xpos.journal.sqlite` opens the file and applies them). The
+partial unique index allows one approval per TID + batch + STAN for sales and voucher
+redemptions, a last line of defence against a double debit. The RRN is ``YYMMDD`` of
+the message time + the ledger row id modulo 10^6.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from xpos.errors import ConfigError
+from xpos.journal.sqlite import Migration, Schema
 from xpos.refhost.rows import LedgerDraft, LedgerEntry
 
-SCHEMA_VERSION = 1
-SCHEMA = """
+_V1_SQL = """
 CREATE TABLE merchants (mid TEXT PRIMARY KEY, name TEXT NOT NULL);
 CREATE TABLE terminals (
   tid TEXT PRIMARY KEY, mid TEXT NOT NULL REFERENCES merchants(mid), tmk TEXT NOT NULL,
@@ -39,6 +41,10 @@ CREATE UNIQUE INDEX ledger_one_approval ON ledger(tid, batch, stan, kind)
   WHERE rc = '00' AND kind IN ('sale', 'voucher');
 CREATE INDEX ledger_by_stan ON ledger(tid, batch, stan);
 """
+_V1: Migration = tuple(s.strip() for s in _V1_SQL.split(";") if s.strip())
+MIGRATIONS: tuple[Migration, ...] = (_V1,)
+SCHEMA = Schema(name="host database", migrations=MIGRATIONS, error=ConfigError)
+SCHEMA_VERSION = SCHEMA.version
 LEDGER_COLUMNS = ("id, tid, stan, batch, kind, amount, masked_pan, rc, auth_code, rrn, "
                   "reversed, account, ref, created_at")
 VOUCHER_SELECT = ("SELECT v.code, v.provider, p.name, v.title, v.quantity, v.status, v.expires,"

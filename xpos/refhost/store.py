@@ -1,8 +1,9 @@
 """SQLite store of the reference host: merchants, terminals, cards, vouchers, ledger.
 
-One file, WAL, ``synchronous=FULL``, autocommit connection with explicit
-``BEGIN IMMEDIATE`` … ``COMMIT`` around every method that writes, so each method is one
-committed transaction. The money rules live here, next to the SQL:
+One file opened by :mod:`xpos.journal.sqlite` (WAL and ``synchronous=FULL`` verified,
+versioned migrations), autocommit connection with one ``BEGIN IMMEDIATE`` … ``COMMIT``
+around every method that writes, so each method is one committed transaction. The
+money rules live here, next to the SQL:
 
 * a sale debit and its ledger row are one transaction, and the debit is conditional
   (``balance >= amount``), so the balance never goes negative;
@@ -18,13 +19,13 @@ row id. The RRN is ``YYMMDD`` of the message time + the ledger row id modulo 10^
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from xpos.errors import ConfigError
+from xpos.journal import sqlite
 from xpos.refhost.rows import (
     CardKind,
     CardRow,
@@ -39,7 +40,6 @@ from xpos.refhost.rows import (
 from xpos.refhost.schema import (
     LEDGER_COLUMNS,
     SCHEMA,
-    SCHEMA_VERSION,
     VOUCHER_SELECT,
     insert_ledger,
     ledger_entry,
@@ -53,45 +53,22 @@ class HostStore:
         path: The database file (created with its schema on first use).
 
     Raises:
-        ConfigError: if the file is not a host database of a known schema version.
+        ConfigError: if the path is unusable, the file is not a host database, WAL or
+            ``synchronous=FULL`` cannot be set, or its schema is newer than this software.
     """
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        try:
-            self._db = sqlite3.connect(path, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
-            self._db.execute("PRAGMA foreign_keys=ON")
-            self._migrate()
-        except sqlite3.DatabaseError as exc:
-            raise ConfigError(f"{path}: not a usable host database: {exc}") from exc
-
-    def _migrate(self) -> None:
-        version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
-        if version == SCHEMA_VERSION:
-            return
-        if version != 0:
-            raise ConfigError(f"{self.path}: unknown host schema version {version}")
-        with self._tx() as db:
-            for statement in SCHEMA.split(";"):
-                if statement.strip():
-                    db.execute(statement)
-            db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        self._db = sqlite.open_db(path, SCHEMA)
 
     def close(self) -> None:
         """Close the database."""
         self._db.close()
 
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+    def _tx(self) -> AbstractContextManager[sqlite3.Connection]:
+        """One write transaction; a SQLite error (e.g. the one-approval index) rolls back
+        and passes through unchanged."""
+        return sqlite.write(self._db)
 
     def _one(self, sql: str, *args: Any) -> tuple[Any, ...] | None:
         row: tuple[Any, ...] | None = self._db.execute(sql, args).fetchone()

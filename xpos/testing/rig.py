@@ -35,6 +35,7 @@ from xpos.drivers.fakes import (
     FakeRfidReader,
     FakeScanner,
 )
+from xpos.drivers.listeners import Listeners
 from xpos.drivers.registry import open_devices
 from xpos.errors import XposError
 from xpos.proto.codec import Message
@@ -111,6 +112,7 @@ class TerminalRig:
         self.terminal: Terminal
         self.port = 0
         self.traffic: list[str] = []
+        self._traffic_changes = Listeners()
         self.sign_on_error = ""
         self.messages: list[tuple[str, Message]] = []
         self._menu_task: asyncio.Task[None] | None = None
@@ -220,9 +222,15 @@ class TerminalRig:
                          pending_reversal=terminal.journal.pending_reversal() is not None,
                          paper=self.printer.paper_ok)
 
+    def on_traffic(self, callback: Callable[[], None]) -> Callable[[], None]:
+        """Call ``callback()`` after each message added to :attr:`traffic`; returns the
+        function that stops it (the emulator's host pane repaints on it)."""
+        return self._traffic_changes.add(callback)
+
     def _on_traffic(self, direction: str, message: Message) -> None:
         self.messages.append((direction, message))
         self.traffic.append(f"{direction} {describe(message)}")
+        self._traffic_changes.notify()
 
     async def stop_terminal(self) -> None:
         """Stop the terminal's tasks and close its journal (as at power-off)."""

@@ -2,26 +2,30 @@
 
 Theory of operation
 -------------------
-On mount a worker enters the rig (reference host unless ``--host``, terminal on fake
-devices, sign-on) through an :class:`~contextlib.AsyncExitStack`; quitting (``ctrl+q``)
-or unmounting closes that stack, so the journal, key store and host database are shut
-properly and the next run on the same data directory carries on.
+The app is handed a rig that has not started (the launcher, :mod:`.launch`, builds it:
+reference host unless ``--host``, terminal on fake devices, sign-on). On mount a worker
+enters it through an :class:`~contextlib.AsyncExitStack`, in the app's event loop;
+quitting (``ctrl+q``) or unmounting closes that stack, so the journal, key store and
+host database are shut properly and the next run on the same data directory carries on.
 
 Inputs (keypad buttons and keyboard, wallet, paper buttons) go straight to the fake
-devices; then a worker awaits :meth:`Terminal.settle` and repaints. A 0.2 s interval
-repaints too, for what changes with time (timeouts, a slow host). While the PIN pad
-asks, terminal keys go to the :class:`PinEntry` instead of the keypad.
+devices; then a worker awaits :meth:`Terminal.settle` and repaints. Nothing polls: the
+display, the printer and the PIN pad call back when they change (``on_change``) and the
+rig when a host message passes (``on_traffic``), so what changes with time (a timeout,
+a slow host) shows as it happens. A callback only asks for a repaint, scheduled on the
+app's loop with ``call_soon_threadsafe`` and coalesced (a burst of changes paints
+once). While the PIN pad asks, terminal keys go to the :class:`PinEntry` instead of the
+keypad.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from pathlib import Path
+from collections.abc import Callable
 
 from textual.app import App
 from textual.screen import Screen
-from textual.timer import Timer
 
 from xpos.emulator.app.pinentry import PinEntry
 from xpos.emulator.app.screen import MainScreen, TerminalKey
@@ -31,9 +35,6 @@ from xpos.emulator.app.widgets import Chooser, HostPane, Keypad, PrinterPane, Wa
 from xpos.errors import XposError
 from xpos.model import Key
 from xpos.testing.rig import RigStatus, TerminalRig
-
-REFRESH_S = 0.2
-"""Seconds between periodic repaints."""
 
 
 class EmulatorApp(App[None]):
@@ -47,17 +48,15 @@ class EmulatorApp(App[None]):
 
     ENABLE_COMMAND_PALETTE = False
 
-    def __init__(self, data_dir: Path, *, host: str | None = None, lang: str = "zh") -> None:
-        """Describe the emulator; the rig starts when the app is mounted.
+    def __init__(self, rig: TerminalRig, *, lang: str = "zh") -> None:
+        """Describe the emulator; ``rig`` starts when the app is mounted.
 
         Args:
-            data_dir: The terminal's (and the embedded host's) data directory.
-            host: ``host:port`` of another host instead of the embedded one.
-            lang: ``"zh"`` or ``"en"``, for the terminal and the emulator's labels.
+            rig: A rig not started yet (the app enters and leaves it in its own loop).
+            lang: ``"zh"`` or ``"en"``, for the emulator's labels (the terminal's
+                language is the rig's configuration).
         """
         super().__init__()
-        self.data_dir = data_dir
-        self.host_address = host
         self.lang = lang
         self.title = ui("title", lang)
         self.rig: TerminalRig | None = None
@@ -65,8 +64,10 @@ class EmulatorApp(App[None]):
         self.error: BaseException | None = None
         self.items = wallet()
         self.pin_entry = PinEntry()
+        self._handed = rig
         self._stack = contextlib.AsyncExitStack()
-        self._timer: Timer | None = None
+        self._paint_due = False
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     def get_default_screen(self) -> Screen[None]:
         """The emulator's screen."""
@@ -86,25 +87,45 @@ class EmulatorApp(App[None]):
         self.run_worker(self._start(), name="start", exit_on_error=False)
 
     async def _start(self) -> None:
-        rig = TerminalRig(self.data_dir, host_address=self.host_address, sign_on=True,
-                          fresh_demo_data=True, lang=self.lang)
+        self._loop = asyncio.get_running_loop()
         try:
-            self.rig = await self._stack.enter_async_context(rig)
+            rig = await self._stack.enter_async_context(self._handed)
         except (XposError, OSError) as exc:
             self.error = exc
             self.started.set()
             self.exit(return_code=1)
             return
-        self.main.attach(self.rig)
+        self.rig = rig
+        self._watch(rig)
+        self.main.attach(rig)
         self.paint()
-        self._timer = self.set_interval(REFRESH_S, self.paint)
         self.started.set()
+
+    def _watch(self, rig: TerminalRig) -> None:
+        """Repaint when a watched device changes or a host message passes, until stopped."""
+        stops: list[Callable[[], None]] = [
+            rig.display.on_change(self.request_paint),
+            rig.printer.on_change(self.request_paint),
+            rig.pinpad.on_change(self.request_paint),
+            rig.on_traffic(self.request_paint),
+        ]
+        for stop in stops:
+            self._stack.callback(stop)
+
+    def request_paint(self) -> None:
+        """Ask for a repaint soon, from any thread; many requests before it paint once."""
+        loop = self._loop
+        if loop is None or self._paint_due or loop.is_closed():
+            return
+        self._paint_due = True
+        loop.call_soon_threadsafe(self._paint_requested)
+
+    def _paint_requested(self) -> None:
+        self._paint_due = False
+        self.paint()
 
     async def stop_rig(self) -> None:
         """Stop the terminal and the embedded host (safe to call twice)."""
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
         self.rig = None
         await self._stack.aclose()
 

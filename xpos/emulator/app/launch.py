@@ -1,4 +1,9 @@
-"""Run the emulator from the command line: options, logging to a file, the app.
+"""Run the emulator from the command line: options, the rig, logging to a file, the app.
+
+:func:`build_app` is where the emulator is composed: it builds the
+:class:`~xpos.testing.rig.TerminalRig` (embedded reference host unless ``--host``,
+sign-on at start, demo cards and vouchers back to their demo state) and hands it to the
+:class:`EmulatorApp`, which starts and stops it in its event loop.
 
 While Textual owns the terminal, log records go to ``<data dir>/emulator.log`` (masked
 like every X-POS log) instead of stderr, which would scribble over the screen.
@@ -14,6 +19,7 @@ from pathlib import Path
 
 from xpos.emulator.app.app import EmulatorApp
 from xpos.errors import ConfigError
+from xpos.testing.rig import TerminalRig
 from xpos.testing.shell import load_config
 
 LOG_NAME = "emulator.log"
@@ -34,8 +40,14 @@ class EmulatorOptions:
     lang: str | None = None
 
 
+def build_rig(options: EmulatorOptions, *, lang: str) -> TerminalRig:
+    """The rig the emulator shows (not started): signs on, fresh demo data."""
+    return TerminalRig(options.data_dir, host_address=options.host, sign_on=True,
+                       fresh_demo_data=True, lang=lang)
+
+
 def build_app(options: EmulatorOptions) -> EmulatorApp:
-    """The app for ``options`` (the data directory is created if missing).
+    """The app for ``options``, handed its rig (the data directory is created if missing).
 
     Raises:
         ConfigError: the data directory cannot be made, or its ``xpos.toml`` is invalid.
@@ -46,7 +58,7 @@ def build_app(options: EmulatorOptions) -> EmulatorApp:
         raise ConfigError(f"data directory {options.data_dir}: {exc.strerror}") from exc
     config = load_config(options.data_dir)  # a bad xpos.toml fails here, before the screen
     lang = options.lang or config.lang
-    return EmulatorApp(options.data_dir, host=options.host, lang=lang)
+    return EmulatorApp(build_rig(options, lang=lang), lang=lang)
 
 
 def run_emulator(options: EmulatorOptions) -> int:
