@@ -2,7 +2,7 @@ from datetime import datetime
 
 import pytest
 
-from xpos.core.flows import FlowContext, Online, Outcome, SaleRequest, sale_flow
+from xpos.core.flows import FlowContext, Notice, Online, Outcome, SaleRequest, sale_flow
 from xpos.core.steps import (
     AmountStep,
     Confirm,
@@ -125,20 +125,20 @@ def test_declined_sale_shows_the_reason_and_prints_nothing(rc, text):
 
 
 @pytest.mark.parametrize(
-    ("outcome", "message", "text"),
+    ("outcome", "notice", "text"),
     [
-        (Outcome.NO_RESPONSE, "", "交易超时 将自动冲正"),
-        (Outcome.UNREACHABLE, "", "连接主机失败"),
-        (Outcome.BAD_MAC, "", "MAC校验错 将自动冲正"),
-        (Outcome.REJECTED, "", "应答报文错误"),
-        (Outcome.NOT_SIGNED_ON, "", "请先签到"),
-        (Outcome.ERROR, "", "交易失败"),
-        (Outcome.NO_RESPONSE, "reversal_pending", "冲正未完成"),
-        (Outcome.ERROR, "something internal", "交易失败"),
+        (Outcome.NO_RESPONSE, None, "交易超时 将自动冲正"),
+        (Outcome.UNREACHABLE, None, "连接主机失败"),
+        (Outcome.BAD_MAC, None, "MAC校验错 将自动冲正"),
+        (Outcome.REJECTED, None, "应答报文错误"),
+        (Outcome.NOT_SIGNED_ON, None, "请先签到"),
+        (Outcome.ERROR, None, "交易失败"),
+        (Outcome.NO_RESPONSE, Notice.REVERSAL_PENDING, "冲正未完成"),
+        (Outcome.ERROR, Notice.REVERSAL_FAILED, "冲正不成功"),
     ],
 )
-def test_failed_sale_shows_what_happened_and_prints_nothing(outcome, message, text):
-    run = run_flow(sale_flow(CTX), [*until_online(), reply(outcome, message=message), ok()])
+def test_failed_sale_shows_what_happened_and_prints_nothing(outcome, notice, text):
+    run = run_flow(sale_flow(CTX), [*until_online(), reply(outcome, notice=notice), ok()])
     assert run.done
     assert run.of_type(PrintStep) == []
     assert text in run.of_type(Display)[-1].lines

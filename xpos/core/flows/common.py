@@ -9,7 +9,7 @@ from collections.abc import Callable, Generator
 from datetime import datetime
 
 from xpos.core.flows.online import Command, FlowContext, Online, OnlineReply, OnlineRequest, Outcome
-from xpos.core.i18n import CATALOGUE, t
+from xpos.core.i18n import t
 from xpos.core.responses import response_message
 from xpos.core.steps import Confirm, Display, PrintStep, ResultCode, Step, StepResult
 from xpos.errors import LocalProtocolError
@@ -66,9 +66,8 @@ def notify(*lines: str) -> Generator[Command, object, None]:
 
 def outcome_text(reply: OnlineReply, lang: str = "zh") -> str:
     """What to tell the user about a reply that is not an approval."""
-    detail = f"online.{reply.message}"
-    if reply.message and detail in CATALOGUE:
-        return t(detail, lang)
+    if reply.notice is not None:
+        return t(f"online.{reply.notice.value}", lang)
     if reply.outcome is Outcome.DECLINED:
         return response_message(reply.rc, lang)
     return t(_OUTCOME_KEYS.get(reply.outcome, "outcome.error"), lang)
