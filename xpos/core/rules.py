@@ -7,7 +7,7 @@ plain values, an :class:`Answer`: whether the host was reached (:class:`Reach`),
 response code (F39), the verdict of the integrity check (:class:`Check`: the MAC of a
 0210/0110/0410; for a 0810 sign-on answer the key check values of the keys in F62) and
 the host's re-sign-on flag (header digit 6 = ``3``). :func:`decide` looks the
-``(request kind, answer)`` pair up in :data:`RULES` (first matching row wins) and returns
+``(request kind, answer)`` pair up in :data:`RULES` (exactly one row matches) and returns
 a :class:`Decision`: the outcome the flow sees, what happens to the journal row, the
 reason the pending reversal carries afterwards, and what happens to the working keys.
 The shell only carries these effects out; it decides nothing.
@@ -206,7 +206,8 @@ _00 = frozenset({RcClass.APPROVED})
 _TAKEN = frozenset({RcClass.APPROVED, RcClass.NO_ORIGINAL})
 _77 = frozenset({RcClass.RESIGN})
 _ANY_BUT_00 = frozenset(RcClass) - _00
-_REFUSING = frozenset({RcClass.RESIGN, RcClass.OTHER})
+_DECLINING = frozenset({RcClass.NO_ORIGINAL, RcClass.OTHER})
+_REFUSING = frozenset({RcClass.OTHER})
 _O, _J, _R, _K = Outcome, Journal, Reason, Keys
 
 RULES: tuple[Rule, ...] = (
@@ -237,7 +238,7 @@ RULES: tuple[Rule, ...] = (
          outcome=_O.BAD_MAC, journal=_J.PENDING, reversal=_R.A0, keys=_K.KEEP),
     Rule(kinds=_MONEY, reach=Reach.ANSWERED, rcs=_77, checks=None,
          outcome=_O.DECLINED, journal=_J.DECLINED, reversal=_R.NONE, keys=_K.DROP),
-    Rule(kinds=_MONEY, reach=Reach.ANSWERED, rcs=_ANY_BUT_00, checks=None,
+    Rule(kinds=_MONEY, reach=Reach.ANSWERED, rcs=_DECLINING, checks=None,
          outcome=_O.DECLINED, journal=_J.DECLINED, reversal=_R.NONE, keys=_K.KEEP),
     # -- reversal (0400/0410) --------------------------------------------------------
     Rule(kinds=_REVERSAL, reach=Reach.UNREACHABLE, rcs=None, checks=None,
@@ -255,7 +256,7 @@ RULES: tuple[Rule, ...] = (
     Rule(kinds=_REVERSAL, reach=Reach.ANSWERED, rcs=_REFUSING, checks=None,
          outcome=_O.DECLINED, journal=_J.PENDING, reversal=_R.R06, keys=_K.KEEP),
 )
-"""The money rules, first match wins. Every (kind, answer) matches some row."""
+"""The money rules. Every (kind, answer) matches exactly one row (a test checks)."""
 
 
 def decide(kind: Kind, answer: Answer) -> Decision:
@@ -366,7 +367,7 @@ def host_time(local: dt.datetime, date: str | None, time: str | None) -> dt.date
 
     The year is not on the wire: it is the local year, moved by one when that puts the
     date more than half a year from the local clock (New Year's Eve on either side).
-    A missing or impossible date or time gives ``local``.
+    A missing or impossible date or time (29 February in a common year) gives ``local``.
     """
     if not date or not time or len(date) != 4 or len(time) != 6:
         return local
@@ -376,7 +377,7 @@ def host_time(local: dt.datetime, date: str | None, time: str | None) -> dt.date
         when = local.replace(month=int(date[:2]), day=int(date[2:]), hour=int(time[:2]),
                              minute=int(time[2:4]), second=int(time[4:]), microsecond=0)
     except ValueError:
-        return _leap_day(local, date, time)
+        return local
     return _nearest_year(when, local)
 
 
@@ -391,26 +392,11 @@ def _nearest_year(when: dt.datetime, local: dt.datetime) -> dt.datetime:
     return when
 
 
-def _leap_day(local: dt.datetime, date: str, time: str) -> dt.datetime:
-    """29 February seen in a non-leap local year: the nearest leap year's, if within reach."""
-    if date != "0229":
-        return local
-    for year in (local.year - 1, local.year + 1):
-        try:
-            when = local.replace(year=year, month=2, day=29, hour=int(time[:2]),
-                                 minute=int(time[2:4]), second=int(time[4:]), microsecond=0)
-        except ValueError:
-            continue
-        if abs(when - local) <= _HALF_YEAR:
-            return when
-    return local
-
-
 # -- rendering -----------------------------------------------------------------------
 
 
 def render_rules() -> str:
-    """The table as Markdown (one row per rule, first match wins)."""
+    """The table as Markdown (one row per rule)."""
     head = ("| request | reached | rc | check | outcome | journal | reversal reason | keys |\n"
             "|---|---|---|---|---|---|---|---|")
     rows = [head]
