@@ -37,6 +37,7 @@ import typing
 from xpos.core import steps
 from xpos.core.events import (
     Beep,
+    CancelPin,
     CardError,
     CardPresented,
     Done,
@@ -70,6 +71,7 @@ from xpos.core.steps import ResultCode
 
 __all__ = [
     "Beep",
+    "CancelPin",
     "CardError",
     "CardPresented",
     "Done",

@@ -179,11 +179,13 @@ class PinStep:
     """PIN entry on the PIN pad. The core never sees digits.
 
     Result value: the encrypted PIN block (``bytes``), or ``None`` when the cardholder
-    bypassed PIN entry. ``repr`` shows the PAN masked.
+    bypassed PIN entry. With ``timeout_s`` the step ends TIMEOUT when the PIN pad has not
+    answered in time, and the PIN pad request is withdrawn. ``repr`` shows the PAN masked.
     """
 
     pan: str
     amount: int | None
+    timeout_s: float | None = 60.0
 
     def __repr__(self) -> str:
         """The PAN masked to first 6 / last 4."""

@@ -5,7 +5,9 @@ the ISO 9564 format 0 PIN block encrypted under that PIK. The test side ``enter(
 queues one PIN entry; the digits stay in the private queue only until the next
 ``get_pin_block`` consumes them and are never part of ``repr`` or of any message.
 ``asking`` tells the test side (the emulator's PIN pad pane) that a request waits for
-an entry.
+an entry. The terminal withdraws a request that timed out by cancelling the
+``get_pin_block`` call: the pad then stops waiting (``asking`` turns false, the count of
+``withdrawn`` requests goes up) and an entry made afterwards waits for the next request.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ class FakePinPad:
     Attributes:
         prompts: What each ``get_pin_block`` call showed the cardholder:
             (masked PAN, amount in fen or None).
+        withdrawn: How many requests were withdrawn (cancelled) before an entry came.
     """
 
     def __init__(self) -> None:
@@ -45,6 +48,7 @@ class FakePinPad:
         self._entries: asyncio.Queue[_Entry] = asyncio.Queue()
         self.prompts: list[tuple[str, int | None]] = []
         self._waiting = 0
+        self.withdrawn = 0
 
     def __repr__(self) -> str:
         return f"FakePinPad(pik_loaded={self.pik_loaded}, pending={self._entries.qsize()})"
@@ -86,6 +90,9 @@ class FakePinPad:
     async def get_pin_block(self, pan: str, amount: int | None) -> bytes | None:
         """Wait for PIN entry and return the ISO-0 block encrypted under the PIK.
 
+        Cancelling the call withdraws the request: the pad stops waiting and no queued
+        entry is consumed.
+
         Returns:
             8 bytes, or ``None`` if the cardholder cancelled.
 
@@ -100,6 +107,9 @@ class FakePinPad:
         self._waiting += 1
         try:
             entry = await self._entries.get()
+        except asyncio.CancelledError:
+            self.withdrawn += 1
+            raise
         finally:
             self._waiting -= 1
         pin, entry.pin = entry.pin, None

@@ -168,6 +168,7 @@ class FlowContext:
         mid: Merchant id (field 42).
         operator: Operator number.
         lang: ``"zh"`` (default) or ``"en"``.
+        pin_timeout_s: How long a PIN entry may take before the sale ends.
     """
 
     merchant_name: str
@@ -175,6 +176,7 @@ class FlowContext:
     mid: str
     operator: str = "01"
     lang: str = "zh"
+    pin_timeout_s: float = 60.0
 
 
 Command = Step | Online

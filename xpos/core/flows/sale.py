@@ -1,6 +1,7 @@
 """Sale (消费): amount, swipe, PIN, online, two receipts.
 
-Amount → ReadCard (swipe) → PIN → Online(SaleRequest). On approval the merchant copy
+Amount → ReadCard (swipe) → PIN (ends with 输入密码超时 after ``ctx.pin_timeout_s``,
+nothing sent) → Online(SaleRequest). On approval the merchant copy
 and then the customer copy are printed (out of paper: reload and retry, or give up),
 then 交易成功. Any other outcome shows its reason and prints nothing.
 """
@@ -50,7 +51,7 @@ def sale_flow(ctx: FlowContext) -> Flow:
     card = yield from _read_card(ctx, title, amount)
     if card is None:
         return
-    pin = yield from ask(PinStep(pan=card.pan, amount=amount))
+    pin = yield from ask(PinStep(pan=card.pan, amount=amount, timeout_s=ctx.pin_timeout_s))
     if not pin.ok:
         yield from _abandon(ctx, title, pin, timeout_key="pin.timeout")
         return

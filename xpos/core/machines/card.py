@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from xpos.core.events import Beep, CardError, CardPresented, Effect, KeyPressed, PinDone, RequestPin
+from xpos.core.events import (
+    Beep,
+    CancelPin,
+    CardError,
+    CardPresented,
+    Effect,
+    KeyPressed,
+    PinDone,
+    RequestPin,
+)
 from xpos.core.machines.base import StepMachine
 from xpos.core.screen import ROWS
 from xpos.core.steps import PinStep, ReadCard, ResultCode
@@ -59,7 +68,9 @@ class PinMachine(StepMachine):
 
     The screen shows the masked PAN and the amount only. The PIN pad's answer
     (:class:`~xpos.core.events.PinDone`) is the result; keypad keys are ignored because
-    PIN entry and its cancel key belong to the PIN pad.
+    PIN entry and its cancel key belong to the PIN pad. When ``timeout_s`` passes first,
+    the machine withdraws the request (:class:`~xpos.core.events.CancelPin`) and ends
+    TIMEOUT: an unattended PIN prompt does not stay forever.
     """
 
     def __init__(self, step: PinStep, *, lang: str = "zh") -> None:
@@ -72,12 +83,18 @@ class PinMachine(StepMachine):
         amount = self._step.amount
         if not self._step.pan:
             return self.finish(ResultCode.MISSING_VALUES)
-        if amount is not None and amount < 0:
+        timeout = self._step.timeout_s
+        if (amount is not None and amount < 0) or (timeout is not None and not timeout > 0):
             return self.finish(ResultCode.NOT_UNDERSTOOD)
         lines = [self.text("pin.prompt"), mask_pan(self._step.pan)]
         if amount is not None:
             lines.append(self.text("pin.amount", amount=format_fen(amount)))
-        return [self.show(*lines), RequestPin(pan=self._step.pan, amount=amount)]
+        return [self.show(*lines), RequestPin(pan=self._step.pan, amount=amount),
+                *self.arm(now, self._step.timeout_s)]
+
+    def on_timeout(self) -> list[Effect]:
+        """The PIN pad did not answer in time: withdraw the request, end TIMEOUT."""
+        return [CancelPin(), *self.finish(ResultCode.TIMEOUT)]
 
     def on_pin(self, event: PinDone) -> list[Effect]:
         """OK carries the block (``None`` = PIN bypassed); other codes pass through."""
