@@ -71,7 +71,8 @@ def test_card_repr_shows_the_masked_pan_and_what_is_harmless() -> None:
 
 def test_pin_reprs_keep_the_masked_pan_the_amount_and_the_block_length() -> None:
     assert repr(RequestPin(pan=PAN, amount=1234)) == f"RequestPin(pan='{MASKED}', amount=1234)"
-    assert repr(PinStep(pan=PAN, amount=None)) == f"PinStep(pan='{MASKED}', amount=None, timeout_s=60.0)"
+    assert repr(PinStep(pan=PAN, amount=None)) == (
+        f"PinStep(pan='{MASKED}', amount=None, timeout_s=60.0)")
     assert repr(PinDone(block=BLOCK, code=ResultCode.OK, now=2.5)) == (
         "PinDone(block=<8 bytes>, code=<ResultCode.OK: 'ok'>, now=2.5)"
     )
