@@ -5,7 +5,7 @@ import pytest
 from xpos.core.events import CancelPin, Done, PinDone, RequestPin, SetTimer
 from xpos.core.flows import FlowContext, Online, Outcome, SaleRequest, sale_flow
 from xpos.core.steps import AmountStep, Display, PinStep, ReadCard, ResultCode
-from xpos.core.testing import FlowDriver, MachineDriver, reply, step_result
+from xpos.core.testing import FlowDriver, MachineDriver, ok, reply, step_result
 from xpos.model import CardData, CardSource
 
 PAN = "6212345678901234567"
@@ -57,12 +57,12 @@ def test_the_sale_ends_with_pin_timeout_and_sends_nothing(lang, text):
     run = FlowDriver(sale_flow(ctx))
     run.answer(reply(Outcome.APPROVED))
     run.expect(AmountStep)
-    run.answer(step_result(ResultCode.OK, 100))
+    run.answer(ok(amount=100))
     run.expect(ReadCard)
-    run.answer(step_result(ResultCode.OK, CARD))
+    run.answer(ok(card=CARD))
     assert run.expect(PinStep).timeout_s == 42.0
     run.answer(step_result(ResultCode.TIMEOUT))
     assert text in run.expect(Display).lines
-    run.answer(step_result(ResultCode.OK))
+    run.answer(ok())
     assert run.done
     assert [c for c in run.of_type(Online) if isinstance(c.request, SaleRequest)] == []

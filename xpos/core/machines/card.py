@@ -14,7 +14,7 @@ from xpos.core.events import (
 )
 from xpos.core.machines.base import StepMachine
 from xpos.core.screen import ROWS
-from xpos.core.steps import PinStep, ReadCard, ResultCode
+from xpos.core.steps import PinStep, ReadCard, ResultCode, result_type
 from xpos.model import Key, format_fen, mask_pan
 
 
@@ -28,7 +28,7 @@ class ReadCardMachine(StepMachine):
 
     def __init__(self, step: ReadCard, *, lang: str = "zh") -> None:
         """Prepare to wait for a card from ``step.sources``."""
-        super().__init__(lang=lang)
+        super().__init__(lang=lang, result=result_type(step))
         self._step = step
 
     def on_start(self, now: float) -> list[Effect]:
@@ -51,7 +51,7 @@ class ReadCardMachine(StepMachine):
         """Accept a card from an allowed source."""
         if event.card.source not in self._step.sources:
             return [Beep(kind="error")]
-        return [Beep(kind="ok"), *self.finish(ResultCode.OK, event.card)]
+        return [Beep(kind="ok"), *self.finish(ResultCode.OK, card=event.card)]
 
     def on_card_error(self, event: CardError) -> list[Effect]:
         """Show that the read failed; keep waiting."""
@@ -75,7 +75,7 @@ class PinMachine(StepMachine):
 
     def __init__(self, step: PinStep, *, lang: str = "zh") -> None:
         """Prepare to request a PIN block for ``step.pan``."""
-        super().__init__(lang=lang)
+        super().__init__(lang=lang, result=result_type(step))
         self._step = step
 
     def on_start(self, now: float) -> list[Effect]:
@@ -99,5 +99,5 @@ class PinMachine(StepMachine):
     def on_pin(self, event: PinDone) -> list[Effect]:
         """OK carries the block (``None`` = PIN bypassed); other codes pass through."""
         if event.code is ResultCode.OK:
-            return self.finish(ResultCode.OK, event.block)
+            return self.finish(ResultCode.OK, block=event.block)
         return self.finish(event.code)
