@@ -153,6 +153,10 @@ def test_log_lines_say_when_the_keys_go() -> None:
     why = decide(Kind.SALE, Answer(reach=Reach.ANSWERED, rc="77", check=Check.OK)).why
     assert why == "sale: refused with rc 77; working keys dropped, sign on again"
     assert decide(Kind.SALE, Answer(reach=Reach.TIMEOUT)).why == "sale: no answer in time"
+    flagged = Answer(reach=Reach.ANSWERED, rc="00", check=Check.OK, resign=True)
+    assert decide(Kind.REVERSAL, flagged).why == (
+        "reversal: taken (rc 00, MAC good); working keys dropped (re-sign-on flag), "
+        "sign on again")
 
 
 # -- after a reversal ------------------------------------------------------------------

@@ -283,16 +283,16 @@ def _why(kind: Kind, answer: Answer, outcome: Outcome, keys: Keys) -> str:
         text = {Reach.UNREACHABLE: "host unreachable, nothing sent",
                 Reach.TIMEOUT: "no answer in time",
                 Reach.MALFORMED: "malformed or mismatched answer"}[answer.reach]
+    elif outcome in (Outcome.BAD_MAC, Outcome.ERROR):
+        text = f"{_check_text(kind, answer.check)} (rc {answer.rc})"
+    elif outcome is Outcome.DECLINED:
+        text = f"refused with rc {answer.rc or '--'}"
     else:
-        text = f"rc {answer.rc or '--'}, {_check_text(kind, answer.check)}"
-        if outcome in (Outcome.BAD_MAC, Outcome.ERROR):
-            text = f"{_check_text(kind, answer.check)} (rc {answer.rc})"
-        elif outcome is Outcome.DECLINED:
-            text = f"refused with rc {answer.rc or '--'}"
-        elif outcome is Outcome.APPROVED:
-            text = f"accepted with rc {answer.rc}"
+        verb = "taken" if kind is Kind.REVERSAL else "approved"
+        text = f"{verb} (rc {answer.rc}, {_check_text(kind, answer.check)})"
     if keys is Keys.DROP:
-        text += "; working keys dropped, sign on again"
+        cause = "re-sign-on flag" if answer.resign and kind in _MACED else ""
+        text += f"; working keys dropped{f' ({cause})' if cause else ''}, sign on again"
     return f"{kind.value}: {text}"
 
 
