@@ -204,13 +204,7 @@ class Terminal:
             self._discard_queued_keys()
 
     def _discard_queued_keys(self) -> None:
-        kept = []
-        while not self._queue.empty():
-            event = self._queue.get_nowait()
-            if not isinstance(event, KeyPressed):
-                kept.append(event)
-        for event in kept:
-            self._queue.put_nowait(event)
+        self._drop_queued(KeyPressed)
 
     async def run_step(self, step: object) -> StepResult:
         """Run one step on the devices until its machine is done."""
@@ -340,11 +334,27 @@ class Terminal:
         self._queue.put_nowait(PinDone(block=block, code=code, now=self._now()))
 
     def _cancel_pin(self) -> None:
-        """Withdraw the PIN pad request: its task is cancelled, so no PinDone follows."""
+        """Withdraw the PIN pad request: no PinDone of it reaches a later step.
+
+        The task is cancelled (the PIN pad stops waiting); an answer that was already
+        queued when the timer won the race is dropped.
+        """
         if self._pin is not None and not self._pin.done():
             log.info("PIN entry timed out; PIN pad request withdrawn")
             self._pin.cancel()
         self._pin = None
+        self._drop_queued(PinDone)
+
+    def _drop_queued(self, kind: type[Event]) -> None:
+        kept = [e for e in self._drain() if not isinstance(e, kind)]
+        for event in kept:
+            self._queue.put_nowait(event)
+
+    def _drain(self) -> list[Event]:
+        events = []
+        while not self._queue.empty():
+            events.append(self._queue.get_nowait())
+        return events
 
     def _spawn(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         task: asyncio.Task[None] = asyncio.create_task(coro)
