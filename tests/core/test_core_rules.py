@@ -18,7 +18,7 @@ from xpos.core.rules import (
     Answer,
     Check,
     Decision,
-    Journal,
+    JournalEffect,
     Keys,
     Kind,
     Next,
@@ -38,42 +38,42 @@ FLAGS = [False, True]
 ARCHITECTURE = Path(__file__).resolve().parents[2] / "docs" / "architecture.md"
 
 
-def expected(kind: Kind, a: Answer) -> tuple[Outcome, Journal, Reason, Keys, Notice | None]:
+def expected(kind: Kind, a: Answer) -> tuple[Outcome, JournalEffect, Reason, Keys, Notice | None]:
     """The written rules, restated."""
     answered = a.reach is Reach.ANSWERED
     if kind is Kind.SIGN_ON:
         if a.reach is Reach.UNREACHABLE:
-            return Outcome.UNREACHABLE, Journal.NONE, Reason.NONE, Keys.KEEP, None
+            return Outcome.UNREACHABLE, JournalEffect.NONE, Reason.NONE, Keys.KEEP, None
         if not answered:
             outcome = Outcome.NO_RESPONSE if a.reach is Reach.TIMEOUT else Outcome.REJECTED
-            return outcome, Journal.NONE, Reason.NONE, Keys.DROP, None
+            return outcome, JournalEffect.NONE, Reason.NONE, Keys.DROP, None
         if a.rc != "00":
-            return Outcome.DECLINED, Journal.NONE, Reason.NONE, Keys.DROP, None
+            return Outcome.DECLINED, JournalEffect.NONE, Reason.NONE, Keys.DROP, None
         if a.check is not Check.OK:
-            return Outcome.ERROR, Journal.NONE, Reason.NONE, Keys.DROP, Notice.BAD_KEYS
-        return Outcome.APPROVED, Journal.NONE, Reason.NONE, Keys.INSTALL, None
+            return Outcome.ERROR, JournalEffect.NONE, Reason.NONE, Keys.DROP, Notice.BAD_KEYS
+        return Outcome.APPROVED, JournalEffect.NONE, Reason.NONE, Keys.INSTALL, None
     keys = Keys.DROP if answered and (a.resign or a.rc == "77") else Keys.KEEP
     if kind is Kind.REVERSAL:
         if not answered:
             outcome = {Reach.UNREACHABLE: Outcome.UNREACHABLE, Reach.TIMEOUT: Outcome.NO_RESPONSE,
                        Reach.MALFORMED: Outcome.REJECTED}[a.reach]
-            return outcome, Journal.PENDING, Reason.KEEP, keys, None
+            return outcome, JournalEffect.PENDING, Reason.KEEP, keys, None
         if a.rc in ("00", "12", "25"):
             if a.check is Check.OK:
-                return Outcome.APPROVED, Journal.REVERSED, Reason.NONE, keys, None
-            return Outcome.BAD_MAC, Journal.PENDING, Reason.R06, keys, None
-        return Outcome.DECLINED, Journal.PENDING, Reason.R06, keys, None
+                return Outcome.APPROVED, JournalEffect.REVERSED, Reason.NONE, keys, None
+            return Outcome.BAD_MAC, JournalEffect.PENDING, Reason.R06, keys, None
+        return Outcome.DECLINED, JournalEffect.PENDING, Reason.R06, keys, None
     if a.reach is Reach.UNREACHABLE:
-        return Outcome.UNREACHABLE, Journal.FAILED, Reason.NONE, keys, None
+        return Outcome.UNREACHABLE, JournalEffect.FAILED, Reason.NONE, keys, None
     if a.reach is Reach.TIMEOUT:
-        return Outcome.NO_RESPONSE, Journal.PENDING, Reason.R98, keys, None
+        return Outcome.NO_RESPONSE, JournalEffect.PENDING, Reason.R98, keys, None
     if a.reach is Reach.MALFORMED:
-        return Outcome.REJECTED, Journal.PENDING, Reason.R98, keys, None
+        return Outcome.REJECTED, JournalEffect.PENDING, Reason.R98, keys, None
     if a.rc != "00":
-        return Outcome.DECLINED, Journal.DECLINED, Reason.NONE, keys, None
+        return Outcome.DECLINED, JournalEffect.DECLINED, Reason.NONE, keys, None
     if a.check is Check.OK:
-        return Outcome.APPROVED, Journal.APPROVED, Reason.NONE, keys, None
-    return Outcome.BAD_MAC, Journal.PENDING, Reason.A0, keys, None
+        return Outcome.APPROVED, JournalEffect.APPROVED, Reason.NONE, keys, None
+    return Outcome.BAD_MAC, JournalEffect.PENDING, Reason.A0, keys, None
 
 
 COMBINATIONS = [
@@ -82,7 +82,7 @@ COMBINATIONS = [
 ]
 
 
-def _summary(d: Decision) -> tuple[Outcome, Journal, Reason, Keys, Notice | None]:
+def _summary(d: Decision) -> tuple[Outcome, JournalEffect, Reason, Keys, Notice | None]:
     return d.outcome, d.journal, d.reversal, d.keys, d.notice
 
 
@@ -123,7 +123,7 @@ def test_resign_flag_drops_the_keys_on_every_maced_answer(kind: Kind, rc: str) -
 def test_a_0410_taken_with_the_resign_flag_stops_with_not_signed_on() -> None:
     answer = Answer(reach=Reach.ANSWERED, rc="00", check=Check.OK, resign=True)
     decision = decide(Kind.REVERSAL, answer)
-    assert decision.journal is Journal.REVERSED
+    assert decision.journal is JournalEffect.REVERSED
     after = after_reversal(decision, attempts=1, retries=2)
     assert (after.next, after.outcome) == (Next.STOP, Outcome.NOT_SIGNED_ON)
 

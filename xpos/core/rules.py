@@ -72,7 +72,7 @@ class Check(enum.Enum):
     ABSENT = "absent"
 
 
-class Journal(enum.Enum):
+class JournalEffect(enum.Enum):
     """What happens to the journal row of the request."""
 
     NONE = "-"
@@ -165,7 +165,7 @@ class Decision:
     """
 
     outcome: Outcome
-    journal: Journal
+    journal: JournalEffect
     reversal: Reason
     keys: Keys
     notice: Notice | None = None
@@ -184,7 +184,7 @@ class Rule:
     rcs: frozenset[RcClass] | None
     checks: frozenset[Check] | None
     outcome: Outcome
-    journal: Journal
+    journal: JournalEffect
     reversal: Reason
     keys: Keys
     notice: Notice | None = None
@@ -208,7 +208,7 @@ _77 = frozenset({RcClass.RESIGN})
 _ANY_BUT_00 = frozenset(RcClass) - _00
 _DECLINING = frozenset({RcClass.NO_ORIGINAL, RcClass.OTHER})
 _REFUSING = frozenset({RcClass.OTHER})
-_O, _J, _R, _K = Outcome, Journal, Reason, Keys
+_O, _J, _R, _K = Outcome, JournalEffect, Reason, Keys
 
 RULES: tuple[Rule, ...] = (
     # -- sign-on (0800/0810: not MAC'd; the check is the keys' KCVs) ---------------------
@@ -339,10 +339,10 @@ def after_reversal(decision: Decision, *, attempts: int, retries: int) -> AfterR
         was sent, reversal pending), or GIVE_UP after ``retries + 1`` attempts.
     """
     if decision.keys is Keys.DROP:
-        if decision.journal is Journal.REVERSED:
+        if decision.journal is JournalEffect.REVERSED:
             return AfterReversal(next=Next.STOP, outcome=Outcome.NOT_SIGNED_ON)
         return _not_taken(attempts, retries, Outcome.NOT_SIGNED_ON, None)
-    if decision.journal is Journal.REVERSED:
+    if decision.journal is JournalEffect.REVERSED:
         return AfterReversal(next=Next.GO_ON)
     if decision.outcome is Outcome.UNREACHABLE:
         return AfterReversal(next=Next.STOP, outcome=Outcome.UNREACHABLE)

@@ -42,7 +42,7 @@ from xpos.core.flows.online import (
     VoucherDetails,
     VoucherRequest,
 )
-from xpos.core.rules import Answer, Check, Decision, Journal, Keys, Kind, Next, Reach, Reason
+from xpos.core.rules import Answer, Check, Decision, JournalEffect, Keys, Kind, Next, Reach, Reason
 from xpos.errors import (
     HostTimeoutError,
     HostUnreachableError,
@@ -51,8 +51,7 @@ from xpos.errors import (
     RemoteProtocolError,
     SecurityError,
 )
-from xpos.journal import Journal as JournalDb
-from xpos.journal import ReversalDraft, ReversalRecord, TxnStatus
+from xpos.journal import Journal, ReversalDraft, ReversalRecord, TxnStatus
 from xpos.model import mask_code
 from xpos.proto import messages as m
 from xpos.proto.codec import Message
@@ -67,8 +66,8 @@ log = logging.getLogger(__name__)
 
 _PROCESSING_DIGIT = 5  # header digit 6: the host's processing requirement (reference §1.1)
 _RESIGN_REQUIRED = "3"
-_TXN_STATUS = {Journal.APPROVED: TxnStatus.APPROVED, Journal.DECLINED: TxnStatus.DECLINED,
-               Journal.FAILED: TxnStatus.FAILED}
+_ANSWERED_STATUS = {JournalEffect.APPROVED: TxnStatus.APPROVED,
+                    JournalEffect.DECLINED: TxnStatus.DECLINED}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -87,7 +86,7 @@ class _Sent:
 class TransactionService:
     """Runs online requests for flows: journal, reversal queue, MAC, host link."""
 
-    def __init__(self, *, config: TerminalConfig, journal: JournalDb, keystore: KeyStore,
+    def __init__(self, *, config: TerminalConfig, journal: Journal, keystore: KeyStore,
                  link: HostLink, on_keys: Callable[[WorkingKeys], None] | None = None,
                  clock: Callable[[], dt.datetime] | None = None) -> None:
         """Wire the service.
@@ -227,7 +226,7 @@ class TransactionService:
         auth = (response.get(38) or "").strip() if response is not None else ""
         rrn = (response.get(37) or "").strip() if response is not None else ""
         voucher = None
-        if decision.journal is Journal.APPROVED and response is not None:
+        if decision.journal is JournalEffect.APPROVED and response is not None:
             voucher = self._voucher_details(message, response, sent)
         self._apply_journal(decision, sent, rc=answer.rc, auth=auth, rrn=rrn, voucher=voucher)
         reply = OnlineReply(outcome=decision.outcome, notice=decision.notice,
@@ -240,8 +239,8 @@ class TransactionService:
 
     def _apply_journal(self, decision: Decision, sent: _Sent, *, rc: str, auth: str, rrn: str,
                        voucher: VoucherDetails | None) -> None:
-        status = _TXN_STATUS.get(decision.journal)
-        if decision.journal is Journal.FAILED:
+        status = _ANSWERED_STATUS.get(decision.journal)
+        if decision.journal is JournalEffect.FAILED:
             self._journal.complete_txn(sent.txn_id, status=TxnStatus.FAILED)
         elif status is not None:
             detail = {"title": voucher.title, "quantity": voucher.quantity,
@@ -304,7 +303,7 @@ class TransactionService:
         decision = rules.decide(Kind.REVERSAL, answer)
         self._log(decision, int(record.fields.get(11) or 0))
         self._apply_keys(decision, None)
-        if decision.journal is Journal.REVERSED:
+        if decision.journal is JournalEffect.REVERSED:
             self._journal.finish_reversal(record.id, txn_status=TxnStatus.REVERSED)
         elif decision.reversal is not Reason.KEEP and decision.reversal.value != record.reason:
             self._journal.set_reversal_reason(record.txn_id, decision.reversal.value)
