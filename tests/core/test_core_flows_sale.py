@@ -2,7 +2,7 @@ from datetime import datetime
 
 import pytest
 
-from xpos.core.flows import FlowContext, Online, Outcome, SaleRequest, sale_flow
+from xpos.core.flows import FlowContext, Notice, Online, Outcome, SaleRequest, sale_flow
 from xpos.core.steps import (
     AmountStep,
     Confirm,
@@ -43,9 +43,9 @@ def sales_sent(run):
 def until_online():
     return [
         READY,
-        expect(AmountStep, ok(1234)),
-        expect(ReadCard, ok(CARD)),
-        expect(PinStep, ok(BLOCK)),
+        expect(AmountStep, ok(amount=1234)),
+        expect(ReadCard, ok(card=CARD)),
+        expect(PinStep, ok(block=BLOCK)),
     ]
 
 
@@ -101,7 +101,7 @@ def test_full_pan_and_track_never_reach_screens_or_slips():
 
 
 def test_bypassed_pin_sends_no_pin_block():
-    run = run_flow(sale_flow(CTX), [READY, ok(1234), ok(CARD), ok(None)])
+    run = run_flow(sale_flow(CTX), [READY, ok(amount=1234), ok(card=CARD), ok(block=None)])
     assert run.expect(Online).request.pin_block is None
 
 
@@ -125,20 +125,20 @@ def test_declined_sale_shows_the_reason_and_prints_nothing(rc, text):
 
 
 @pytest.mark.parametrize(
-    ("outcome", "message", "text"),
+    ("outcome", "notice", "text"),
     [
-        (Outcome.NO_RESPONSE, "", "交易超时 将自动冲正"),
-        (Outcome.UNREACHABLE, "", "连接主机失败"),
-        (Outcome.BAD_MAC, "", "MAC校验错 将自动冲正"),
-        (Outcome.REJECTED, "", "应答报文错误"),
-        (Outcome.NOT_SIGNED_ON, "", "请先签到"),
-        (Outcome.ERROR, "", "交易失败"),
-        (Outcome.NO_RESPONSE, "reversal_pending", "冲正未完成"),
-        (Outcome.ERROR, "something internal", "交易失败"),
+        (Outcome.NO_RESPONSE, None, "交易超时 将自动冲正"),
+        (Outcome.UNREACHABLE, None, "连接主机失败"),
+        (Outcome.BAD_MAC, None, "MAC校验错 将自动冲正"),
+        (Outcome.REJECTED, None, "应答报文错误"),
+        (Outcome.NOT_SIGNED_ON, None, "请先签到"),
+        (Outcome.ERROR, None, "交易失败"),
+        (Outcome.NO_RESPONSE, Notice.REVERSAL_PENDING, "冲正未完成"),
+        (Outcome.ERROR, Notice.REVERSAL_FAILED, "冲正不成功"),
     ],
 )
-def test_failed_sale_shows_what_happened_and_prints_nothing(outcome, message, text):
-    run = run_flow(sale_flow(CTX), [*until_online(), reply(outcome, message=message), ok()])
+def test_failed_sale_shows_what_happened_and_prints_nothing(outcome, notice, text):
+    run = run_flow(sale_flow(CTX), [*until_online(), reply(outcome, notice=notice), ok()])
     assert run.done
     assert run.of_type(PrintStep) == []
     assert text in run.of_type(Display)[-1].lines
@@ -151,7 +151,7 @@ def test_paper_out_asks_to_reload_and_retries_the_same_copy():
             *until_online(),
             APPROVED,
             expect(PrintStep, step_result(ResultCode.UNABLE)),
-            expect(Confirm, ok(True)),
+            expect(Confirm, ok(yes=True)),
             expect(PrintStep, ok()),
             expect(PrintStep, ok()),
             expect(Display, ok()),
@@ -188,8 +188,8 @@ def test_unmasked_pan_from_the_runtime_is_never_printed():
     short = CardData(source=CardSource.SWIPE, pan="1234", expiry="3012", track2="1234=3012")
     run = run_flow(
         sale_flow(CTX),
-        [READY, ok(500), ok(short), ok(None), reply(Outcome.APPROVED, masked_pan="1234"),
-         ok(), ok()],
+        [READY, ok(amount=500), ok(card=short), ok(block=None),
+         reply(Outcome.APPROVED, masked_pan="1234"), ok(), ok()],
     )
     assert run.done
     assert run.of_type(PrintStep) == []
@@ -204,7 +204,7 @@ def test_amount_not_entered_ends_the_flow_quietly(code):
 
 
 def test_card_read_timeout_says_so_and_goes_no_further():
-    run = run_flow(sale_flow(CTX), [READY, ok(1234), step_result(ResultCode.TIMEOUT), ok()])
+    run = run_flow(sale_flow(CTX), [READY, ok(amount=1234), step_result(ResultCode.TIMEOUT), ok()])
     assert run.done
     assert "读卡超时" in run.of_type(Display)[0].lines
     assert sales_sent(run) == []
@@ -212,14 +212,15 @@ def test_card_read_timeout_says_so_and_goes_no_further():
 
 def test_card_without_pan_is_a_failed_read():
     scanned = CardData(source=CardSource.SWIPE, pan="")
-    run = run_flow(sale_flow(CTX), [READY, ok(1234), ok(scanned), ok()])
+    run = run_flow(sale_flow(CTX), [READY, ok(amount=1234), ok(card=scanned), ok()])
     assert "读卡失败" in run.of_type(Display)[0].lines
     assert run.of_type(PinStep) == []
 
 
 def test_pin_cancelled_cancels_the_sale():
     run = run_flow(
-        sale_flow(CTX), [READY, ok(1234), ok(CARD), step_result(ResultCode.CANCELLED), ok()]
+        sale_flow(CTX),
+        [READY, ok(amount=1234), ok(card=CARD), step_result(ResultCode.CANCELLED), ok()],
     )
     assert run.done
     assert "交易已取消" in run.of_type(Display)[0].lines
@@ -229,7 +230,7 @@ def test_pin_cancelled_cancels_the_sale():
 def test_sale_with_real_step_machines_from_keys():
     run = run_flow(
         sale_flow(CTX),
-        [READY, keyed("1", "2", "3", "4", "ENTER"), ok(CARD), ok(BLOCK)],
+        [READY, keyed("1", "2", "3", "4", "ENTER"), ok(card=CARD), ok(block=BLOCK)],
     )
     assert run.expect(Online).request.amount == 1234
 

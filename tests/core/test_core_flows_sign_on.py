@@ -1,6 +1,6 @@
 import pytest
 
-from xpos.core.flows import FlowContext, Online, Outcome, SignOnRequest, sign_on_flow
+from xpos.core.flows import FlowContext, Notice, Online, Outcome, SignOnRequest, sign_on_flow
 from xpos.core.steps import Display
 from xpos.core.testing import ok, reply, run_flow
 from xpos.errors import LocalProtocolError
@@ -25,8 +25,8 @@ def test_sign_on_shows_progress_goes_online_and_shows_the_batch():
         (reply(Outcome.NO_RESPONSE), "主机无应答"),
         (reply(Outcome.BAD_MAC), "应答报文错误"),
         (reply(Outcome.DECLINED, rc="97"), "终端未登记"),
-        (reply(Outcome.ERROR, message="bad_keys"), "工作密钥校验错"),
-        (reply(Outcome.ERROR, message="no_tmk"), "未装主密钥"),
+        (reply(Outcome.ERROR, notice=Notice.BAD_KEYS), "工作密钥校验错"),
+        (reply(Outcome.ERROR, notice=Notice.NO_TMK), "未装主密钥"),
     ],
 )
 def test_sign_on_failure_shows_the_reason(answer, text):

@@ -10,7 +10,7 @@ from xpos.core.flows import (
     VoucherRequest,
     voucher_flow,
 )
-from xpos.core.steps import Display, Input, InputValue, PrintStep, ResultCode
+from xpos.core.steps import Display, Input, PrintStep, ResultCode
 from xpos.core.testing import expect, keyed, ok, reply, run_flow, step_result
 from xpos.model import CardData, CardSource, TextLine
 
@@ -31,7 +31,7 @@ APPROVED = reply(
 
 
 def typed(code):
-    return ok(InputValue(values=(code,)))
+    return ok(values=(code,))
 
 
 def printed_text(run):
@@ -57,14 +57,14 @@ def test_keyed_code_is_sent_with_method_keyed():
 
 
 def test_scanned_code_is_sent_with_method_scanned():
-    run = run_flow(voucher_flow(CTX), [ok(InputValue(values=("",), card=SCAN))])
+    run = run_flow(voucher_flow(CTX), [ok(values=("",), card=SCAN)])
     assert run.expect(Online).request == VoucherRequest(code="GB2024CAKE0001", method="scanned")
 
 
 def test_member_card_then_order_number_is_sent_with_method_member():
     run = run_flow(
         voucher_flow(CTX),
-        [ok(InputValue(values=("",), card=MEMBER)), expect(Input, typed("20240506001"))],
+        [ok(values=("",), card=MEMBER), expect(Input, typed("20240506001"))],
     )
     assert run.of_type(Input)[1].prompt == "请输入订单号"
     assert run.expect(Online).request == VoucherRequest(
@@ -90,7 +90,7 @@ def test_member_redemption_slip_masks_the_order_number_when_the_host_sent_no_cod
     )
     run = run_flow(
         voucher_flow(CTX),
-        [ok(InputValue(values=("",), card=MEMBER)), typed("20240506001"), no_code, ok(), ok()],
+        [ok(values=("",), card=MEMBER), typed("20240506001"), no_code, ok(), ok()],
     )
     assert run.done
     text = printed_text(run)
@@ -119,7 +119,7 @@ def test_leaving_the_code_input_ends_the_flow_without_going_online(code):
 def test_cancel_at_the_order_number_ends_the_flow_without_going_online():
     run = run_flow(
         voucher_flow(CTX),
-        [ok(InputValue(values=("",), card=MEMBER)), step_result(ResultCode.CANCELLED)],
+        [ok(values=("",), card=MEMBER), step_result(ResultCode.CANCELLED)],
     )
     assert run.done
     assert run.of_type(Online) == []
@@ -127,7 +127,7 @@ def test_cancel_at_the_order_number_ends_the_flow_without_going_online():
 
 def test_empty_scan_is_a_failed_read():
     empty = CardData(source=CardSource.SCAN, code="")
-    run = run_flow(voucher_flow(CTX), [ok(InputValue(values=("",), card=empty)), ok()])
+    run = run_flow(voucher_flow(CTX), [ok(values=("",), card=empty), ok()])
     assert run.done
     assert "读卡失败" in run.of_type(Display)[0].lines
 

@@ -2,7 +2,15 @@ import pytest
 
 from xpos.core.events import Beep, CardError, CardPresented, PinDone, RequestPin
 from xpos.core.screen import text_width
-from xpos.core.steps import AmountStep, PinStep, ReadCard, ResultCode, StepResult
+from xpos.core.steps import (
+    AmountResult,
+    AmountStep,
+    CardResult,
+    PinResult,
+    PinStep,
+    ReadCard,
+    ResultCode,
+)
 from xpos.core.testing import MachineDriver
 from xpos.model import CardData, CardSource
 
@@ -19,7 +27,7 @@ def test_amount_digits_shift_in_from_the_right():
     assert drv.screen[2] == "金额:" + " " * 10 + "12.34"
     assert text_width(drv.screen[2]) == 20
     drv.press("ENTER")
-    assert drv.result == StepResult(code=ResultCode.OK, value=1234)
+    assert drv.result == AmountResult(code=ResultCode.OK, amount=1234)
 
 
 def test_amount_star_deletes_and_clear_zeroes():
@@ -43,13 +51,13 @@ def test_amount_above_the_maximum_is_refused():
     drv.press("1", "0", "0", "0", "0")
     assert drv.press("0")[0] == Beep(kind="error")
     drv.press("#")
-    assert drv.result == StepResult(code=ResultCode.OK, value=10000)
+    assert drv.result == AmountResult(code=ResultCode.OK, amount=10000)
 
 
 def test_amount_cancel():
     drv = MachineDriver(AmountStep(prompt="p"))
     drv.press("5", "CANCEL")
-    assert drv.result == StepResult(code=ResultCode.CANCELLED)
+    assert drv.result == AmountResult(code=ResultCode.CANCELLED)
 
 
 def test_preset_amount_is_shown_and_confirmed_with_enter():
@@ -59,20 +67,20 @@ def test_preset_amount_is_shown_and_confirmed_with_enter():
     drv.press("1", "*", "CLEAR")
     assert drv.screen[2].endswith(" 88.00")
     drv.press("ENTER")
-    assert drv.result == StepResult(code=ResultCode.OK, value=8800)
+    assert drv.result == AmountResult(code=ResultCode.OK, amount=8800)
 
 
 @pytest.mark.parametrize("preset", [0, -5, 100000000])
 def test_preset_out_of_range_is_not_understood(preset):
     drv = MachineDriver(AmountStep(prompt="p", preset=preset))
-    assert drv.result == StepResult(code=ResultCode.NOT_UNDERSTOOD)
+    assert drv.result == AmountResult(code=ResultCode.NOT_UNDERSTOOD)
 
 
 def test_read_card_accepts_an_allowed_source():
     drv = MachineDriver(ReadCard(prompt="请刷卡", sources=frozenset({CardSource.SWIPE})), now=10.0)
     assert drv.deadline == 70.0
     drv.send(CardPresented(card=SWIPE, now=12.0))
-    assert drv.result == StepResult(code=ResultCode.OK, value=SWIPE)
+    assert drv.result == CardResult(code=ResultCode.OK, card=SWIPE)
 
 
 def test_read_card_ignores_other_sources():
@@ -94,7 +102,7 @@ def test_read_card_times_out():
         ReadCard(prompt="请刷卡", sources=frozenset({CardSource.SWIPE}), timeout_s=30.0)
     )
     drv.advance(30.0)
-    assert drv.result == StepResult(code=ResultCode.TIMEOUT)
+    assert drv.result == CardResult(code=ResultCode.TIMEOUT)
 
 
 def test_read_card_cancel():
@@ -102,7 +110,7 @@ def test_read_card_cancel():
     drv.press("1")
     assert drv.result is None
     drv.press("CANCEL")
-    assert drv.result == StepResult(code=ResultCode.CANCELLED)
+    assert drv.result == CardResult(code=ResultCode.CANCELLED)
 
 
 def test_read_card_screen_shows_the_prompt_lines_and_the_cancel_hint():
@@ -126,16 +134,16 @@ def test_pin_step_result_is_the_block():
     drv.press("CANCEL")
     assert drv.result is None
     drv.send(PinDone(block=bytes.fromhex("0123456789ABCDEF"), code=ResultCode.OK, now=3.0))
-    assert drv.result == StepResult(code=ResultCode.OK, value=bytes.fromhex("0123456789ABCDEF"))
+    assert drv.result == PinResult(code=ResultCode.OK, block=bytes.fromhex("0123456789ABCDEF"))
 
 
 def test_pin_step_passes_on_a_cancel_from_the_pin_pad():
     drv = MachineDriver(PinStep(pan=PAN, amount=100))
     drv.send(PinDone(block=None, code=ResultCode.CANCELLED, now=3.0))
-    assert drv.result == StepResult(code=ResultCode.CANCELLED)
+    assert drv.result == PinResult(code=ResultCode.CANCELLED)
 
 
 def test_pin_step_without_pan_is_missing_values():
-    assert MachineDriver(PinStep(pan="", amount=1)).result == StepResult(
+    assert MachineDriver(PinStep(pan="", amount=1)).result == PinResult(
         code=ResultCode.MISSING_VALUES
     )

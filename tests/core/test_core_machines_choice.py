@@ -1,7 +1,7 @@
 import pytest
 
 from xpos.core.events import Beep
-from xpos.core.steps import Confirm, ResultCode, Select, StepResult
+from xpos.core.steps import Confirm, ConfirmResult, ResultCode, Select, SelectResult
 from xpos.core.testing import MachineDriver
 
 MAIN = (("sign_on", "签到"), ("sale", "消费"), ("x", "X菜单"))
@@ -16,7 +16,7 @@ def test_select_shows_the_title_and_numbered_items():
 def test_select_digit_picks_the_item_id():
     drv = MachineDriver(Select(title="主菜单", items=MAIN))
     drv.press("2")
-    assert drv.result == StepResult(code=ResultCode.OK, value="sale")
+    assert drv.result == SelectResult(code=ResultCode.OK, id="sale", index=1)
 
 
 @pytest.mark.parametrize("key", ["0", "4", "9"])
@@ -29,13 +29,13 @@ def test_select_digit_without_an_item_beeps(key):
 def test_select_cancel_at_top_is_cancelled():
     drv = MachineDriver(Select(title="主菜单", items=MAIN))
     drv.press("CANCEL")
-    assert drv.result == StepResult(code=ResultCode.CANCELLED)
+    assert drv.result == SelectResult(code=ResultCode.CANCELLED)
 
 
 def test_select_cancel_in_a_submenu_is_back():
     drv = MachineDriver(Select(title="X菜单", items=MAIN, submenu=True))
     drv.press("CANCEL")
-    assert drv.result == StepResult(code=ResultCode.BACK)
+    assert drv.result == SelectResult(code=ResultCode.BACK)
 
 
 def test_select_pages_when_items_do_not_fit():
@@ -46,7 +46,7 @@ def test_select_pages_when_items_do_not_fit():
     assert drv.screen[0].endswith(" 2/2")
     assert drv.screen[1:] == ("1.项目8", "2.项目9")
     drv.press("2")
-    assert drv.result == StepResult(code=ResultCode.OK, value="id9")
+    assert drv.result == SelectResult(code=ResultCode.OK, id="id9", index=8)
 
 
 def test_select_paging_stops_at_both_ends():
@@ -55,7 +55,7 @@ def test_select_paging_stops_at_both_ends():
     drv.press("DOWN")
     assert Beep(kind="error") in drv.press("DOWN")
     drv.press("UP", "7")
-    assert drv.result == StepResult(code=ResultCode.OK, value="id7")
+    assert drv.result == SelectResult(code=ResultCode.OK, id="id7", index=6)
 
 
 def test_select_digit_past_the_last_item_of_the_last_page_beeps():
@@ -67,7 +67,7 @@ def test_select_digit_past_the_last_item_of_the_last_page_beeps():
 def test_select_times_out():
     drv = MachineDriver(Select(title="菜单", items=MAIN, timeout_s=30.0))
     drv.advance(30.0)
-    assert drv.result == StepResult(code=ResultCode.TIMEOUT)
+    assert drv.result == SelectResult(code=ResultCode.TIMEOUT)
 
 
 @pytest.mark.parametrize(
@@ -76,7 +76,7 @@ def test_select_times_out():
 def test_confirm_answers(key, answer):
     drv = MachineDriver(Confirm(prompt="打印机缺纸\n装纸后按确认键重打"))
     drv.press(key)
-    assert drv.result == StepResult(code=ResultCode.OK, value=answer)
+    assert drv.result == ConfirmResult(code=ResultCode.OK, yes=answer)
 
 
 def test_confirm_shows_the_prompt_and_the_answer_keys():

@@ -1,5 +1,5 @@
 from xpos.core.events import Beep, CardError, CardPresented
-from xpos.core.steps import Input, InputField, InputValue, ResultCode, StepResult
+from xpos.core.steps import Input, InputField, InputResult, ResultCode
 from xpos.core.testing import MachineDriver
 from xpos.model import CardData, CardSource
 
@@ -18,7 +18,7 @@ def test_digits_append_and_hash_ends_the_last_field():
     drv.press("1", "2", "3")
     assert drv.screen[:3] == ("请输入券号", "券号", "123_")
     drv.press("#")
-    assert drv.result == StepResult(code=ResultCode.OK, value=InputValue(values=("123",)))
+    assert drv.result == InputResult(code=ResultCode.OK, values=("123",))
 
 
 def test_hash_moves_to_the_next_field_then_finishes_with_all_values():
@@ -27,7 +27,7 @@ def test_hash_moves_to_the_next_field_then_finishes_with_all_values():
     assert drv.result is None
     assert drv.screen[2:5] == ("1234", "密码", "_")
     drv.press("9", "ENTER")
-    assert drv.result == StepResult(code=ResultCode.OK, value=InputValue(values=("1234", "9")))
+    assert drv.result == InputResult(code=ResultCode.OK, values=("1234", "9"))
 
 
 def test_hidden_field_shows_stars_only():
@@ -44,7 +44,7 @@ def test_star_deletes_then_goes_back_to_the_previous_field():
     drv.press("*")
     assert drv.screen[2] == "1234_"
     drv.press("*", "5", "#", "8", "#")
-    assert drv.result == StepResult(code=ResultCode.OK, value=InputValue(values=("1235", "8")))
+    assert drv.result == InputResult(code=ResultCode.OK, values=("1235", "8"))
 
 
 def test_star_on_the_first_empty_field_beeps_and_stays():
@@ -79,7 +79,7 @@ def test_digits_beyond_max_len_are_refused():
 def test_cancel_ends_cancelled():
     drv = two_fields()
     drv.press("1", "CANCEL")
-    assert drv.result == StepResult(code=ResultCode.CANCELLED)
+    assert drv.result == InputResult(code=ResultCode.CANCELLED)
 
 
 def test_allowed_scan_ends_ok_with_the_card():
@@ -88,7 +88,7 @@ def test_allowed_scan_ends_ok_with_the_card():
     )
     assert drv.sources == frozenset({CardSource.SCAN})
     drv.send(CardPresented(card=SCAN, now=1.0))
-    assert drv.result == StepResult(code=ResultCode.OK, value=InputValue(values=("",), card=SCAN))
+    assert drv.result == InputResult(code=ResultCode.OK, values=("",), card=SCAN)
     assert drv.sources == frozenset()
 
 
@@ -114,7 +114,7 @@ def test_idle_timeout_restarts_on_every_key():
     drv.advance(50.0)
     assert drv.result is None
     drv.advance(10.0)
-    assert drv.result == StepResult(code=ResultCode.TIMEOUT)
+    assert drv.result == InputResult(code=ResultCode.TIMEOUT)
 
 
 def test_long_alnum_value_shows_its_end():
@@ -125,14 +125,14 @@ def test_long_alnum_value_shows_its_end():
 
 def test_min_len_above_max_len_is_not_understood():
     bad = InputField(label="x", min_len=5, max_len=4)
-    assert MachineDriver(Input(prompt="p", fields=(bad,))).result == StepResult(
+    assert MachineDriver(Input(prompt="p", fields=(bad,))).result == InputResult(
         code=ResultCode.NOT_UNDERSTOOD
     )
 
 
 def test_unknown_field_kind_is_not_understood():
     bad = InputField(label="x", kind="letters")
-    assert MachineDriver(Input(prompt="p", fields=(bad,))).result == StepResult(
+    assert MachineDriver(Input(prompt="p", fields=(bad,))).result == InputResult(
         code=ResultCode.NOT_UNDERSTOOD
     )
 
@@ -141,7 +141,7 @@ def test_optional_field_may_be_left_empty():
     optional = InputField(label="备注", min_len=0)
     drv = MachineDriver(Input(prompt="p", fields=(optional,)))
     drv.press("#")
-    assert drv.result == StepResult(code=ResultCode.OK, value=InputValue(values=("",)))
+    assert drv.result == InputResult(code=ResultCode.OK, values=("",))
 
 
 def test_screen_scrolls_to_keep_the_current_field_visible():

@@ -12,6 +12,7 @@ from xpos.core.engine import (
     machine_for,
 )
 from xpos.core.steps import (
+    CardResult,
     Display,
     EndStep,
     Input,
@@ -21,6 +22,7 @@ from xpos.core.steps import (
     ResultCode,
     Select,
     StepResult,
+    result_type,
 )
 from xpos.core.testing import MachineDriver
 from xpos.model import CardSource, Document, Key, TextLine
@@ -109,7 +111,8 @@ def test_unknown_step_type_ends_beyond_capability():
     ],
 )
 def test_a_step_with_wrongly_typed_data_ends_not_understood(step):
-    assert MachineDriver(step).result == StepResult(code=ResultCode.NOT_UNDERSTOOD)
+    """The refusal still has the step's own result type, so its flow can read it."""
+    assert MachineDriver(step).result == result_type(step)(code=ResultCode.NOT_UNDERSTOOD)
 
 
 @pytest.mark.parametrize(
@@ -121,7 +124,7 @@ def test_a_step_with_wrongly_typed_data_ends_not_understood(step):
     ],
 )
 def test_a_step_without_required_data_ends_missing_values(step):
-    assert MachineDriver(step).result == StepResult(code=ResultCode.MISSING_VALUES)
+    assert MachineDriver(step).result == result_type(step)(code=ResultCode.MISSING_VALUES)
 
 
 def test_a_machine_that_listened_to_card_sources_stops_them_when_done():
@@ -131,5 +134,5 @@ def test_a_machine_that_listened_to_card_sources_stops_them_when_done():
     assert drv.effects[-3:] == [
         SetTimer(deadline=None),
         EnableSources(sources=frozenset()),
-        Done(result=StepResult(code=ResultCode.CANCELLED)),
+        Done(result=CardResult(code=ResultCode.CANCELLED)),
     ]

@@ -193,5 +193,5 @@ def test_menu_flow_in_english():
 
 
 def test_menu_flow_ignores_an_unknown_item_id_and_asks_again():
-    run = run_flow(menu_flow(shipped(), CTX), [ok("99")])
+    run = run_flow(menu_flow(shipped(), CTX), [ok(id="99")])
     assert len(run.of_type(Select)) == 2

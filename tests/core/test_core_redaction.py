@@ -11,7 +11,7 @@ import pytest
 
 from xpos.core.events import CardPresented, Done, PinDone, RequestPin
 from xpos.core.flows.online import Online, SaleRequest, VoucherRequest
-from xpos.core.steps import InputValue, PinStep, ResultCode, StepResult
+from xpos.core.steps import AmountResult, CardResult, InputResult, PinResult, PinStep, ResultCode
 from xpos.model import CardData, CardSource, mask_block, mask_code, masked_repr
 
 PAN = "6212345678901234567"
@@ -40,11 +40,11 @@ VALUES = {
     "RequestPin": RequestPin(pan=PAN, amount=1234),
     "PinDone": PinDone(block=BLOCK, code=ResultCode.OK, now=1.0),
     "PinStep": PinStep(pan=PAN, amount=1234),
-    "StepResult of PinStep": StepResult(code=ResultCode.OK, value=BLOCK),
-    "StepResult of ReadCard": StepResult(code=ResultCode.OK, value=SWIPED),
-    "Done": Done(result=StepResult(code=ResultCode.OK, value=BLOCK)),
+    "PinResult": PinResult(code=ResultCode.OK, block=BLOCK),
+    "CardResult": CardResult(code=ResultCode.OK, card=SWIPED),
+    "Done": Done(result=PinResult(code=ResultCode.OK, block=BLOCK)),
     "CardPresented": CardPresented(card=SWIPED, now=1.0),
-    "InputValue with card": InputValue(values=("1",), card=SWIPED),
+    "InputResult with card": InputResult(code=ResultCode.OK, values=("1",), card=SWIPED),
     "SaleRequest": SaleRequest(amount=1234, card=SWIPED, pin_block=BLOCK),
     "Online(SaleRequest)": Online(request=SaleRequest(amount=1, card=SWIPED, pin_block=BLOCK)),
     "VoucherRequest keyed": VoucherRequest(code=CODE, method="keyed"),
@@ -71,18 +71,21 @@ def test_card_repr_shows_the_masked_pan_and_what_is_harmless() -> None:
 
 def test_pin_reprs_keep_the_masked_pan_the_amount_and_the_block_length() -> None:
     assert repr(RequestPin(pan=PAN, amount=1234)) == f"RequestPin(pan='{MASKED}', amount=1234)"
-    assert repr(PinStep(pan=PAN, amount=None)) == f"PinStep(pan='{MASKED}', amount=None)"
+    assert repr(PinStep(pan=PAN, amount=None)) == (
+        f"PinStep(pan='{MASKED}', amount=None, timeout_s=60.0)")
     assert repr(PinDone(block=BLOCK, code=ResultCode.OK, now=2.5)) == (
         "PinDone(block=<8 bytes>, code=<ResultCode.OK: 'ok'>, now=2.5)"
     )
     assert "block=None" in repr(PinDone(block=None, code=ResultCode.CANCELLED, now=1.0))
 
 
-def test_step_result_repr_is_unchanged_for_values_that_are_not_blocks() -> None:
-    assert repr(StepResult(code=ResultCode.OK, value=1234)) == (
-        "StepResult(code=<ResultCode.OK: 'ok'>, value=1234)"
+def test_step_result_reprs_show_a_pin_block_as_its_length_only() -> None:
+    assert repr(AmountResult(code=ResultCode.OK, amount=1234)) == (
+        "AmountResult(code=<ResultCode.OK: 'ok'>, amount=1234)"
     )
-    assert "value=<8 bytes>" in repr(StepResult(code=ResultCode.OK, value=BLOCK))
+    assert repr(PinResult(code=ResultCode.OK, block=BLOCK)) == (
+        "PinResult(code=<ResultCode.OK: 'ok'>, block=<8 bytes>)"
+    )
 
 
 def test_masking_changes_only_the_repr_not_the_data_or_equality() -> None:

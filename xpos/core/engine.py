@@ -9,7 +9,8 @@ A flow yields steps (:mod:`xpos.core.steps`). For each step the runtime asks
 2. feeds every event it sees (:class:`KeyPressed`, :class:`CardPresented`,
    :class:`CardError`, :class:`PinDone`, :class:`PrintDone`, :class:`TimerFired`) to
    ``machine.handle(event)`` and carries out the effects, until ``machine.done``;
-3. sends ``machine.result`` (a :class:`~xpos.core.steps.StepResult`) back to the flow.
+3. sends ``machine.result`` back to the flow: the step's typed result
+   (:func:`~xpos.core.steps.result_type`), a plain StepResult for Display, Print, End.
 
 Rules every machine keeps:
 
@@ -37,6 +38,7 @@ import typing
 from xpos.core import steps
 from xpos.core.events import (
     Beep,
+    CancelPin,
     CardError,
     CardPresented,
     Done,
@@ -70,6 +72,7 @@ from xpos.core.steps import ResultCode
 
 __all__ = [
     "Beep",
+    "CancelPin",
     "CardError",
     "CardPresented",
     "Done",
@@ -104,7 +107,8 @@ def machine_for(step: object, *, lang: str = "zh") -> StepMachine:
     if not isinstance(step, typing.get_args(steps.Step)):
         return RefusedMachine(ResultCode.BEYOND_CAPABILITY, lang=lang)
     if not _well_typed(step):
-        return RefusedMachine(ResultCode.NOT_UNDERSTOOD, lang=lang)
+        return RefusedMachine(ResultCode.NOT_UNDERSTOOD, lang=lang,
+                              result=steps.result_type(step))
     return _build(step, lang)
 
 

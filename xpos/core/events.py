@@ -119,6 +119,11 @@ class RequestPin:
 
 
 @dataclass(frozen=True, kw_only=True)
+class CancelPin:
+    """Withdraw the pending :class:`RequestPin`: the PIN pad stops waiting, no PinDone follows."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class RequestPrint:
     """Print a document; the printer answers with :class:`PrintDone`."""
 
@@ -139,5 +144,6 @@ class Done:
     result: StepResult
 
 
-Effect = Show | SetTimer | EnableSources | RequestPin | RequestPrint | Beep | Done
+Effect = (Show | SetTimer | EnableSources | RequestPin | CancelPin | RequestPrint | Beep
+          | Done)
 """Everything a step machine may ask the shell to do."""

@@ -212,7 +212,7 @@ def _run_menu(
             return False
         if not choice.ok:
             return True
-        item = by_id.get(str(choice.value))
+        item = by_id.get(choice.id)
         if item is None:
             continue
         if item.kind == "menu":

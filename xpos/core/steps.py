@@ -2,7 +2,9 @@
 
 A *step* is one primitive the terminal executes, modelled on SIM Application Toolkit
 proactive commands (DESIGN.md §4). Every step ends with a :class:`StepResult` whose
-:class:`ResultCode` says how it ended; its ``value`` carries the data (see each step).
+:class:`ResultCode` says how it ended; steps with data end with their own typed result
+(:class:`AmountResult`, :class:`PinResult`, :class:`CardResult`, :class:`InputResult`,
+:class:`SelectResult`, :class:`ConfirmResult`), named by :func:`result_type`.
 Steps are frozen, keyword-only dataclasses; the engine (:mod:`xpos.core.engine`) turns
 each into a pure state machine.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from xpos.model import CardData, CardSource, Document, mask_block, mask_pan, masked_repr
 
@@ -19,7 +22,7 @@ class ResultCode(enum.Enum):
     """How a step ended (SAT-style general result)."""
 
     OK = "ok"
-    """Performed; ``value`` holds the data."""
+    """Performed; the typed result holds the data."""
     CANCELLED = "cancelled"
     """The user ended the whole session (CANCEL)."""
     BACK = "back"
@@ -36,26 +39,19 @@ class ResultCode(enum.Enum):
     """Required data is missing (e.g. a select with no items)."""
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
+@dataclass(frozen=True, kw_only=True)
 class StepResult:
-    """The outcome of one step.
+    """How a step ended; the typed results below add the step's data.
 
-    ``repr`` shows a ``bytes`` value (the PIN block of a :class:`PinStep`) as its
-    length only; card data masks itself.
+    Display, PrintStep, EndStep and steps the engine refuses end with a plain
+    ``StepResult``; every other step ends with its own result type (its data fields keep
+    their empty defaults unless ``code`` is OK).
 
     Attributes:
         code: How the step ended.
-        value: The data (type depends on the step); ``None`` unless ``code`` is OK.
     """
 
     code: ResultCode
-    value: object = None
-
-    def __repr__(self) -> str:
-        """A PIN block value as its length only."""
-        if isinstance(self.value, bytes):
-            return masked_repr(self, value=mask_block(self.value))
-        return masked_repr(self)
 
     @property
     def ok(self) -> bool:
@@ -64,13 +60,77 @@ class StepResult:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Display:
+class AmountResult(StepResult):
+    """Result of :class:`AmountStep`: the amount in fen (0 unless OK)."""
+
+    amount: int = 0
+
+
+@dataclass(frozen=True, kw_only=True, repr=False)
+class PinResult(StepResult):
+    """Result of :class:`PinStep`: the encrypted PIN block.
+
+    ``block`` is ``None`` when the step did not end OK, or ended OK because the
+    cardholder bypassed PIN entry. ``repr`` shows the block as its length only.
+    """
+
+    block: bytes | None = None
+
+    def __repr__(self) -> str:
+        """The PIN block as its length only."""
+        return masked_repr(self, block=mask_block(self.block))
+
+
+@dataclass(frozen=True, kw_only=True)
+class CardResult(StepResult):
+    """Result of :class:`ReadCard`: the card or code read (``None`` unless OK)."""
+
+    card: CardData | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class InputResult(StepResult):
+    """Result of :class:`Input`.
+
+    Attributes:
+        values: The text of every field, in order (as far as typed).
+        card: The card/scan that ended the step, if one did.
+    """
+
+    values: tuple[str, ...] = ()
+    card: CardData | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class SelectResult(StepResult):
+    """Result of :class:`Select`: the chosen item's ``id`` and position (-1 unless OK)."""
+
+    id: str = ""
+    index: int = -1
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConfirmResult(StepResult):
+    """Result of :class:`Confirm`: ``yes`` is True only for an OK yes."""
+
+    yes: bool = False
+
+
+R_co = TypeVar("R_co", bound=StepResult, covariant=True)
+
+
+class Asks(Generic[R_co]):
+    """Marks a step type with the result type it ends with (for :func:`result_type`)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Display(Asks[StepResult]):
     """Show text.
 
     Without ``wait_key`` and ``timeout_s`` the step ends OK at once and the text stays
     on screen. With ``timeout_s`` only, it ends OK when the time is up. With
     ``wait_key`` it ends OK on any key (CANCEL gives CANCELLED), or TIMEOUT when
-    ``timeout_s`` passes first. Result value: ``None``.
+    ``timeout_s`` passes first. Result: a plain :class:`StepResult`.
     """
 
     lines: tuple[str, ...]
@@ -99,26 +159,13 @@ class InputField:
 
 
 @dataclass(frozen=True, kw_only=True)
-class InputValue:
-    """Result value of an :class:`Input` step.
-
-    Attributes:
-        values: The text of every field, in order (as far as typed).
-        card: The card/scan that ended the step, if one did.
-    """
-
-    values: tuple[str, ...]
-    card: CardData | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class Input:
+class Input(Asks[InputResult]):
     """Prompt for one or more keyed fields; a card/scan of an allowed source also ends it.
 
     Keys: digits append; ``#``/ENTER end the field (next field, or done); ``*`` deletes
     the last character, and on an empty field goes back to the previous field; CLEAR
     empties the field; CANCEL gives CANCELLED. ``timeout_s`` is an idle timeout
-    (restarted by every key); ``None`` waits forever. Result value: :class:`InputValue`.
+    (restarted by every key); ``None`` waits forever. Result: :class:`InputResult`.
     """
 
     prompt: str
@@ -128,12 +175,12 @@ class Input:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Select:
+class Select(Asks[SelectResult]):
     """Pick one item from a list of ``(id, label)`` pairs.
 
     Digits 1-7 pick an item on the current page, UP/DOWN turn pages when the list does
     not fit the display. CANCEL gives BACK when ``submenu`` is set, else CANCELLED.
-    Result value: the chosen item's id.
+    Result: :class:`SelectResult` (the chosen item's id and index).
     """
 
     title: str
@@ -143,16 +190,16 @@ class Select:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Confirm:
-    """Yes/no question: ENTER or 1 = yes, CANCEL or 2 = no. Result value: ``bool``."""
+class Confirm(Asks[ConfirmResult]):
+    """Yes/no question: ENTER or 1 = yes, CANCEL or 2 = no. Result: :class:`ConfirmResult`."""
 
     prompt: str
     timeout_s: float | None = 60.0
 
 
 @dataclass(frozen=True, kw_only=True)
-class ReadCard:
-    """Wait for a card or code from the allowed sources. Result value: ``CardData``."""
+class ReadCard(Asks[CardResult]):
+    """Wait for a card or code from the allowed sources. Result: :class:`CardResult`."""
 
     prompt: str
     sources: frozenset[CardSource]
@@ -160,12 +207,13 @@ class ReadCard:
 
 
 @dataclass(frozen=True, kw_only=True)
-class AmountStep:
+class AmountStep(Asks[AmountResult]):
     """Key an amount in fen (digits shift in from the right), or confirm a preset one.
 
     Without ``preset``: ``1234`` shows 12.34; ``*`` deletes a digit, CLEAR zeroes,
     ENTER/``#`` confirms (zero is refused). With ``preset`` (set by the host): the
-    amount is shown and ENTER accepts it. CANCEL gives CANCELLED. Result value: ``int``.
+    amount is shown and ENTER accepts it. CANCEL gives CANCELLED. Result:
+    :class:`AmountResult`.
     """
 
     prompt: str
@@ -175,15 +223,17 @@ class AmountStep:
 
 
 @dataclass(frozen=True, kw_only=True, repr=False)
-class PinStep:
+class PinStep(Asks[PinResult]):
     """PIN entry on the PIN pad. The core never sees digits.
 
-    Result value: the encrypted PIN block (``bytes``), or ``None`` when the cardholder
-    bypassed PIN entry. ``repr`` shows the PAN masked.
+    Result: :class:`PinResult` (the encrypted PIN block, or ``None`` when the cardholder
+    bypassed PIN entry). With ``timeout_s`` the step ends TIMEOUT when the PIN pad has not
+    answered in time, and the PIN pad request is withdrawn. ``repr`` shows the PAN masked.
     """
 
     pan: str
     amount: int | None
+    timeout_s: float | None = 60.0
 
     def __repr__(self) -> str:
         """The PAN masked to first 6 / last 4."""
@@ -191,18 +241,29 @@ class PinStep:
 
 
 @dataclass(frozen=True, kw_only=True)
-class PrintStep:
-    """Print a document. UNABLE means out of paper. Result value: ``None``."""
+class PrintStep(Asks[StepResult]):
+    """Print a document. UNABLE means out of paper. Result: a plain :class:`StepResult`."""
 
     document: Document
 
 
 @dataclass(frozen=True, kw_only=True)
-class EndStep:
-    """Finish with a message (left on screen). Result value: ``None``."""
+class EndStep(Asks[StepResult]):
+    """Finish with a message (left on screen). Result: a plain :class:`StepResult`."""
 
     message: str
 
 
 Step = Display | Input | Select | Confirm | ReadCard | AmountStep | PinStep | PrintStep | EndStep
 """Every step type the engine understands."""
+
+
+_RESULT_TYPES: dict[type, type[StepResult]] = {
+    Input: InputResult, Select: SelectResult, Confirm: ConfirmResult, ReadCard: CardResult,
+    AmountStep: AmountResult, PinStep: PinResult,
+}
+
+
+def result_type(step: object) -> type[StepResult]:
+    """The result type ``step`` ends with (plain :class:`StepResult` for the others)."""
+    return _RESULT_TYPES.get(type(step), StepResult)

@@ -8,7 +8,11 @@ each command by hand; :func:`run_flow` feeds it a scripted list of answers.
     drv.press("1", "2", "3", "4")
     assert "12.34" in drv.screen[2]
     drv.press("ENTER")
-    assert drv.result == StepResult(code=ResultCode.OK, value=1234)
+    assert drv.result == AmountResult(code=ResultCode.OK, amount=1234)
+
+Scripted step answers are built for the step they answer: ``ok(amount=1234)`` answers an
+AmountStep with an :class:`~xpos.core.steps.AmountResult`, ``ok()`` a Display with a plain
+StepResult (see :func:`ok`).
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from xpos.core.events import (
     TimerFired,
 )
 from xpos.core.flows.online import Command, Flow, OnlineReply, Outcome
-from xpos.core.steps import ResultCode, StepResult
+from xpos.core.steps import ResultCode, StepResult, result_type
 from xpos.model import CardSource, Key
 
 T = TypeVar("T")
@@ -58,14 +62,18 @@ class FlowDriver:
         self.done = False
         self._step(lambda: next(self._flow))
 
-    def answer(self, reply: object) -> Command | None:
+    def answer(self, reply: Answer) -> Command | None:
         """Send ``reply`` for the pending command; returns the next pending command.
+
+        ``reply`` may be a function of the pending command (such as :func:`ok`).
 
         Raises:
             ScriptError: if the flow already ended.
         """
         if self.done:
             raise ScriptError(f"the flow has ended; no command takes {reply!r}")
+        if callable(reply) and self.pending is not None:
+            reply = reply(self.pending)
         self._step(lambda: self._flow.send(reply))
         return self.pending
 
@@ -146,14 +154,32 @@ def keyed(*keys: str | Key, lang: str = "zh") -> Callable[[Command], object]:
     return answer
 
 
-def ok(value: object = None) -> StepResult:
-    """An OK step result."""
-    return StepResult(code=ResultCode.OK, value=value)
+def ok(**data: object) -> Callable[[Command], StepResult]:
+    """A scripted OK answer, typed for the step it answers.
+
+    ``data`` are the result's fields: ``ok(amount=1234)`` for an AmountStep,
+    ``ok(card=...)`` for ReadCard, ``ok(block=...)`` for PinStep, ``ok(values=..., card=...)``
+    for Input, ``ok(id=...)`` for Select, ``ok(yes=True)`` for Confirm, ``ok()`` otherwise.
+    """
+    return step_result(ResultCode.OK, **data)
 
 
-def step_result(code: ResultCode, value: object = None) -> StepResult:
-    """A step result with any code."""
-    return StepResult(code=code, value=value)
+def step_result(code: ResultCode, **data: object) -> Callable[[Command], StepResult]:
+    """A scripted answer with any code, typed for the step it answers (see :func:`ok`).
+
+    Raises:
+        ScriptError: (when answering) if ``data`` has a field the result type lacks.
+    """
+
+    def answer(command: Command) -> StepResult:
+        kind = result_type(command)
+        try:
+            return kind(code=code, **data)
+        except TypeError as exc:
+            raise ScriptError(f"{kind.__name__} for {command!r}: {exc}") from None
+
+    answer.__name__ = answer.__qualname__ = f"step_result({code.value}, {data!r})"
+    return answer
 
 
 def reply(outcome: Outcome = Outcome.APPROVED, **kw: object) -> OnlineReply:

@@ -6,7 +6,10 @@ queues one PIN entry; the digits stay in the private queue only until the next
 ``get_pin_block`` consumes them and are never part of ``repr`` or of any message.
 ``asking`` tells the test side (the emulator's PIN pad pane) that a request waits for
 an entry; ``on_change(callback)`` calls back whenever ``asking`` or ``prompts`` may have
-changed (a request starts or ends, an entry or a cancel is queued).
+changed (a request starts or ends, an entry or a cancel is queued). The terminal withdraws
+a request that timed out by cancelling the ``get_pin_block`` call: the pad then stops
+waiting (``asking`` turns false, the count of ``withdrawn`` requests goes up) and an entry
+made afterwards waits for the next request.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ class FakePinPad:
     Attributes:
         prompts: What each ``get_pin_block`` call showed the cardholder:
             (masked PAN, amount in fen or None).
+        withdrawn: How many requests were withdrawn (cancelled) before an entry came.
     """
 
     def __init__(self) -> None:
@@ -49,6 +53,7 @@ class FakePinPad:
         self.prompts: list[tuple[str, int | None]] = []
         self._waiting = 0
         self._changes = Listeners()
+        self.withdrawn = 0
 
     def __repr__(self) -> str:
         return f"FakePinPad(pik_loaded={self.pik_loaded}, pending={self._entries.qsize()})"
@@ -100,6 +105,9 @@ class FakePinPad:
     async def get_pin_block(self, pan: str, amount: int | None) -> bytes | None:
         """Wait for PIN entry and return the ISO-0 block encrypted under the PIK.
 
+        Cancelling the call withdraws the request: the pad stops waiting and no queued
+        entry is consumed.
+
         Returns:
             8 bytes, or ``None`` if the cardholder cancelled.
 
@@ -115,6 +123,9 @@ class FakePinPad:
         self._changes.notify()
         try:
             entry = await self._entries.get()
+        except asyncio.CancelledError:
+            self.withdrawn += 1
+            raise
         finally:
             self._waiting -= 1
             self._changes.notify()

@@ -8,6 +8,7 @@ no file at all. Unknown keys and wrong types are errors that name the key.
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import re
 import tomllib
@@ -48,6 +49,8 @@ class TerminalConfig:
         connect_timeout_s: Per-address connect timeout.
         response_timeout_s: Response timeout before a reversal is due.
         reversal_retries: Extra attempts for a reversal before it is given up.
+        pin_timeout_s: How long a PIN entry may take before the sale ends
+            (输入密码超时, nothing sent).
         lang: UI language, ``"zh"`` (default) or ``"en"``.
         menus_dir: Directory of menu TOML files; ``None``: the menus shipped in the
             package (``xpos/menus/``, read with :mod:`importlib.resources`).
@@ -72,6 +75,7 @@ class TerminalConfig:
     connect_timeout_s: float = 5.0
     response_timeout_s: float = 30.0
     reversal_retries: int = 2
+    pin_timeout_s: float = 60.0
     lang: str = "zh"
     menus_dir: Path | None = None
     devices: dict[str, str] = field(default_factory=dict)
@@ -133,6 +137,7 @@ def _build(values: dict[str, Any], data_dir: Path, source: str) -> TerminalConfi
 _TYPES: dict[str, type | tuple[type, ...]] = {
     "tls": bool, "encrypt_track": bool, "reversal_retries": int,
     "connect_timeout_s": (int, float), "response_timeout_s": (int, float),
+    "pin_timeout_s": (int, float),
     "devices": dict, "menus_dir": (str, Path),
 }
 
@@ -143,7 +148,8 @@ def _coerce(key: str, value: Any, source: str) -> Any:
         raise ConfigError(f"{source}: key {key!r} has the wrong type ({type(value).__name__})")
     if isinstance(value, str | Path) and key == "menus_dir":
         return Path(value)
-    if isinstance(value, int | float) and key in ("connect_timeout_s", "response_timeout_s"):
+    if isinstance(value, int | float) and key in ("connect_timeout_s", "response_timeout_s",
+                                                  "pin_timeout_s"):
         return float(value)
     return value
 
@@ -159,6 +165,8 @@ def _validate(config: TerminalConfig, source: str) -> None:
         (config.lang in ("zh", "en"), "lang", "must be 'zh' or 'en'"),
         (config.response_timeout_s > 0, "response_timeout_s", "must be positive"),
         (config.reversal_retries >= 0, "reversal_retries", "must not be negative"),
+        (math.isfinite(config.pin_timeout_s) and config.pin_timeout_s > 0, "pin_timeout_s",
+         "must be a positive number of seconds"),
     ]
     for ok, key, message in checks:
         if not ok:

@@ -27,6 +27,7 @@ from typing import Any
 
 from xpos.core.engine import (
     Beep,
+    CancelPin,
     CardError,
     CardPresented,
     Done,
@@ -130,11 +131,13 @@ class Terminal:
                                       keystore=self.keystore, link=self.link,
                                       on_keys=self._load_pin_pad)
         self.context = FlowContext(merchant_name=config.merchant_name, tid=config.tid,
-                                   mid=config.mid, operator=config.operator, lang=config.lang)
+                                   mid=config.mid, operator=config.operator, lang=config.lang,
+                                   pin_timeout_s=config.pin_timeout_s)
         self._queue: asyncio.Queue[Event] = asyncio.Queue()
         self._sources: frozenset[CardSource] = frozenset()
         self._tasks: list[asyncio.Task[None]] = []
         self._side: set[asyncio.Task[None]] = set()
+        self._pin: asyncio.Task[None] | None = None
         self._waiting = asyncio.Event()
         self._restore_pin_pad()
 
@@ -201,13 +204,7 @@ class Terminal:
             self._discard_queued_keys()
 
     def _discard_queued_keys(self) -> None:
-        kept = []
-        while not self._queue.empty():
-            event = self._queue.get_nowait()
-            if not isinstance(event, KeyPressed):
-                kept.append(event)
-        for event in kept:
-            self._queue.put_nowait(event)
+        self._drop_queued(KeyPressed)
 
     async def run_step(self, step: object) -> StepResult:
         """Run one step on the devices until its machine is done."""
@@ -270,7 +267,9 @@ class Terminal:
             elif isinstance(effect, EnableSources):
                 self._sources = effect.sources
             elif isinstance(effect, RequestPin):
-                self._spawn(self._pin_task(effect.pan, effect.amount))
+                self._pin = self._spawn(self._pin_task(effect.pan, effect.amount))
+            elif isinstance(effect, CancelPin):
+                self._cancel_pin()
             elif isinstance(effect, RequestPrint):
                 self._print(effect.document)
             elif isinstance(effect, Beep):
@@ -334,10 +333,34 @@ class Terminal:
         code = ResultCode.OK if block is not None else ResultCode.CANCELLED
         self._queue.put_nowait(PinDone(block=block, code=code, now=self._now()))
 
-    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+    def _cancel_pin(self) -> None:
+        """Withdraw the PIN pad request: no PinDone of it reaches a later step.
+
+        The task is cancelled (the PIN pad stops waiting); an answer that was already
+        queued when the timer won the race is dropped.
+        """
+        if self._pin is not None and not self._pin.done():
+            log.info("PIN entry timed out; PIN pad request withdrawn")
+            self._pin.cancel()
+        self._pin = None
+        self._drop_queued(PinDone)
+
+    def _drop_queued(self, kind: type[Event]) -> None:
+        kept = [e for e in self._drain() if not isinstance(e, kind)]
+        for event in kept:
+            self._queue.put_nowait(event)
+
+    def _drain(self) -> list[Event]:
+        events = []
+        while not self._queue.empty():
+            events.append(self._queue.get_nowait())
+        return events
+
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         task: asyncio.Task[None] = asyncio.create_task(coro)
         self._side.add(task)
         task.add_done_callback(self._side.discard)
+        return task
 
     # -- keys --------------------------------------------------------------------------
 

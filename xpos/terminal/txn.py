@@ -1,20 +1,23 @@
-"""Online transactions: the money rules between a flow and the host link.
+"""Online transactions: the shell that carries out the money rules.
 
 Theory of operation
 -------------------
 A flow yields ``Online(request)``; the runtime hands the request to
-:class:`TransactionService`, which owns the order of effects that keeps money safe:
+:class:`TransactionService`. Every decision (approve, decline, bad MAC, re-sign-on,
+which reversal answers count, retries and give-up, the year of the host's date) is made
+by the pure table in :mod:`xpos.core.rules`; this module only builds messages, talks to
+the host link, describes what came back as a :class:`~xpos.core.rules.Answer` and
+carries out the :class:`~xpos.core.rules.Decision`: journal writes, key changes, the
+reply to the flow. The order of effects that keeps money safe:
 
 1. Before any new online transaction, a pending reversal (from an earlier transaction
-   that got no valid answer) is sent first, with a fresh MAC. It is retried
-   ``reversal_retries + 1`` times over successive transactions, then given up (the
-   terminal shows 冲正不成功 请与客服联系 and the original is marked failed).
+   that got no valid answer) is sent first, with a fresh MAC; each counted attempt is
+   journaled before it is sent, and :func:`~xpos.core.rules.after_reversal` says whether
+   to go on, stop for now, or give it up (冲正不成功 请与客服联系).
 2. A sale (and an X-menu redemption) is written to the journal *with its reversal
-   record* in one SQLite transaction before a byte leaves the terminal.
-3. Unreachable host (nothing was sent): the transaction fails and its reversal is
-   dropped. Timeout, malformed or mismatched answer: the reversal stays (reason 98).
-   A ``00`` answer with a bad MAC: the reversal stays with reason A0.
-4. A valid answer completes the journal row and deletes the reversal in one transaction.
+   record* (reason 98) in one SQLite transaction before a byte leaves the terminal.
+3. The answer (or its absence) is looked up in the rules; the journal row, the
+   reversal's reason and the working keys change as the decision says.
 
 Sensitive data (track 2, PIN block) lives only in the request message in memory; the
 journal gets the masked PAN and the reversal fields without 2/35/36/52/53.
@@ -22,13 +25,14 @@ journal gets the masked PAN and the reversal fields without 2/35/36/52/53.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from xpos.core import rules
 from xpos.core.flows.online import (
+    Notice,
     OnlineReply,
     OnlineRequest,
     Outcome,
@@ -38,8 +42,8 @@ from xpos.core.flows.online import (
     VoucherDetails,
     VoucherRequest,
 )
+from xpos.core.rules import Answer, Check, Decision, JournalEffect, Keys, Kind, Next, Reach, Reason
 from xpos.errors import (
-    HostError,
     HostTimeoutError,
     HostUnreachableError,
     KeyCheckError,
@@ -62,13 +66,15 @@ log = logging.getLogger(__name__)
 
 _PROCESSING_DIGIT = 5  # header digit 6: the host's processing requirement (reference §1.1)
 _RESIGN_REQUIRED = "3"
-_REVERSAL_ACCEPTED = frozenset({"00", "12", "25"})  # 12/25: the host has no such original
+_ANSWERED_STATUS = {JournalEffect.APPROVED: TxnStatus.APPROVED,
+                    JournalEffect.DECLINED: TxnStatus.DECLINED}
 
 
 @dataclass(frozen=True, kw_only=True)
 class _Sent:
     """What the journal knows about a request on its way."""
 
+    kind: Kind
     txn_id: int
     stan: int
     batch: int
@@ -119,29 +125,36 @@ class TransactionService:
         try:
             tmk = self._keys.tmk
         except KeyMissingError:
-            return OnlineReply(outcome=Outcome.ERROR, message="no_tmk")
+            return OnlineReply(outcome=Outcome.ERROR, notice=Notice.NO_TMK)
         stan = self._journal.next_stan()
         request = m.sign_on_request(stan=stan, tid=self._cfg.tid, mid=self._cfg.mid,
                                     batch=self._journal.batch_no, mode=self._cfg.key_mode,
                                     operator=self._operator())
-        response = await self._exchange_plain(request)
-        if isinstance(response, OnlineReply):
-            return response
-        rc = response.get(39) or ""
-        if rc != "00":
-            return OnlineReply(outcome=Outcome.DECLINED, rc=rc, stan=stan)
+        answer, response = await self._exchange(request)
+        keys: WorkingKeys | None = None
+        if response is not None:
+            keys = self._signon_keys(response, tmk)
+            answer = replace(answer, check=_key_check(response, keys))
+        decision = rules.decide(Kind.SIGN_ON, answer)
+        self._log(decision, stan)
+        self._apply_keys(decision, keys)
+        reply = OnlineReply(outcome=decision.outcome, rc=answer.rc or None,
+                            notice=decision.notice, stan=stan)
+        if decision.keys is not Keys.INSTALL or response is None:
+            return reply
+        self._journal.set_batch_no(_batch_from_60(response) or self._journal.batch_no)
+        return replace(reply, batch=self._journal.batch_no, when=self._when(response))
+
+    def _signon_keys(self, response: Message, tmk: bytes) -> WorkingKeys | None:
+        field62 = response.get(62)
+        if (response.get(39) or "") != "00" or not field62:
+            return None
         try:
-            keys = parse_signon_keys(bytes.fromhex(response.get(62) or ""), tmk,
-                                     mode=self._cfg.key_mode, mak_kcv=self._cfg.mak_kcv)
+            return parse_signon_keys(bytes.fromhex(field62), tmk, mode=self._cfg.key_mode,
+                                     mak_kcv=self._cfg.mak_kcv)
         except (KeyCheckError, SecurityError, ValueError) as exc:
             log.warning("sign-on keys rejected: %s", exc)
-            return OnlineReply(outcome=Outcome.ERROR, rc=rc, message="bad_keys", stan=stan)
-        self._keys.set_working_keys(keys)
-        self._journal.set_batch_no(_batch_from_60(response) or self._journal.batch_no)
-        if self._on_keys is not None:
-            self._on_keys(keys)
-        return OnlineReply(outcome=Outcome.APPROVED, rc=rc, stan=stan,
-                           batch=self._journal.batch_no, when=self._when(response))
+            return None
 
     # -- sale ------------------------------------------------------------------------
 
@@ -158,7 +171,7 @@ class TransactionService:
                                  track_encrypted=encrypted, operator=self._operator(),
                                  double_length_keys=self._cfg.key_mode != "001")
         message = m.add_mac(message, self._mac(keys))
-        sent = self._begin("sale", "bank", message, request.amount,
+        sent = self._begin(Kind.SALE, "bank", message, request.amount,
                            request.card.masked_pan, detail={})
         return await self._finish(message, sent, keys)
 
@@ -176,7 +189,8 @@ class TransactionService:
                                     order_no=request.order_no,
                                     member_pan=member.pan if member else None)
         message = m.add_mac(message, self._mac(keys))
-        sent = self._begin("voucher", "x", message, 0, member.masked_pan if member else "",
+        sent = self._begin(Kind.VOUCHER, "x", message, 0,
+                           member.masked_pan if member else "",
                            detail={"code": mask_code(request.code or request.order_no or ""),
                                    "method": request.method})
         return await self._finish(message, sent, keys)
@@ -191,55 +205,59 @@ class TransactionService:
         blocked = await self._flush_reversal(keys)
         return keys if blocked is None else blocked
 
-    def _begin(self, kind: str, domain: str, message: Message, amount: int,
+    def _begin(self, kind: Kind, domain: str, message: Message, amount: int,
                masked_pan: str, *, detail: dict[str, object]) -> _Sent:
         # The reversal builder already leaves out PAN, track and PIN (REVERSAL_STRIPPED).
-        reversal = m.reversal_request(message, reason="98")
+        reversal = m.reversal_request(message, reason=Reason.R98.value)
         stan = int(message.get(11) or 0)
         batch = self._journal.batch_no
         self.last_txn_id = txn_id = self._journal.begin_txn(
-            kind=kind, domain=domain, stan=stan, batch=batch, amount=amount,
+            kind=kind.value, domain=domain, stan=stan, batch=batch, amount=amount,
             masked_pan=masked_pan, tid=self._cfg.tid, mid=self._cfg.mid, detail=detail,
             reversal=ReversalDraft(mti=reversal.mti, fields=dict(reversal.fields)))
-        return _Sent(txn_id=txn_id, stan=stan, batch=batch, amount=amount,
+        return _Sent(kind=kind, txn_id=txn_id, stan=stan, batch=batch, amount=amount,
                      masked_pan=masked_pan, code_masked=str(detail.get("code", "")))
 
     async def _finish(self, message: Message, sent: _Sent, keys: WorkingKeys) -> OnlineReply:
-        base = OnlineReply(outcome=Outcome.ERROR, stan=sent.stan, batch=sent.batch,
-                           amount=sent.amount, masked_pan=sent.masked_pan)
-        try:
-            response = await self._link.exchange(message)
-        except HostUnreachableError as exc:
-            log.warning("host unreachable: %s", exc)
-            self._journal.complete_txn(sent.txn_id, status=TxnStatus.FAILED)
-            return replace(base, outcome=Outcome.UNREACHABLE)
-        except HostTimeoutError:
-            return replace(base, outcome=Outcome.NO_RESPONSE)
-        except RemoteProtocolError as exc:
-            log.warning("bad response: %s", exc)
-            return replace(base, outcome=Outcome.REJECTED)
-        return self._apply(message, response, sent, keys, base)
-
-    def _apply(self, message: Message, response: Message, sent: _Sent, keys: WorkingKeys,
-               base: OnlineReply) -> OnlineReply:
-        rc = response.get(39) or ""
-        approved = rc == "00"
-        auth, rrn = (response.get(38) or "").strip(), (response.get(37) or "").strip()
-        if response.header[_PROCESSING_DIGIT] == _RESIGN_REQUIRED:
-            log.warning("host asks for a new sign-on; working keys dropped")
-            self._keys.clear_working_keys()
-        if approved and not m.verify_mac(response, self._mac(keys)):
-            self._journal.set_reversal_reason(sent.txn_id, "A0", auth_code=auth or None)
-            return replace(base, outcome=Outcome.BAD_MAC, rc=rc)
-        voucher = self._voucher_details(message, response, sent) if approved else None
-        detail = {"title": voucher.title, "quantity": voucher.quantity,
-                  "provider": voucher.provider} if voucher else None
-        self._journal.complete_txn(sent.txn_id, rc=rc, auth_code=auth or None, rrn=rrn or None,
-                                   status=TxnStatus.APPROVED if approved else TxnStatus.DECLINED,
-                                   detail_update=detail)
-        outcome = Outcome.APPROVED if approved else Outcome.DECLINED
-        return replace(base, outcome=outcome, rc=rc, auth_code=auth, rrn=rrn,
+        answer, response = await self._exchange(message, keys)
+        decision = rules.decide(sent.kind, answer)
+        self._log(decision, sent.stan)
+        self._apply_keys(decision, None)
+        auth = (response.get(38) or "").strip() if response is not None else ""
+        rrn = (response.get(37) or "").strip() if response is not None else ""
+        voucher = None
+        if decision.journal is JournalEffect.APPROVED and response is not None:
+            voucher = self._voucher_details(message, response, sent)
+        self._apply_journal(decision, sent, rc=answer.rc, auth=auth, rrn=rrn, voucher=voucher)
+        reply = OnlineReply(outcome=decision.outcome, notice=decision.notice,
+                            stan=sent.stan, batch=sent.batch, amount=sent.amount,
+                            masked_pan=sent.masked_pan)
+        if response is None:
+            return reply
+        return replace(reply, rc=answer.rc, auth_code=auth, rrn=rrn,
                        when=self._when(response), voucher=voucher)
+
+    def _apply_journal(self, decision: Decision, sent: _Sent, *, rc: str, auth: str, rrn: str,
+                       voucher: VoucherDetails | None) -> None:
+        status = _ANSWERED_STATUS.get(decision.journal)
+        if decision.journal is JournalEffect.FAILED:
+            self._journal.complete_txn(sent.txn_id, status=TxnStatus.FAILED)
+        elif status is not None:
+            detail = {"title": voucher.title, "quantity": voucher.quantity,
+                      "provider": voucher.provider} if voucher else None
+            self._journal.complete_txn(sent.txn_id, rc=rc, auth_code=auth or None,
+                                       rrn=rrn or None, status=status, detail_update=detail)
+        elif decision.reversal is Reason.A0:
+            self._journal.set_reversal_reason(sent.txn_id, Reason.A0.value,
+                                              auth_code=auth or None)
+
+    def _apply_keys(self, decision: Decision, keys: WorkingKeys | None) -> None:
+        if decision.keys is Keys.DROP:
+            self._keys.clear_working_keys()
+        elif decision.keys is Keys.INSTALL and keys is not None:
+            self._keys.set_working_keys(keys)
+            if self._on_keys is not None:
+                self._on_keys(keys)
 
     def _voucher_details(self, request: Message, response: Message,
                          sent: _Sent) -> VoucherDetails | None:
@@ -252,17 +270,12 @@ class TransactionService:
                               provider=info.provider, code_masked=sent.code_masked)
 
     async def _flush_reversal(self, keys: WorkingKeys) -> OnlineReply | None:
-        """Send pending reversals first.
+        """Send pending reversals first (the rules say which answers take them).
 
-        A reversal is accepted only by a ``0410`` with ``00`` (or ``12``/``25``: the host
-        has no such original) whose MAC verifies, whatever the code; any other answer
-        keeps it pending with reason ``06``. An attempt counts only once the host was
-        reached.
+        An attempt is counted (in the journal, before sending) once the host link is up.
 
         Returns:
-            ``None`` when none is left; else the reply the flow shows instead of going on:
-            host unreachable, reversal still pending (will be retried), or given up after
-            ``reversal_retries + 1`` attempts (冲正不成功 请与客服联系).
+            ``None`` when none is left; else the reply the flow shows instead of going on.
         """
         while (record := self._journal.pending_reversal()) is not None:
             try:
@@ -270,43 +283,57 @@ class TransactionService:
             except HostUnreachableError:
                 return OnlineReply(outcome=Outcome.UNREACHABLE)
             attempts = self._journal.reversal_attempted(record.id)
-            if await self._send_reversal(record, keys):
-                self._journal.finish_reversal(record.id, txn_status=TxnStatus.REVERSED)
+            decision = await self._send_reversal(record, keys)
+            after = rules.after_reversal(decision, attempts=attempts,
+                                         retries=self._cfg.reversal_retries)
+            if after.next is Next.GO_ON:
                 continue
-            if attempts > self._cfg.reversal_retries:
+            if after.next is Next.GIVE_UP:
                 log.error("reversal of STAN %s given up after %d attempts",
                           record.fields.get(11), attempts)
                 self._journal.finish_reversal(record.id, txn_status=TxnStatus.FAILED)
-                return OnlineReply(outcome=Outcome.ERROR, message="reversal_failed")
-            return OnlineReply(outcome=Outcome.NO_RESPONSE, message="reversal_pending")
+            return OnlineReply(outcome=after.outcome or Outcome.ERROR, notice=after.notice)
         return None
 
-    async def _send_reversal(self, record: ReversalRecord, keys: WorkingKeys) -> bool:
-        """Send one reversal; True when the host accepted it."""
+    async def _send_reversal(self, record: ReversalRecord, keys: WorkingKeys) -> Decision:
+        """Send one reversal and carry out what the rules decide about its answer."""
         reversal = Message(mti=record.mti, fields=dict(record.fields))
         reversal = m.add_mac(reversal.replace(set={39: record.reason}), self._mac(keys))
-        try:
-            response = await self._link.exchange(reversal)
-        except (HostError, RemoteProtocolError) as exc:
-            log.warning("reversal of STAN %s not answered: %s", record.fields.get(11), exc)
-            return False
-        rc = response.get(39) or ""
-        accepted = rc in _REVERSAL_ACCEPTED and m.verify_mac(response, self._mac(keys))
-        if not accepted:
-            log.warning("reversal of STAN %s refused (rc %s)", record.fields.get(11), rc)
-            if record.reason != "06":
-                self._journal.set_reversal_reason(record.txn_id, "06")
-        return accepted
+        answer, _ = await self._exchange(reversal, keys)
+        decision = rules.decide(Kind.REVERSAL, answer)
+        self._log(decision, int(record.fields.get(11) or 0))
+        self._apply_keys(decision, None)
+        if decision.journal is JournalEffect.REVERSED:
+            self._journal.finish_reversal(record.id, txn_status=TxnStatus.REVERSED)
+        elif decision.reversal is not Reason.KEEP and decision.reversal.value != record.reason:
+            self._journal.set_reversal_reason(record.txn_id, decision.reversal.value)
+        return decision
 
-    async def _exchange_plain(self, request: Message) -> Message | OnlineReply:
+    async def _exchange(self, request: Message,
+                        keys: WorkingKeys | None = None) -> tuple[Answer, Message | None]:
+        """Send ``request``; describe what came back (MAC checked with ``keys`` if given)."""
         try:
-            return await self._link.exchange(request)
-        except HostUnreachableError:
-            return OnlineReply(outcome=Outcome.UNREACHABLE)
+            response = await self._link.exchange(request)
+        except HostUnreachableError as exc:
+            log.warning("host unreachable: %s", exc)
+            return Answer(reach=Reach.UNREACHABLE), None
         except HostTimeoutError:
-            return OnlineReply(outcome=Outcome.NO_RESPONSE)
-        except RemoteProtocolError:
-            return OnlineReply(outcome=Outcome.REJECTED)
+            return Answer(reach=Reach.TIMEOUT), None
+        except RemoteProtocolError as exc:
+            log.warning("bad response: %s", exc)
+            return Answer(reach=Reach.MALFORMED), None
+        check = Check.ABSENT
+        if keys is not None and response.get(64) is not None:
+            check = Check.OK if m.verify_mac(response, self._mac(keys)) else Check.BAD
+        resign = response.header[_PROCESSING_DIGIT] == _RESIGN_REQUIRED
+        return Answer(reach=Reach.ANSWERED, rc=response.get(39) or "", check=check,
+                      resign=resign), response
+
+    def _log(self, decision: Decision, stan: int) -> None:
+        level = logging.INFO if decision.outcome is Outcome.APPROVED else logging.WARNING
+        if decision.keys is Keys.DROP:
+            level = logging.WARNING
+        log.log(level, "STAN %06d %s", stan, decision.why)
 
     def _working_keys(self) -> WorkingKeys | None:
         try:
@@ -327,27 +354,13 @@ class TransactionService:
         return self._cfg.operator.ljust(3)[:3]
 
     def _when(self, response: Message) -> dt.datetime:
-        """The host's time of the transaction (F13 MMDD + F12 hhmmss), else local time.
+        return rules.host_time(self._clock(), response.get(13), response.get(12))
 
-        The year is not on the wire: it is the local year, moved by one when that puts
-        the date more than half a year from the local clock (New Year's Eve).
-        """
-        local = self._clock()
-        date, time = response.get(13), response.get(12)
-        if not date or not time:
-            return local
-        try:
-            when = local.replace(month=int(date[:2]), day=int(date[2:]), hour=int(time[:2]),
-                                 minute=int(time[2:4]), second=int(time[4:]), microsecond=0)
-        except ValueError:
-            return local
-        half_year = dt.timedelta(days=183)
-        with contextlib.suppress(ValueError):
-            if when - local > half_year:
-                when = when.replace(year=when.year - 1)
-            elif local - when > half_year:
-                when = when.replace(year=when.year + 1)
-        return when
+
+def _key_check(response: Message, keys: WorkingKeys | None) -> Check:
+    if keys is not None:
+        return Check.OK
+    return Check.BAD if response.get(62) else Check.ABSENT
 
 
 def _batch_from_60(response: Message) -> int | None:

@@ -7,13 +7,25 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator
 from datetime import datetime
+from typing import TypeVar, cast
 
 from xpos.core.flows.online import Command, FlowContext, Online, OnlineReply, OnlineRequest, Outcome
-from xpos.core.i18n import CATALOGUE, t
+from xpos.core.i18n import t
 from xpos.core.responses import response_message
-from xpos.core.steps import Confirm, Display, PrintStep, ResultCode, Step, StepResult
+from xpos.core.steps import (
+    Asks,
+    Confirm,
+    Display,
+    PrintStep,
+    ResultCode,
+    Step,
+    StepResult,
+    result_type,
+)
 from xpos.errors import LocalProtocolError
 from xpos.model import Document
+
+R = TypeVar("R", bound=StepResult)
 
 NO_TIME = datetime(2000, 1, 1)
 """Printed on a slip when the runtime gave no transaction time (it always should)."""
@@ -31,16 +43,18 @@ _OUTCOME_KEYS = {
 }
 
 
-def ask(step: Step) -> Generator[Command, object, StepResult]:
-    """Yield a step and return its result.
+def ask(step: Asks[R]) -> Generator[Command, object, R]:
+    """Yield a step and return its typed result (an ``AmountResult`` for an AmountStep…).
 
     Raises:
         LocalProtocolError: if the runtime answered with something else.
     """
-    answer = yield step
-    if not isinstance(answer, StepResult):
-        raise LocalProtocolError(f"a {type(step).__name__} step needs a StepResult answer")
-    return answer
+    answer = yield cast(Step, step)
+    expected = result_type(step)
+    if not isinstance(answer, expected):
+        raise LocalProtocolError(
+            f"a {type(step).__name__} step needs a {expected.__name__} answer")
+    return cast(R, answer)
 
 
 def go_online(request: OnlineRequest) -> Generator[Command, object, OnlineReply]:
@@ -66,9 +80,8 @@ def notify(*lines: str) -> Generator[Command, object, None]:
 
 def outcome_text(reply: OnlineReply, lang: str = "zh") -> str:
     """What to tell the user about a reply that is not an approval."""
-    detail = f"online.{reply.message}"
-    if reply.message and detail in CATALOGUE:
-        return t(detail, lang)
+    if reply.notice is not None:
+        return t(f"online.{reply.notice.value}", lang)
     if reply.outcome is Outcome.DECLINED:
         return response_message(reply.rc, lang)
     return t(_OUTCOME_KEYS.get(reply.outcome, "outcome.error"), lang)
@@ -89,7 +102,7 @@ def print_document(ctx: FlowContext, document: Document) -> Generator[Command, o
             return False
         prompt = t("print.paper_out", ctx.lang) + "\n" + t("print.reload", ctx.lang)
         retry = yield from ask(Confirm(prompt=prompt))
-        if not (retry.ok and retry.value is True):
+        if not (retry.ok and retry.yes):
             return False
 
 

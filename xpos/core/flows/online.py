@@ -100,7 +100,24 @@ class Outcome(enum.Enum):
     NOT_SIGNED_ON = "not_signed_on"
     """No working keys: sign on first."""
     ERROR = "error"
-    """Anything else; ``message`` says what (a catalogue key such as ``bad_keys``)."""
+    """Anything else; ``notice`` may say what."""
+
+
+class Notice(enum.Enum):
+    """Why an online request ended as it did, when the outcome alone does not say.
+
+    Each value names an ``online.<value>`` catalogue text shown instead of the generic
+    outcome text.
+    """
+
+    NO_TMK = "no_tmk"
+    """No terminal master key is loaded: the terminal cannot sign on."""
+    BAD_KEYS = "bad_keys"
+    """The sign-on answer's keys failed their check values."""
+    REVERSAL_PENDING = "reversal_pending"
+    """A pending reversal could not go out; it is retried before the next transaction."""
+    REVERSAL_FAILED = "reversal_failed"
+    """A reversal was given up after its last attempt (冲正不成功 请与客服联系)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -120,9 +137,8 @@ class OnlineReply:
     Attributes:
         outcome: How it ended.
         rc: Field 39, when the host answered.
-        message: Detail for ERROR and friends: the name of an ``online.*`` catalogue
-            entry (``no_tmk``, ``bad_keys``, ``reversal_pending``) shown instead of the
-            generic outcome text; other text is logged by the runtime, not shown.
+        notice: Why, when the outcome alone does not say; its text is shown instead
+            of the generic outcome text.
         stan, batch, auth_code, rrn, when: From the exchange, for the receipt.
         masked_pan: The card, masked.
         amount: In fen.
@@ -131,7 +147,7 @@ class OnlineReply:
 
     outcome: Outcome
     rc: str | None = None
-    message: str = ""
+    notice: Notice | None = None
     stan: int = 0
     batch: int = 0
     auth_code: str = ""
@@ -152,6 +168,7 @@ class FlowContext:
         mid: Merchant id (field 42).
         operator: Operator number.
         lang: ``"zh"`` (default) or ``"en"``.
+        pin_timeout_s: How long a PIN entry may take before the sale ends.
     """
 
     merchant_name: str
@@ -159,6 +176,7 @@ class FlowContext:
     mid: str
     operator: str = "01"
     lang: str = "zh"
+    pin_timeout_s: float = 60.0
 
 
 Command = Step | Online

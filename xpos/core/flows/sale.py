@@ -1,6 +1,7 @@
 """Sale (消费): amount, swipe, PIN, online, two receipts.
 
-Amount → ReadCard (swipe) → PIN → Online(SaleRequest). On approval the merchant copy
+Amount → ReadCard (swipe) → PIN (ends with 输入密码超时 after ``ctx.pin_timeout_s``,
+nothing sent) → Online(SaleRequest). On approval the merchant copy
 and then the customer copy are printed (out of paper: reload and retry, or give up),
 then 交易成功. Any other outcome shows its reason and prints nothing.
 """
@@ -44,18 +45,17 @@ def sale_flow(ctx: FlowContext) -> Flow:
         yield from notify(title, "", outcome_text(ready, ctx.lang))
         return
     keyed = yield from ask(AmountStep(prompt=t("sale.amount", ctx.lang)))
-    if not keyed.ok or not isinstance(keyed.value, int):
+    if not keyed.ok:
         return
-    amount = keyed.value
+    amount = keyed.amount
     card = yield from _read_card(ctx, title, amount)
     if card is None:
         return
-    pin = yield from ask(PinStep(pan=card.pan, amount=amount))
+    pin = yield from ask(PinStep(pan=card.pan, amount=amount, timeout_s=ctx.pin_timeout_s))
     if not pin.ok:
         yield from _abandon(ctx, title, pin, timeout_key="pin.timeout")
         return
-    block = pin.value if isinstance(pin.value, bytes) else None
-    reply = yield from go_online(SaleRequest(amount=amount, card=card, pin_block=block))
+    reply = yield from go_online(SaleRequest(amount=amount, card=card, pin_block=pin.block))
     if reply.outcome is not Outcome.APPROVED:
         yield from notify(title, "", outcome_text(reply, ctx.lang))
         return
@@ -71,10 +71,10 @@ def _read_card(
     if not read.ok:
         yield from _abandon(ctx, title, read, timeout_key="card.timeout")
         return None
-    if not isinstance(read.value, CardData) or not read.value.pan:
+    if read.card is None or not read.card.pan:
         yield from notify(title, "", t("card.no_pan", ctx.lang))
         return None
-    return read.value
+    return read.card
 
 
 def _abandon(

@@ -34,7 +34,7 @@ from xpos.core.flows.online import (
 )
 from xpos.core.i18n import t
 from xpos.core.slips import VoucherSlip, voucher_slip
-from xpos.core.steps import Input, InputField, InputValue
+from xpos.core.steps import Input, InputField
 from xpos.model import CardData, CardSource, mask_code
 
 CODE_MAX_LEN = 32
@@ -68,11 +68,11 @@ def _present(ctx: FlowContext, title: str) -> Generator[Command, object, Voucher
     field = InputField(label=t("voucher.code", ctx.lang), max_len=CODE_MAX_LEN, kind="alnum")
     step = Input(prompt=t("voucher.prompt", ctx.lang), fields=(field,), sources=SOURCES)
     result = yield from ask(step)
-    if not result.ok or not isinstance(result.value, InputValue):
+    if not result.ok:
         return None
-    card = result.value.card
+    card = result.card
     if card is None:
-        return VoucherRequest(code=result.value.values[0], method="keyed")
+        return VoucherRequest(code=result.values[0], method="keyed")
     if card.source is CardSource.SCAN and card.code:
         return VoucherRequest(code=card.code, method="scanned")
     if card.source is CardSource.SWIPE and card.pan:
@@ -84,9 +84,9 @@ def _present(ctx: FlowContext, title: str) -> Generator[Command, object, Voucher
 def _member(ctx: FlowContext, card: CardData) -> Generator[Command, object, VoucherRequest | None]:
     field = InputField(label=t("voucher.order", ctx.lang), max_len=CODE_MAX_LEN, kind="alnum")
     result = yield from ask(Input(prompt=t("voucher.order_prompt", ctx.lang), fields=(field,)))
-    if not result.ok or not isinstance(result.value, InputValue):
+    if not result.ok:
         return None
-    order_no = result.value.values[0]
+    order_no = result.values[0]
     return VoucherRequest(code="", method="member", order_no=order_no, member_card=card)
 
 

@@ -33,13 +33,15 @@ class StepMachine:
     are ignored (no effects).
     """
 
-    def __init__(self, *, lang: str = "zh") -> None:
+    def __init__(self, *, lang: str = "zh", result: type[StepResult] = StepResult) -> None:
         """Create an idle machine.
 
         Args:
             lang: Language of the texts the machine adds (hints, errors).
+            result: The result type of the step (see :func:`~xpos.core.steps.result_type`).
         """
         self.lang = lang
+        self._result_type = result
         self.result: StepResult | None = None
         self._deadline: float | None = None
         self._sources: frozenset[CardSource] = frozenset()
@@ -124,8 +126,13 @@ class StepMachine:
         self._sources = sources
         return [EnableSources(sources=sources)] if sources else []
 
-    def finish(self, code: ResultCode, value: object = None) -> list[Effect]:
-        """End the step: cancel the timer, stop card sources, emit :class:`Done`."""
+    def finish(self, code: ResultCode, **data: object) -> list[Effect]:
+        """End the step: cancel the timer, stop card sources, emit :class:`Done`.
+
+        Args:
+            code: How the step ended.
+            **data: The typed result's data fields (e.g. ``amount=1234``).
+        """
         effects: list[Effect] = []
         if self._deadline is not None:
             effects.append(SetTimer(deadline=None))
@@ -133,7 +140,7 @@ class StepMachine:
         if self._sources:
             effects.append(EnableSources(sources=frozenset()))
             self._sources = frozenset()
-        self.result = StepResult(code=code, value=value)
+        self.result = self._result_type(code=code, **data)
         effects.append(Done(result=self.result))
         return effects
 

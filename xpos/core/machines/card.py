@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from xpos.core.events import Beep, CardError, CardPresented, Effect, KeyPressed, PinDone, RequestPin
+from xpos.core.events import (
+    Beep,
+    CancelPin,
+    CardError,
+    CardPresented,
+    Effect,
+    KeyPressed,
+    PinDone,
+    RequestPin,
+)
 from xpos.core.machines.base import StepMachine
 from xpos.core.screen import ROWS
-from xpos.core.steps import PinStep, ReadCard, ResultCode
+from xpos.core.steps import PinStep, ReadCard, ResultCode, result_type
 from xpos.model import Key, format_fen, mask_pan
 
 
@@ -19,7 +28,7 @@ class ReadCardMachine(StepMachine):
 
     def __init__(self, step: ReadCard, *, lang: str = "zh") -> None:
         """Prepare to wait for a card from ``step.sources``."""
-        super().__init__(lang=lang)
+        super().__init__(lang=lang, result=result_type(step))
         self._step = step
 
     def on_start(self, now: float) -> list[Effect]:
@@ -42,7 +51,7 @@ class ReadCardMachine(StepMachine):
         """Accept a card from an allowed source."""
         if event.card.source not in self._step.sources:
             return [Beep(kind="error")]
-        return [Beep(kind="ok"), *self.finish(ResultCode.OK, event.card)]
+        return [Beep(kind="ok"), *self.finish(ResultCode.OK, card=event.card)]
 
     def on_card_error(self, event: CardError) -> list[Effect]:
         """Show that the read failed; keep waiting."""
@@ -59,12 +68,14 @@ class PinMachine(StepMachine):
 
     The screen shows the masked PAN and the amount only. The PIN pad's answer
     (:class:`~xpos.core.events.PinDone`) is the result; keypad keys are ignored because
-    PIN entry and its cancel key belong to the PIN pad.
+    PIN entry and its cancel key belong to the PIN pad. When ``timeout_s`` passes first,
+    the machine withdraws the request (:class:`~xpos.core.events.CancelPin`) and ends
+    TIMEOUT: an unattended PIN prompt does not stay forever.
     """
 
     def __init__(self, step: PinStep, *, lang: str = "zh") -> None:
         """Prepare to request a PIN block for ``step.pan``."""
-        super().__init__(lang=lang)
+        super().__init__(lang=lang, result=result_type(step))
         self._step = step
 
     def on_start(self, now: float) -> list[Effect]:
@@ -72,15 +83,21 @@ class PinMachine(StepMachine):
         amount = self._step.amount
         if not self._step.pan:
             return self.finish(ResultCode.MISSING_VALUES)
-        if amount is not None and amount < 0:
+        timeout = self._step.timeout_s
+        if (amount is not None and amount < 0) or (timeout is not None and not timeout > 0):
             return self.finish(ResultCode.NOT_UNDERSTOOD)
         lines = [self.text("pin.prompt"), mask_pan(self._step.pan)]
         if amount is not None:
             lines.append(self.text("pin.amount", amount=format_fen(amount)))
-        return [self.show(*lines), RequestPin(pan=self._step.pan, amount=amount)]
+        return [self.show(*lines), RequestPin(pan=self._step.pan, amount=amount),
+                *self.arm(now, self._step.timeout_s)]
+
+    def on_timeout(self) -> list[Effect]:
+        """The PIN pad did not answer in time: withdraw the request, end TIMEOUT."""
+        return [CancelPin(), *self.finish(ResultCode.TIMEOUT)]
 
     def on_pin(self, event: PinDone) -> list[Effect]:
         """OK carries the block (``None`` = PIN bypassed); other codes pass through."""
         if event.code is ResultCode.OK:
-            return self.finish(ResultCode.OK, event.block)
+            return self.finish(ResultCode.OK, block=event.block)
         return self.finish(event.code)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from xpos.core.events import Beep, Effect, KeyPressed
 from xpos.core.machines.base import StepMachine
 from xpos.core.screen import COLS, ROWS, text_width, truncate
-from xpos.core.steps import Confirm, ResultCode, Select
+from xpos.core.steps import Confirm, ResultCode, Select, result_type
 from xpos.model import Key
 
 PAGE_SIZE = ROWS - 1
@@ -21,7 +21,7 @@ class SelectMachine(StepMachine):
 
     def __init__(self, step: Select, *, lang: str = "zh") -> None:
         """Prepare the list of ``step.items``."""
-        super().__init__(lang=lang)
+        super().__init__(lang=lang, result=result_type(step))
         self._step = step
         self._page = 0
         self._pages = max(1, -(-len(step.items) // PAGE_SIZE))
@@ -48,7 +48,7 @@ class SelectMachine(StepMachine):
         index = self._page * PAGE_SIZE + number - 1
         if not 1 <= number <= PAGE_SIZE or index >= len(self._step.items):
             return []
-        return self.finish(ResultCode.OK, self._step.items[index][0])
+        return self.finish(ResultCode.OK, id=self._step.items[index][0], index=index)
 
     def _turn(self, delta: int) -> list[Effect]:
         page = self._page + delta
@@ -76,7 +76,7 @@ class ConfirmMachine(StepMachine):
 
     def __init__(self, step: Confirm, *, lang: str = "zh") -> None:
         """Prepare to ask ``step.prompt``."""
-        super().__init__(lang=lang)
+        super().__init__(lang=lang, result=result_type(step))
         self._step = step
 
     def on_start(self, now: float) -> list[Effect]:
@@ -91,7 +91,7 @@ class ConfirmMachine(StepMachine):
     def on_key(self, event: KeyPressed) -> list[Effect]:
         """Answer yes or no; other keys only restart the idle timer."""
         if event.key in (Key.ENTER, Key.D1):
-            return self.finish(ResultCode.OK, True)
+            return self.finish(ResultCode.OK, yes=True)
         if event.key in (Key.CANCEL, Key.D2):
-            return self.finish(ResultCode.OK, False)
+            return self.finish(ResultCode.OK, yes=False)
         return self.arm(event.now, self._step.timeout_s)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from xpos.core.events import Beep, CardError, CardPresented, Effect, KeyPressed
 from xpos.core.machines.base import StepMachine
 from xpos.core.screen import COLS, ROWS, tail, text_width
-from xpos.core.steps import AmountStep, Input, InputField, InputValue, ResultCode
+from xpos.core.steps import AmountStep, Input, InputField, ResultCode, result_type
 from xpos.model import Key, format_fen
 
 FIELD_KINDS = frozenset({"digits", "alnum"})
@@ -26,7 +26,7 @@ class InputMachine(StepMachine):
 
     def __init__(self, step: Input, *, lang: str = "zh") -> None:
         """Prepare empty fields."""
-        super().__init__(lang=lang)
+        super().__init__(lang=lang, result=result_type(step))
         self._step = step
         self._values = ["" for _ in step.fields]
         self._current = 0
@@ -58,8 +58,8 @@ class InputMachine(StepMachine):
         """A card or code from an allowed source ends the step."""
         if event.card.source not in self._step.sources:
             return [Beep(kind="error")]
-        value = InputValue(values=tuple(self._values), card=event.card)
-        return [Beep(kind="ok"), *self.finish(ResultCode.OK, value)]
+        return [Beep(kind="ok"),
+                *self.finish(ResultCode.OK, values=tuple(self._values), card=event.card)]
 
     def on_card_error(self, event: CardError) -> list[Effect]:
         """Say the read failed; keep the typed text."""
@@ -89,7 +89,7 @@ class InputMachine(StepMachine):
         if self._current + 1 < len(self._values):
             self._current += 1
             return []
-        return self.finish(ResultCode.OK, InputValue(values=tuple(self._values)))
+        return self.finish(ResultCode.OK, values=tuple(self._values))
 
     def _backspace(self, value: str) -> list[Effect]:
         if value:
@@ -119,7 +119,7 @@ class AmountMachine(StepMachine):
 
     def __init__(self, step: AmountStep, *, lang: str = "zh") -> None:
         """Prepare a zero amount (or the preset)."""
-        super().__init__(lang=lang)
+        super().__init__(lang=lang, result=result_type(step))
         self._step = step
         self._amount = step.preset or 0
         self._notice = ""
@@ -137,7 +137,7 @@ class AmountMachine(StepMachine):
         if key is Key.CANCEL:
             return self.finish(ResultCode.CANCELLED)
         if key in _CONFIRM_KEYS and self._amount > 0:
-            return self.finish(ResultCode.OK, self._amount)
+            return self.finish(ResultCode.OK, amount=self._amount)
         self._notice = ""
         effects = self._edit(key) if self._step.preset is None else []
         return [*effects, self._screen(), *self.arm(event.now, self._step.timeout_s)]

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from xpos.core.events import Effect, KeyPressed, PrintDone, RequestPrint
 from xpos.core.machines.base import StepMachine
-from xpos.core.steps import Display, EndStep, PrintStep, ResultCode
+from xpos.core.steps import Display, EndStep, PrintStep, ResultCode, StepResult
 from xpos.model import Key
 
 
 class RefusedMachine(StepMachine):
     """A step the terminal will not run: it ends at once with a fixed code."""
 
-    def __init__(self, code: ResultCode, *, lang: str = "zh") -> None:
-        """Refuse with ``code`` (BEYOND_CAPABILITY, NOT_UNDERSTOOD, MISSING_VALUES)."""
-        super().__init__(lang=lang)
+    def __init__(self, code: ResultCode, *, lang: str = "zh",
+                 result: type[StepResult] = StepResult) -> None:
+        """Refuse with ``code`` (BEYOND_CAPABILITY, NOT_UNDERSTOOD, MISSING_VALUES).
+
+        ``result`` is the refused step's result type, so its flow gets what it asked for.
+        """
+        super().__init__(lang=lang, result=result)
         self._code = code
 
     def on_start(self, now: float) -> list[Effect]:
