@@ -12,8 +12,8 @@ from typing import TypeVar
 import pytest
 
 from xpos.drivers import conformance, open_device
-from xpos.drivers.files import FileDisplay, FilePrinter
 from xpos.drivers.fifo import FifoKeypad, FifoPinPad
+from xpos.drivers.files import FileDisplay, FilePrinter
 from xpos.errors import ConfigError, DeviceError, KeyMissingError
 from xpos.model import Key
 from xpos.security.pinblock import decrypt_pin_block, pin_from_clear_block

@@ -10,9 +10,8 @@ from typing import Any
 
 import pytest
 
-from xpos.errors import ConfigError
+from xpos.errors import ConfigError, ScenarioError
 from xpos.qa.parse import load_scenarios
-from xpos.errors import ScenarioError
 from xpos.terminal.config import ConfigOverrides, TerminalConfig, check_overrides, load_config
 from xpos.testing.rig import TerminalRig
 

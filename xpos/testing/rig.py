@@ -7,6 +7,11 @@ the test-side device API (``press``, ``swipe``, ``pin``, the fakes themselves) p
 readers for what a person would see (``screen``, ``receipts``). Every input is followed
 by :meth:`Terminal.settle`, so nothing sleeps.
 ``power_cycle`` kills the terminal and starts a new one on the same data directory.
+The terminal is built by the composition root
+(:func:`~xpos.terminal.compose.open_terminal`) from the config's device URLs (``fake:``
+unless the data directory's ``xpos.toml`` says otherwise) and closes them itself; the
+rig provisions the demo PKI (``ensure_demo_pki``) unless a ``pki_dir`` is given, since
+the terminal never makes one.
 
 The emulator UI and the QA runner build on it: ``host_address`` points the terminal at
 another host instead of the embedded one, ``clock`` puts the terminal, its host link and
@@ -35,18 +40,18 @@ from xpos.drivers.fakes import (
     FakeRfidReader,
     FakeScanner,
 )
-from xpos.errors import XposError
+from xpos.errors import ConfigError, XposError
 from xpos.proto.codec import Message
 from xpos.proto.transcript import describe
 from xpos.receipts.decode import decode_escpos
 from xpos.refhost.seed import DEMO, refresh_demo
 from xpos.refhost.server import ReferenceHost, host_db_path
 from xpos.security.mac import MacAlgorithm
-from xpos.security.pki import TlsFiles, ensure_demo_pki, pki_files
+from xpos.security.pki import TlsFiles, ensure_demo_pki
 from xpos.terminal.clock import Clock, LoopClock
 from xpos.terminal.compose import open_terminal
 from xpos.terminal.config import ConfigOverrides, TerminalConfig, check_overrides, load_config
-from xpos.terminal.runtime import Terminal
+from xpos.terminal.runtime import Terminal, tls_files
 
 _T = TypeVar("_T")
 
@@ -158,9 +163,12 @@ class TerminalRig:
         self.port = await self._host.start()
         return self._host
 
-    def _config(self, **extra: Unpack[ConfigOverrides]) -> TerminalConfig:
-        """The terminal's config; the demo PKI is provisioned when none is configured."""
-        overrides: ConfigOverrides = {**self._overrides, **extra}
+    def _config(self, **defaults: Unpack[ConfigOverrides]) -> TerminalConfig:
+        """The terminal's config (the rig's overrides win over ``defaults``).
+
+        The demo PKI is provisioned when none is configured.
+        """
+        overrides: ConfigOverrides = {**defaults, **self._overrides}
         config = load_config(self.data_dir, **overrides)
         if config.tls and not config.pki_dir:
             demo = ensure_demo_pki(self.data_dir, terminal_id=config.tid)
@@ -169,7 +177,17 @@ class TerminalRig:
 
     @staticmethod
     def _host_pki(config: TerminalConfig) -> TlsFiles:
-        return pki_files(Path(config.pki_dir))
+        """The PKI of the embedded host: the terminal's ``pki_dir`` with the host pair.
+
+        Raises:
+            ConfigError: a file of the terminal or of the host is missing.
+        """
+        files = tls_files(config)
+        missing = [p.name for p in (files.host_cert, files.host_key) if not p.is_file()]
+        if missing:
+            raise ConfigError(f"key 'pki_dir': the embedded host needs {', '.join(missing)} "
+                              f"in {files.ca_cert.parent}")
+        return files
 
     @property
     def has_host(self) -> bool:
