@@ -20,6 +20,7 @@ from pathlib import Path
 
 from xpos.errors import (
     ConfigError,
+    DeviceError,
     HostError,
     KeyCheckError,
     MenuError,
@@ -61,6 +62,7 @@ _HEADLINES: tuple[tuple[type[XposError], str], ...] = (
     (ConfigError, "配置错误 configuration error"),
     (HostError, "主机连接失败 host link failed"),
     (SecurityError, "安全校验失败 security check failed"),
+    (DeviceError, "设备故障 device failure"),
 )
 
 

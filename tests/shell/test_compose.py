@@ -10,7 +10,8 @@ import pytest
 from xpos.drivers.fakes import FakePrinter
 from xpos.drivers.registry import DriverRegistry, open_devices
 from xpos.drivers.url import DeviceUrl
-from xpos.errors import ConfigError, DeviceError
+from xpos.errors import CardReadError, ConfigError, DeviceError
+from xpos.model import CardData, CardSource
 from xpos.refhost.seed import DEMO
 from xpos.security.keystore import KeyStore
 from xpos.security.pki import ensure_demo_pki
@@ -97,3 +98,42 @@ def test_a_missing_fifo_is_a_device_error(tmp_path: Path) -> None:
     config = load_config(tmp_path, tls=False, devices={"keypad": f"fifo://{tmp_path}/none"})
     with pytest.raises(DeviceError, match="cannot open FIFO"):
         open_terminal(config)
+
+
+class _UnpluggedReader:
+    source = CardSource.SWIPE
+
+    def __init__(self) -> None:
+        self.reads = 0
+
+    async def read_card(self) -> CardData:
+        self.reads += 1
+        if self.reads == 1:
+            raise CardReadError("bad swipe")  # the reader stays usable after this
+        raise DeviceError("unplugged")
+
+
+def test_a_failed_reader_ends_its_task_and_is_reported_once(tmp_path: Path) -> None:
+    readers: list[_UnpluggedReader] = []
+
+    def factory(url: DeviceUrl) -> _UnpluggedReader:
+        readers.append(_UnpluggedReader())
+        return readers[-1]
+
+    registry = DriverRegistry(())
+    registry.register("magstripe", "unplugged", factory)
+    config = load_config(tmp_path, tls=False, devices={"magstripe": "unplugged:"})
+
+    async def main() -> None:
+        terminal = open_terminal(config, registry=registry)
+        try:
+            terminal.start_devices()
+            failure = await asyncio.wait_for(terminal.wait_device_failure(), 10)
+            assert isinstance(failure, DeviceError) and str(failure) == "unplugged"
+            for _ in range(10):
+                await asyncio.sleep(0)
+            assert readers[0].reads == 2  # no spinning on a dead device
+        finally:
+            await terminal.close()
+
+    asyncio.run(main())

@@ -4,6 +4,7 @@ into files), a sale end to end, then SIGTERM."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -61,7 +62,8 @@ def pty_path() -> Iterator[tuple[int, str]]:
     master, slave = os.openpty()
     tty.setraw(slave)
     yield master, os.ttyname(slave)
-    os.close(master)
+    with contextlib.suppress(OSError):  # a test may have unplugged it already
+        os.close(master)
     os.close(slave)
 
 
@@ -160,6 +162,23 @@ def test_xpos_run_stops_cleanly_on_sigint(tmp_path: Path, host: tuple[Path, int]
     assert proc.wait(timeout=TIMEOUT_S) == 0
     text = log.read_text(encoding="utf-8")
     assert "stopping on signal" in text and "devices closed" in text
+
+
+def test_an_unplugged_reader_is_fatal_and_the_devices_are_closed(
+        tmp_path: Path, host: tuple[Path, int], pty_path: tuple[int, str]) -> None:
+    pki, port = host
+    master, tty_name = pty_path
+    data = _terminal_dir(tmp_path, pki, port, tty_name)
+    log = data / "run.log"
+    with log.open("w", encoding="utf-8") as err:
+        proc = _xpos("run", "--data-dir", str(data), stderr=err, stdout=subprocess.DEVNULL)
+    _wait_for("the running line", lambda: "running" in log.read_text("utf-8"), proc, log)
+    os.close(master)  # the reader's cable is pulled
+    assert proc.wait(timeout=TIMEOUT_S) == 1
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert any(line.startswith("<3>") and "magstripe reader failed" in line for line in lines)
+    assert "devices closed" in "\n".join(lines)
+    assert lines[-1].startswith("<3>xpos: 错误 error: 设备故障 device failure"), lines
 
 
 def _run_once(*args: str) -> subprocess.CompletedProcess[str]:

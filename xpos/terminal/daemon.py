@@ -8,7 +8,9 @@ terminal through the composition root (:func:`~xpos.terminal.compose.open_termin
 which opens the configured devices, and runs the main menu forever as the idle screen.
 SIGTERM and SIGINT set a stop event: the menu task is cancelled and the terminal closed
 (host link, journal, devices), and :func:`serve` returns normally. If the menu task
-ends by itself, that is a fatal error: it is re-raised after the terminal is closed.
+ends by itself, or an input device fails for good (a closed or unplugged port:
+:meth:`Terminal.wait_device_failure`), that is a fatal error: it is raised after the
+terminal is closed, and ``xpos run`` exits non-zero so the service manager restarts it.
 
 Log records go to stderr one line each, without a timestamp, with the syslog priority
 as a ``<N>`` prefix (sd-daemon(3)), so journald files them at the right level.
@@ -69,7 +71,7 @@ async def serve(config: TerminalConfig) -> None:
 
     Raises:
         ConfigError: the terminal is not provisioned (PKI files, TMK) or misconfigured.
-        DeviceError: a device could not be opened.
+        DeviceError: a device could not be opened, or an input device failed.
         MenuError: a menu file is malformed.
         RuntimeError: the menu ended by itself (a fatal error).
     """
@@ -83,10 +85,13 @@ async def serve(config: TerminalConfig) -> None:
         loop.add_signal_handler(sig, stop.set)
     runner = asyncio.create_task(terminal.run_forever(), name="menu")
     stopper = asyncio.create_task(stop.wait(), name="stop")
+    failed = asyncio.create_task(terminal.wait_device_failure(), name="device failure")
     try:
         log.info("terminal %s running: host %s, devices %s", config.tid, config.host,
                  _devices(config))
-        await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait({runner, stopper, failed}, return_when=asyncio.FIRST_COMPLETED)
+        if failed.done():
+            raise failed.result()
         if runner.done():
             runner.result()
             raise RuntimeError("the terminal's menu ended")
@@ -94,7 +99,7 @@ async def serve(config: TerminalConfig) -> None:
     finally:
         for sig in _STOP_SIGNALS:
             loop.remove_signal_handler(sig)
-        for task in (runner, stopper):
+        for task in (runner, stopper, failed):
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task

@@ -48,7 +48,7 @@ from xpos.core.flows.online import FlowContext, Online, OnlineReply, Outcome
 from xpos.core.menus import MenuSet, menu_flow
 from xpos.core.steps import ResultCode, StepResult
 from xpos.drivers.base import CardReader, DeviceSet
-from xpos.errors import ConfigError, PaperOutError, XposError
+from xpos.errors import CardReadError, ConfigError, PaperOutError, XposError
 from xpos.journal import Journal
 from xpos.model import CardSource, Document
 from xpos.receipts.escpos import render
@@ -162,6 +162,8 @@ class Terminal:
         self._tasks: list[asyncio.Task[None]] = []
         self._side: set[asyncio.Task[None]] = set()
         self._waiting = asyncio.Event()
+        self._failed = asyncio.Event()
+        self._failure: XposError | None = None
         self._restore_pin_pad()
 
     # -- lifecycle -------------------------------------------------------------------
@@ -341,19 +343,42 @@ class Terminal:
 
     # -- device tasks ----------------------------------------------------------------
 
+    async def wait_device_failure(self) -> XposError:
+        """Wait until an input device fails for good (its task has then ended).
+
+        A bad card read is not a failure; a closed or unplugged device is. ``xpos run``
+        treats it as fatal, so the service manager restarts the terminal.
+        """
+        await self._failed.wait()
+        assert self._failure is not None
+        return self._failure
+
+    def _device_failed(self, what: str, exc: XposError) -> None:
+        log.error("%s failed: %s", what, exc)
+        if self._failure is None:
+            self._failure = exc
+        self._failed.set()
+
     async def _keypad_task(self) -> None:
         while True:
-            key = await self.devices.keypad.read_key()
+            try:
+                key = await self.devices.keypad.read_key()
+            except XposError as exc:
+                self._device_failed("keypad", exc)
+                return
             self._queue.put_nowait(KeyPressed(key=key, now=self._now()))
 
     async def _reader_task(self, reader: CardReader) -> None:
         while True:
             try:
                 card = await reader.read_card()
-            except XposError as exc:
+            except CardReadError as exc:  # a bad swipe: the reader stays usable
                 if self._sources:
                     self._queue.put_nowait(CardError(message=str(exc), now=self._now()))
                 continue
+            except XposError as exc:  # the device itself failed: reading on would spin
+                self._device_failed("card reader", exc)
+                return
             if card.source in self._sources:
                 self._queue.put_nowait(CardPresented(card=card, now=self._now()))
             else:
