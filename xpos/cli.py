@@ -140,10 +140,11 @@ def _run(args: argparse.Namespace) -> int:
     config = load_config(args.data_dir, file=args.config)
     try:
         asyncio.run(serve(config))
-    except (OSError, RuntimeError) as exc:  # XposError is reported by main
-        if isinstance(exc, XposError):
-            raise
-        logging.getLogger("xpos.run").critical("fatal: %s: %s", type(exc).__name__, exc)
+    except XposError:
+        raise  # main reports it in one line
+    except Exception as exc:  # a fatal surprise: one journald record, traceback escaped
+        logging.getLogger("xpos.run").critical("fatal: %s: %s", type(exc).__name__, exc,
+                                               exc_info=exc)
         return 1
     return 0
 

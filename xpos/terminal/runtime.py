@@ -151,7 +151,11 @@ class Terminal:
         self.menus: MenuSet = load_menus(config.menus_dir)
         self.link = link or HostLink(link_config(config), on_traffic=on_traffic, clock=self.clock)
         self.journal = Journal(config.data_dir / JOURNAL_NAME)
-        self.keystore = KeyStore(config.data_dir / KEYSTORE_NAME)
+        try:
+            self.keystore = KeyStore(config.data_dir / KEYSTORE_NAME)
+        except BaseException:
+            self.journal.close()
+            raise
         self.txn = TransactionService(config=config, journal=self.journal,
                                       keystore=self.keystore, link=self.link,
                                       on_keys=self._load_pin_pad)
