@@ -147,6 +147,7 @@ def test_xpos_run_sells_on_devices_driven_from_outside_and_stops_on_sigterm(
                    "terminal stopped"):
         assert any(closed in line for line in lines), (closed, lines)
     assert CARD.pan not in log.read_text(encoding="utf-8")
+    assert not any("fake devices" in line for line in lines)  # every kind configured
 
 
 

@@ -24,6 +24,8 @@ import logging
 import signal
 from typing import TextIO
 
+from xpos.drivers.base import KINDS
+from xpos.drivers.registry import DEFAULT_URL
 from xpos.errors import ConfigError
 from xpos.terminal.compose import check_provisioned, open_terminal
 from xpos.terminal.config import TerminalConfig
@@ -89,6 +91,10 @@ async def serve(config: TerminalConfig) -> None:
     try:
         log.info("terminal %s running: host %s, devices %s", config.tid, config.host,
                  _devices(config))
+        fakes = [kind for kind in KINDS if config.devices.get(kind, DEFAULT_URL) == DEFAULT_URL]
+        if fakes:
+            log.warning("on fake devices, which nothing outside this process can use: %s "
+                        "(set [devices] in the config)", ", ".join(fakes))
         await asyncio.wait({runner, stopper, failed}, return_when=asyncio.FIRST_COMPLETED)
         if failed.done():
             raise failed.result()
