@@ -1,5 +1,6 @@
 """The ``xpos`` command line.
 
+``xpos run``             run the terminal from its config (devices, host, PKI) until stopped
 ``xpos demo``            the spine end to end (reference host + headless terminal)
 ``xpos host``            run the reference host (TLS 1.3, mutual auth) in the foreground
 ``xpos emulator``        the Textual emulator: a terminal on emulated devices + a host
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from xpos.errors import (
     ConfigError,
+    DeviceError,
     HostError,
     KeyCheckError,
     MenuError,
@@ -32,15 +34,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``xpos`` console script; returns the exit code."""
     parser = _parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    journald = getattr(args, "journald", False)
+    if journald:
+        from xpos.terminal.daemon import log_to_journald
+
+        log_to_journald(sys.stderr, logging.DEBUG if args.verbose else logging.INFO)
+    else:
+        logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
+                            format="%(levelname)s %(name)s: %(message)s")
     if not hasattr(args, "func"):
         parser.print_help()
         return 2
     try:
         code: int = args.func(args)
     except XposError as exc:
-        print(f"xpos: 错误 error: {_headline(exc)}: {exc}", file=sys.stderr)
+        prefix = "<3>" if journald else ""  # syslog "error" for journald
+        print(f"{prefix}xpos: 错误 error: {_headline(exc)}: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
@@ -53,6 +62,7 @@ _HEADLINES: tuple[tuple[type[XposError], str], ...] = (
     (ConfigError, "配置错误 configuration error"),
     (HostError, "主机连接失败 host link failed"),
     (SecurityError, "安全校验失败 security check failed"),
+    (DeviceError, "设备故障 device failure"),
 )
 
 
@@ -68,6 +78,12 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="xpos", description="X-POS terminal software")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     sub = parser.add_subparsers(title="commands")
+
+    run = sub.add_parser("run", help="run the terminal (devices and host from xpos.toml)")
+    _data_dir(run)
+    run.add_argument("--config", type=Path, metavar="FILE",
+                     help="config file (default: DIR/xpos.toml, if present)")
+    run.set_defaults(func=_run, journald=True)
 
     demo = sub.add_parser("demo", help="run the end-to-end demo")
     demo.add_argument("--data-dir", type=Path, help="keep the run's files here")
@@ -115,6 +131,22 @@ def _data_dir(parser: argparse.ArgumentParser, what: str = "terminal") -> None:
     parser.add_argument("--data-dir", type=Path, default=default_data_dir(),
                         help=f"{what} data directory (default $XPOS_DATA or "
                              "~/.local/share/xpos)")
+
+
+def _run(args: argparse.Namespace) -> int:
+    from xpos.terminal.config import load_config
+    from xpos.terminal.daemon import serve
+
+    config = load_config(args.data_dir, file=args.config)
+    try:
+        asyncio.run(serve(config))
+    except XposError:
+        raise  # main reports it in one line
+    except Exception as exc:  # a fatal surprise: one journald record, traceback escaped
+        logging.getLogger("xpos.run").critical("fatal: %s: %s", type(exc).__name__, exc,
+                                               exc_info=exc)
+        return 1
+    return 0
 
 
 def _demo(args: argparse.Namespace) -> int:

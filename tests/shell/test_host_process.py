@@ -5,10 +5,9 @@ import sys
 from pathlib import Path
 
 from xpos.core.flows.online import Outcome
-from xpos.drivers.registry import open_devices
 from xpos.refhost.seed import DEMO
+from xpos.terminal.compose import open_terminal
 from xpos.terminal.config import load_config
-from xpos.terminal.runtime import Terminal
 
 
 def _start_host(data_dir: Path) -> tuple[subprocess.Popen[str], int]:
@@ -23,7 +22,8 @@ def _start_host(data_dir: Path) -> tuple[subprocess.Popen[str], int]:
 
 
 async def _sign_on(data_dir: Path, port: int) -> Outcome:
-    terminal = Terminal(load_config(data_dir, host=f"127.0.0.1:{port}"), open_devices({}))
+    # the host process made the demo PKI in data_dir/pki, where the terminal looks for it
+    terminal = open_terminal(load_config(data_dir, host=f"127.0.0.1:{port}"))
     try:
         terminal.keystore.load_tmk(list(DEMO.tmk_components), DEMO.tmk_kcv)
         return (await terminal.txn.sign_on()).outcome

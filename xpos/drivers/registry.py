@@ -53,6 +53,11 @@ BUILTIN_DRIVERS: Mapping[tuple[str, str], str] = {
     ("scanner", "fake"): "xpos.drivers.fake_cards:open_fake_scanner",
     ("pinpad", "fake"): "xpos.drivers.fake_pinpad:open_fake_pinpad",
     ("magstripe", "serial"): "xpos.drivers.serial_magstripe:open_serial_magstripe",
+    ("display", "file"): "xpos.drivers.files:open_file_display",
+    ("printer", "file"): "xpos.drivers.files:open_file_printer",
+    # Test backends (xpos.drivers.fifo): input from outside the process, PIN in clear.
+    ("keypad", "fifo"): "xpos.drivers.fifo:open_fifo_keypad",
+    ("pinpad", "fifo"): "xpos.drivers.fifo:open_fifo_pinpad",
 }
 
 _PROTOCOLS: Mapping[str, type] = {

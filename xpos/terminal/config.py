@@ -12,10 +12,12 @@ import math
 import os
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack, cast
 
+from xpos.drivers.base import KINDS
 from xpos.errors import ConfigError
 
 CONFIG_NAME = "xpos.toml"
@@ -40,8 +42,9 @@ class TerminalConfig:
         tls: TLS 1.3 with mutual authentication (plain TCP only when set false).
         tls_server_name: Name the host certificate must carry.
         pki_dir: Directory with ``ca.pem`` (the pinned host CA), ``terminal.pem`` and
-            ``terminal.key``. Empty: ``<data_dir>/pki``, where a demo PKI is made on
-            first use (emulator, demo, tests).
+            ``terminal.key``. Empty: ``<data_dir>/pki``. The terminal never makes them:
+            a missing file stops it (the demo, emulator and QA runner provision a demo
+            PKI through :mod:`xpos.testing`).
         mac_algorithm: ``"cup-ecb"`` or ``"x9.19"``.
         mak_kcv: ``"full"`` or ``"first8"`` (see docs/security.md).
         key_mode: Sign-on key mode, F60.3 (``"004"`` = PIK+MAK+TDK double length).
@@ -80,9 +83,45 @@ class TerminalConfig:
     menus_dir: Path | None = None
     devices: dict[str, str] = field(default_factory=dict)
 
-    def replace(self, **changes: Any) -> TerminalConfig:
-        """A copy with some fields changed."""
-        return dataclasses.replace(self, **changes)
+    def replace(self, **changes: Unpack[ConfigOverrides]) -> TerminalConfig:
+        """A copy with some fields changed, checked like the file.
+
+        Raises:
+            ConfigError: an unknown key, a wrong type or a value out of range.
+        """
+        values = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)
+                  if f.name != "data_dir"}
+        values.update(changes)
+        return _build(values, self.data_dir, "override")
+
+
+class ConfigOverrides(TypedDict, total=False):
+    """Working parameters given in code (tests, rig, QA ``terminal:``), checked like the file.
+
+    Every key of :class:`TerminalConfig` but ``data_dir``; keep the two in step (a test
+    compares them).
+    """
+
+    tid: str
+    mid: str
+    merchant_name: str
+    operator: str
+    host: str
+    backup_host: str
+    tls: bool
+    tls_server_name: str
+    pki_dir: str
+    mac_algorithm: str
+    mak_kcv: str
+    key_mode: str
+    encrypt_track: bool
+    connect_timeout_s: float
+    response_timeout_s: float
+    pin_timeout_s: float
+    reversal_retries: int
+    lang: str
+    menus_dir: Path | str | None
+    devices: dict[str, str]
 
 
 def default_data_dir() -> Path:
@@ -91,35 +130,46 @@ def default_data_dir() -> Path:
     return Path(env) if env else Path.home() / ".local" / "share" / "xpos"
 
 
+def load_config(data_dir: Path, *, file: Path | None = None,
+                **overrides: Unpack[ConfigOverrides]) -> TerminalConfig:
+    """Read the config file and apply ``overrides`` on top; both are checked.
 
-
-def load_config(data_dir: Path, **overrides: Any) -> TerminalConfig:
-    """Read ``<data_dir>/xpos.toml`` if present and apply ``overrides`` on top.
+    Args:
+        data_dir: The data directory.
+        file: The config file (default ``<data_dir>/xpos.toml``, used only if present;
+            a ``file`` given here must exist).
+        **overrides: Working parameters that win over the file's.
 
     Raises:
-        ConfigError: the file is not valid TOML, or has an unknown key, a wrong type or
-            a value out of range.
+        ConfigError: the file is missing (when given), not valid TOML, or has an unknown
+            key, a wrong type or a value out of range; or an override is bad.
     """
     values: dict[str, Any] = {}
-    path = data_dir / CONFIG_NAME
+    path = file if file is not None else data_dir / CONFIG_NAME
+    if file is not None and not path.is_file():
+        raise ConfigError(f"config file {path} does not exist")
     if path.exists():
         try:
             values = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path}: {exc}") from exc
         except RecursionError:
             raise ConfigError(f"{path}: not valid TOML: nested too deeply") from None
-    values.update(overrides)
-    return _build(values, data_dir, str(path))
+    config = _build(values, data_dir, str(path))
+    return config.replace(**overrides) if overrides else config
 
 
-def check_overrides(values: dict[str, Any], *, source: str) -> None:
+def check_overrides(values: Mapping[str, object], *, source: str) -> ConfigOverrides:
     """Check working-parameter overrides (keys, types, ranges) without reading any file.
+
+    Returns:
+        The same values, typed.
 
     Raises:
         ConfigError: an unknown key, a wrong type or a value out of range.
     """
     _build(dict(values), Path("."), source)
+    return cast(ConfigOverrides, dict(values))
 
 
 def _build(values: dict[str, Any], data_dir: Path, source: str) -> TerminalConfig:
@@ -138,20 +188,33 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
     "tls": bool, "encrypt_track": bool, "reversal_retries": int,
     "connect_timeout_s": (int, float), "response_timeout_s": (int, float),
     "pin_timeout_s": (int, float),
-    "devices": dict, "menus_dir": (str, Path),
+    "devices": dict, "menus_dir": (str, Path, type(None)),
 }
 
 
 def _coerce(key: str, value: Any, source: str) -> Any:
     expected = _TYPES.get(key, str)
-    if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+    if not isinstance(value, expected) or (expected is not bool and isinstance(value, bool)):
         raise ConfigError(f"{source}: key {key!r} has the wrong type ({type(value).__name__})")
     if isinstance(value, str | Path) and key == "menus_dir":
         return Path(value)
     if isinstance(value, int | float) and key in ("connect_timeout_s", "response_timeout_s",
                                                   "pin_timeout_s"):
         return float(value)
+    if key == "devices" and isinstance(value, dict):
+        return _devices(value, source)
     return value
+
+
+def _devices(value: Mapping[object, object], source: str) -> dict[str, str]:
+    for kind, url in value.items():
+        if kind not in KINDS:
+            raise ConfigError(f"{source}: key 'devices' has an unknown device kind {kind!r}; "
+                              f"known: {', '.join(KINDS)}")
+        if not isinstance(url, str):
+            raise ConfigError(f"{source}: key 'devices' has a {kind} URL that is not a "
+                              f"string ({type(url).__name__})")
+    return {str(kind): str(url) for kind, url in value.items()}
 
 
 def _validate(config: TerminalConfig, source: str) -> None:
@@ -163,10 +226,18 @@ def _validate(config: TerminalConfig, source: str) -> None:
         (config.mak_kcv in ("full", "first8"), "mak_kcv", "must be 'full' or 'first8'"),
         (config.key_mode in ("001", "003", "004"), "key_mode", "must be 001, 003 or 004"),
         (config.lang in ("zh", "en"), "lang", "must be 'zh' or 'en'"),
-        (config.response_timeout_s > 0, "response_timeout_s", "must be positive"),
+        (_seconds(config.connect_timeout_s), "connect_timeout_s",
+         "must be a finite number of seconds above 0"),
+        (_seconds(config.response_timeout_s), "response_timeout_s",
+         "must be a finite number of seconds above 0"),
         (config.reversal_retries >= 0, "reversal_retries", "must not be negative"),
-        (math.isfinite(config.pin_timeout_s) and config.pin_timeout_s > 0, "pin_timeout_s",
-         "must be a positive number of seconds"),
+        (_seconds(config.pin_timeout_s), "pin_timeout_s",
+         "must be a finite number of seconds above 0"),
+        (config.tls_server_name != "", "tls_server_name",
+         "must name the host certificate (empty would turn off the host-name check)"),
+        (not (config.key_mode == "001" and config.mac_algorithm == "x9.19"), "mac_algorithm",
+         "'x9.19' needs a double-length MAK, but key_mode '001' loads a single-length one "
+         "(use key_mode '003' or '004', or mac_algorithm 'cup-ecb')"),
     ]
     for ok, key, message in checks:
         if not ok:
@@ -180,6 +251,10 @@ def _validate(config: TerminalConfig, source: str) -> None:
         value = getattr(config, key)
         if value:
             parse_address(value, key=key, source=source)
+
+
+def _seconds(value: float) -> bool:
+    return math.isfinite(value) and value > 0
 
 
 def parse_address(text: str, *, key: str = "host", source: str = "config") -> tuple[str, int]:

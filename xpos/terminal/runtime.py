@@ -49,13 +49,13 @@ from xpos.core.flows.online import FlowContext, Online, OnlineReply, Outcome
 from xpos.core.menus import MenuSet, menu_flow
 from xpos.core.steps import ResultCode, StepResult
 from xpos.drivers.base import CardReader, DeviceSet
-from xpos.errors import ConfigError, PaperOutError, XposError
+from xpos.errors import CardReadError, ConfigError, PaperOutError, XposError
 from xpos.journal import Journal
 from xpos.model import CardSource, Document
 from xpos.receipts.escpos import render
 from xpos.security.keys import WorkingKeys
 from xpos.security.keystore import KeyStore
-from xpos.security.pki import TlsFiles, client_context, ensure_demo_pki, pki_files
+from xpos.security.pki import TlsFiles, client_context, pki_files
 from xpos.terminal.clock import Clock, LoopClock
 from xpos.terminal.config import JOURNAL_NAME, KEYSTORE_NAME, TerminalConfig, parse_address
 from xpos.terminal.hostlink import HostAddress, HostLink, LinkConfig, TrafficHook
@@ -85,18 +85,39 @@ def _address(text: str, key: str) -> HostAddress:
 
 
 def tls_files(config: TerminalConfig) -> TlsFiles:
-    """The configured PKI, or the demo PKI in the data directory (made on first use).
+    """The terminal's PKI files: in ``pki_dir``, or ``<data_dir>/pki`` when that is empty.
+
+    The terminal never makes them (see :func:`missing_pki`).
 
     Raises:
-        ConfigError: a configured ``pki_dir`` lacks one of its files.
+        ConfigError: a file is missing; the message names them and how to provision them.
     """
-    if not config.pki_dir:
-        return ensure_demo_pki(config.data_dir, terminal_id=config.tid)
-    files = pki_files(Path(config.pki_dir))
-    for path in (files.ca_cert, files.terminal_cert, files.terminal_key):
-        if not path.exists():
-            raise ConfigError(f"pki_dir: {path} is missing")
-    return files
+    problem = missing_pki(config)
+    if problem:
+        raise ConfigError(problem)
+    return pki_files(_pki_dir(config))
+
+
+def missing_pki(config: TerminalConfig) -> str:
+    """Why the terminal cannot make a TLS connection with its PKI, or ``""`` if it can.
+
+    Only the terminal's side is looked at: ``ca.pem`` (the host CA it pins),
+    ``terminal.pem`` and ``terminal.key`` (its client certificate and key).
+    """
+    directory = _pki_dir(config)
+    files = pki_files(directory)
+    missing = [p.name for p in (files.ca_cert, files.terminal_cert, files.terminal_key)
+               if not p.is_file()]
+    if not missing:
+        return ""
+    return (f"TLS is on but the terminal's PKI is not provisioned: {', '.join(missing)} "
+            f"missing in {directory} (key 'pki_dir'); put the pinned host CA in ca.pem and "
+            "this terminal's certificate and key in terminal.pem and terminal.key there "
+            "(for a demo, `xpos host --data-dir DIR` makes a demo PKI in DIR/pki)")
+
+
+def _pki_dir(config: TerminalConfig) -> Path:
+    return Path(config.pki_dir) if config.pki_dir else config.data_dir / "pki"
 
 
 class Terminal:
@@ -104,12 +125,16 @@ class Terminal:
 
     def __init__(self, config: TerminalConfig, devices: DeviceSet, *,
                  link: HostLink | None = None, on_traffic: TrafficHook | None = None,
-                 clock: Clock | None = None) -> None:
+                 clock: Clock | None = None, owns_devices: bool = False) -> None:
         """Open the journal and key store in ``config.data_dir`` and load the menus.
+
+        Most callers use :func:`xpos.terminal.compose.open_terminal`, which opens the
+        devices from the config and hands them over with ``owns_devices=True``.
 
         Args:
             config: The working parameters.
-            devices: The opened devices (the caller closes them).
+            devices: The opened devices.
+            owns_devices: :meth:`close` closes ``devices`` too (else the caller does).
             link: The host link (default: one built from ``config``).
             on_traffic: Sees every message to and from the host (the emulator's host pane).
             clock: What step and host timeouts run on (default: the loop's real clock;
@@ -122,11 +147,16 @@ class Terminal:
         config.data_dir.mkdir(parents=True, exist_ok=True)
         self.config = config
         self.devices = devices
+        self.owns_devices = owns_devices
         self.clock: Clock = clock or LoopClock()
         self.menus: MenuSet = load_menus(config.menus_dir)
-        self.journal = Journal(config.data_dir / JOURNAL_NAME)
-        self.keystore = KeyStore(config.data_dir / KEYSTORE_NAME)
         self.link = link or HostLink(link_config(config), on_traffic=on_traffic, clock=self.clock)
+        self.journal = Journal(config.data_dir / JOURNAL_NAME)
+        try:
+            self.keystore = KeyStore(config.data_dir / KEYSTORE_NAME)
+        except BaseException:
+            self.journal.close()
+            raise
         self.txn = TransactionService(config=config, journal=self.journal,
                                       keystore=self.keystore, link=self.link,
                                       on_keys=self._load_pin_pad)
@@ -139,6 +169,8 @@ class Terminal:
         self._side: set[asyncio.Task[None]] = set()
         self._pin: asyncio.Task[None] | None = None
         self._waiting = asyncio.Event()
+        self._failed = asyncio.Event()
+        self._failure: XposError | None = None
         self._restore_pin_pad()
 
     # -- lifecycle -------------------------------------------------------------------
@@ -152,15 +184,24 @@ class Terminal:
             self._tasks.append(asyncio.create_task(self._reader_task(reader), name="reader"))
 
     async def close(self) -> None:
-        """Stop device tasks, close the host link and the journal."""
+        """Stop device tasks, close the host link and the journal, and the devices if owned.
+
+        Idempotent: a second call finds nothing left to close.
+        """
         for task in [*self._tasks, *self._side]:
             task.cancel()
         for task in [*self._tasks, *self._side]:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         self._tasks.clear()
-        await self.link.close()
-        self.journal.close()
+        try:
+            await self.link.close()
+            self.journal.close()
+        finally:
+            if self.owns_devices:
+                self.owns_devices = False
+                self.devices.close()
+                log.info("devices closed")
 
     # -- running flows ---------------------------------------------------------------
 
@@ -305,19 +346,42 @@ class Terminal:
 
     # -- device tasks ----------------------------------------------------------------
 
+    async def wait_device_failure(self) -> XposError:
+        """Wait until an input device fails for good (its task has then ended).
+
+        A bad card read is not a failure; a closed or unplugged device is. ``xpos run``
+        treats it as fatal, so the service manager restarts the terminal.
+        """
+        await self._failed.wait()
+        assert self._failure is not None
+        return self._failure
+
+    def _device_failed(self, what: str, exc: XposError) -> None:
+        log.error("%s failed: %s", what, exc)
+        if self._failure is None:
+            self._failure = exc
+        self._failed.set()
+
     async def _keypad_task(self) -> None:
         while True:
-            key = await self.devices.keypad.read_key()
+            try:
+                key = await self.devices.keypad.read_key()
+            except XposError as exc:
+                self._device_failed("keypad", exc)
+                return
             self._queue.put_nowait(KeyPressed(key=key, now=self._now()))
 
     async def _reader_task(self, reader: CardReader) -> None:
         while True:
             try:
                 card = await reader.read_card()
-            except XposError as exc:
+            except CardReadError as exc:  # a bad swipe: the reader stays usable
                 if self._sources:
                     self._queue.put_nowait(CardError(message=str(exc), now=self._now()))
                 continue
+            except XposError as exc:  # the device itself failed: reading on would spin
+                self._device_failed("card reader", exc)
+                return
             if card.source in self._sources:
                 self._queue.put_nowait(CardPresented(card=card, now=self._now()))
             else:

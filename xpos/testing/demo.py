@@ -51,6 +51,8 @@ class Demo:
         async with rig:
             self.say(f"reference host listening on 127.0.0.1:{rig.port} "
                      "(TLS 1.3, mutual authentication)")
+            self.say(f"demo PKI provisioned in {rig.terminal.config.pki_dir} "
+                     "(a real terminal gets its own; `xpos run` never makes one)")
             self.heading("1. load TMK from components (with check value)")
             rig.terminal.keystore.load_tmk(list(DEMO.tmk_components), DEMO.tmk_kcv)
             self.say(f"TMK loaded, KCV {DEMO.tmk_kcv}")

@@ -7,6 +7,11 @@ the test-side device API (``press``, ``swipe``, ``pin``, the fakes themselves) p
 readers for what a person would see (``screen``, ``receipts``). Every input is followed
 by :meth:`Terminal.settle`, so nothing sleeps.
 ``power_cycle`` kills the terminal and starts a new one on the same data directory.
+The terminal is built by the composition root
+(:func:`~xpos.terminal.compose.open_terminal`) from the config's device URLs (``fake:``
+unless the data directory's ``xpos.toml`` says otherwise) and closes them itself; the
+rig provisions the demo PKI (``ensure_demo_pki``) unless a ``pki_dir`` is given, since
+the terminal never makes one.
 
 The emulator UI and the QA runner build on it: ``host_address`` points the terminal at
 another host instead of the embedded one, ``clock`` puts the terminal, its host link and
@@ -23,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TypeVar, Unpack
 
 from xpos.core.flows.online import Outcome, SignOnRequest
 from xpos.drivers.fakes import (
@@ -36,16 +41,17 @@ from xpos.drivers.fakes import (
     FakeScanner,
 )
 from xpos.drivers.listeners import Listeners
-from xpos.drivers.registry import open_devices
-from xpos.errors import XposError
+from xpos.errors import ConfigError, XposError
 from xpos.proto.codec import Message
 from xpos.proto.transcript import describe
 from xpos.receipts.decode import decode_escpos
 from xpos.refhost.seed import DEMO, refresh_demo
 from xpos.refhost.server import ReferenceHost, host_db_path
 from xpos.security.mac import MacAlgorithm
+from xpos.security.pki import TlsFiles, ensure_demo_pki
 from xpos.terminal.clock import Clock, LoopClock
-from xpos.terminal.config import load_config
+from xpos.terminal.compose import open_terminal
+from xpos.terminal.config import ConfigOverrides, TerminalConfig, check_overrides, load_config
 from xpos.terminal.runtime import Terminal, tls_files
 
 _T = TypeVar("_T")
@@ -80,7 +86,7 @@ class TerminalRig:
                  sign_on: bool = False,
                  prepare_host: Callable[[ReferenceHost], None] | None = None,
                  host_template: Path | None = None, fresh_demo_data: bool = False,
-                 **config: Any) -> None:
+                 **config: Unpack[ConfigOverrides]) -> None:
         """Describe the rig; nothing starts before ``async with``.
 
         Args:
@@ -96,7 +102,12 @@ class TerminalRig:
                 (the QA runner seeds once per run: much faster than per scenario).
             fresh_demo_data: Put the demo cards and vouchers back to their demo state
                 when the embedded host starts (keys, batch and ledger are kept).
-            **config: Overrides for :class:`~xpos.terminal.config.TerminalConfig`.
+            **config: Overrides for :class:`~xpos.terminal.config.TerminalConfig`. Without
+                ``pki_dir`` (and with ``tls``) the rig provisions the demo PKI in
+                ``data_dir/pki`` and points the terminal at it.
+
+        Raises:
+            ConfigError: a bad override (checked here, before anything starts).
         """
         self.data_dir = data_dir
         self._load_tmk = load_tmk
@@ -106,7 +117,7 @@ class TerminalRig:
         self._prepare_host = prepare_host
         self._host_template = host_template
         self._fresh_demo_data = fresh_demo_data
-        self._overrides = config
+        self._overrides: ConfigOverrides = check_overrides(config, source="TerminalRig")
         self.clock: Clock = clock or LoopClock()
         self._host: ReferenceHost | None = None
         self.terminal: Terminal
@@ -137,8 +148,8 @@ class TerminalRig:
 
     async def start_host(self) -> ReferenceHost:
         """Start the embedded reference host (seeded with the demo data)."""
-        config = load_config(self.data_dir, **self._overrides)
-        pki = tls_files(config) if config.tls else None
+        config = self._config()
+        pki = self._host_pki(config) if config.tls else None
         db = host_db_path(self.data_dir)
         db.parent.mkdir(parents=True, exist_ok=True)
         seed = True
@@ -153,6 +164,32 @@ class TerminalRig:
             self._prepare_host(self._host)
         self.port = await self._host.start()
         return self._host
+
+    def _config(self, **defaults: Unpack[ConfigOverrides]) -> TerminalConfig:
+        """The terminal's config (the rig's overrides win over ``defaults``).
+
+        The demo PKI is provisioned when none is configured.
+        """
+        overrides: ConfigOverrides = {**defaults, **self._overrides}
+        config = load_config(self.data_dir, **overrides)
+        if config.tls and not config.pki_dir:
+            demo = ensure_demo_pki(self.data_dir, terminal_id=config.tid)
+            config = config.replace(pki_dir=str(demo.ca_cert.parent))
+        return config
+
+    @staticmethod
+    def _host_pki(config: TerminalConfig) -> TlsFiles:
+        """The PKI of the embedded host: the terminal's ``pki_dir`` with the host pair.
+
+        Raises:
+            ConfigError: a file of the terminal or of the host is missing.
+        """
+        files = tls_files(config)
+        missing = [p.name for p in (files.host_cert, files.host_key) if not p.is_file()]
+        if missing:
+            raise ConfigError(f"key 'pki_dir': the embedded host needs {', '.join(missing)} "
+                              f"in {files.ca_cert.parent}")
+        return files
 
     @property
     def has_host(self) -> bool:
@@ -173,9 +210,8 @@ class TerminalRig:
     async def start_terminal(self) -> Terminal:
         """Start a terminal (and its menu) on the rig's data directory."""
         address = self._host_address or f"127.0.0.1:{self.port}"
-        config = load_config(self.data_dir, **{"host": address, **self._overrides})
-        self.terminal = Terminal(config, open_devices(config.devices), clock=self.clock,
-                                 on_traffic=self._on_traffic)
+        config = self._config(host=address)
+        self.terminal = open_terminal(config, clock=self.clock, on_traffic=self._on_traffic)
         if self._load_tmk and not self.terminal.keystore.has_tmk:
             self.terminal.keystore.load_tmk(list(DEMO.tmk_components), DEMO.tmk_kcv)
         self._printed = 0
@@ -239,17 +275,20 @@ class TerminalRig:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._menu_task
             self._menu_task = None
-        await self.terminal.close()
-        self.terminal.devices.close()
+        await self.terminal.close()  # closes the devices it opened
 
     async def power_cycle(self) -> Terminal:
         """Kill the terminal wherever it is and start a new one on the same data."""
         await self.stop_terminal()
         return await self.start_terminal()
 
-    async def reconfigure(self, **config: Any) -> Terminal:
-        """Power-cycle the terminal with changed working parameters (same data)."""
-        self._overrides.update(config)
+    async def reconfigure(self, **config: Unpack[ConfigOverrides]) -> Terminal:
+        """Power-cycle the terminal with changed working parameters (same data).
+
+        Raises:
+            ConfigError: a bad override (the running terminal is left as it was).
+        """
+        self._overrides = check_overrides({**self._overrides, **config}, source="reconfigure")
         return await self.power_cycle()
 
     # -- inputs ------------------------------------------------------------------------

@@ -1,0 +1,69 @@
+"""The composition root: a :class:`Terminal` from its working parameters.
+
+:func:`open_terminal` is the one place where a terminal is put together from a
+:class:`~xpos.terminal.config.TerminalConfig`: the devices from its device URLs
+(:func:`~xpos.drivers.registry.open_devices`), the host link (addresses, TLS files,
+timeouts), the journal and the key store in the data directory. The terminal owns the
+devices it was given here and closes them in :meth:`Terminal.close`. ``xpos run``, the
+test rig (and through it the demo, the emulator and the QA runner) all start terminals
+this way.
+
+:func:`check_provisioned` says what a terminal still lacks before it can serve (PKI
+files, TMK), so ``xpos run`` can refuse to start with one clear line.
+"""
+
+from __future__ import annotations
+
+from xpos.drivers.registry import DriverRegistry, open_devices
+from xpos.security.keystore import KeyStore
+from xpos.terminal.clock import Clock
+from xpos.terminal.config import KEYSTORE_NAME, TerminalConfig
+from xpos.terminal.hostlink import HostLink, TrafficHook
+from xpos.terminal.runtime import Terminal, missing_pki
+
+
+def open_terminal(config: TerminalConfig, *, clock: Clock | None = None,
+                  on_traffic: TrafficHook | None = None, link: HostLink | None = None,
+                  registry: DriverRegistry | None = None) -> Terminal:
+    """Open the configured devices and build a terminal that owns them.
+
+    Args:
+        config: The working parameters (device URLs in ``config.devices``).
+        clock: What step and host timeouts run on (default: the loop's real clock).
+        on_traffic: Sees every message to and from the host.
+        link: A host link to use instead of one built from ``config``.
+        registry: Where device drivers are looked up (default: built-ins + entry points).
+
+    Returns:
+        The terminal; ``await terminal.close()`` closes its devices too.
+
+    Raises:
+        ConfigError: a bad device URL, missing PKI files (with ``tls``), bad settings.
+        DeviceError: a device could not be opened.
+        MenuError: a menu file is malformed.
+    """
+    devices = open_devices(config.devices, registry=registry)
+    try:
+        return Terminal(config, devices, link=link, on_traffic=on_traffic, clock=clock,
+                        owns_devices=True)
+    except BaseException:
+        devices.close()
+        raise
+
+
+def check_provisioned(config: TerminalConfig) -> list[str]:
+    """What the terminal lacks to serve transactions; empty when nothing.
+
+    Looks at the PKI files (when ``tls`` is on) and the TMK in the key store; opens no
+    device and changes nothing.
+    """
+    problems = []
+    if config.tls:
+        pki = missing_pki(config)
+        if pki:
+            problems.append(pki)
+    keystore = config.data_dir / KEYSTORE_NAME
+    if not KeyStore(keystore).has_tmk:
+        problems.append(f"no TMK in {keystore}: load it with `xpos keys load --data-dir "
+                        f"{config.data_dir} --component HEX --component HEX --kcv HEX`")
+    return problems

@@ -1,0 +1,117 @@
+"""``xpos run``: one terminal in the foreground, as a service manager expects it.
+
+Theory of operation
+-------------------
+:func:`serve` checks that the terminal is provisioned (PKI files with ``tls``, a TMK)
+and refuses to start, naming what is missing, when it is not. Otherwise it opens the
+terminal through the composition root (:func:`~xpos.terminal.compose.open_terminal`),
+which opens the configured devices, and runs the main menu forever as the idle screen.
+SIGTERM and SIGINT set a stop event: the menu task is cancelled and the terminal closed
+(host link, journal, devices), and :func:`serve` returns normally. If the menu task
+ends by itself, or an input device fails for good (a closed or unplugged port:
+:meth:`Terminal.wait_device_failure`), that is a fatal error: it is raised after the
+terminal is closed, and ``xpos run`` exits non-zero so the service manager restarts it.
+
+Log records go to stderr one line each, without a timestamp, with the syslog priority
+as a ``<N>`` prefix (sd-daemon(3)), so journald files them at the right level.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from typing import TextIO
+
+from xpos.drivers.base import KINDS
+from xpos.drivers.registry import DEFAULT_URL
+from xpos.errors import ConfigError
+from xpos.terminal.compose import check_provisioned, open_terminal
+from xpos.terminal.config import TerminalConfig
+
+log = logging.getLogger(__name__)
+
+_STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+class JournaldFormatter(logging.Formatter):
+    """``<priority>logger: message`` on one line (newlines escaped as ``\\n``)."""
+
+    _PRIORITIES = ((logging.CRITICAL, 2), (logging.ERROR, 3), (logging.WARNING, 4),
+                   (logging.INFO, 6))
+
+    def __init__(self) -> None:
+        """A formatter with the ``name: message`` body."""
+        super().__init__("%(name)s: %(message)s")
+
+    @classmethod
+    def priority(cls, level: int) -> int:
+        """The syslog priority (0 emergency … 7 debug) of a logging level."""
+        for threshold, priority in cls._PRIORITIES:
+            if level >= threshold:
+                return priority
+        return 7
+
+    def format(self, record: logging.LogRecord) -> str:
+        """One line: ``<N>name: message`` (a traceback follows on the same line)."""
+        text = super().format(record).replace("\r", "").replace("\n", "\\n")
+        return f"<{self.priority(record.levelno)}>{text}"
+
+
+def log_to_journald(stream: TextIO, level: int) -> None:
+    """Send the root logger's records to ``stream`` in :class:`JournaldFormatter` form."""
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JournaldFormatter())
+    root = logging.getLogger()
+    root.handlers = [handler]
+    root.setLevel(level)
+
+
+async def serve(config: TerminalConfig) -> None:
+    """Run the terminal until SIGTERM or SIGINT.
+
+    Raises:
+        ConfigError: the terminal is not provisioned (PKI files, TMK) or misconfigured.
+        DeviceError: a device could not be opened, or an input device failed.
+        MenuError: a menu file is malformed.
+        RuntimeError: the menu ended by itself (a fatal error).
+    """
+    problems = check_provisioned(config)
+    if problems:
+        raise ConfigError("not provisioned: " + "; ".join(problems))
+    terminal = open_terminal(config)
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in _STOP_SIGNALS:
+        loop.add_signal_handler(sig, stop.set)
+    runner = asyncio.create_task(terminal.run_forever(), name="menu")
+    stopper = asyncio.create_task(stop.wait(), name="stop")
+    failed = asyncio.create_task(terminal.wait_device_failure(), name="device failure")
+    try:
+        log.info("terminal %s running: host %s, devices %s", config.tid, config.host,
+                 _devices(config))
+        fakes = [kind for kind in KINDS if config.devices.get(kind, DEFAULT_URL) == DEFAULT_URL]
+        if fakes:
+            log.warning("on fake devices, which nothing outside this process can use: %s "
+                        "(set [devices] in the config)", ", ".join(fakes))
+        await asyncio.wait({runner, stopper, failed}, return_when=asyncio.FIRST_COMPLETED)
+        if failed.done():
+            raise failed.result()
+        if runner.done():
+            runner.result()
+            raise RuntimeError("the terminal's menu ended")
+        log.info("stopping on signal")
+    finally:
+        for sig in _STOP_SIGNALS:
+            loop.remove_signal_handler(sig)
+        for task in (runner, stopper, failed):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        await terminal.close()
+    log.info("terminal stopped")
+
+
+def _devices(config: TerminalConfig) -> str:
+    return ", ".join(f"{kind}={url}" for kind, url in sorted(config.devices.items())) or "fake"
