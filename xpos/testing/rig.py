@@ -1,4 +1,4 @@
-"""A terminal on fake devices joined to a reference host over TLS on loopback.
+"""A terminal on fake devices joined to a reference host, in memory or over TLS on loopback.
 
 :class:`TerminalRig` is the harness the demo, the end-to-end tests and (next) the QA
 runner share: it starts the reference host (seeded with the demo data) and a
@@ -7,6 +7,13 @@ the test-side device API (``press``, ``swipe``, ``pin``, the fakes themselves) p
 readers for what a person would see (``screen``, ``receipts``). Every input is followed
 by :meth:`Terminal.settle`, so nothing sleeps.
 ``power_cycle`` kills the terminal and starts a new one on the same data directory.
+
+``transport`` says how terminal and embedded host are joined: ``"tls"`` (default; what
+the emulator and the demo show: the host listens on a loopback port with TLS 1.3 mutual
+authentication, or plain TCP with ``tls=False``) or ``"memory"`` (the QA runner and most
+end-to-end tests: :mod:`xpos.testing.memory` streams through the same host-link seam and
+the same proto sessions at both ends; no socket, no PKI, no handshake). With
+``host_address`` the terminal always uses TCP/TLS.
 
 The emulator UI and the QA runner build on it: ``host_address`` points the terminal at
 another host instead of the embedded one, ``clock`` puts the terminal, its host link and
@@ -44,8 +51,14 @@ from xpos.refhost.seed import DEMO, refresh_demo
 from xpos.refhost.server import ReferenceHost, host_db_path
 from xpos.security.mac import MacAlgorithm
 from xpos.terminal.clock import Clock, LoopClock
-from xpos.terminal.config import load_config
-from xpos.terminal.runtime import Terminal, tls_files
+from xpos.terminal.config import TerminalConfig, load_config
+from xpos.terminal.hostlink import HostLink
+from xpos.terminal.runtime import Terminal, link_config, tls_files
+from xpos.testing.memory import MemoryNetwork
+
+#: The embedded host's address when the rig joins it in memory.
+MEMORY_ADDRESS = "memory:8583"
+TRANSPORTS = ("tls", "memory")
 
 _T = TypeVar("_T")
 
@@ -79,7 +92,7 @@ class TerminalRig:
                  sign_on: bool = False,
                  prepare_host: Callable[[ReferenceHost], None] | None = None,
                  host_template: Path | None = None, fresh_demo_data: bool = False,
-                 **config: Any) -> None:
+                 transport: str = "tls", **config: Any) -> None:
         """Describe the rig; nothing starts before ``async with``.
 
         Args:
@@ -95,9 +108,15 @@ class TerminalRig:
                 (the QA runner seeds once per run: much faster than per scenario).
             fresh_demo_data: Put the demo cards and vouchers back to their demo state
                 when the embedded host starts (keys, batch and ledger are kept).
+            transport: ``"tls"`` (loopback socket, TLS unless ``tls=False``) or
+                ``"memory"`` (in-memory streams) to the embedded host.
             **config: Overrides for :class:`~xpos.terminal.config.TerminalConfig`.
         """
+        if transport not in TRANSPORTS:
+            raise ValueError(f"transport must be one of {TRANSPORTS}, got {transport!r}")
         self.data_dir = data_dir
+        self.transport = transport
+        self.network = MemoryNetwork()
         self._load_tmk = load_tmk
         self._menu = menu
         self._host_address = host_address
@@ -136,7 +155,8 @@ class TerminalRig:
     async def start_host(self) -> ReferenceHost:
         """Start the embedded reference host (seeded with the demo data)."""
         config = load_config(self.data_dir, **self._overrides)
-        pki = tls_files(config) if config.tls else None
+        memory = self.transport == "memory"
+        pki = tls_files(config) if config.tls and not memory else None
         db = host_db_path(self.data_dir)
         db.parent.mkdir(parents=True, exist_ok=True)
         seed = True
@@ -149,7 +169,10 @@ class TerminalRig:
             refresh_demo(self._host.store)
         if self._prepare_host is not None:
             self._prepare_host(self._host)
-        self.port = await self._host.start()
+        if memory:
+            self.network.hosts[MEMORY_ADDRESS] = self._host
+        else:
+            self.port = await self._host.start()
         return self._host
 
     @property
@@ -170,10 +193,9 @@ class TerminalRig:
 
     async def start_terminal(self) -> Terminal:
         """Start a terminal (and its menu) on the rig's data directory."""
-        address = self._host_address or f"127.0.0.1:{self.port}"
-        config = load_config(self.data_dir, **{"host": address, **self._overrides})
+        config = load_config(self.data_dir, **{"host": self._address(), **self._overrides})
         self.terminal = Terminal(config, open_devices(config.devices), clock=self.clock,
-                                 on_traffic=self._on_traffic)
+                                 on_traffic=self._on_traffic, link=self._link(config))
         if self._load_tmk and not self.terminal.keystore.has_tmk:
             self.terminal.keystore.load_tmk(list(DEMO.tmk_components), DEMO.tmk_kcv)
         self._printed = 0
@@ -183,6 +205,28 @@ class TerminalRig:
             self._menu_task = asyncio.create_task(self.terminal.run_forever())
             await self.terminal.settle()
         return self.terminal
+
+    @property
+    def in_memory(self) -> bool:
+        """True when the terminal reaches the embedded host through memory streams."""
+        return self.transport == "memory" and self._host_address is None
+
+    @property
+    def embedded_address(self) -> str:
+        """``host:port`` at which the terminal reaches the embedded host."""
+        return MEMORY_ADDRESS if self.transport == "memory" else f"127.0.0.1:{self.port}"
+
+    def _address(self) -> str:
+        if self._host_address is not None:
+            return self._host_address
+        return self.embedded_address
+
+    def _link(self, config: TerminalConfig) -> HostLink | None:
+        """The in-memory host link, or None (the terminal builds its TCP/TLS link)."""
+        if not self.in_memory:
+            return None
+        return HostLink(link_config(config.replace(tls=False)), on_traffic=self._on_traffic,
+                        clock=self.clock, connector=self.network)
 
     async def sign_on(self) -> bool:
         """Sign on without the menu (as a terminal does at power-on); True if approved.
