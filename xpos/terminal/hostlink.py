@@ -250,6 +250,7 @@ class HostLink:
             return
         await self._drop()
         errors: list[str] = []
+        cause: BaseException | None = None
         for address in (self._config.primary, self._config.backup):
             if address is None:
                 continue
@@ -258,7 +259,9 @@ class HostLink:
                 return
             except (OSError, TimeoutError, ssl.SSLError) as exc:
                 errors.append(f"{address}: {_reason(exc)}")
-        raise HostUnreachableError("host unreachable: " + "; ".join(errors))
+                if cause is None or not isinstance(cause, ssl.SSLError):
+                    cause = exc  # a TLS failure is the more telling cause
+        raise HostUnreachableError("host unreachable: " + "; ".join(errors)) from cause
 
     async def _connect(self, address: HostAddress) -> None:
         self._reader, self._writer = await self._clock.wait_for(

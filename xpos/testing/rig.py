@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import shutil
+import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,7 +44,7 @@ from xpos.drivers.fakes import (
     FakeScanner,
 )
 from xpos.drivers.registry import open_devices
-from xpos.errors import XposError
+from xpos.errors import HostUnreachableError, XposError
 from xpos.proto.codec import Message
 from xpos.proto.transcript import describe
 from xpos.receipts.decode import decode_escpos
@@ -59,6 +60,8 @@ from xpos.testing.memory import MemoryNetwork
 #: The embedded host's address when the rig joins it in memory.
 MEMORY_ADDRESS = "memory:8583"
 TRANSPORTS = ("tls", "memory")
+#: :attr:`TerminalRig.sign_on_problem` values: what kind of thing made the sign-on fail.
+SIGN_ON_KEYS, SIGN_ON_TLS, SIGN_ON_UNREACHABLE, SIGN_ON_LINK = "keys", "tls", "unreachable", "link"
 
 _T = TypeVar("_T")
 
@@ -131,6 +134,7 @@ class TerminalRig:
         self.port = 0
         self.traffic: list[str] = []
         self.sign_on_error = ""
+        self.sign_on_problem = ""
         self.messages: list[tuple[str, Message]] = []
         self._menu_task: asyncio.Task[None] | None = None
         self._printed = 0
@@ -232,18 +236,25 @@ class TerminalRig:
         """Sign on without the menu (as a terminal does at power-on); True if approved.
 
         A failure is left for the user to see (the terminal then says 请先签到); why it
-        failed is kept in :attr:`sign_on_error`.
+        failed is kept in :attr:`sign_on_error`, and what kind of failure it was in
+        :attr:`sign_on_problem` (``SIGN_ON_KEYS``: wrong key check value / TMK mismatch;
+        ``SIGN_ON_TLS``: TLS handshake or PKI; ``SIGN_ON_UNREACHABLE``; ``SIGN_ON_LINK``:
+        the link failed after connecting; ``"declined"``).
         """
         self.sign_on_error = ""
+        self.sign_on_problem = ""
         try:
             await self.terminal.link.connect()  # an unreachable host says why here
             reply = await self.terminal.txn.handle(SignOnRequest())
         except XposError as exc:
             self.sign_on_error = str(exc)
+            self.sign_on_problem = _problem_of(exc)
             return False
         if reply.outcome is not Outcome.APPROVED:
             code = f", response code {reply.rc}" if reply.rc else ""
-            self.sign_on_error = f"sign-on ended {reply.outcome.value}{code}"
+            why = f" ({reply.message})" if reply.message else ""
+            self.sign_on_error = f"sign-on ended {reply.outcome.value}{code}{why}"
+            self.sign_on_problem = SIGN_ON_KEYS if reply.message == "bad_keys" else "declined"
             return False
         return True
 
@@ -372,6 +383,16 @@ class TerminalRig:
     def printer(self) -> FakePrinter:
         """The fake printer."""
         return _fake(self.terminal.devices.printer, FakePrinter)
+
+
+def _problem_of(exc: BaseException) -> str:
+    """The kind of sign-on failure an exception shows (TLS is found in its causes)."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, ssl.SSLError):
+            return SIGN_ON_TLS
+        cause = cause.__cause__
+    return SIGN_ON_UNREACHABLE if isinstance(exc, HostUnreachableError) else SIGN_ON_LINK
 
 
 def _fake(device: object, kind: type[_T]) -> _T:
