@@ -56,3 +56,11 @@ def test_client_refuses_host_from_another_ca(tmp_path: Path) -> None:
     theirs = ensure_demo_pki(tmp_path / "b")
     with pytest.raises(ssl.SSLCertVerificationError):
         asyncio.run(_handshake(server_context(theirs), client_context(ours)))
+
+
+def test_a_tls12_client_is_refused(tmp_path: Path) -> None:
+    files = ensure_demo_pki(tmp_path)
+    old = client_context(files)
+    old.minimum_version = old.maximum_version = ssl.TLSVersion.TLSv1_2
+    with pytest.raises((ssl.SSLError, ConnectionError)):
+        asyncio.run(_handshake(server_context(files), old))

@@ -26,7 +26,8 @@ def alice_track() -> str:
 def run_rig(tmp_path: Path) -> RunRig:
     def run(scenario: Scenario, **config: Any) -> None:
         async def main() -> None:
-            async with TerminalRig(tmp_path, **config) as rig:
+            options = {"transport": "memory", **config}  # the TLS suite passes "tls"
+            async with TerminalRig(tmp_path, **options) as rig:
                 await scenario(rig)
 
         asyncio.run(main())

@@ -48,7 +48,7 @@ def test_a_wrong_expectation_fails_with_readable_evidence(tmp_path: Path) -> Non
     assert result.evidence is not None
     files = {p.name: p for p in result.evidence.iterdir()}
     assert set(files) == {"failure.txt", "screens.txt", "receipts.txt", "receipts.escpos",
-                          "host.txt", "journal.txt"}
+                          "host.txt", "journal.txt", "log.txt"}
     failure = files["failure.txt"].read_text(encoding="utf-8")
     assert "✗ line 8: expect_host" in failure and "· line 9: expect_screen" in failure
     assert "✓ line 6: pin: ******" in failure
@@ -137,7 +137,8 @@ def test_an_unreachable_host_is_a_readable_failure(tmp_path: Path) -> None:
     assert not result.passed
     assert result.message.startswith("the sign-on before the first step failed: host "
                                      "unreachable: 127.0.0.1:1")
-    assert "--pki-dir" in result.message
+    assert result.message.endswith("nothing answers at 127.0.0.1:1")
+    assert "--pki-dir" not in result.message  # not a PKI problem
     unsigned = run_one(tmp_path, text.replace("name: s", "name: s\nsign_on: false"),
                        host="127.0.0.1:1")
     assert not unsigned.passed

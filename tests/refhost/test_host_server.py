@@ -278,7 +278,7 @@ def test_client_without_certificate_is_refused(tmp_path: Path, pki: TlsFiles) ->
             except (ssl.SSLError, ConnectionError):
                 refused = True
             assert refused
-            assert host.transcript == []
+            assert list(host.transcript) == []
             assert host.store.entries() == []
             good = await signed_on(host, pki)
             await good.close()

@@ -144,9 +144,16 @@ def _well_typed(value: object) -> bool:
     return all(_conforms(getattr(value, name), hint) for name, hint in hints.items())
 
 
+_HINTS: dict[type, dict[str, object]] = {}  # per step class: get_type_hints is slow
+
+
 def _hints(cls: type) -> dict[str, object]:
-    names = {f.name for f in dataclasses.fields(cls)}
-    return {k: v for k, v in typing.get_type_hints(cls).items() if k in names}
+    hints = _HINTS.get(cls)
+    if hints is None:
+        names = {f.name for f in dataclasses.fields(cls)}
+        hints = {k: v for k, v in typing.get_type_hints(cls).items() if k in names}
+        _HINTS[cls] = hints
+    return hints
 
 
 def _conforms(value: object, hint: object) -> bool:

@@ -40,17 +40,22 @@ __all__ = [
     "DEFAULT_HEADER",
     "DEFAULT_MAX_FRAME",
     "DEFAULT_TPDU",
+    "HEADER_STATUS_NORMAL",
+    "HEADER_STATUS_TEST",
     "FrameReader",
     "Message",
     "decode_message",
     "encode_message",
     "frame",
     "mac_input",
+    "make_header",
     "with_mac_field",
 ]
 
 DEFAULT_TPDU = "6000030000"
 DEFAULT_HEADER = "603100310000"
+#: Header digit 5: the terminal's status (reference §1.1).
+HEADER_STATUS_NORMAL, HEADER_STATUS_TEST = "0", "1"
 _FIXED_PART = TPDU_BYTES + HEADER_BYTES + 2 + 8   # up to the first field
 _BITMAP_POS = TPDU_BYTES + HEADER_BYTES + 2
 _DIALECT_BITS = sum(1 << (64 - n) for n in FIELDS if 2 <= n <= 64)  # bit 1 never allowed
@@ -289,3 +294,22 @@ def mac_input(msg: Message) -> bytes:
         return cached[TPDU_BYTES + HEADER_BYTES:-8]
     body = encode_message(msg.replace(set={64: "00" * 8}))
     return body[TPDU_BYTES + HEADER_BYTES:-8]
+
+
+def make_header(*, app_type: str = "60", spec_version: str = "31", test: bool = False,
+                app_version: str = "310000") -> str:
+    """The 12-digit request header from its parts (reference §1.1).
+
+    Digits 1-2 application type, 3-4 software/spec version, 5 terminal status (``1`` =
+    test), 6 processing requirement (``0`` in a request: only the host's response sets
+    it), 7-12 application software version. ``make_header()`` is :data:`DEFAULT_HEADER`.
+
+    Raises:
+        EncodeError: a part is not digits of its length.
+    """
+    for name, value, width in (("app_type", app_type, 2), ("spec_version", spec_version, 2),
+                               ("app_version", app_version, 6)):
+        _require(bool(_DIGITS.fullmatch(value)) and len(value) == width, "h",
+                 f"header {name} must be {width} digits, got {value!r}")
+    status = HEADER_STATUS_TEST if test else HEADER_STATUS_NORMAL
+    return f"{app_type}{spec_version}{status}0{app_version}"

@@ -5,11 +5,13 @@ Theory of operation
 Neither class does I/O or reads a clock. The shell writes what :meth:`send` returns,
 passes what it reads to :meth:`receive_data`, drains :meth:`next_event` until it returns
 ``None`` ("need more data"), and calls :meth:`TerminalSession.tick` with the current
-time to expire requests.
+time to expire requests (:attr:`TerminalSession.next_deadline` says when it must next).
 
 Terminal role (:class:`TerminalSession`):
 
-1. ``send(request, now)`` encodes and frames the request and remembers it under the
+1. ``send(request, now)`` stamps the request with the session's TPDU and header (the
+   acquirer assigns them; :meth:`TerminalSession.stamp`), encodes and frames it, and
+   remembers it under the
    correlation key ``(request MTI + 10, field 11, field 41)`` with a deadline of
    ``now + timeout_s``. Sending a second request with the same key while the first is
    outstanding, or sending a response MTI, is a :class:`~xpos.errors.LocalProtocolError`.
@@ -159,15 +161,20 @@ class _Outstanding:
 class TerminalSession(_Receiver):
     """The terminal side: sends requests, correlates responses, expires requests."""
 
-    def __init__(self, *, timeout_s: float = 30.0, max_frame: int = DEFAULT_MAX_FRAME) -> None:
+    def __init__(self, *, timeout_s: float = 30.0, max_frame: int = DEFAULT_MAX_FRAME,
+                 tpdu: str | None = None, header: str | None = None) -> None:
         """Create a session.
 
         Args:
             timeout_s: How long a request waits for its response.
             max_frame: Largest frame body accepted.
+            tpdu: TPDU put on every request (10 digits); ``None`` keeps the request's.
+            header: Header put on every request (12 digits); ``None`` keeps the request's.
         """
         super().__init__(max_frame)
         self._timeout = timeout_s
+        self._tpdu = tpdu
+        self._header = header
         self._outstanding: dict[CorrelationKey, _Outstanding] = {}
         self._expired: OrderedDict[CorrelationKey, None] = OrderedDict()
         self._events: deque[SessionEvent] = deque()
@@ -182,14 +189,21 @@ class TerminalSession(_Receiver):
         """The earliest deadline among outstanding requests, if any."""
         return min((e.deadline for e in self._outstanding.values()), default=None)
 
+    def stamp(self, msg: Message) -> Message:
+        """``msg`` with this session's TPDU and header (what :meth:`send` puts on the wire)."""
+        if self._tpdu in (None, msg.tpdu) and self._header in (None, msg.header):
+            return msg
+        return msg.replace(tpdu=self._tpdu, header=self._header)
+
     def send(self, msg: Message, *, now: float) -> bytes:
-        """Encode and frame a request, and start waiting for its response.
+        """Stamp, encode and frame a request, and start waiting for its response.
 
         Raises:
             LocalProtocolError: ``msg`` is a response, lacks field 11 or 41, or its key is
                 already outstanding.
             EncodeError: ``msg`` cannot be encoded (nothing is remembered).
         """
+        msg = self.stamp(msg)
         data = frame(encode_message(msg))
         if is_response(msg.mti):
             raise LocalProtocolError(f"the terminal sends requests, not MTI {msg.mti}")

@@ -6,6 +6,7 @@
 ``receipts.escpos``  those raw bytes, as the printer got them
 ``host.txt``      the masked host transcript (terminal side; plus the embedded host's)
 ``journal.txt``   the journal rows (masked PAN only) and the reversal queue
+``log.txt``       the ``xpos`` log lines of the scenario (not printed while QA runs)
 
 Nothing here can hold a PIN (only the PIN pad sees it; the step prints as ``******``),
 a PIN block, a full track or a full PAN: the transcript and journal are masked at the
@@ -14,7 +15,7 @@ source and the screens and receipts never show more than a masked PAN.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from xpos.journal import Journal
@@ -34,6 +35,7 @@ class Evidence:
     traffic: list[str]
     host_transcript: list[str]
     journal: Journal
+    log: list[str] = field(default_factory=list)
 
 
 def write_evidence(directory: Path, evidence: Evidence) -> Path:
@@ -45,6 +47,8 @@ def write_evidence(directory: Path, evidence: Evidence) -> Path:
         "receipts.txt": _receipts(evidence.jobs),
         "host.txt": _host(evidence),
         "journal.txt": _journal(evidence.journal),
+        "log.txt": "\n".join(masked(line, evidence.scenario.pans) for line in evidence.log)
+                   + "\n" if evidence.log else "(nothing was logged)\n",
     }
     for name, text in files.items():
         (directory / name).write_text(text, encoding="utf-8")

@@ -3,9 +3,13 @@
 Theory of operation
 -------------------
 One :class:`ReferenceHost` owns a :class:`HostStore` file, a :class:`HostCore`, a
-:class:`FaultPlan` and a transcript. ``start()`` binds a listening socket
+:class:`FaultPlan` and a transcript (bounded: the last ``transcript_cap`` entries, so a
+long-running host keeps flat memory). ``start()`` binds a listening socket
 (``asyncio.start_server`` with the TLS server context: TLS 1.3 only, a client certificate
 from the demo CA required; plain TCP only when ``tls=None`` is passed explicitly).
+:meth:`ReferenceHost.accept` serves a connection handed over as a pair of asyncio
+streams (the in-memory pair of :mod:`xpos.testing.memory`); the listening socket hands
+each accepted TCP/TLS connection to the same handler.
 
 Each connection runs its own :class:`~xpos.proto.session.HostSession`: bytes read are fed
 in, and each :class:`RequestReceived` is answered in order:
@@ -29,6 +33,7 @@ import asyncio
 import contextlib
 import logging
 import os
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -53,6 +58,7 @@ TO_HOST = "→host"
 FROM_HOST = "←host"
 DEFAULT_PORT = 8583
 _READ_SIZE = 4096
+DEFAULT_TRANSCRIPT_CAP = 2000
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -93,6 +99,7 @@ class ReferenceHost:
         seed: Seed the demo data (idempotent).
         max_frame: Largest frame body accepted from a terminal.
         idle_timeout_s: A connection that sends nothing for this long is closed.
+        transcript_cap: How many transcript entries are kept (the oldest go first).
     """
 
     def __init__(self, store_path: Path, *, tls: TlsFiles | None,
@@ -100,7 +107,8 @@ class ReferenceHost:
                  clock: Callable[[], datetime] | None = None,
                  rng: Callable[[int], bytes] = os.urandom, sleep: Sleep = asyncio.sleep,
                  seed: bool = True, max_frame: int = DEFAULT_MAX_FRAME,
-                 idle_timeout_s: float = 300.0) -> None:
+                 idle_timeout_s: float = 300.0,
+                 transcript_cap: int = DEFAULT_TRANSCRIPT_CAP) -> None:
         self.store = HostStore(store_path)
         if seed:
             seed_demo(self.store)
@@ -108,7 +116,7 @@ class ReferenceHost:
         self.core = HostCore(self.store, mac_algorithm=mac_algorithm, mak_kcv=mak_kcv,
                              rng=rng, **options)
         self.faults = FaultPlan()
-        self.transcript: list[TranscriptEntry] = []
+        self.transcript: deque[TranscriptEntry] = deque(maxlen=transcript_cap)
         self._tls = tls
         self._sleep = sleep
         self._max_frame = max_frame
@@ -118,6 +126,7 @@ class ReferenceHost:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._writers: set[asyncio.StreamWriter] = set()
         self._accepted = 0
+        self._stopped = False
 
     @property
     def port(self) -> int:
@@ -141,15 +150,31 @@ class ReferenceHost:
                  "TLS 1.3, client certificate required" if context else "plain TCP")
         return self._port
 
+    @property
+    def stopped(self) -> bool:
+        """True once :meth:`stop` was called (an in-memory connector then refuses)."""
+        return self._stopped
+
+    def accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """Serve a connection handed over as a pair of streams (until either side closes).
+
+        The same handler serves the TCP/TLS connections of :meth:`start`.
+        """
+        task = asyncio.ensure_future(self._serve(reader, writer))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
     async def stop(self) -> None:
         """Stop listening, close every connection and the store (idempotent)."""
+        self._stopped = True
         if self._server is not None:
             self._server.close()
-            for writer in list(self._writers):
-                writer.close()
-            for task in list(self._tasks):
-                task.cancel()
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+        for writer in list(self._writers):
+            writer.close()
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._server is not None:
             await self._server.wait_closed()
             self._server = None
         self.store.close()

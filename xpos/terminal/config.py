@@ -39,6 +39,13 @@ class TerminalConfig:
         operator: Operator number (F63.1).
         host: Primary host ``host:port``.
         backup_host: Backup host ``host:port`` or empty.
+        tpdu: TPDU of the primary host, assigned by the acquirer: 10 digits, ``60`` +
+            destination (4) + source (4) (reference §1.1).
+        backup_tpdu: TPDU of the backup host; empty: the same as ``tpdu``.
+        header_app_type: Message header digits 1-2, application type (2 digits).
+        header_spec_version: Header digits 3-4, software/spec version (2 digits).
+        header_test: Header digit 5: ``1`` (test terminal) when true, else ``0``.
+        header_app_version: Header digits 7-12, application software version (6 digits).
         tls: TLS 1.3 with mutual authentication (plain TCP only when set false).
         tls_server_name: Name the host certificate must carry.
         pki_dir: Directory with ``ca.pem`` (the pinned host CA), ``terminal.pem`` and
@@ -68,6 +75,12 @@ class TerminalConfig:
     operator: str = "01"
     host: str = "127.0.0.1:8583"
     backup_host: str = ""
+    tpdu: str = "6000030000"
+    backup_tpdu: str = ""
+    header_app_type: str = "60"
+    header_spec_version: str = "31"
+    header_test: bool = False
+    header_app_version: str = "310000"
     tls: bool = True
     tls_server_name: str = "localhost"
     pki_dir: str = ""
@@ -185,7 +198,7 @@ def _build(values: dict[str, Any], data_dir: Path, source: str) -> TerminalConfi
 
 
 _TYPES: dict[str, type | tuple[type, ...]] = {
-    "tls": bool, "encrypt_track": bool, "reversal_retries": int,
+    "tls": bool, "header_test": bool, "encrypt_track": bool, "reversal_retries": int,
     "connect_timeout_s": (int, float), "response_timeout_s": (int, float),
     "pin_timeout_s": (int, float),
     "devices": dict, "menus_dir": (str, Path, type(None)),
@@ -251,6 +264,22 @@ def _validate(config: TerminalConfig, source: str) -> None:
         value = getattr(config, key)
         if value:
             parse_address(value, key=key, source=source)
+    _validate_link_header(config, source)
+
+
+def _validate_link_header(config: TerminalConfig, source: str) -> None:
+    """TPDUs and header parts: digits of their exact length (reference §1.1)."""
+    for key in ("tpdu", "backup_tpdu"):
+        value = getattr(config, key)
+        if (value or key == "tpdu") and not (_DIGITS.fullmatch(value) and len(value) == 10
+                                             and value.startswith("60")):
+            raise ConfigError(f"{source}: key {key!r} must be 10 digits, 60 + destination "
+                              f"(4) + source (4), got {value!r}")
+    for key, width in (("header_app_type", 2), ("header_spec_version", 2),
+                       ("header_app_version", 6)):
+        value = getattr(config, key)
+        if not (_DIGITS.fullmatch(value) and len(value) == width):
+            raise ConfigError(f"{source}: key {key!r} must be {width} digits, got {value!r}")
 
 
 def _seconds(value: float) -> bool:

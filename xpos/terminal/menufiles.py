@@ -6,6 +6,7 @@ The core parses and checks menus from text and never touches files;
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection
 from importlib import resources
 from importlib.abc import Traversable
@@ -39,6 +40,18 @@ def load_menus(directory: Path | None = None, *,
         MenuError: a missing or empty folder, a file that cannot be read or is not
             UTF-8, or the first problem :func:`~xpos.core.menus.parse_menus` finds.
     """
+    if directory is None and builtins is None:
+        return _packaged_menus()
+    return _load(directory, builtins)
+
+
+@functools.cache
+def _packaged_menus() -> MenuSet:
+    """The shipped menus, read once per process (package data does not change)."""
+    return _load(None, None)
+
+
+def _load(directory: Path | None, builtins: Collection[str] | None) -> MenuSet:
     folder: Traversable = resources.files(PACKAGED_MENUS) if directory is None else directory
     origin = "xpos/menus" if directory is None else str(directory)
     files = sorted((f for f in folder.iterdir() if f.name.endswith(".toml")),

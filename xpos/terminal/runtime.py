@@ -52,6 +52,7 @@ from xpos.drivers.base import CardReader, DeviceSet
 from xpos.errors import CardReadError, ConfigError, PaperOutError, XposError
 from xpos.journal import Journal
 from xpos.model import CardSource, Document
+from xpos.proto.codec import make_header
 from xpos.receipts.escpos import render
 from xpos.security.keys import WorkingKeys
 from xpos.security.keystore import KeyStore
@@ -71,17 +72,21 @@ _SETTLE_ROUNDS = 20
 
 def link_config(config: TerminalConfig) -> LinkConfig:
     """Build the host-link settings from the working parameters."""
-    backup = _address(config.backup_host, "backup_host") if config.backup_host else None
+    backup = (_address(config.backup_host, "backup_host", config.backup_tpdu or config.tpdu)
+              if config.backup_host else None)
     tls = client_context(tls_files(config)) if config.tls else None
-    return LinkConfig(primary=_address(config.host, "host"), backup=backup, tls=tls,
-                      server_hostname=config.tls_server_name,
+    header = make_header(app_type=config.header_app_type,
+                         spec_version=config.header_spec_version, test=config.header_test,
+                         app_version=config.header_app_version)
+    return LinkConfig(primary=_address(config.host, "host", config.tpdu), backup=backup,
+                      tls=tls, server_hostname=config.tls_server_name,
                       connect_timeout_s=config.connect_timeout_s,
-                      response_timeout_s=config.response_timeout_s)
+                      response_timeout_s=config.response_timeout_s, header=header)
 
 
-def _address(text: str, key: str) -> HostAddress:
+def _address(text: str, key: str, tpdu: str) -> HostAddress:
     host, port = parse_address(text, key=key)
-    return HostAddress(host=host, port=port)
+    return HostAddress(host=host, port=port, tpdu=tpdu)
 
 
 def tls_files(config: TerminalConfig) -> TlsFiles:

@@ -1,4 +1,4 @@
-"""A terminal on fake devices joined to a reference host over TLS on loopback.
+"""A terminal on fake devices joined to a reference host, in memory or over TLS on loopback.
 
 :class:`TerminalRig` is the harness the demo, the end-to-end tests and (next) the QA
 runner share: it starts the reference host (seeded with the demo data) and a
@@ -13,6 +13,13 @@ unless the data directory's ``xpos.toml`` says otherwise) and closes them itself
 rig provisions the demo PKI (``ensure_demo_pki``) unless a ``pki_dir`` is given, since
 the terminal never makes one.
 
+``transport`` says how terminal and embedded host are joined: ``"tls"`` (default; what
+the emulator and the demo show: the host listens on a loopback port with TLS 1.3 mutual
+authentication, or plain TCP with ``tls=False``) or ``"memory"`` (the QA runner and most
+end-to-end tests: :mod:`xpos.testing.memory` streams through the same host-link seam and
+the same proto sessions at both ends; no socket, no PKI, no handshake). With
+``host_address`` the terminal always uses TCP/TLS.
+
 The emulator UI and the QA runner build on it: ``host_address`` points the terminal at
 another host instead of the embedded one, ``clock`` puts the terminal, its host link and
 the embedded host's ``delay`` fault on simulated time, ``sign_on`` signs on at start, and
@@ -24,13 +31,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import shutil
+import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import TypeVar, Unpack
 
-from xpos.core.flows.online import Outcome, SignOnRequest
+from xpos.core.flows.online import Notice, Outcome, SignOnRequest
 from xpos.drivers.fakes import (
     FakeCardReader,
     FakeDisplay,
@@ -41,7 +49,7 @@ from xpos.drivers.fakes import (
     FakeScanner,
 )
 from xpos.drivers.listeners import Listeners
-from xpos.errors import ConfigError, XposError
+from xpos.errors import ConfigError, HostUnreachableError, XposError
 from xpos.proto.codec import Message
 from xpos.proto.transcript import describe
 from xpos.receipts.decode import decode_escpos
@@ -52,7 +60,15 @@ from xpos.security.pki import TlsFiles, ensure_demo_pki
 from xpos.terminal.clock import Clock, LoopClock
 from xpos.terminal.compose import open_terminal
 from xpos.terminal.config import ConfigOverrides, TerminalConfig, check_overrides, load_config
-from xpos.terminal.runtime import Terminal, tls_files
+from xpos.terminal.hostlink import HostLink
+from xpos.terminal.runtime import Terminal, link_config, tls_files
+from xpos.testing.memory import MemoryNetwork
+
+#: The embedded host's address when the rig joins it in memory.
+MEMORY_ADDRESS = "memory:8583"
+TRANSPORTS = ("tls", "memory")
+#: :attr:`TerminalRig.sign_on_problem` values: what kind of thing made the sign-on fail.
+SIGN_ON_KEYS, SIGN_ON_TLS, SIGN_ON_UNREACHABLE, SIGN_ON_LINK = "keys", "tls", "unreachable", "link"
 
 _T = TypeVar("_T")
 
@@ -86,7 +102,7 @@ class TerminalRig:
                  sign_on: bool = False,
                  prepare_host: Callable[[ReferenceHost], None] | None = None,
                  host_template: Path | None = None, fresh_demo_data: bool = False,
-                 **config: Unpack[ConfigOverrides]) -> None:
+                 transport: str = "tls", **config: Unpack[ConfigOverrides]) -> None:
         """Describe the rig; nothing starts before ``async with``.
 
         Args:
@@ -102,6 +118,8 @@ class TerminalRig:
                 (the QA runner seeds once per run: much faster than per scenario).
             fresh_demo_data: Put the demo cards and vouchers back to their demo state
                 when the embedded host starts (keys, batch and ledger are kept).
+            transport: ``"tls"`` (loopback socket, TLS unless ``tls=False``) or
+                ``"memory"`` (in-memory streams) to the embedded host.
             **config: Overrides for :class:`~xpos.terminal.config.TerminalConfig`. Without
                 ``pki_dir`` (and with ``tls``) the rig provisions the demo PKI in
                 ``data_dir/pki`` and points the terminal at it.
@@ -109,7 +127,11 @@ class TerminalRig:
         Raises:
             ConfigError: a bad override (checked here, before anything starts).
         """
+        if transport not in TRANSPORTS:
+            raise ValueError(f"transport must be one of {TRANSPORTS}, got {transport!r}")
         self.data_dir = data_dir
+        self.transport = transport
+        self.network = MemoryNetwork()
         self._load_tmk = load_tmk
         self._menu = menu
         self._host_address = host_address
@@ -125,6 +147,7 @@ class TerminalRig:
         self.traffic: list[str] = []
         self._traffic_changes = Listeners()
         self.sign_on_error = ""
+        self.sign_on_problem = ""
         self.messages: list[tuple[str, Message]] = []
         self._menu_task: asyncio.Task[None] | None = None
         self._printed = 0
@@ -149,7 +172,8 @@ class TerminalRig:
     async def start_host(self) -> ReferenceHost:
         """Start the embedded reference host (seeded with the demo data)."""
         config = self._config()
-        pki = self._host_pki(config) if config.tls else None
+        memory = self.transport == "memory"
+        pki = self._host_pki(config) if config.tls and not memory else None
         db = host_db_path(self.data_dir)
         db.parent.mkdir(parents=True, exist_ok=True)
         seed = True
@@ -162,7 +186,10 @@ class TerminalRig:
             refresh_demo(self._host.store)
         if self._prepare_host is not None:
             self._prepare_host(self._host)
-        self.port = await self._host.start()
+        if memory:
+            self.network.hosts[MEMORY_ADDRESS] = self._host
+        else:
+            self.port = await self._host.start()
         return self._host
 
     def _config(self, **defaults: Unpack[ConfigOverrides]) -> TerminalConfig:
@@ -172,7 +199,7 @@ class TerminalRig:
         """
         overrides: ConfigOverrides = {**defaults, **self._overrides}
         config = load_config(self.data_dir, **overrides)
-        if config.tls and not config.pki_dir:
+        if config.tls and not config.pki_dir and not self.in_memory:
             demo = ensure_demo_pki(self.data_dir, terminal_id=config.tid)
             config = config.replace(pki_dir=str(demo.ca_cert.parent))
         return config
@@ -209,9 +236,9 @@ class TerminalRig:
 
     async def start_terminal(self) -> Terminal:
         """Start a terminal (and its menu) on the rig's data directory."""
-        address = self._host_address or f"127.0.0.1:{self.port}"
-        config = self._config(host=address)
-        self.terminal = open_terminal(config, clock=self.clock, on_traffic=self._on_traffic)
+        config = self._config(host=self._address())
+        self.terminal = open_terminal(config, clock=self.clock, on_traffic=self._on_traffic,
+                                      link=self._link(config))
         if self._load_tmk and not self.terminal.keystore.has_tmk:
             self.terminal.keystore.load_tmk(list(DEMO.tmk_components), DEMO.tmk_kcv)
         self._printed = 0
@@ -222,22 +249,52 @@ class TerminalRig:
             await self.terminal.settle()
         return self.terminal
 
+    @property
+    def in_memory(self) -> bool:
+        """True when the terminal reaches the embedded host through memory streams."""
+        return self.transport == "memory" and self._host_address is None
+
+    @property
+    def embedded_address(self) -> str:
+        """``host:port`` at which the terminal reaches the embedded host."""
+        return MEMORY_ADDRESS if self.transport == "memory" else f"127.0.0.1:{self.port}"
+
+    def _address(self) -> str:
+        if self._host_address is not None:
+            return self._host_address
+        return self.embedded_address
+
+    def _link(self, config: TerminalConfig) -> HostLink | None:
+        """The in-memory host link, or None (the terminal builds its TCP/TLS link)."""
+        if not self.in_memory:
+            return None
+        return HostLink(link_config(config.replace(tls=False)), on_traffic=self._on_traffic,
+                        clock=self.clock, connector=self.network)
+
     async def sign_on(self) -> bool:
         """Sign on without the menu (as a terminal does at power-on); True if approved.
 
         A failure is left for the user to see (the terminal then says 请先签到); why it
-        failed is kept in :attr:`sign_on_error`.
+        failed is kept in :attr:`sign_on_error`, and what kind of failure it was in
+        :attr:`sign_on_problem` (``SIGN_ON_KEYS``: wrong key check value / TMK mismatch;
+        ``SIGN_ON_TLS``: TLS handshake or PKI; ``SIGN_ON_UNREACHABLE``; ``SIGN_ON_LINK``:
+        the link failed after connecting; ``"declined"``).
         """
         self.sign_on_error = ""
+        self.sign_on_problem = ""
         try:
             await self.terminal.link.connect()  # an unreachable host says why here
             reply = await self.terminal.txn.handle(SignOnRequest())
         except XposError as exc:
             self.sign_on_error = str(exc)
+            self.sign_on_problem = _problem_of(exc)
             return False
         if reply.outcome is not Outcome.APPROVED:
             code = f", response code {reply.rc}" if reply.rc else ""
-            self.sign_on_error = f"sign-on ended {reply.outcome.value}{code}"
+            why = f" ({reply.notice.value})" if reply.notice else ""
+            self.sign_on_error = f"sign-on ended {reply.outcome.value}{code}{why}"
+            self.sign_on_problem = (SIGN_ON_KEYS if reply.notice is Notice.BAD_KEYS
+                                    else "declined")
             return False
         return True
 
@@ -375,6 +432,16 @@ class TerminalRig:
     def printer(self) -> FakePrinter:
         """The fake printer."""
         return _fake(self.terminal.devices.printer, FakePrinter)
+
+
+def _problem_of(exc: BaseException) -> str:
+    """The kind of sign-on failure an exception shows (TLS is found in its causes)."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, ssl.SSLError):
+            return SIGN_ON_TLS
+        cause = cause.__cause__
+    return SIGN_ON_UNREACHABLE if isinstance(exc, HostUnreachableError) else SIGN_ON_LINK
 
 
 def _fake(device: object, kind: type[_T]) -> _T:
