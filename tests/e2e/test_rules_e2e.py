@@ -63,7 +63,7 @@ def test_a_sign_on_without_a_good_answer_leaves_the_terminal_not_signed_on(
 def test_an_unreachable_sign_on_keeps_the_old_keys(run_rig: RunRig) -> None:
     async def scenario(rig: TerminalRig) -> None:
         await sign_on(rig)
-        real = f"127.0.0.1:{rig.port}"
+        real = rig.embedded_address
         await rig.reconfigure(host="127.0.0.1:9")
         assert "连接主机失败" in await rig.press("1")
         assert rig.terminal.keystore.has_working_keys

@@ -132,6 +132,12 @@ class ConfigOverrides(TypedDict, total=False):
     response_timeout_s: float
     pin_timeout_s: float
     reversal_retries: int
+    tpdu: str
+    backup_tpdu: str
+    header_app_type: str
+    header_spec_version: str
+    header_test: bool
+    header_app_version: str
     lang: str
     menus_dir: Path | str | None
     devices: dict[str, str]
