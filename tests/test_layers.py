@@ -104,7 +104,7 @@ ALLOWED: dict[str, set[str] | None] = {
     "core": {"model", "errors"},
     "proto": {"model", "errors"},
     "security": {"model", "errors"},
-    "journal": {"model", "errors", "security"},
+    "journal": {"model", "errors", "security", "proto"},
     "receipts": {"model", "errors"},
     "drivers": {"model", "errors", "security"},
     "menus": set(),

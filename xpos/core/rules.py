@@ -40,6 +40,7 @@ import enum
 from dataclasses import dataclass
 
 from xpos.core.flows.online import Notice, Outcome
+from xpos.model.iso import ReversalReason
 
 
 class Kind(enum.Enum):
@@ -96,11 +97,11 @@ class Reason(enum.Enum):
     """No reversal is left (or there never was one)."""
     KEEP = "unchanged"
     """The reversal stays with the reason it had."""
-    R98 = "98"
+    R98 = ReversalReason.TIMEOUT.value
     """No (usable) answer to the original."""
-    A0 = "A0"
+    A0 = ReversalReason.BAD_MAC.value
     """Approved with a bad or missing MAC (F38 gets the auth code received)."""
-    R06 = "06"
+    R06 = ReversalReason.OTHER.value
     """A reversal that the host answered but did not take."""
 
 

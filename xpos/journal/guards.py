@@ -14,12 +14,14 @@ from typing import Any
 
 from xpos.errors import JournalError
 from xpos.journal.records import ReversalDraft
+from xpos.model.iso import REVERSAL_REASON_CODES
+from xpos.proto.messages import SENSITIVE_FIELDS
 
-FORBIDDEN_REVERSAL_FIELDS = frozenset({2, 35, 36, 52, 53})
+FORBIDDEN_REVERSAL_FIELDS = frozenset(SENSITIVE_FIELDS)
 SENSITIVE_DETAIL_KEYS = frozenset(
     {"pan", "track", "track2", "track3", "pin", "pin_block", "pinblock", "cvv", "cvn2"}
 )
-REVERSAL_REASONS = frozenset({"98", "A0", "06"})
+REVERSAL_REASONS = REVERSAL_REASON_CODES
 DOMAINS = frozenset({"bank", "x"})
 _MTI = re.compile(r"\d{4}")
 

@@ -40,10 +40,14 @@ __all__ = [
     "DEFAULT_HEADER",
     "DEFAULT_MAX_FRAME",
     "DEFAULT_TPDU",
+    "HEADER_PROCESSING_DIGIT",
+    "HEADER_SIGN_ON_AGAIN",
     "HEADER_STATUS_NORMAL",
     "HEADER_STATUS_TEST",
     "FrameReader",
     "Message",
+    "asking_sign_on",
+    "asks_sign_on",
     "decode_message",
     "encode_message",
     "frame",
@@ -56,6 +60,21 @@ DEFAULT_TPDU = "6000030000"
 DEFAULT_HEADER = "603100310000"
 #: Header digit 5: the terminal's status (reference §1.1).
 HEADER_STATUS_NORMAL, HEADER_STATUS_TEST = "0", "1"
+HEADER_PROCESSING_DIGIT = 5
+"""Index of header digit 6, the host's processing requirement (reference §1.1)."""
+HEADER_SIGN_ON_AGAIN = "3"
+"""Digit 6 = 3: the host asks the terminal to sign on again."""
+
+
+def asks_sign_on(header: str) -> bool:
+    """True when a response header asks for a new sign-on (digit 6 = ``3``)."""
+    return header[HEADER_PROCESSING_DIGIT:HEADER_PROCESSING_DIGIT + 1] == HEADER_SIGN_ON_AGAIN
+
+
+def asking_sign_on(header: str) -> str:
+    """``header`` with digit 6 set to ask for a new sign-on (the host side)."""
+    i = HEADER_PROCESSING_DIGIT
+    return header[:i] + HEADER_SIGN_ON_AGAIN + header[i + 1:]
 _FIXED_PART = TPDU_BYTES + HEADER_BYTES + 2 + 8   # up to the first field
 _BITMAP_POS = TPDU_BYTES + HEADER_BYTES + 2
 _DIALECT_BITS = sum(1 << (64 - n) for n in FIELDS if 2 <= n <= 64)  # bit 1 never allowed

@@ -26,6 +26,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from xpos.errors import EncodeError, LocalProtocolError, RemoteProtocolError
+from xpos.model.iso import ReversalReason
 from xpos.proto._build import (
     CURRENCY_CNY,
     FINANCIAL_60_TAIL,
@@ -65,6 +66,7 @@ __all__ = [
     "CATALOGUE",
     "REVERSAL_REASONS",
     "REVERSAL_STRIPPED",
+    "SENSITIVE_FIELDS",
     "SIGN_ON_MODES",
     "VOUCHER_RESPONSE_CODES",
     "MacFunction",
@@ -96,9 +98,11 @@ __all__ = [
 
 SIGN_ON_MODES = ("001", "003", "004")
 """60.3 of the sign-on: single DES, double length, double length + TDK (reference §1.5)."""
-REVERSAL_REASONS = {"98": "no response / timeout", "A0": "response MAC failed",
-                    "06": "other (e.g. card declined after approval)"}
-REVERSAL_STRIPPED = (2, 26, 35, 36, 37, 52, 53, 55, 62, 64)
+REVERSAL_REASONS = {reason.value: reason.text for reason in ReversalReason}
+"""Field 39 of a reversal -> what it means (the codes: :class:`~xpos.model.iso.ReversalReason`)."""
+SENSITIVE_FIELDS = (2, 35, 36, 52, 53)
+"""Card and PIN data: PAN, tracks 2 and 3, PIN block, security control. Never stored."""
+REVERSAL_STRIPPED = (*SENSITIVE_FIELDS, 26, 37, 55, 62, 64)
 """Fields of the original request that never go into a reversal (nor the journal)."""
 _SIGN_ON_ECHO = (11, 41, 42)
 _FINANCIAL_ECHO = (3, 4, 11, 25, 41, 42, 49, 60)

@@ -19,7 +19,7 @@ from datetime import datetime
 
 from xpos.errors import DecodeError
 from xpos.model import mask_pan
-from xpos.proto.codec import Message
+from xpos.proto.codec import Message, asking_sign_on
 from xpos.proto.messages import add_mac, needs_mac, verify_mac
 from xpos.refhost.rows import LedgerDraft, LedgerEntry, TerminalRow
 from xpos.refhost.store import HostStore
@@ -31,7 +31,6 @@ RC_SIGN_ON_AGAIN = "77"
 RC_BAD_MAC = "A0"
 RC_FORMAT_ERROR = "30"
 RC_DUPLICATE = "94"
-_RESIGN_DIGIT = 5  # header digit 6: processing requirement
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -94,9 +93,7 @@ class HostContext:
         A ``77`` answer also asks for a re-sign-on in the header.
         """
         if response.get(39) == RC_SIGN_ON_AGAIN:
-            header = response.header
-            response = response.replace(
-                header=header[:_RESIGN_DIGIT] + "3" + header[_RESIGN_DIGIT + 1:])
+            response = response.replace(header=asking_sign_on(response.header))
         mak = None if terminal is None else terminal.mak
         if mak is None or not needs_mac(response):
             return response

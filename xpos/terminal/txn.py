@@ -54,7 +54,7 @@ from xpos.errors import (
 from xpos.journal import Journal, ReversalDraft, ReversalRecord, TxnStatus
 from xpos.model import mask_code
 from xpos.proto import messages as m
-from xpos.proto.codec import Message
+from xpos.proto.codec import Message, asks_sign_on
 from xpos.security.keys import WorkingKeys, parse_signon_keys
 from xpos.security.keystore import KeyStore
 from xpos.security.mac import MacAlgorithm, compute_mac
@@ -64,8 +64,6 @@ from xpos.terminal.hostlink import HostLink
 
 log = logging.getLogger(__name__)
 
-_PROCESSING_DIGIT = 5  # header digit 6: the host's processing requirement (reference §1.1)
-_RESIGN_REQUIRED = "3"
 _ANSWERED_STATUS = {JournalEffect.APPROVED: TxnStatus.APPROVED,
                     JournalEffect.DECLINED: TxnStatus.DECLINED}
 
@@ -325,7 +323,7 @@ class TransactionService:
         check = Check.ABSENT
         if keys is not None and response.get(64) is not None:
             check = Check.OK if m.verify_mac(response, self._mac(keys)) else Check.BAD
-        resign = response.header[_PROCESSING_DIGIT] == _RESIGN_REQUIRED
+        resign = asks_sign_on(response.header)
         return Answer(reach=Reach.ANSWERED, rc=response.get(39) or "", check=check,
                       resign=resign), response
 
