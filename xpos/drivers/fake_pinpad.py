@@ -19,11 +19,9 @@ from collections.abc import Callable
 
 from xpos.drivers.listeners import Listener, Listeners
 from xpos.drivers.url import DeviceUrl
-from xpos.errors import KeyMissingError, SecurityError
+from xpos.errors import KeyMissingError
 from xpos.model import mask_pan
-from xpos.security.pinblock import MAX_PIN, MIN_PIN, encrypt_pin_block, iso0_clear
-
-_PIK_LENGTHS = (8, 16, 24)
+from xpos.security.pinblock import MAX_PIN, MIN_PIN, checked_pik, encrypt_pin_block, iso0_clear
 
 
 class _Entry:
@@ -82,9 +80,7 @@ class FakePinPad:
         Raises:
             SecurityError: if the key is not 8, 16 or 24 bytes.
         """
-        if len(pik) not in _PIK_LENGTHS:
-            raise SecurityError("PIK must be 8, 16 or 24 bytes")
-        self._pik = bytes(pik)
+        self._pik = checked_pik(pik)
 
     def enter(self, pin: str) -> None:
         """Test side: the cardholder keys ``pin`` and presses ENTER.

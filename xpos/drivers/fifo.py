@@ -26,13 +26,12 @@ import os
 import stat
 
 from xpos.drivers.url import DeviceUrl
-from xpos.errors import ConfigError, DeviceError, KeyMissingError, SecurityError
+from xpos.errors import ConfigError, DeviceError, KeyMissingError
 from xpos.model import Key, mask_pan
-from xpos.security.pinblock import MAX_PIN, MIN_PIN, encrypt_pin_block, iso0_clear
+from xpos.security.pinblock import MAX_PIN, MIN_PIN, checked_pik, encrypt_pin_block, iso0_clear
 
 log = logging.getLogger(__name__)
 
-_PIK_LENGTHS = (8, 16, 24)
 _CHUNK = 4096
 
 
@@ -189,9 +188,7 @@ class FifoPinPad:
         Raises:
             SecurityError: if the key is not 8, 16 or 24 bytes.
         """
-        if len(pik) not in _PIK_LENGTHS:
-            raise SecurityError("PIK must be 8, 16 or 24 bytes")
-        self._pik = bytes(pik)
+        self._pik = checked_pik(pik)
 
     async def get_pin_block(self, pan: str, amount: int | None) -> bytes | None:
         """Take the next entry from the FIFO and return its ISO-0 block under the PIK.

@@ -18,6 +18,21 @@ MIN_PIN, MAX_PIN = 4, 12
 _MIN_PAN = 13
 
 
+PIK_LENGTHS = (8, 16, 24)
+"""Byte lengths a PIN key may have (single, double, triple length TDES)."""
+
+
+def checked_pik(pik: bytes) -> bytes:
+    """A copy of ``pik`` once its length is checked (what a PIN pad's ``load_pik`` keeps).
+
+    Raises:
+        SecurityError: if the key is not 8, 16 or 24 bytes.
+    """
+    if len(pik) not in PIK_LENGTHS:
+        raise SecurityError("PIK must be 8, 16 or 24 bytes")
+    return bytes(pik)
+
+
 def _pan_field(pan: str) -> bytes:
     if not pan.isdigit() or not pan.isascii() or len(pan) < _MIN_PAN:
         raise SecurityError(f"PAN must be at least {_MIN_PAN} digits for an ISO-0 PIN block")
