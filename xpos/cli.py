@@ -6,6 +6,7 @@
 ``xpos emulator``        the Textual emulator: a terminal on emulated devices + a host
 ``xpos keys load``       put a TMK into the terminal's key store from components + KCV
 ``xpos journal``         list the journal (masked)
+``xpos journal recover`` keep a lost/damaged journal aside, start a new one
 ``xpos qa run PATH…``    run QA scenario files headless (docs/qa.md)
 """
 
@@ -22,7 +23,9 @@ from xpos.errors import (
     ConfigError,
     DeviceError,
     HostError,
+    JournalLostError,
     KeyCheckError,
+    KeysLostError,
     MenuError,
     SecurityError,
     XposError,
@@ -57,6 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 _HEADLINES: tuple[tuple[type[XposError], str], ...] = (
+    (JournalLostError, "交易记录丢失 journal lost"),
+    (KeysLostError, "密钥丢失 keys lost"),
     (KeyCheckError, "密钥校验值不符 key check value mismatch"),
     (MenuError, "菜单文件错误 menu file error"),
     (ConfigError, "配置错误 configuration error"),
@@ -120,6 +125,7 @@ def _parser() -> argparse.ArgumentParser:
     journal = sub.add_parser("journal", help="list the journal (masked)")
     _data_dir(journal)
     journal.set_defaults(func=_journal)
+    _journal_recover_parser(journal)
 
     from xpos.qa.cli import add_qa_parser
 
@@ -193,9 +199,10 @@ def _keys_load(args: argparse.Namespace) -> int:
 
 def _journal(args: argparse.Namespace) -> int:
     from xpos.journal import Journal
+    from xpos.journal.marker import marker_path
 
     path = args.data_dir / JOURNAL_NAME
-    if not path.exists():
+    if not path.exists() and not marker_path(path).exists():  # else Journal says "lost"
         print(f"xpos: error: no journal at {path}", file=sys.stderr)
         return 1
     journal = Journal(path)
@@ -206,6 +213,29 @@ def _journal(args: argparse.Namespace) -> int:
                   f"{r.status.value:<9} rc={r.rc or '--'}")
     finally:
         journal.close()
+    return 0
+
+
+def _journal_recover_parser(journal: argparse.ArgumentParser) -> None:
+    sub = journal.add_subparsers(title="journal")
+    recover = sub.add_parser("recover", help="keep a lost or damaged journal aside and start "
+                                             "a new one (docs/operations.md)")
+    _data_dir(recover)
+    recover.set_defaults(func=_journal_recover)
+
+
+def _journal_recover(args: argparse.Namespace) -> int:
+    """``xpos journal recover``: see :mod:`xpos.journal.recovery`; the terminal is left
+    not signed on (working keys dropped) and takes a new batch at its next sign-on."""
+    from xpos.journal.recovery import recover
+    from xpos.security.keystore import KeyStore
+
+    result = recover(args.data_dir / JOURNAL_NAME)
+    keys = args.data_dir / KEYSTORE_NAME
+    if keys.exists():
+        KeyStore(keys).clear_working_keys()
+    print(result.describe())
+    print(f"incident report: {result.incident}")
     return 0
 
 

@@ -16,11 +16,13 @@ that matches its category, so callers may catch either::
     ├── SecurityError (ValueError)
     │   ├── KeyCheckError                   key check value mismatch (key name)
     │   ├── MacError                        MAC verification failed
-    │   └── KeyMissingError (LookupError)   key not loaded
+    │   ├── KeyMissingError (LookupError)   key not loaded
+    │   └── KeysLostError                   key store gone though a TMK was loaded
     ├── HostError (ConnectionError)         host link
     │   ├── HostUnreachableError            no address could be reached
     │   └── HostTimeoutError (TimeoutError) no response in time
     ├── JournalError (RuntimeError)         journal consistency
+    │   └── JournalLostError                journal lost, emptied, replaced or damaged
     └── DeviceError (OSError)               a device failed
         ├── PaperOutError                   printer out of paper
         └── CardReadError                   card data unusable (never quotes it)
@@ -139,6 +141,14 @@ class KeyMissingError(SecurityError, LookupError):
     """A key needed for the operation is not loaded."""
 
 
+class KeysLostError(SecurityError):
+    """The key store is missing or has no TMK, though a TMK was loaded before.
+
+    Never silently replaced by an empty key store: load the TMK again
+    (``xpos keys load``).
+    """
+
+
 class HostError(XposError, ConnectionError):
     """The host link failed."""
 
@@ -153,6 +163,22 @@ class HostTimeoutError(HostError, TimeoutError):
 
 class JournalError(XposError, RuntimeError):
     """The journal refused an operation that would break its consistency."""
+
+
+class JournalLostError(JournalError):
+    """The journal is missing, empty, replaced, behind its marker or damaged.
+
+    The terminal refuses to transact until ``xpos journal recover`` has kept the old
+    file aside and started a new journal (docs/operations.md).
+
+    Attributes:
+        finding: What was found (``missing``, ``empty``, ``replaced``, ``behind``,
+            ``damaged``, ``marker``).
+    """
+
+    def __init__(self, message: str, *, finding: str) -> None:
+        super().__init__(message)
+        self.finding = finding
 
 
 class DeviceError(XposError, OSError):

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from xpos.errors import JournalError
+from xpos.errors import JournalError, JournalLostError
 from xpos.journal import SCHEMA_VERSION, Journal, TxnStatus
 
 from .helpers import DRAFT, begin
@@ -39,7 +39,7 @@ def test_a_newer_schema_is_refused(journal_path: Path) -> None:
 
 def test_a_file_that_is_not_a_database_is_refused(journal_path: Path) -> None:
     journal_path.write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(JournalError, match="cannot open journal"):
+    with pytest.raises(JournalLostError, match=r"journal lost \(damaged\)"):
         Journal(journal_path)
 
 

@@ -42,6 +42,8 @@ CATALOGUE: Mapping[str, tuple[str, str]] = {
     "online.bad_keys": ("工作密钥校验错", "Key check failed"),
     "online.reversal_pending": ("冲正未完成\n请稍后再试", "Reversal pending,\nretry later"),
     "online.reversal_failed": ("冲正不成功\n请与客服联系", "Reversal failed,\ncall support"),
+    "fault.journal_lost": ("交易记录丢失\n请联系维护", "Journal lost,\ncall maintenance"),
+    "fault.keys_lost": ("密钥丢失\n请联系维护", "Keys lost,\ncall maintenance"),
     "print.paper_out": ("打印机缺纸", "Printer out of paper"),
     "print.reload": ("装纸后按确认键重打", "Load paper, ENTER"),
     "print.failed": ("打印失败", "Print failed"),

@@ -1,14 +1,18 @@
 """The journal: transactions, reversal queue, counters and print records (SQLite)."""
 
 from xpos.journal.journal import Journal
+from xpos.journal.marker import Marker, marker_path, read_marker
 from xpos.journal.records import ReversalDraft, ReversalRecord, TxnRecord, TxnStatus
 from xpos.journal.schema import SCHEMA_VERSION
 
 __all__ = [
     "SCHEMA_VERSION",
     "Journal",
+    "Marker",
     "ReversalDraft",
     "ReversalRecord",
     "TxnRecord",
     "TxnStatus",
+    "marker_path",
+    "read_marker",
 ]

@@ -240,7 +240,8 @@ class Journal(Database):
             row = self._one("SELECT attempts FROM reversal WHERE id = ?", rev_id)
             if row is None:
                 raise JournalError(f"no pending reversal with id {rev_id}")
-            return int(row["attempts"])
+        self._note_reversals()  # the marker names it, should the journal be lost
+        return int(row["attempts"])
 
     def finish_reversal(self, rev_id: int, *, txn_status: TxnStatus) -> None:
         """Drop a reversal from the queue and set its transaction's status.
@@ -268,7 +269,7 @@ class Journal(Database):
 
     def record_print(self, txn_id: int | None, name: str, data: bytes) -> None:
         """Keep the bytes of a printed document for reprints (B2, B3)."""
-        with self._write() as conn:
+        with self._write(checkpoint=False) as conn:
             conn.execute(
                 "INSERT INTO print_record (txn_id, name, data, created_at) VALUES (?, ?, ?, ?)",
                 (txn_id, name, bytes(data), self._now()),

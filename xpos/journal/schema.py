@@ -55,7 +55,13 @@ _V1 = (
     )""",
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_V1,)
+# v2: the journal's identity, also kept in the marker (xpos.journal.marker).
+_V2 = (
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "INSERT INTO meta (key, value) VALUES ('journal_id', lower(hex(randomblob(16))))",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2)
 SCHEMA = Schema(name="journal", migrations=MIGRATIONS, error=JournalError)
 SCHEMA_VERSION = SCHEMA.version
 

@@ -6,7 +6,10 @@ Unknown TID, or a TID under another MID -> ``03``. A sign-on mode in 60.3 other 
 answers ``00`` with field 62 built by :func:`xpos.security.keys.build_signon_keys`
 (keys under the TMK + KCVs) and the terminal's current batch number in 60.2.
 The batch number stays the same across sign-ons; only settlement would open a new
-batch (:meth:`HostStore.set_batch`).
+batch (:meth:`HostStore.set_batch`). A sign-on with 60.2 = ``000000`` comes from a
+terminal that lost its journal (docs/operations.md): the host then opens a batch above
+every batch it has seen from that terminal (:meth:`HostStore.open_new_batch`) and
+answers it in 60.2, so the terminal can never repeat a (batch, STAN).
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from xpos.security.keys import SIGNON_LAYOUTS, WorkingKeys, build_signon_keys
 
 ACQUIRER_ID = "48020000"
 """Field 32 of an approved 0810: the demo acquiring institution."""
+RECOVERY_BATCH = 0
+"""60.2 of a sign-on from a terminal without a batch (its journal was recovered)."""
 
 
 def handle_sign_on(ctx: HostContext, request: Message) -> Message:
@@ -40,6 +45,8 @@ def handle_sign_on(ctx: HostContext, request: Message) -> Message:
                        tdk=ctx.rng(16) if "TDK" in layout.names else None)
     field62 = build_signon_keys(keys, terminal.tmk, mode=mode, mak_kcv=ctx.mak_kcv)
     when = ctx.now()
+    if key.batch == RECOVERY_BATCH:
+        ctx.store.open_new_batch(key.tid)
     batch = ctx.store.set_working_keys(key.tid, pik=keys.pik, mak=keys.mak, tdk=keys.tdk,
                                        when=when)
     entry = ctx.record(key, kind="sign_on", rc=RC_APPROVED, when=when)

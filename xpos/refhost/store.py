@@ -125,6 +125,24 @@ class HostStore:
             db.execute("UPDATE terminals SET pik = NULL, mak = NULL, tdk = NULL WHERE tid = ?",
                        (tid,))
 
+    def open_new_batch(self, tid: str) -> int:
+        """Move the terminal to a batch number above every one it has used; return it.
+
+        For a sign-on with 60.2 = ``000000`` (a terminal that lost its journal): the new
+        number is one more than the highest of the terminal's current batch and every
+        batch in its ledger rows (999999 wraps to 1), so no (batch, STAN) it sent before
+        can come again.
+        """
+        with self._tx() as db:
+            row = db.execute("SELECT max(batch, coalesce((SELECT max(batch) FROM ledger"
+                             " WHERE tid = ?), 0)) FROM terminals WHERE tid = ?",
+                             (tid, tid)).fetchone()
+            if row is None:
+                raise ConfigError(f"unknown terminal {tid}")
+            batch = 1 if int(row[0]) >= 999999 else int(row[0]) + 1
+            db.execute("UPDATE terminals SET batch = ? WHERE tid = ?", (batch, tid))
+        return batch
+
     def set_batch(self, tid: str, batch: int) -> None:
         """Set the terminal's current batch number (settlement opens the next one)."""
         with self._tx() as db:

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from xpos.errors import ConfigError, KeyMissingError
+from xpos.errors import ConfigError, KeyMissingError, KeysLostError
 from xpos.security.kcv import check_kcv, kcv
 from xpos.security.keys import WorkingKeys, combine_components
 
@@ -56,7 +56,12 @@ def parse_components(components: Sequence[str]) -> list[bytes]:
     return keys
 
 
-def _write_atomic(path: Path, text: str) -> None:
+def write_private_file(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically and durably, mode 0600.
+
+    A temporary file in the same directory is written, fsynced and renamed over
+    ``path``; then the directory is fsynced. The journal marker uses it too.
+    """
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -86,17 +91,27 @@ class KeyStore:
 
     Args:
         path: The key file; it need not exist yet.
+        expect_tmk: The check value of a TMK known to have been loaded (the journal
+            marker keeps it); the key store must then hold a TMK.
 
     Raises:
         ConfigError: if the file exists but is not a valid key store.
+        KeysLostError: ``expect_tmk`` is given but the file is missing or has no TMK:
+            an empty key store is never silently put in its place.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, expect_tmk: str | None = None) -> None:
         self._path = Path(path)
         self._tmk: bytes | None = None
         self._working: WorkingKeys | None = None
         if self._path.exists():
             self._read()
+        if expect_tmk is not None and self._tmk is None:
+            state = "has no TMK" if self._path.exists() else "is missing"
+            raise KeysLostError(
+                f"{self._path}: key store lost: the file {state}, but a TMK (KCV "
+                f"{expect_tmk}) was loaded on this terminal (journal marker); it is not "
+                "recreated empty: load the TMK again with `xpos keys load`")
 
     @property
     def path(self) -> Path:
@@ -122,7 +137,7 @@ class KeyStore:
             "tmk": self._tmk.hex().upper() if self._tmk else None,
             "working": _keys_to_json(self._working),
         }
-        _write_atomic(self._path, json.dumps(doc, indent=2) + "\n")
+        write_private_file(self._path, json.dumps(doc, indent=2) + "\n")
 
     def load_tmk(self, components: Sequence[str], kcv: str) -> None:
         """Combine TMK components, check them against ``kcv`` and store the TMK.

@@ -14,10 +14,13 @@ files, TMK), so ``xpos run`` can refuse to start with one clear line.
 
 from __future__ import annotations
 
+from xpos.core.i18n import t
 from xpos.drivers.registry import DriverRegistry, open_devices
+from xpos.errors import JournalLostError, XposError
+from xpos.journal.marker import marker_path, read_marker
 from xpos.security.keystore import KeyStore
 from xpos.terminal.clock import Clock
-from xpos.terminal.config import KEYSTORE_NAME, TerminalConfig
+from xpos.terminal.config import JOURNAL_NAME, KEYSTORE_NAME, TerminalConfig
 from xpos.terminal.hostlink import HostLink, TrafficHook
 from xpos.terminal.runtime import Terminal, missing_pki
 
@@ -41,6 +44,9 @@ def open_terminal(config: TerminalConfig, *, clock: Clock | None = None,
         ConfigError: a bad device URL, missing PKI files (with ``tls``), bad settings.
         DeviceError: a device could not be opened.
         MenuError: a menu file is malformed.
+        JournalLostError: the journal is lost or damaged; the terminal will not
+            transact until ``xpos journal recover`` (docs/operations.md).
+        KeysLostError: the key store is gone though a TMK was loaded (``xpos keys load``).
     """
     devices = open_devices(config.devices, registry=registry)
     try:
@@ -56,6 +62,11 @@ def check_provisioned(config: TerminalConfig) -> list[str]:
 
     Looks at the PKI files (when ``tls`` is on) and the TMK in the key store; opens no
     device and changes nothing.
+
+    Raises:
+        KeysLostError: the journal marker says a TMK was loaded but the key store is
+            missing or has none (never reported as a mere "no TMK").
+        JournalLostError: the journal marker cannot be read.
     """
     problems = []
     if config.tls:
@@ -63,7 +74,26 @@ def check_provisioned(config: TerminalConfig) -> list[str]:
         if pki:
             problems.append(pki)
     keystore = config.data_dir / KEYSTORE_NAME
-    if not KeyStore(keystore).has_tmk:
+    marker = read_marker(marker_path(config.data_dir / JOURNAL_NAME))
+    if not KeyStore(keystore, expect_tmk=marker.tmk_kcv if marker else None).has_tmk:
         problems.append(f"no TMK in {keystore}: load it with `xpos keys load --data-dir "
                         f"{config.data_dir} --component HEX --component HEX --kcv HEX`")
     return problems
+
+
+def show_refusal(config: TerminalConfig, exc: XposError, *,
+                 registry: DriverRegistry | None = None) -> None:
+    """Put why the terminal refuses to transact on its display (journal or keys lost).
+
+    Chinese first: 交易记录丢失 请联系维护 / 密钥丢失 请联系维护 (``config.lang``).
+
+    Raises:
+        ConfigError: a bad device URL.
+        DeviceError: a device could not be opened.
+    """
+    key = "fault.journal_lost" if isinstance(exc, JournalLostError) else "fault.keys_lost"
+    devices = open_devices(config.devices, registry=registry)
+    try:
+        devices.display.show(t(key, config.lang).split("\n"))
+    finally:
+        devices.close()

@@ -26,8 +26,8 @@ from typing import TextIO
 
 from xpos.drivers.base import KINDS
 from xpos.drivers.registry import DEFAULT_URL
-from xpos.errors import ConfigError
-from xpos.terminal.compose import check_provisioned, open_terminal
+from xpos.errors import ConfigError, JournalLostError, KeysLostError
+from xpos.terminal.compose import check_provisioned, open_terminal, show_refusal
 from xpos.terminal.config import TerminalConfig
 
 log = logging.getLogger(__name__)
@@ -73,14 +73,21 @@ async def serve(config: TerminalConfig) -> None:
 
     Raises:
         ConfigError: the terminal is not provisioned (PKI files, TMK) or misconfigured.
+        JournalLostError: the journal is lost or damaged (logged, shown on the display).
+        KeysLostError: the key store is gone though a TMK was loaded (likewise).
         DeviceError: a device could not be opened, or an input device failed.
         MenuError: a menu file is malformed.
         RuntimeError: the menu ended by itself (a fatal error).
     """
-    problems = check_provisioned(config)
-    if problems:
-        raise ConfigError("not provisioned: " + "; ".join(problems))
-    terminal = open_terminal(config)
+    try:
+        problems = check_provisioned(config)
+        if problems:
+            raise ConfigError("not provisioned: " + "; ".join(problems))
+        terminal = open_terminal(config)
+    except (JournalLostError, KeysLostError) as exc:  # docs/operations.md
+        log.error("refusing to transact: %s", exc)
+        show_refusal(config, exc)
+        raise
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in _STOP_SIGNALS:

@@ -148,6 +148,8 @@ class Terminal:
         Raises:
             MenuError: a menu file is malformed.
             ConfigError: bad configuration.
+            JournalLostError: the journal is lost or damaged (xpos journal recover).
+            KeysLostError: the key store is gone though a TMK was loaded (xpos keys load).
         """
         config.data_dir.mkdir(parents=True, exist_ok=True)
         self.config = config
@@ -156,9 +158,12 @@ class Terminal:
         self.clock: Clock = clock or LoopClock()
         self.menus: MenuSet = load_menus(config.menus_dir)
         self.link = link or HostLink(link_config(config), on_traffic=on_traffic, clock=self.clock)
-        self.journal = Journal(config.data_dir / JOURNAL_NAME)
-        try:
-            self.keystore = KeyStore(config.data_dir / KEYSTORE_NAME)
+        self.journal = Journal(config.data_dir / JOURNAL_NAME)  # refuses a lost journal
+        try:  # a key store lost after a TMK was loaded is refused too
+            self.keystore = KeyStore(config.data_dir / KEYSTORE_NAME,
+                                     expect_tmk=self.journal.tmk_kcv)
+            if self.keystore.has_tmk:
+                self.journal.note_tmk(self.keystore.tmk_kcv)
         except BaseException:
             self.journal.close()
             raise
@@ -435,6 +440,8 @@ class Terminal:
 
     def _load_pin_pad(self, keys: WorkingKeys) -> None:
         self.devices.pinpad.load_pik(keys.pik)
+        if self.keystore.has_tmk:  # signed on under this TMK: the marker remembers it
+            self.journal.note_tmk(self.keystore.tmk_kcv)
 
     def _restore_pin_pad(self) -> None:
         with contextlib.suppress(XposError):

@@ -46,6 +46,7 @@ from xpos.core.rules import Answer, Check, Decision, JournalEffect, Keys, Kind, 
 from xpos.errors import (
     HostTimeoutError,
     HostUnreachableError,
+    JournalError,
     KeyCheckError,
     KeyMissingError,
     RemoteProtocolError,
@@ -110,7 +111,7 @@ class TransactionService:
         if isinstance(request, SignOnRequest):
             return await self.sign_on()
         if isinstance(request, ReadinessRequest):
-            ready = self._working_keys() is not None
+            ready = self._working_keys() is not None and not self._journal.needs_batch
             return OnlineReply(outcome=Outcome.APPROVED if ready else Outcome.NOT_SIGNED_ON)
         if isinstance(request, SaleRequest):
             return await self.sale(request)
@@ -135,13 +136,29 @@ class TransactionService:
             answer = replace(answer, check=_key_check(response, keys))
         decision = rules.decide(Kind.SIGN_ON, answer)
         self._log(decision, stan)
+        installing = decision.keys is Keys.INSTALL and response is not None
+        if installing and response is not None and not self._take_batch(response):
+            self._keys.clear_working_keys()
+            return OnlineReply(outcome=Outcome.ERROR, rc=answer.rc or None, stan=stan)
         self._apply_keys(decision, keys)
         reply = OnlineReply(outcome=decision.outcome, rc=answer.rc or None,
                             notice=decision.notice, stan=stan)
         if decision.keys is not Keys.INSTALL or response is None:
             return reply
-        self._journal.set_batch_no(_batch_from_60(response) or self._journal.batch_no)
         return replace(reply, batch=self._journal.batch_no, when=self._when(response))
+
+    def _take_batch(self, response: Message) -> bool:
+        """Take the batch of an approved 0810's 60.2; False if the journal refused it.
+
+        After a journal recovery (batch 0) the host must open a new batch: the same
+        batch as the lost journal's, or none, leaves the terminal not signed on.
+        """
+        try:
+            self._journal.set_batch_no(_batch_from_60(response) or self._journal.batch_no)
+        except JournalError as exc:
+            log.error("sign-on refused: %s", exc)
+            return False
+        return True
 
     def _signon_keys(self, response: Message, tmk: bytes) -> WorkingKeys | None:
         field62 = response.get(62)
@@ -198,7 +215,7 @@ class TransactionService:
     async def _prepare(self) -> WorkingKeys | OnlineReply:
         """The working keys once pending reversals are out, or the reply that stops us."""
         keys = self._working_keys()
-        if keys is None:
+        if keys is None or self._journal.needs_batch:  # no batch yet: after a recovery
             return OnlineReply(outcome=Outcome.NOT_SIGNED_ON)
         blocked = await self._flush_reversal(keys)
         return keys if blocked is None else blocked
