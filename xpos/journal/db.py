@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Self
 
-from xpos.errors import JournalError
+from xpos.errors import JournalError, XposError
 from xpos.journal import sqlite
-from xpos.journal.integrity import open_journal
-from xpos.journal.marker import Marker, marker_path, write_marker
+from xpos.journal.integrity import open_journal, synced_marker
+from xpos.journal.marker import Marker, marker_path, read_marker, write_marker
 
 MAX_COUNTER = 999999
+log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 
 
@@ -57,8 +59,18 @@ class Database:
         return self._path
 
     def close(self) -> None:
-        """Close the database; the object is unusable afterwards."""
-        self._conn.close()
+        """Bring the marker up to date (STAN floor, pending reversals) and close.
+
+        The object is unusable afterwards.
+        """
+        try:
+            current = read_marker(marker_path(self._path)) or self._marker
+            if current.journal_id == self._marker.journal_id:
+                self._save_marker(synced_marker(self._conn, current))
+        except (XposError, sqlite3.Error) as exc:
+            log.warning("journal marker not updated at close: %s", exc)
+        finally:
+            self._conn.close()
 
     def __enter__(self) -> Self:
         return self

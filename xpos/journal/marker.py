@@ -90,9 +90,10 @@ def read_marker(path: Path) -> Marker | None:
                       updated_at=str(data.get("updated_at", "")))
     except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
         reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
-        raise JournalLostError(f"{path}: journal marker is damaged ({reason}); the terminal "
-                               "cannot tell whether its journal is complete",
-                               finding="marker") from None
+        raise JournalLostError(f"{path}: journal lost (marker): the journal marker is damaged"
+                               f" ({reason}); the terminal cannot tell whether its journal is"
+                               " complete: run `xpos journal recover --data-dir DIR`"
+                               " (docs/operations.md)", finding="marker") from None
 
 
 def write_marker(path: Path, marker: Marker) -> None:

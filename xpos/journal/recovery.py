@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -130,10 +132,18 @@ def recover(path: Path, *, now: datetime | None = None) -> Recovery:
 
 
 def _diagnose(path: Path) -> tuple[str, str]:
+    """Open a copy of the journal files as the terminal would: SQLite may change what it
+    opens (it can drop an unusable WAL), and the originals are evidence."""
+    probe = Path(tempfile.mkdtemp(prefix=".journal-probe-", dir=path.parent))
     try:
-        Journal(path).close()
+        for source in (*(Path(f"{path}{s}") for s in _SIDE_FILES), marker_path(path)):
+            if source.is_file():
+                shutil.copy2(source, probe / source.name)
+        Journal(probe / path.name).close()
     except JournalLostError as exc:
-        return exc.finding, str(exc)
+        return exc.finding, str(exc).replace(str(probe / path.name), str(path))
+    finally:
+        shutil.rmtree(probe, ignore_errors=True)  # our own copy, not the evidence
     raise JournalError(f"{path}: the journal is sound; there is nothing to recover")
 
 
