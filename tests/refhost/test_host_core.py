@@ -260,3 +260,18 @@ def test_late_voucher_after_its_reversal_is_refused_and_stays_valid(
     assert answer(core, request).get(39) == "94"
     voucher = store.voucher(DEMO.demo_voucher)
     assert voucher is not None and voucher.status.value == "valid"
+
+
+def test_a_sign_on_without_batch_opens_one_above_every_batch_seen(
+        core: HostCore, store: HostStore, term: TerminalMessages) -> None:
+    term.batch = 5  # the ledger gets batch 5, the terminal row stays at 1
+    assert answer(core, term.sale(ALICE, 100)).get(39) == "00"
+    term.batch = 0  # a terminal that recovered its journal (docs/operations.md)
+    term.accept_sign_on(answer(core, term.sign_on_request()))
+    assert term.batch == 6
+    store.set_batch(term.tid, 9)  # the terminal row above the ledger counts too
+    term.batch = 0
+    term.accept_sign_on(answer(core, term.sign_on_request()))
+    assert term.batch == 10
+    term.accept_sign_on(answer(core, term.sign_on_request()))  # a normal one keeps it
+    assert term.batch == 10

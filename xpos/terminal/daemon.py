@@ -11,6 +11,10 @@ SIGTERM and SIGINT set a stop event: the menu task is cancelled and the terminal
 ends by itself, or an input device fails for good (a closed or unplugged port:
 :meth:`Terminal.wait_device_failure`), that is a fatal error: it is raised after the
 terminal is closed, and ``xpos run`` exits non-zero so the service manager restarts it.
+A lost or damaged journal, or a key store gone after a TMK was loaded
+(:class:`~xpos.errors.JournalLostError`, :class:`~xpos.errors.KeysLostError`), is logged
+at ERROR and shown on the display (交易记录丢失 请联系维护) before it is raised: the
+terminal never transacts on recreated state (docs/operations.md).
 
 Log records go to stderr one line each, without a timestamp, with the syslog priority
 as a ``<N>`` prefix (sd-daemon(3)), so journald files them at the right level.
