@@ -9,6 +9,7 @@ real and no (batch, trace) repeats.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from pathlib import Path
 
@@ -148,3 +149,26 @@ def test_xpos_run_logs_the_lost_journal_and_shows_it(tmp_path: Path,
         asyncio.run(serve(config))
     assert "refusing to transact" in caplog.text and "journal lost (missing)" in caplog.text
     assert "交易记录丢失" in screen.read_text(encoding="utf-8")
+
+
+def test_a_sign_on_that_gives_the_lost_batch_back_is_refused(run_rig: RunRig,
+                                                             tmp_path: Path) -> None:
+    async def scenario(rig: TerminalRig) -> None:
+        await sign_on(rig)
+        await _sales(rig, 1)
+        await rig.stop_terminal()
+        (tmp_path / JOURNAL_NAME).unlink()
+        assert main(["journal", "recover", "--data-dir", str(tmp_path)]) == 0
+        # The lost batch, as the marker names it, is the one this host will open next:
+        # as if the host handed the lost journal's batch back.
+        path = marker_path(tmp_path / JOURNAL_NAME)
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        doc["batch"] = rig.host.store.terminal(DEMO.tid).batch + 1  # type: ignore[union-attr]
+        path.write_text(json.dumps(doc), encoding="utf-8")
+        terminal = await rig.start_terminal()
+        assert "签到成功" not in await rig.press("1")
+        await back_to_menu(rig)
+        assert terminal.journal.needs_batch and not terminal.keystore.has_working_keys
+        assert "请先签到" in await rig.press("2")
+
+    run_rig(scenario)
