@@ -134,10 +134,13 @@ def test_a_sound_journal_without_marker_gets_one_with_a_warning(
 _WRITER = """
 import os, sys
 from pathlib import Path
-from xpos.journal import Journal
+from xpos.journal import Journal, ReversalDraft
 journal = Journal(Path(sys.argv[1]))
-for _ in range(int(sys.argv[2])):
-    journal.next_stan()
+for _ in range(int(sys.argv[2])):  # as sales do: take a STAN, journal the sale, send
+    stan = journal.next_stan()
+    journal.begin_txn(kind="sale", domain="bank", stan=stan, batch=1, amount=100,
+                      masked_pan="", tid="10000001", mid="898100012340001",
+                      reversal=ReversalDraft(mti="0400", fields={11: f"{stan:06d}"}))
 print("ready", flush=True)
 sys.stdin.read()
 """
@@ -155,7 +158,8 @@ def test_a_deleted_wal_after_kill_9_loses_no_committed_stan(journal_path: Path) 
     assert wal.exists()  # the killed process left its WAL behind
     wal.unlink()
     Path(f"{journal_path}-shm").unlink(missing_ok=True)
-    with Journal(journal_path) as journal:  # every commit was checkpointed into the file
+    with Journal(journal_path) as journal:  # every sale was checkpointed into the file
+        assert len(journal.transactions()) == 7
         assert journal.next_stan() == 8
 
 
@@ -231,3 +235,11 @@ def test_an_interrupted_recovery_is_refused_and_can_run_again(journal_path: Path
     _refused(journal_path, "missing")
     second = recover(journal_path, now=datetime(2026, 11, 28, 23, 5, tzinfo=UTC))
     assert second.next_stan == first.next_stan and second.lost_batch == 4
+
+
+def test_closing_twice_is_quiet(journal_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    journal = Journal(journal_path)
+    journal.close()
+    with caplog.at_level(logging.WARNING):
+        journal.close()
+    assert caplog.text == ""

@@ -52,6 +52,7 @@ class Database:
         self._path = Path(path)
         self._clock = clock or _utc_now
         self._conn, self._marker = open_journal(self._path)
+        self._closed = False
 
     @property
     def path(self) -> Path:
@@ -61,8 +62,11 @@ class Database:
     def close(self) -> None:
         """Bring the marker up to date (STAN floor, pending reversals) and close.
 
-        The object is unusable afterwards.
+        The object is unusable afterwards; closing again does nothing.
         """
+        if self._closed:
+            return
+        self._closed = True
         try:
             current = read_marker(marker_path(self._path)) or self._marker
             if current.journal_id == self._marker.journal_id:
@@ -86,8 +90,10 @@ class Database:
         """One write transaction, committed (and checkpointed) before the block is left.
 
         The checkpoint copies the commit from the WAL into ``journal.db`` (fsynced under
-        ``synchronous=FULL``), so deleting the WAL cannot lose it. Only print records
-        (reprint copies, no money) skip it; the next checkpoint takes them along.
+        ``synchronous=FULL``), so deleting the WAL cannot lose it. Two kinds of commit
+        skip it, and the next checkpoint takes them along: print records (reprint
+        copies, no money) and taking a STAN, which is checkpointed with the transaction
+        that sends it (``begin_txn``) or, for a sign-on, with its batch.
         """
         with sqlite.write(self._conn, error=JournalError, what="journal") as conn:
             yield conn
@@ -154,7 +160,7 @@ class Database:
         When the STAN leaves the marker's reservation, the marker is rewritten first
         (floor = the last STAN, a new block reserved), under the journal's write lock.
         """
-        with self._write() as conn:
+        with self._write(checkpoint=False) as conn:
             last = self._counter("stan")
             stan = 1 if last >= MAX_COUNTER else last + 1
             reservation = self._marker.next_reservation(stan)
