@@ -17,7 +17,7 @@ import pytest
 
 from xpos.cli import main
 from xpos.errors import JournalLostError, KeysLostError
-from xpos.journal import TxnStatus, marker_path, read_marker
+from xpos.journal import Journal, TxnStatus, marker_path, read_marker
 from xpos.proto.messages import MessageKind, classify
 from xpos.refhost.seed import DEMO
 from xpos.security.keystore import KeyStore
@@ -141,8 +141,6 @@ def test_xpos_run_logs_the_lost_journal_and_shows_it(tmp_path: Path,
         encoding="utf-8")
     KeyStore(tmp_path / KEYSTORE_NAME).load_tmk(list(DEMO.tmk_components), DEMO.tmk_kcv)
     config = load_config(tmp_path)
-    from xpos.journal import Journal
-
     Journal(tmp_path / JOURNAL_NAME).close()
     (tmp_path / JOURNAL_NAME).unlink()
     with caplog.at_level(logging.ERROR), pytest.raises(JournalLostError):
@@ -172,3 +170,21 @@ def test_a_sign_on_that_gives_the_lost_batch_back_is_refused(run_rig: RunRig,
         assert "请先签到" in await rig.press("2")
 
     run_rig(scenario)
+
+
+def test_xpos_run_refuses_a_lost_key_store_and_shows_it(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    screen = tmp_path / "screen.txt"
+    (tmp_path / "xpos.toml").write_text(
+        f'host = "127.0.0.1:9"\ntls = false\nlang = "en"\n'
+        f'[devices]\ndisplay = "file://{screen}"\n', encoding="utf-8")
+    store = KeyStore(tmp_path / KEYSTORE_NAME)
+    store.load_tmk(list(DEMO.tmk_components), DEMO.tmk_kcv)
+    with Journal(tmp_path / JOURNAL_NAME) as journal:
+        journal.note_tmk(store.tmk_kcv)
+    (tmp_path / KEYSTORE_NAME).unlink()
+    with caplog.at_level(logging.ERROR), pytest.raises(KeysLostError):
+        asyncio.run(serve(load_config(tmp_path)))
+    assert "refusing to transact" in caplog.text and "key store lost" in caplog.text
+    assert "Keys lost" in screen.read_text(encoding="utf-8")
+    assert not (tmp_path / KEYSTORE_NAME).exists()
