@@ -54,7 +54,7 @@ class Peer:
         if not self.bound:
             return None
         if self.identity is None:
-            return "the client certificate names no terminal"
+            return "the client certificate names no terminal (its subject CN must be the TID)"
         tid, mid = request.get(41), request.get(42)
         if tid != self.identity.tid:
             return f"certificate of {self.identity} sent a message for terminal {tid!r}"
