@@ -3,12 +3,14 @@ from pathlib import Path
 
 import pytest
 
+from xpos.core.screen import truncate
+from xpos.drivers.fakes import FakeDisplay
 from xpos.emulator.app.keymap import APP_KEYS, KEYBOARD, KEYPAD_ROWS, terminal_key
 from xpos.emulator.app.pinentry import PinEntry
 from xpos.emulator.app.texts import UI_TEXTS, note, ui
 from xpos.emulator.app.wallet import DEMO_RFID_UIDS, Presentation, items_for, wallet
 from xpos.emulator.app.widgets.host import compact_line, wrapped
-from xpos.model import Key
+from xpos.model import Key, fit_masked, mask_pan
 from xpos.model.textwidth import text_width
 from xpos.refhost.seed import DEMO
 
@@ -145,3 +147,21 @@ def test_ui_texts_exist_in_both_languages() -> None:
                                   "`h`"])
 def test_the_docs_list_the_keys(word: str) -> None:
     assert word in DOC.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("cols", "shown"), [(20, "621234*********4567"),
+                                             (16, "621234******4567"),
+                                             (11, "621234*4567"),
+                                             (10, "621234*456")])
+def test_a_masked_pan_loses_stars_before_its_last_digits(cols: int, shown: str) -> None:
+    assert fit_masked(mask_pan(DEMO.card("alice").pan), cols) == shown
+    display = FakeDisplay(rows=2, cols=cols)
+    display.show(["卡号", mask_pan(DEMO.card("alice").pan)])
+    assert display.lines[1] == shown
+
+
+def test_only_a_line_too_wide_loses_stars_and_other_lines_are_cut_as_before() -> None:
+    assert fit_masked("金额: 12.34", 6) == "金额: "
+    assert fit_masked("密码: ******", 8) == "密码: **"  # stars at the end: cut, not squeezed
+    assert fit_masked("卡 ****1234 END", 9) == "卡 *1234 "  # the stars go first
+    assert truncate("621234*********4567", 16) == "621234******4567"
