@@ -256,3 +256,13 @@ def test_backspace_deletes_one_digit_and_delete_clears_amount_code_and_pin(
         assert "88" not in display(app)
 
     run_app(scenario)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_title_or_label_is_cut_at_80x24(run_app: RunApp, lang: str) -> None:
+    async def scenario(app: EmulatorApp, pilot: Pilot[None]) -> None:
+        assert "…" not in _screen(app)
+        await press(app, pilot, "h")
+        assert "…" not in _screen(app)
+
+    run_app(scenario, lang=lang)

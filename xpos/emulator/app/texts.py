@@ -32,6 +32,7 @@ UI_TEXTS: Mapping[str, tuple[str, str]] = {
     "printer.out": ("缺纸 (p)", "Paper out (p)"),
     "printer.reload": ("装纸 (r)", "Reload (r)"),
     "host": ("主机报文", "Host messages"),
+    "host.short": ("主机报文", "Host"),
     "host.zoom": ("(h)", "(h)"),
     "host.unzoom": ("h 还原", "h back"),
     "status.starting": ("正在启动…", "starting…"),

@@ -108,7 +108,7 @@ class HostPane(Log, can_focus=False):
         if self.zoomed:
             title = f"{ui('host', self._lang)} {self._address} · {ui('host.unzoom', self._lang)}"
         else:
-            title = f"{ui('host', self._lang)} {ui('host.zoom', self._lang)}"
+            title = f"{ui('host.short', self._lang)} {ui('host.zoom', self._lang)}"
         self.border_title = title
 
     @property
