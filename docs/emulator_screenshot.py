@@ -17,7 +17,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from xpos.emulator.app.app import EmulatorApp
+from xpos.emulator.app.launch import EmulatorOptions, build_app
 from xpos.refhost.seed import DEMO
 
 HERE = Path(__file__).resolve().parent
@@ -26,9 +26,10 @@ FONTS = "'DejaVu Sans Mono', 'WenQuanYi Micro Hei Mono', monospace"
 
 
 async def _sale_screenshot(data_dir: Path) -> str:
-    app = EmulatorApp(data_dir)
+    app = build_app(EmulatorOptions(data_dir=data_dir))
     async with app.run_test(size=SIZE) as pilot:
         await app.started.wait()
+        await app.settle()
 
         async def keys(*names: str) -> None:
             await pilot.press(*names)

@@ -1,13 +1,17 @@
+import re
 from pathlib import Path
 
 import pytest
 
+from xpos.core.screen import truncate
+from xpos.drivers.fakes import FakeDisplay
 from xpos.emulator.app.keymap import APP_KEYS, KEYBOARD, KEYPAD_ROWS, terminal_key
 from xpos.emulator.app.pinentry import PinEntry
-from xpos.emulator.app.texts import UI_TEXTS, ui
-from xpos.emulator.app.wallet import Presentation, items_for, wallet
-from xpos.emulator.app.widgets.host import compact_line
-from xpos.model import Key
+from xpos.emulator.app.texts import UI_TEXTS, note, ui
+from xpos.emulator.app.wallet import DEMO_RFID_UIDS, Presentation, items_for, wallet
+from xpos.emulator.app.widgets.host import compact_line, wrapped
+from xpos.model import Key, fit_masked, mask_pan
+from xpos.model.textwidth import text_width
 from xpos.refhost.seed import DEMO
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "emulator.md"
@@ -46,7 +50,8 @@ def test_terminal_key() -> None:
     assert terminal_key("asterisk", "*") is Key.STAR
     assert terminal_key("number_sign", "#") is Key.HASH
     assert terminal_key("escape") is Key.CANCEL
-    assert terminal_key("backspace") is Key.CLEAR
+    assert terminal_key("backspace") is Key.STAR  # delete one digit, as `*` does
+    assert terminal_key("delete") is Key.CLEAR  # clear all, as 清除 does
     assert terminal_key("s", "s") is None
 
 
@@ -56,11 +61,21 @@ def test_pin_entry_submits_4_to_12_digits_and_forgets_them() -> None:
     entry.key(Key.ENTER, pad)
     assert entry.error and pad.entered == [] and entry.stars == "***"
     _keys(entry, pad, "4567")
-    entry.key(Key.CLEAR, pad)
+    entry.key(Key.STAR, pad)
     assert entry.stars == "******" and not entry.error
     assert "123456" not in repr(entry) and "123456" not in repr(vars(entry).keys())
     entry.key(Key.ENTER, pad)
     assert pad.entered == ["123456"] and entry.stars == ""
+
+
+def test_pin_entry_clear_empties_it_as_for_an_amount() -> None:
+    entry, pad = PinEntry(), Pad()
+    _keys(entry, pad, "1234")
+    entry.key(Key.CLEAR, pad)
+    assert entry.stars == "" and pad.entered == []
+    _keys(entry, pad, "5678")
+    entry.key(Key.ENTER, pad)
+    assert pad.entered == ["5678"]
 
 
 def test_pin_entry_stops_at_12_digits_and_ignores_other_keys() -> None:
@@ -69,6 +84,8 @@ def test_pin_entry_stops_at_12_digits_and_ignores_other_keys() -> None:
     entry.key(Key.F1, pad)
     entry.key(Key.HASH, pad)
     assert entry.stars == "*" * 12
+    entry.key(Key.STAR, pad)
+    assert entry.stars == "*" * 11
 
 
 def test_pin_entry_cancel() -> None:
@@ -98,13 +115,53 @@ def test_compact_host_line_puts_the_value_first() -> None:
         "→host 0200 sale 消费 · TPDU 6000030000"
 
 
+def test_every_demo_note_is_shown_in_chinese_and_in_english() -> None:
+    notes = [c.note for c in DEMO.cards] + [v.note for v in DEMO.vouchers]
+    notes += [n for _, n in DEMO_RFID_UIDS]
+    for text in notes:
+        zh, en = note(text, "zh"), note(text, "en")
+        assert zh != text and not re.search(r"[a-z]{3,}", zh), (text, zh)
+        assert en and zh != en
+    chinese = [item.long for item in wallet(lang="zh")]
+    assert not any(re.search(r"approved|balance|valid|used|expired|order", t) for t in chinese)
+    assert "批准 00" in chinese[0] and "approved" in wallet(lang="en")[0].long
+
+
+def test_host_lines_wrap_instead_of_being_cut() -> None:
+    line = "  62 TLV                          title='冰淇淋蛋糕' qty=1 expires=2099-12-31"
+    rows = wrapped(compact_line(line), 40)
+    assert all(text_width(row) <= 40 for row in rows) and len(rows) > 1
+    assert wrapped(line, 39) == [line]  # too narrow: cut on screen, readable zoomed
+    assert "".join(row.strip() for row in rows).replace(" ", "") == \
+        compact_line(line).replace(" ", "")
+
+
 def test_ui_texts_exist_in_both_languages() -> None:
     for key, (zh, en) in UI_TEXTS.items():
         assert zh and en, key
     assert ui("no.such.key") == "no.such.key"
 
 
-@pytest.mark.parametrize("word", ["Enter", "Esc", "Backspace", "F1", "F2", "Ctrl+Q",
-                                  "PageUp", "`[`", "`m`", "`s`", "`t`", "`b`", "`p`", "`r`"])
+@pytest.mark.parametrize("word", ["Enter", "Esc", "Backspace", "Delete", "F1", "F2", "Ctrl+Q",
+                                  "PageUp", "`[`", "`m`", "`s`", "`t`", "`b`", "`p`", "`r`",
+                                  "`h`"])
 def test_the_docs_list_the_keys(word: str) -> None:
     assert word in DOC.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("cols", "shown"), [(20, "621234*********4567"),
+                                             (16, "621234******4567"),
+                                             (11, "621234*4567"),
+                                             (10, "621234*456")])
+def test_a_masked_pan_loses_stars_before_its_last_digits(cols: int, shown: str) -> None:
+    assert fit_masked(mask_pan(DEMO.card("alice").pan), cols) == shown
+    display = FakeDisplay(rows=2, cols=cols)
+    display.show(["卡号", mask_pan(DEMO.card("alice").pan)])
+    assert display.lines[1] == shown
+
+
+def test_only_a_line_too_wide_loses_stars_and_other_lines_are_cut_as_before() -> None:
+    assert fit_masked("金额: 12.34", 6) == "金额: "
+    assert fit_masked("密码: ******", 8) == "密码: **"  # stars at the end: cut, not squeezed
+    assert fit_masked("卡 ****1234 END", 9) == "卡 *1234 "  # the stars go first
+    assert truncate("621234*********4567", 16) == "621234******4567"

@@ -32,6 +32,7 @@ def test_quit_stops_the_rig_and_a_restart_carries_on(tmp_path: Path) -> None:
             assert again.rig is not None
             assert again.rig.status().signed_on and again.rig.status().batch == batch
             assert "已签到" in status(again) and f"{batch:06d}" in status(again)
+            assert "联机" in status(again) and "脱机" not in status(again)  # probed at start
             assert "0800" not in host(again)  # no new sign-on: the keys were kept
             old = again.rig.terminal.journal.last("sale")
             assert old is not None and old.status is TxnStatus.APPROVED

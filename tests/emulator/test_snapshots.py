@@ -31,3 +31,12 @@ def test_snapshot_after_a_sale_100x32(run_app: RunApp) -> None:
         check_snapshot(app, "after_sale_100x32")
 
     run_app(scenario, size=(100, 32))
+
+
+def test_snapshot_host_zoomed_after_a_sale_80x24(run_app: RunApp) -> None:
+    async def scenario(app: EmulatorApp, pilot: Pilot[None]) -> None:
+        await keyboard_sale(app, pilot, "1234")
+        await press(app, pilot, "h")
+        check_snapshot(app, "host_zoomed_80x24")
+
+    run_app(scenario)

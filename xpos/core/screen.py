@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from xpos.model.textwidth import char_width, fit_width, printable, text_width
+from xpos.model.masking import fit_masked
+from xpos.model.textwidth import char_width, printable, text_width
 
 __all__ = ["COLS", "ROWS", "center", "char_width", "fit", "right", "tail", "text_width", "truncate"]
 
@@ -15,8 +16,12 @@ COLS = 20
 
 
 def truncate(text: str, cols: int = COLS) -> str:
-    """Cut ``text`` to at most ``cols`` columns, never splitting a wide character."""
-    return fit_width(text, cols)
+    """Cut ``text`` to at most ``cols`` columns, never splitting a wide character.
+
+    A masked card number that does not fit loses masking ``*`` rather than its last
+    digits (:func:`~xpos.model.masking.fit_masked`).
+    """
+    return fit_masked(text, cols)
 
 
 def tail(text: str, cols: int = COLS) -> str:

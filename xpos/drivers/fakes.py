@@ -22,7 +22,7 @@ from xpos.drivers.listeners import Listener, Listeners
 from xpos.drivers.url import DeviceUrl
 from xpos.errors import PaperOutError
 from xpos.model import Key
-from xpos.model.textwidth import fit_width
+from xpos.model.masking import fit_masked
 
 __all__ = [
     "FakeCardReader",
@@ -88,10 +88,15 @@ class FakeDisplay:
         return self._changes.add(callback)
 
     def show(self, lines: Sequence[str]) -> None:
-        """Show ``lines``: extra lines are dropped, long lines truncated, controls blanked."""
+        """Show ``lines``: extra lines are dropped, long lines truncated, controls blanked.
+
+        A masked card number too wide for the display keeps its last digits: it loses
+        masking ``*`` first (:func:`~xpos.model.masking.fit_masked`), never its tail.
+        """
         if isinstance(lines, str):
             lines = lines.splitlines()
-        screen = tuple(fit_width(_blank_controls(line), self.cols) for line in lines[: self.rows])
+        screen = tuple(fit_masked(_blank_controls(line), self.cols)
+                       for line in lines[: self.rows])
         self.history.append(screen)
         self._changes.notify()
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from xpos.model.cards import CardData, CardSource, Key
 from xpos.model.documents import Align, DocElement, Document, Feed, QrCode, TextLine
-from xpos.model.masking import mask_block, mask_code, mask_pan, masked_repr
+from xpos.model.masking import fit_masked, mask_block, mask_code, mask_pan, masked_repr
 from xpos.model.money import format_fen
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "Key",
     "QrCode",
     "TextLine",
+    "fit_masked",
     "format_fen",
     "mask_block",
     "mask_code",

@@ -10,7 +10,10 @@ assertion message or a ``log.debug(obj)`` shows at most a masked value.
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import TYPE_CHECKING
+
+from xpos.model.textwidth import fit_width, text_width
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -36,6 +39,28 @@ def mask_code(code: str) -> str:
     if len(code) <= 4:
         return "*" * len(code)
     return "*" * (len(code) - 4) + code[-4:]
+
+
+_MASK_RUN = re.compile(r"\*{2,}(?=[^*\s])")
+
+
+def fit_masked(text: str, cols: int) -> str:
+    """Cut ``text`` to ``cols`` columns; a masked number keeps its end, losing ``*`` first.
+
+    A line too wide for a display loses masking stars (down to one) from its longest
+    run of ``*`` followed by a digit or letter, so that the last four digits of a
+    masked PAN stay in view; only if that is not enough is the end of the line cut.
+
+    >>> fit_masked("621234*********4567", 16), fit_masked("621234*********4567", 20)
+    ('621234******4567', '621234*********4567')
+    """
+    over = text_width(text) - cols
+    runs = sorted(_MASK_RUN.finditer(text), key=lambda m: m.end() - m.start())
+    if over > 0 and runs:
+        run = runs[-1]
+        keep = max(1, run.end() - run.start() - over)
+        text = text[: run.start()] + "*" * keep + text[run.end():]
+    return fit_width(text, cols)
 
 
 def mask_block(block: bytes | None) -> str:

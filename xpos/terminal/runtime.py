@@ -269,6 +269,11 @@ class Terminal:
         return machine.result
 
     @property
+    def sources(self) -> frozenset[CardSource]:
+        """The card sources the current step listens to (empty: a card is ignored now)."""
+        return self._sources
+
+    @property
     def idle(self) -> bool:
         """Nothing to do but wait: for input (queue empty) or, on simulated time, the host.
 

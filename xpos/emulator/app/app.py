@@ -16,6 +16,13 @@ a slow host) shows as it happens. A callback only asks for a repaint, scheduled 
 app's loop with ``call_soon_threadsafe`` and coalesced (a burst of changes paints
 once). While the PIN pad asks, terminal keys go to the :class:`PinEntry` instead of the
 keypad.
+
+A key that changes nothing (the display, the PIN entry, the printer and the host
+messages are as before once the terminal has settled) rings the bell, flashes the
+display and says so in the help line; so do ``s``/``t``/``b`` and the wallet when the
+terminal is not reading that kind of card. At start, once the rig runs, the app opens
+the host link (status ◌ 正在连接主机…) so that the status line shows the real state,
+联机 or 脱机, also after a restart that needs no sign-on.
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ from xpos.emulator.app.screen import MainScreen, TerminalKey
 from xpos.emulator.app.texts import ui
 from xpos.emulator.app.wallet import Presentation, WalletItem, items_for, wallet
 from xpos.emulator.app.widgets import Chooser, HostPane, Keypad, PrinterPane, WalletPane
+from xpos.emulator.app.widgets.keypad import key_label
 from xpos.errors import XposError
 from xpos.model import Key
 from xpos.testing.rig import RigStatus, TerminalRig
@@ -62,8 +70,11 @@ class EmulatorApp(App[None]):
         self.rig: TerminalRig | None = None
         self.started = asyncio.Event()
         self.error: BaseException | None = None
-        self.items = wallet()
+        self.items = wallet(lang=lang)
         self.pin_entry = PinEntry()
+        self.probed = asyncio.Event()
+        self.connecting = False
+        self._pending: tuple[Key, tuple[object, ...]] | None = None
         self._handed = rig
         self._stack = contextlib.AsyncExitStack()
         self._paint_due = False
@@ -93,13 +104,26 @@ class EmulatorApp(App[None]):
         except (XposError, OSError) as exc:
             self.error = exc
             self.started.set()
+            self.probed.set()
             self.exit(return_code=1)
             return
         self.rig = rig
         self._watch(rig)
         self.main.attach(rig)
+        self.connecting = True
         self.paint()
         self.started.set()
+        await self._probe(rig)
+
+    async def _probe(self, rig: TerminalRig) -> None:
+        """Open the host link now, so that the status line says 联机 or 脱机 for real."""
+        try:
+            with contextlib.suppress(XposError, OSError):
+                await rig.terminal.link.connect()
+        finally:
+            self.connecting = False
+            self.probed.set()
+            self.paint()
 
     def _watch(self, rig: TerminalRig) -> None:
         """Repaint when a watched device changes or a host message passes, until stopped."""
@@ -127,6 +151,7 @@ class EmulatorApp(App[None]):
     async def stop_rig(self) -> None:
         """Stop the terminal and the embedded host (safe to call twice)."""
         self.rig = None
+        self.probed.set()
         await self._stack.aclose()
 
     async def action_quit(self) -> None:
@@ -153,14 +178,36 @@ class EmulatorApp(App[None]):
             return  # not started, stopped, or shutting down (the panes may be gone)
         if not rig.pinpad.asking:
             self.pin_entry.reset()
-        self.main.paint(rig, status, self.pin_entry)
+        self.main.paint(rig, status, self.pin_entry, connecting=self.connecting)
 
     async def settle(self) -> None:
-        """Wait until the terminal waits for input, then repaint (tests use this too)."""
+        """Wait until the terminal waits for input, then repaint (tests use this too).
+
+        Then, if the last key changed nothing, say so (:meth:`nothing_happened`).
+        """
         if self.rig is not None:
+            await self.probed.wait()
             with contextlib.suppress(TimeoutError):
                 await self.rig.terminal.settle()
         self.paint()
+        pending, self._pending = self._pending, None
+        if pending is not None and self.rig is not None and pending[1] == self._fingerprint():
+            label = key_label(pending[0], self.lang)
+            self.nothing_happened(ui("hint.key", self.lang, key=label))
+
+    def _fingerprint(self) -> tuple[object, ...]:
+        """What a key can change: display, PIN entry, printer, host messages."""
+        rig = self.rig
+        if rig is None:
+            return ()
+        return (rig.display.lines, rig.pinpad.asking, self.pin_entry.stars,
+                self.pin_entry.error, len(rig.printer.jobs), len(rig.traffic))
+
+    def nothing_happened(self, hint: str) -> None:
+        """A key or a card did nothing: bell, a flash of the display, ``hint`` below."""
+        self.bell()
+        self.main.flash()
+        self.main.hint(hint)
 
     def _after_input(self) -> None:
         self.paint()
@@ -173,6 +220,8 @@ class EmulatorApp(App[None]):
         rig = self.rig
         if rig is None:
             return
+        self.main.hint("")
+        self._pending = (key, self._fingerprint())
         if rig.pinpad.asking:
             self.pin_entry.key(key, rig.pinpad)
         else:
@@ -184,6 +233,9 @@ class EmulatorApp(App[None]):
         rig = self.rig
         if rig is None:
             return
+        self.main.hint("")
+        if not self._reads(item.how):
+            self.nothing_happened(ui(f"hint.{item.how.value}", self.lang))
         if item.how is Presentation.SWIPE:
             rig.reader.swipe(item.data)
         elif item.how is Presentation.TAP:
@@ -226,9 +278,18 @@ class EmulatorApp(App[None]):
         """Choose a code to scan."""
         self._choose(Presentation.SCAN)
 
+    def _reads(self, how: Presentation) -> bool:
+        """Whether the terminal listens to cards presented this way now."""
+        rig = self.rig
+        return rig is not None and how.value in {s.value for s in rig.terminal.sources}
+
     def _choose(self, how: Presentation) -> None:
         if self.rig is None or self.screen is not self.main:
             return
+        if not self._reads(how):
+            self.nothing_happened(ui(f"hint.{how.value}", self.lang))
+            return
+        self.main.hint("")
         chooser = Chooser(ui(f"choose.{how.value}", self.lang), items_for(how, self.items),
                           lang=self.lang)
         self.push_screen(chooser, self._chosen)
@@ -256,6 +317,10 @@ class EmulatorApp(App[None]):
     def action_roll_down(self) -> None:
         """Scroll the printer roll down a page."""
         self.main.query_one(PrinterPane).scroll_page(1)
+
+    def action_host_zoom(self) -> None:
+        """Zoom the host pane over the printer and the wallet (key ``h``), or back."""
+        self.main.toggle_host_zoom()
 
     def action_host_up(self) -> None:
         """Scroll the host pane up a page."""

@@ -1,8 +1,12 @@
 """The computer keyboard → terminal keypad map, and the keypad's button layout (data).
 
 :data:`KEYBOARD` maps Textual key names to terminal keys. It avoids the letters the
-emulator uses for itself (``s t b p r``), Textual's own ``ctrl+q`` / ``ctrl+c`` /
+emulator uses for itself (``s t b p r h``), Textual's own ``ctrl+q`` / ``ctrl+c`` /
 ``tab``, and the tmux prefix ``ctrl+b``. ``docs/emulator.md`` lists the same table.
+
+The two deleting keys do the same everywhere, as on the terminal: Backspace is the
+terminal's ``*`` (delete one digit of an amount, a code or the PIN), Delete is 清除
+CLEAR (clear the whole amount, code or PIN).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ KEYBOARD: dict[str, Key] = {
     "number_sign": Key.HASH,
     "enter": Key.ENTER,
     "escape": Key.CANCEL,
-    "backspace": Key.CLEAR,
+    "backspace": Key.STAR,
     "delete": Key.CLEAR,
     "m": Key.MENU,
     "f1": Key.F1,
@@ -31,6 +35,7 @@ APP_KEYS: dict[str, str] = {
     "b": "scan",
     "p": "paper_out",
     "r": "paper_reload",
+    "h": "host_zoom",
     "pageup": "roll_up",
     "pagedown": "roll_down",
     "left_square_bracket": "host_up",

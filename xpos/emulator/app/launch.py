@@ -6,7 +6,8 @@ sign-on at start, demo cards and vouchers back to their demo state) and hands it
 :class:`EmulatorApp`, which starts and stops it in its event loop.
 
 While Textual owns the terminal, log records go to ``<data dir>/emulator.log`` (masked
-like every X-POS log) instead of stderr, which would scribble over the screen.
+like every X-POS log) instead of stderr, which would scribble over the screen; and the
+screen is drawn on the terminal even when stderr is redirected (:mod:`.tty`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xpos.emulator.app.app import EmulatorApp
+from xpos.emulator.app.tty import drawing_on_terminal
 from xpos.errors import ConfigError
 from xpos.testing.rig import TerminalRig
 from xpos.testing.shell import load_config
@@ -69,7 +71,7 @@ def run_emulator(options: EmulatorOptions) -> int:
         OSError: the rig could not start (e.g. the data directory is not writable).
     """
     app = build_app(options)
-    with _log_to(options.data_dir / LOG_NAME):
+    with _log_to(options.data_dir / LOG_NAME), drawing_on_terminal():
         app.run()
     if app.error is not None:
         raise app.error

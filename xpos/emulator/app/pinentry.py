@@ -58,15 +58,18 @@ class PinEntry:
     def key(self, key: Key, pinpad: PinPad) -> None:
         """Handle one key while the PIN pad asks.
 
-        Digits add (up to 12), CLEAR removes the last one, ENTER submits 4–12 digits,
-        CANCEL cancels the request; other keys do nothing.
+        Digits add (up to 12), ``*`` removes the last one and CLEAR all of them (as
+        both keys do for an amount or a code), ENTER submits 4–12 digits, CANCEL
+        cancels the request; other keys do nothing.
         """
         self.error = False
         if key.is_digit:
             if len(self._digits) < MAX_PIN:
                 self._digits += key.value
-        elif key is Key.CLEAR:
+        elif key is Key.STAR:
             self._digits = self._digits[:-1]
+        elif key is Key.CLEAR:
+            self._digits = ""
         elif key is Key.ENTER:
             self._submit(pinpad)
         elif key is Key.CANCEL:

@@ -32,9 +32,13 @@ UI_TEXTS: Mapping[str, tuple[str, str]] = {
     "printer.out": ("缺纸 (p)", "Paper out (p)"),
     "printer.reload": ("装纸 (r)", "Reload (r)"),
     "host": ("主机报文", "Host messages"),
+    "host.short": ("主机报文", "Host"),
+    "host.zoom": ("(h)", "(h)"),
+    "host.unzoom": ("h 还原", "h back"),
     "status.starting": ("正在启动…", "starting…"),
     "status.online": ("联机", "online"),
     "status.offline": ("脱机", "offline"),
+    "status.connecting": ("正在连接主机…", "connecting…"),
     "status.signed_on": ("已签到", "signed on"),
     "status.not_signed_on": ("未签到", "not signed on"),
     "status.batch": ("批次 {batch:06d}", "batch {batch:06d}"),
@@ -42,8 +46,17 @@ UI_TEXTS: Mapping[str, tuple[str, str]] = {
     "status.no_reversal": ("无冲正", "no reversal"),
     "status.paper": ("纸张正常", "paper ok"),
     "status.no_paper": ("缺纸", "paper out"),
-    "help": ("s 刷卡  t 挥卡  b 扫码  p 缺纸  r 装纸  Ctrl+Q 退出",
-             "s swipe  t tap  b scan  p paper out  r reload  Ctrl+Q quit"),
+    "help": ("s 刷卡  t 挥卡  b 扫码  p 缺纸  r 装纸  h 主机报文  Ctrl+Q 退出",
+             "s swipe  t tap  b scan  p paper  r reload  h host  Ctrl+Q quit"),
+    "hint.key": ("{key} 键此时无效, 请按显示屏提示操作",
+                 "{key} does nothing here: see the display"),
+    "hint.swipe": ("终端此时不读卡 (先选择交易, 如 2 消费)",
+                   "the terminal is not reading cards now (choose a transaction first)"),
+    "hint.tap": ("终端此时不读非接卡", "the terminal is not reading RFID cards now"),
+    "hint.scan": ("终端此时不扫码 (先选择 3 X菜单 1 订单验证)",
+                  "the terminal is not scanning now (X menu, order check first)"),
+    "hint.small": ("窗口 {cols}×{rows} 太小, 需要至少 80×24",
+                   "window {cols}×{rows} is too small: 80×24 needed"),
     "key.ENTER": ("确认", "ENTER"),
     "key.CANCEL": ("取消", "CANCEL"),
     "key.CLEAR": ("清除", "CLEAR"),
@@ -51,6 +64,31 @@ UI_TEXTS: Mapping[str, tuple[str, str]] = {
     "key.UP": ("上", "UP"),
     "key.DOWN": ("下", "DOWN"),
 }
+
+NOTES: Mapping[str, tuple[str, str]] = {
+    "approved": ("批准 00", "approved: 00"),
+    "low balance: 51 above 5.00": ("余额5.00元, 超出返回51", "balance 5.00, above: 51"),
+    "expired: 54": ("过期卡 54", "expired: 54"),
+    "blocked: 62": ("冻结卡 62", "blocked: 62"),
+    "member card (X menu)": ("会员卡 (X菜单)", "member card (X menu)"),
+    "demo RFID card": ("演示非接卡, 暂无交易读取", "demo RFID card: no flow reads it yet"),
+    "valid: 00": ("有效 00", "valid: 00"),
+    "already used: V1": ("已使用 V1", "already used: V1"),
+    "expired: V2": ("已过期 V2", "expired: V2"),
+    "order number for the member-card method: 00": ("会员卡验证用订单号 00",
+                                                    "order number (member card): 00"),
+}
+"""The demo data's notes (``xpos.refhost.seed``, English) as the wallet shows them."""
+
+
+def note(text: str, lang: str = "zh") -> str:
+    """A demo note in ``lang``; a note without a translation is shown as it is.
+
+    >>> note("valid: 00"), note("valid: 00", "en"), note("new")
+    ('有效 00', 'valid: 00', 'new')
+    """
+    pair = NOTES.get(text)
+    return text if pair is None else pick(pair, lang)
 
 
 def ui(key: str, lang: str = "zh", /, **kw: object) -> str:

@@ -10,6 +10,8 @@ from textual.widgets import Static
 from xpos.model.textwidth import fit_width, ljust_width
 
 _BORDER_AND_PADDING = 4
+FLASH_S = 0.3
+"""How long the display flashes (the emulator's beep)."""
 
 
 class LcdDisplay(Static):
@@ -29,6 +31,10 @@ class LcdDisplay(Static):
         border-title-background: #4a5e36;
         padding: 0 1;
         text-style: bold;
+    }
+    LcdDisplay.-flash {
+        background: #e3c565;
+        border: heavy $error;
     }
     """
 
@@ -52,6 +58,11 @@ class LcdDisplay(Static):
         if lines != self._lines:
             self._lines = lines
             self._paint()
+
+    def flash(self) -> None:
+        """Flash for a moment, as a terminal beeps at a key that does nothing."""
+        self.add_class("-flash")
+        self.set_timer(FLASH_S, lambda: self.remove_class("-flash"))
 
     @property
     def lines(self) -> tuple[str, ...]:

@@ -11,10 +11,20 @@ from textual.message import Message
 from textual.widgets import Button, Log
 
 from xpos.emulator.app.texts import ui
-from xpos.receipts.decode import decode_escpos
+from xpos.receipts.decode import CUT_LINE, decode_escpos
 
 PAPER_COLUMNS = 32
 """Characters per line on 58 mm paper: where the decoder wraps, as the printer does."""
+
+
+PAPER_CUT = "✂" + "-" * (PAPER_COLUMNS - 1)
+"""Where the paper is cut, drawn across the whole width of the paper."""
+
+
+def roll_lines(job: bytes) -> list[str]:
+    """A print job as lines of the roll: decoded, the cut drawn across the paper."""
+    lines = decode_escpos(job, columns=PAPER_COLUMNS).split("\n")
+    return [PAPER_CUT if line == CUT_LINE else line for line in lines]
 
 
 class Roll(Log, can_focus=False):
@@ -94,7 +104,7 @@ class PrinterPane(Vertical):
         top = 0
         for job in jobs[self._jobs:]:
             top = roll.line_count
-            lines = decode_escpos(job, columns=PAPER_COLUMNS).split("\n")
+            lines = roll_lines(job)
             roll.write_lines(lines)
             self._text.extend(lines)
         self._jobs = len(jobs)

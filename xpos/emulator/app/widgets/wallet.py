@@ -39,7 +39,7 @@ class WalletPane(VerticalScroll, can_focus=False):
         height: 1;
         content-align: left middle;
         text-align: left;
-        padding: 0 1;
+        padding: 0;
     }
     """
 
