@@ -182,7 +182,8 @@ def prepare_data_dir(path: Path, *, create: bool = True) -> Path:
                            f"remove or rename it, or {hint}")
     if not path.exists():
         if not create:
-            raise DataDirError(f"data directory {path} does not exist: {hint}")
+            why = "a part of the path is a file" if _file_above(path) else "it does not exist"
+            raise DataDirError(f"data directory {path} cannot be used: {why}: {hint}")
         _make_private(path, hint)
     elif not os.access(path, os.R_OK | os.W_OK | os.X_OK):
         raise DataDirError(f"data directory {path} is not writable by this user: "
@@ -190,6 +191,10 @@ def prepare_data_dir(path: Path, *, create: bool = True) -> Path:
     else:
         _warn_if_shared(path)
     return path
+
+
+def _file_above(path: Path) -> bool:
+    return any(parent.exists() and not parent.is_dir() for parent in path.parents)
 
 
 def _make_private(path: Path, hint: str) -> None:
