@@ -34,7 +34,7 @@ COMPONENTS = "1F2E3D4C5B6A79880123456789ABCDEF\nA4C7E3920F5B16D8E2947A3C5D81F60B
 #: Arguments a leaf needs to get past argparse, so the bad input under test is reached.
 BASE: dict[tuple[str, ...], list[str]] = {
     ("keys", "load"): ["--kcv", "987316", "--components-from-stdin"],
-    ("qa", "run"): [str(ROOT / "tests" / "scenarios" / "sale.yaml"), "--list"],
+    ("qa", "run"): ["--list", str(ROOT / "tests" / "scenarios" / "sale.yaml")],
 }
 
 
@@ -120,7 +120,13 @@ def _cases(options: set[str], where: Path, has_paths: bool) -> list[Case]:
     if "--evidence" in options:
         cases.append(Case("evidence is a file", ["--evidence", str(a_file)], "--evidence"))
     if has_paths:
-        cases.append(Case("path missing", [str(where / "missing.yaml")], ""))
+        control = where / "control.yaml"
+        control.write_bytes(b"name: x\x01\n")
+        deep = where / "deep.yaml"
+        deep.write_text("[" * 1000 + "\n")
+        cases += [Case("path missing", [str(where / "missing.yaml")], "missing.yaml"),
+                  Case("file with a control character", [str(control)], "not valid YAML"),
+                  Case("file nested too deeply", [str(deep)], "nested too deeply")]
     return cases
 
 
@@ -169,12 +175,22 @@ def _problem(result: subprocess.CompletedProcess[str], case: Case) -> str:
         return f"traceback:\n{out}"
     if result.returncode == 0:
         return f"exit 0 on bad input ({case.name})"
-    errors = [line for line in result.stderr.splitlines() if "error" in line]
+    errors = _error_lines(result.stderr)
     if len(errors) != 1:
         return f"expected one error line, got:\n{result.stderr}"
     if not re.search(case.says, errors[0]):
         return f"error line does not say {case.says!r}: {errors[0]}"
     return ""
+
+
+def _error_lines(stderr: str) -> list[str]:
+    """stderr without argparse's usage block and without warnings: the error itself."""
+    lines, in_usage = [], False
+    for line in stderr.splitlines():
+        in_usage = line.startswith("usage:") or (in_usage and line.startswith(" "))
+        if line.strip() and not in_usage and not line.startswith(("WARNING ", "<4>")):
+            lines.append(line)
+    return lines
 
 
 def test_a_second_host_on_the_same_port_says_the_port_is_in_use(
@@ -221,6 +237,16 @@ def test_a_bad_device_value_is_one_configuration_error(
     assert "Traceback" not in result.stderr
     last = result.stderr.strip().splitlines()[-1]
     assert "配置错误 configuration error" in last and "devices" in last and says in last
+
+
+@pytest.mark.parametrize("command", ["run", "demo", "emulator"])
+def test_an_xpos_toml_nested_too_deeply_is_one_line(
+        env: dict[str, str], tmp_path: Path, command: str) -> None:
+    (tmp_path / "xpos.toml").write_text("x = " + "[" * 1000 + "\n")
+    result = _xpos(command, "--data-dir", str(tmp_path), env=env)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "not valid TOML: nested too deeply" in result.stderr.strip().splitlines()[-1]
 
 
 @pytest.mark.parametrize("command", ["demo", "emulator"])
