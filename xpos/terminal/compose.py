@@ -65,5 +65,5 @@ def check_provisioned(config: TerminalConfig) -> list[str]:
     keystore = config.data_dir / KEYSTORE_NAME
     if not KeyStore(keystore).has_tmk:
         problems.append(f"no TMK in {keystore}: load it with `xpos keys load --data-dir "
-                        f"{config.data_dir} --component HEX --component HEX --kcv HEX`")
+                        f"{config.data_dir} --kcv HEX`, which asks for the components")
     return problems
