@@ -266,3 +266,26 @@ def test_help_describes_every_command_and_the_host_data_dir(env: dict[str, str])
     host = " ".join(_xpos("host", "--help", env=env).stdout.split())
     assert ("--data-dir DIR host data directory: database in DIR/host/, PKI in DIR/pki/ "
             "(default $XPOS_DATA or ~/.local/share/xpos)") in host
+
+
+@pytest.mark.parametrize(("command", "in_the_way", "says"), [
+    ("journal", "journal.db/", "流水错误 journal error: .*journal.db: cannot open journal: the "
+                               "path is a directory"),
+    ("demo", "journal.db/", "流水错误 journal error: .*the path is a directory"),
+    ("run", "keys.json/", "配置错误 configuration error: .*keys.json: not a valid key store"),
+    ("host", "host", "文件系统错误 file system error: .*host: a file is in the way"),
+    ("demo", "pki", "文件系统错误 file system error: .*pki: a file is in the way"),
+])
+def test_a_file_in_the_way_inside_the_data_dir_is_one_line(
+        env: dict[str, str], tmp_path: Path, command: str, in_the_way: str, says: str) -> None:
+    tmp_path.chmod(0o700)
+    target = tmp_path / in_the_way.rstrip("/")
+    if in_the_way.endswith("/"):
+        target.mkdir()
+    else:
+        target.write_text("in the way\n")
+    result = _xpos(command, "--data-dir", str(tmp_path), env=env)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert _error_lines(result.stderr) == [result.stderr.strip().splitlines()[-1]]
+    assert re.search(says, result.stderr.strip().splitlines()[-1])
