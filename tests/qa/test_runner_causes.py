@@ -64,7 +64,7 @@ steps:
 
 
 def test_a_wrong_key_check_value_is_blamed_on_the_tmk_not_the_pki(tmp_path: Path) -> None:
-    pki = ensure_demo_pki(tmp_path / "host")
+    pki = ensure_demo_pki(tmp_path / "host", terminal_id="20000002")  # its certificate
     host = ReferenceHost(tmp_path / "host.db", tls=pki)
     host.store.add_terminal("20000002", DEMO.mid, bytes(range(16)))  # not the demo TMK
     result = _run_against(host, pki.ca_cert.parent, SIGN_ON_ONLY, tmp_path)

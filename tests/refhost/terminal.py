@@ -3,8 +3,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ssl
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 from xpos.proto.codec import Message
 from xpos.proto.messages import (
@@ -20,6 +21,7 @@ from xpos.refhost.seed import DEMO, DemoCard
 from xpos.security.keys import WorkingKeys, parse_signon_keys
 from xpos.security.mac import MacAlgorithm, compute_mac
 from xpos.security.pinblock import encrypt_pin_block, iso0_clear
+from xpos.security.pki import TerminalIdentity, TlsFiles, issue_terminal_certificate
 from xpos.security.track import encrypt_track2
 
 CST = timezone(timedelta(hours=8))
@@ -29,6 +31,15 @@ GUARD_S = 10.0
 
 def fixed_clock() -> datetime:
     return NOW
+
+
+def terminal_pki(pki: TlsFiles, directory: Path, identity: TerminalIdentity) -> TlsFiles:
+    """``pki`` with a terminal certificate for ``identity`` from the same CA instead."""
+    name = f"terminal-{identity.tid}-{identity.mid or 'any'}"
+    files = replace(pki, terminal_cert=directory / f"{name}.pem",
+                    terminal_key=directory / f"{name}.key")
+    issue_terminal_certificate(pki, identity, files.terminal_cert, files.terminal_key)
+    return files
 
 
 @dataclass

@@ -21,9 +21,9 @@ from xpos.refhost.server import (
     serve_forever,
 )
 from xpos.refhost.store import HostStore
-from xpos.security.pki import TlsFiles, client_context, ensure_demo_pki
+from xpos.security.pki import TerminalIdentity, TlsFiles, client_context, ensure_demo_pki
 
-from .terminal import TlsTerminal, fixed_clock
+from .terminal import TlsTerminal, fixed_clock, terminal_pki
 
 ALICE, BOB = DEMO.card("alice"), DEMO.card("bob")
 STRANGER = DemoCard(holder="stranger", pan="6222020000000009999", expiry="3012", pin="123456",
@@ -291,7 +291,8 @@ def test_two_terminals_are_served_concurrently(tmp_path: Path, pki: TlsFiles) ->
         async with running_host(tmp_path, pki) as host:
             host.store.add_terminal("10000002", DEMO.mid, DEMO.tmk)
             one = await signed_on(host, pki)
-            two = await TlsTerminal.connect(host.port, client_context(pki))
+            two = await TlsTerminal.connect(host.port, client_context(
+                terminal_pki(pki, tmp_path, TerminalIdentity(tid="10000002", mid=DEMO.mid))))
             two.tid = "10000002"
             await two.sign_on()
             sale_one, sale_two = one.sale(ALICE, 100), two.sale(BOB, 200)

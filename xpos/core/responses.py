@@ -1,7 +1,9 @@
 """Host response codes (ISO 8583 field 39) and what the terminal shows for them.
 
 Bank-card codes follow the CUP POS table; ``25``, ``V1`` and ``V2`` are the X-menu
-voucher codes (docs/protocol.md); ``A0`` is the terminal's own MAC-failure reason.
+voucher codes (docs/protocol.md); ``A0`` is the terminal's own MAC-failure reason;
+``A7`` is the host's answer to a message for a terminal other than the one the
+connection's certificate names (docs/security.md, terminal binding).
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ RESPONSE_MESSAGES: Mapping[str, tuple[str, str]] = {
     "98": ("发卡方超时", "Issuer timeout"),
     "99": ("密码格式错", "PIN format error"),
     "A0": ("MAC校验错", "MAC error"),
+    "A7": ("安全处理失败", "Security violation"),
     "V1": ("券已使用", "Voucher already used"),
     "V2": ("券已过期", "Voucher expired"),
 }

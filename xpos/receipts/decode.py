@@ -16,6 +16,7 @@ print as ``[QR:data]``, barcodes as ``[BARCODE:data]``, raster images as
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -56,6 +57,10 @@ class PrintedLine:
     double_width: bool = False
     double_height: bool = False
     columns: int = 0
+
+
+#: Printable ASCII (the common case) is decoded a run at a time, not byte by byte.
+_ASCII_RUN = re.compile(rb"[\x20-\x7e]+")
 
 
 class _Truncated(Exception):
@@ -118,9 +123,26 @@ class _Printer:
         self.flush()
         self.lines.append(PrintedLine(text=text, align=align, columns=text_width(text)))
 
+    def put_ascii(self, run: str) -> None:
+        """A run of printable ASCII: in one go unless lines wrap at ``columns``."""
+        if self.columns:
+            for char in run:
+                self.put_char(char)
+            return
+        if not self.chars:
+            self.start = PrintedLine(text="", align=self.align, bold=self.bold,
+                                     double_width=self.width > 1, double_height=self.height > 1)
+        self.chars.append(run)
+        self.used += len(run) * self.width
+
     def run(self) -> list[PrintedLine]:
         try:
             while self.pos < len(self.data):
+                ascii_run = _ASCII_RUN.match(self.data, self.pos)
+                if ascii_run is not None:
+                    self.put_ascii(ascii_run.group().decode("ascii"))
+                    self.pos = ascii_run.end()
+                    continue
                 self.step(self.byte())
         except _Truncated:
             pass

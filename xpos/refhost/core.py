@@ -120,14 +120,14 @@ class HostCore:
             return None
         kind = self.kind_of(request)
         if kind is None:
-            return self._generic(request, RC_NOT_SUPPORTED)
+            return self.bare_answer(request, RC_NOT_SUPPORTED)
         if fault is not None and fault.kind is FaultKind.DECLINE:
             return self._declined(kind, request, fault.code)
         try:
             response = HANDLERS[kind](self.context, request)
         except (CodecError, SecurityError) as exc:  # messages hold no card data
             log.info("%s %s answered %s: %s", request.mti, kind.value, RC_FORMAT_ERROR, exc)
-            return self._generic(request, RC_FORMAT_ERROR)
+            return self.bare_answer(request, RC_FORMAT_ERROR)
         if fault is not None and fault.kind is FaultKind.DROP:
             return None
         if fault is not None and fault.kind is FaultKind.BAD_MAC:
@@ -140,7 +140,7 @@ class HostCore:
         try:
             key = request_key(request)
         except CodecError:
-            return self._generic(request, rc)
+            return self.bare_answer(request, rc)
         amount = request.get(4) or "0"
         entry = ctx.record(key, kind=LEDGER_KINDS[kind], rc=rc,
                            amount=int(amount) if amount.isdigit() else 0)
@@ -157,9 +157,14 @@ class HostCore:
                                         when=when, rrn=entry.rrn)
         return ctx.seal(terminal, response)
 
-    def _generic(self, request: Message, rc: str) -> Message | None:
-        """A bare answer (identifying fields echoed, no MAC), or None if none can be built."""
-        if len(request.mti) != 4 or not request.mti.isdigit():
+    @staticmethod
+    def bare_answer(request: Message, rc: str) -> Message | None:
+        """A bare answer with ``rc`` (fields 3, 4, 11, 41, 42, 49, 60 echoed, no MAC).
+
+        Nothing is processed or recorded. ``None`` when no answer can be built (the MTI
+        is not 4 digits) or none is due (a response MTI came in).
+        """
+        if len(request.mti) != 4 or not request.mti.isdigit() or is_response(request.mti):
             return None
         fields = {n: request.fields[n] for n in _ECHO if n in request.fields}
         fields[39] = rc

@@ -11,15 +11,22 @@ from the demo CA required; plain TCP only when ``tls=None`` is passed explicitly
 streams (the in-memory pair of :mod:`xpos.testing.memory`); the listening socket hands
 each accepted TCP/TLS connection to the same handler.
 
+Each connection has a :class:`~xpos.refhost.binding.Peer` (:mod:`.binding`): over TLS
+the identity named by the client certificate, for a handed-over pair the identity it was
+given, for plain TCP none (a trusted line). A request that a bound connection may not
+send (field 41/42 not its terminal) is answered ``A7`` before anything else happens: no
+fault is taken, nothing is processed or recorded, and a warning is logged.
+
 Each connection runs its own :class:`~xpos.proto.session.HostSession`: bytes read are fed
 in, and each :class:`RequestReceived` is answered in order:
 
 1. transcript ``→host`` (masked by :func:`xpos.proto.transcript.describe`);
-2. the head fault is taken if it applies to the request's kind;
-3. :meth:`HostCore.handle` decides (and commits) the answer;
-4. ``DELAY``: await the injectable ``sleep``; ``CLOSE``: close the connection instead of
+2. the terminal binding (:meth:`Peer.mismatch`): a mismatch is answered ``A7`` at once;
+3. the head fault is taken if it applies to the request's kind;
+4. :meth:`HostCore.handle` decides (and commits) the answer;
+5. ``DELAY``: await the injectable ``sleep``; ``CLOSE``: close the connection instead of
    answering; a ``None`` answer (``DROP``) sends nothing;
-5. the answer is framed, written, and logged ``←host``.
+6. the answer is framed, written, and logged ``←host``.
 
 A :class:`FrameError` (bytes that do not decode, or a broken length prefix) is logged
 with its field and position only and closes *that* connection; the server and the
@@ -41,16 +48,18 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from xpos.errors import ConfigError
 from xpos.proto.codec import Message
 from xpos.proto.framing import DEFAULT_MAX_FRAME
 from xpos.proto.session import FrameError, HostSession, RequestReceived
 from xpos.proto.transcript import describe
+from xpos.refhost.binding import RC_SECURITY_VIOLATION, TRUSTED_LINE, Peer, bound_to, tls_peer
 from xpos.refhost.core import HostCore
 from xpos.refhost.faults import Fault, FaultKind, FaultPlan
 from xpos.refhost.seed import seed_demo
 from xpos.refhost.store import HostStore
 from xpos.security.mac import MacAlgorithm
-from xpos.security.pki import TlsFiles, ensure_demo_pki, server_context
+from xpos.security.pki import TerminalIdentity, TlsFiles, ensure_demo_pki, server_context
 
 log = logging.getLogger(__name__)
 
@@ -144,10 +153,14 @@ class ReferenceHost:
         if self._server is not None:
             return self.port
         context = None if self._tls is None else server_context(self._tls)
-        self._server = await asyncio.start_server(self._serve, host, port, ssl=context)
+        self._server = await asyncio.start_server(self._serve_socket, host, port, ssl=context)
         self._port = int(self._server.sockets[0].getsockname()[1])
         log.info("reference host listening on %s:%d (%s)", host, self._port,
-                 "TLS 1.3, client certificate required" if context else "plain TCP")
+                 "TLS 1.3, client certificate required, bound to its terminal" if context
+                 else "plain TCP")
+        if context is None:
+            log.warning("plain TCP: no certificate binds a connection to a terminal; any "
+                        "client that reaches this port may speak for any terminal")
         return self._port
 
     @property
@@ -155,12 +168,21 @@ class ReferenceHost:
         """True once :meth:`stop` was called (an in-memory connector then refuses)."""
         return self._stopped
 
-    def accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    def accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, *,
+               identity: TerminalIdentity | None = None) -> None:
         """Serve a connection handed over as a pair of streams (until either side closes).
 
         The same handler serves the TCP/TLS connections of :meth:`start`.
+
+        Args:
+            reader: The host end's reader.
+            writer: The host end's writer.
+            identity: The terminal this connection speaks for, as a client certificate
+                would name it (every request must carry its TID / MID, or is answered
+                ``A7``); ``None`` makes it a trusted line, like plain TCP.
         """
-        task = asyncio.ensure_future(self._serve(reader, writer))
+        peer = TRUSTED_LINE if identity is None else bound_to(identity)
+        task = asyncio.ensure_future(self._serve(reader, writer, peer))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -188,15 +210,23 @@ class ReferenceHost:
         """Stop the host."""
         await self.stop()
 
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def _serve_socket(self, reader: asyncio.StreamReader,
+                            writer: asyncio.StreamWriter) -> None:
+        """A TCP/TLS connection: bound to its client certificate's terminal over TLS."""
+        peer = TRUSTED_LINE if self._tls is None else tls_peer(writer.get_extra_info("peercert"))
+        await self._serve(reader, writer, peer)
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
+                     peer: Peer) -> None:
         self._accepted += 1
         connection = self._accepted
+        log.info("connection %d: %s", connection, peer)
         task = asyncio.current_task()
         if task is not None:
             self._tasks.add(task)
         self._writers.add(writer)
         try:
-            await self._converse(connection, reader, writer)
+            await self._converse(connection, reader, writer, peer)
         except (ConnectionError, OSError) as exc:
             log.info("connection %d: %s", connection, type(exc).__name__)
         except asyncio.CancelledError:
@@ -214,7 +244,7 @@ class ReferenceHost:
                 self._tasks.discard(task)
 
     async def _converse(self, connection: int, reader: asyncio.StreamReader,
-                        writer: asyncio.StreamWriter) -> None:
+                        writer: asyncio.StreamWriter, peer: Peer) -> None:
         session = HostSession(max_frame=self._max_frame)
         while data := await self._read(connection, reader):
             session.receive_data(data)
@@ -223,7 +253,7 @@ class ReferenceHost:
                     self._note(connection, f"<frame error, closing: field {event.error.field}"
                                            f" at byte {event.error.position}>")
                     return
-                if not await self._answer(connection, event, session, writer):
+                if not await self._answer(connection, event, session, writer, peer):
                     return
 
     async def _read(self, connection: int, reader: asyncio.StreamReader) -> bytes:
@@ -235,10 +265,13 @@ class ReferenceHost:
             return b""
 
     async def _answer(self, connection: int, event: RequestReceived, session: HostSession,
-                      writer: asyncio.StreamWriter) -> bool:
+                      writer: asyncio.StreamWriter, peer: Peer) -> bool:
         """Answer one request; False means close the connection."""
         request = event.message
         self._log(TO_HOST, connection, request)
+        why = peer.mismatch(request)
+        if why is not None:
+            return await self._refuse(connection, request, why, session, writer)
         fault = self.faults.take(self.core.kind_of(request))
         response = self.core.handle(request, fault)
         if fault is not None and fault.kind is FaultKind.DELAY:
@@ -255,6 +288,20 @@ class ReferenceHost:
         writer.write(data)
         await writer.drain()
         self._log(FROM_HOST, connection, response)
+        return True
+
+    async def _refuse(self, connection: int, request: Message, why: str,
+                      session: HostSession, writer: asyncio.StreamWriter) -> bool:
+        """Answer ``A7`` to a request this connection may not send; nothing is processed."""
+        kind = self.core.kind_of(request)
+        log.warning("security: connection %d: %s %s refused %s: %s", connection, request.mti,
+                    "request" if kind is None else kind.value, RC_SECURITY_VIOLATION, why)
+        self._note(connection, f"<refused {RC_SECURITY_VIOLATION}, nothing processed: {why}>")
+        response = self.core.bare_answer(request, RC_SECURITY_VIOLATION)
+        if response is not None:
+            writer.write(session.send(response))
+            await writer.drain()
+            self._log(FROM_HOST, connection, response)
         return True
 
     async def _send_broken(self, connection: int, kind: FaultKind, data: bytes,
@@ -291,6 +338,28 @@ def host_db_path(data_dir: Path) -> Path:
     return data_dir / "host" / "host.db"
 
 
+PRIVATE_DIR_MODE = 0o700
+
+
+def private_host_dir(data_dir: Path) -> Path:
+    """Create the host's folder ``data_dir/host`` with mode 0700 (or tighten it to 0700).
+
+    Returns:
+        The database path inside it (:func:`host_db_path`).
+
+    Raises:
+        ConfigError: the folder cannot be made or its mode changed.
+    """
+    db = host_db_path(data_dir)
+    try:
+        db.parent.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+        os.chmod(db.parent, PRIVATE_DIR_MODE)
+    except OSError as exc:
+        raise ConfigError(f"host folder {db.parent}: cannot make it private (mode 0700): "
+                          f"{exc.strerror or exc}") from exc
+    return db
+
+
 async def serve_forever(data_dir: Path, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
                         *, plain: bool = False,
                         mac_algorithm: MacAlgorithm = MacAlgorithm.CUP_ECB,
@@ -299,7 +368,8 @@ async def serve_forever(data_dir: Path, host: str = "127.0.0.1", port: int = DEF
     """Run the reference host until cancelled (for ``xpos host``).
 
     Creates the demo PKI (``data_dir/pki``) and the database ``data_dir/host/host.db``
-    (seeded) on first use, the same layout the emulator rig uses.
+    (seeded) on first use, the same layout the emulator rig uses; the folder ``host`` is
+    kept 0700 and the database files 0600.
 
     Args:
         data_dir: Where the host keeps its files.
@@ -311,8 +381,7 @@ async def serve_forever(data_dir: Path, host: str = "127.0.0.1", port: int = DEF
         on_ready: Called with the bound port once listening; by default a line is
             printed on stdout.
     """
-    db = host_db_path(data_dir)
-    db.parent.mkdir(parents=True, exist_ok=True)
+    db = private_host_dir(data_dir)
     tls = None if plain else ensure_demo_pki(data_dir)
     async with ReferenceHost(db, tls=tls, mac_algorithm=mac_algorithm, mak_kcv=mak_kcv) as ref:
         bound = await ref.start(host, port)

@@ -12,12 +12,18 @@ money rules live here, next to the SQL:
   voucher back and writes its own ledger row, in one transaction; a second reversal of
   the same original finds the flag set and changes nothing.
 
+The file holds the TMKs, working keys, full PANs and PIN hashes, so it and its ``-wal``
+and ``-shm`` files are made private (mode 0600) every time the store is opened; SQLite
+creates a later ``-wal`` / ``-shm`` with the database file's mode, so they stay 0600.
+The host's folder is made 0700 by :func:`xpos.refhost.server.private_host_dir`.
+
 The ledger keeps masked PANs only; the account a sale debited is referenced by the card
 row id. The RRN is ``YYMMDD`` of the message time + the ledger row id modulo 10^6.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from contextlib import AbstractContextManager
 from datetime import datetime
@@ -60,6 +66,11 @@ class HostStore:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._db = sqlite.open_db(path, SCHEMA)
+        try:
+            make_private(path)
+        except ConfigError:
+            self._db.close()
+            raise
 
     def close(self) -> None:
         """Close the database."""
@@ -295,6 +306,25 @@ class HostStore:
             f"SELECT {LEDGER_COLUMNS} FROM ledger WHERE (? IS NULL OR tid = ?)"
             " AND (? IS NULL OR kind = ?) ORDER BY id", (tid, tid, kind, kind)).fetchall()
         return [ledger_entry(row) for row in rows]
+
+
+PRIVATE_FILE_MODE = 0o600
+
+
+def make_private(path: Path) -> None:
+    """Give a SQLite file and its ``-wal`` / ``-shm`` files mode 0600 (those that exist).
+
+    Raises:
+        ConfigError: a file's mode cannot be changed (not ours, read-only file system).
+    """
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            os.chmod(file, PRIVATE_FILE_MODE)
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            raise ConfigError(f"host database {file}: cannot make it private (mode 0600): "
+                              f"{exc.strerror or exc}") from exc
 
 
 def _key(value: str | None) -> bytes | None:

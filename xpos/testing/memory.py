@@ -12,8 +12,11 @@ is framed, buffered or delayed here: both ends run the same proto sessions as ov
 :class:`MemoryNetwork` is the connector the terminal's host link uses
 (:class:`~xpos.terminal.hostlink.Connector`): an address maps to a
 :class:`~xpos.refhost.server.ReferenceHost`, which is handed the host end of a fresh
-pair (:meth:`ReferenceHost.accept`). An address nobody serves is refused with
-:class:`ConnectionRefusedError`, so primary -> backup behaves as on a network.
+pair (:meth:`ReferenceHost.accept`), with the terminal identity the network carries (as a
+client certificate would: the host then refuses, ``A7``, any request for another
+terminal; without one the pair is a trusted line, like plain TCP). An address nobody
+serves is refused with :class:`ConnectionRefusedError`, so primary -> backup behaves as on
+a network.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import asyncio
 from typing import Any
 
 from xpos.refhost.server import ReferenceHost
+from xpos.security.pki import TerminalIdentity
 from xpos.terminal.hostlink import HostAddress, Streams
 
 __all__ = ["MemoryNetwork", "stream_pair"]
@@ -108,10 +112,14 @@ class MemoryNetwork:
 
     Args:
         hosts: ``"host:port"`` to the reference host serving it.
+        identity: The terminal every connection speaks for (what its certificate would
+            name); ``None``: the connections are trusted lines.
     """
 
-    def __init__(self, hosts: dict[str, ReferenceHost] | None = None) -> None:
+    def __init__(self, hosts: dict[str, ReferenceHost] | None = None, *,
+                 identity: TerminalIdentity | None = None) -> None:
         self.hosts: dict[str, ReferenceHost] = dict(hosts or {})
+        self.identity = identity
         self.connections = 0
 
     async def __call__(self, address: HostAddress) -> Streams:
@@ -124,6 +132,6 @@ class MemoryNetwork:
         if host is None or host.stopped:
             raise ConnectionRefusedError(f"nothing serves {address} in memory")
         terminal_end, host_end = stream_pair()
-        host.accept(*host_end)
+        host.accept(*host_end, identity=self.identity)
         self.connections += 1
         return terminal_end

@@ -54,9 +54,9 @@ from xpos.proto.codec import Message
 from xpos.proto.transcript import describe
 from xpos.receipts.decode import decode_escpos
 from xpos.refhost.seed import DEMO, refresh_demo
-from xpos.refhost.server import ReferenceHost, host_db_path
+from xpos.refhost.server import ReferenceHost, private_host_dir
 from xpos.security.mac import MacAlgorithm
-from xpos.security.pki import TlsFiles, ensure_demo_pki
+from xpos.security.pki import TerminalIdentity, TlsFiles, ensure_demo_pki
 from xpos.terminal.clock import Clock, LoopClock
 from xpos.terminal.compose import open_terminal
 from xpos.terminal.config import ConfigOverrides, TerminalConfig, check_overrides, load_config
@@ -174,8 +174,7 @@ class TerminalRig:
         config = self._config()
         memory = self.transport == "memory"
         pki = self._host_pki(config) if config.tls and not memory else None
-        db = host_db_path(self.data_dir)
-        db.parent.mkdir(parents=True, exist_ok=True)
+        db = private_host_dir(self.data_dir)
         seed = True
         if self._host_template is not None and not db.exists():
             shutil.copyfile(self._host_template, db)
@@ -200,7 +199,7 @@ class TerminalRig:
         overrides: ConfigOverrides = {**defaults, **self._overrides}
         config = load_config(self.data_dir, **overrides)
         if config.tls and not config.pki_dir and not self.in_memory:
-            demo = ensure_demo_pki(self.data_dir, terminal_id=config.tid)
+            demo = ensure_demo_pki(self.data_dir, terminal_id=config.tid, merchant_id=config.mid)
             config = config.replace(pki_dir=str(demo.ca_cert.parent))
         return config
 
@@ -268,6 +267,7 @@ class TerminalRig:
         """The in-memory host link, or None (the terminal builds its TCP/TLS link)."""
         if not self.in_memory:
             return None
+        self.network.identity = TerminalIdentity(tid=config.tid, mid=config.mid)
         return HostLink(link_config(config.replace(tls=False)), on_traffic=self._on_traffic,
                         clock=self.clock, connector=self.network)
 
