@@ -155,7 +155,10 @@ def test_every_subcommand_ends_bad_input_in_one_line_without_traceback(
             if prefix is None:
                 skipped.append(f"{' '.join(leaf)}: {case.name}")
                 continue
-            runs.append(([*leaf, *BASE.get(leaf, []), *case.args], prefix, case))
+            # its own data dir (a case's --data-dir comes later and wins): cases run at once
+            own = (["--data-dir", str(where / f"data-{len(runs)}")]
+                   if "--data-dir" in options else [])
+            runs.append(([*leaf, *BASE.get(leaf, []), *own, *case.args], prefix, case))
 
     def check(run: tuple[list[str], list[str], Case]) -> str:
         args, prefix, case = run
