@@ -8,21 +8,32 @@
 ``xpos journal``         list the journal (masked)
 ``xpos journal recover`` keep a lost/damaged journal aside, start a new one
 ``xpos qa run PATH…``    run QA scenario files headless (docs/qa.md)
+
+Ordinary errors (bad input, an unusable data directory, a port in use …) end in one
+line ``xpos: 错误 error: <headline>: <what is wrong and what to do>`` and exit 1; usage
+errors are argparse's (usage + one error line, exit 2). Never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
+import getpass
 import logging
+import socket
+import sqlite3
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
 
 from xpos.errors import (
     ConfigError,
     DeviceError,
     HostError,
+    JournalError,
     JournalLostError,
     KeyCheckError,
     KeysLostError,
@@ -30,7 +41,25 @@ from xpos.errors import (
     SecurityError,
     XposError,
 )
-from xpos.terminal.config import JOURNAL_NAME, KEYSTORE_NAME, default_data_dir, parse_address
+from xpos.terminal.config import (
+    JOURNAL_NAME,
+    KEYSTORE_NAME,
+    DataDirError,
+    default_data_dir,
+    parse_address,
+    prepare_data_dir,
+)
+
+if TYPE_CHECKING:
+    from xpos.journal import Journal, TxnRecord
+
+
+class KeyEntryError(SecurityError):
+    """TMK components or check value given wrongly (count, not hex, length, none)."""
+
+
+class ListenError(XposError):
+    """``xpos host`` could not listen on the address and port it was given."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -48,26 +77,51 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not hasattr(args, "func"):
         parser.print_help()
         return 2
+    prefix = "<3>" if journald else ""  # syslog "error" for journald
     try:
         code: int = args.func(args)
     except XposError as exc:
-        prefix = "<3>" if journald else ""  # syslog "error" for journald
-        print(f"{prefix}xpos: 错误 error: {_headline(exc)}: {exc}", file=sys.stderr)
+        _fail(prefix, _headline(exc), str(exc))
+        return 1
+    except OSError as exc:  # a file-system problem no check above foresaw
+        _fail(prefix, "文件系统错误 file system error", _os_error(exc))
+        return 1
+    except sqlite3.Error as exc:
+        _fail(prefix, "数据库错误 database error",
+              f"{exc} (is the data directory or its database damaged or read-only?)")
         return 1
     except KeyboardInterrupt:
         return 130
     return code
 
 
+def _fail(prefix: str, headline: str, message: str) -> None:
+    text = " ".join(message.split())  # one line, whatever the message holds
+    print(f"{prefix}xpos: 错误 error: {headline}: {text}", file=sys.stderr)
+
+
+def _os_error(exc: OSError) -> str:
+    where = f"{exc.filename}: " if exc.filename else ""
+    if exc.errno in (errno.EEXIST, errno.ENOTDIR):
+        return (f"{where}a file is in the way where a directory is needed: remove or "
+                "rename it, or choose another --data-dir")
+    return (f"{where}{exc.strerror or exc} (check the path and its permissions, "
+            "or choose another --data-dir)")
+
+
 _HEADLINES: tuple[tuple[type[XposError], str], ...] = (
     (JournalLostError, "交易记录丢失 journal lost"),
     (KeysLostError, "密钥丢失 keys lost"),
     (KeyCheckError, "密钥校验值不符 key check value mismatch"),
+    (KeyEntryError, "密钥输入错误 key entry error"),
     (MenuError, "菜单文件错误 menu file error"),
+    (DataDirError, "数据目录不可用 data directory unusable"),
     (ConfigError, "配置错误 configuration error"),
+    (ListenError, "无法监听 cannot listen"),
     (HostError, "主机连接失败 host link failed"),
     (SecurityError, "安全校验失败 security check failed"),
     (DeviceError, "设备故障 device failure"),
+    (JournalError, "流水错误 journal error"),
 )
 
 
@@ -83,21 +137,59 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="xpos", description="X-POS terminal software")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     sub = parser.add_subparsers(title="commands")
+    _add_run(sub)
+    _add_demo(sub)
+    _add_host(sub)
+    _add_emulator(sub)
+    _add_keys(sub)
+    _add_journal(sub)
 
-    run = sub.add_parser("run", help="run the terminal (devices and host from xpos.toml)")
+    from xpos.qa.cli import add_qa_parser
+
+    add_qa_parser(sub)
+    return parser
+
+
+def _command(sub: Any, name: str, summary: str, description: str) -> argparse.ArgumentParser:
+    """A subcommand with a one-line ``summary`` (in ``xpos --help``) and a description."""
+    parser: argparse.ArgumentParser = sub.add_parser(name, help=summary,
+                                                     description=description)
+    return parser
+
+
+def _add_run(sub: Any) -> None:
+    run = _command(sub, "run", "run the terminal (devices and host from xpos.toml)",
+                   "Run the terminal on the devices and host of xpos.toml until SIGTERM or "
+                   "SIGINT; logs to stderr in the form journald reads. Needs a loaded TMK "
+                   "(xpos keys load) and, with TLS, the terminal's PKI files.")
     _data_dir(run)
     run.add_argument("--config", type=Path, metavar="FILE",
                      help="config file (default: DIR/xpos.toml, if present)")
     run.set_defaults(func=_run, journald=True)
 
-    demo = sub.add_parser("demo", help="run the end-to-end demo")
-    demo.add_argument("--data-dir", type=Path, help="keep the run's files here")
+
+def _add_demo(sub: Any) -> None:
+    demo = _command(sub, "demo", "run the end-to-end demo",
+                    "The whole stack headless: starts the reference host and a terminal on "
+                    "fake devices, loads the TMK, signs on, sells 12.34 with a test card "
+                    "and PIN, redeems a voucher, and prints every screen, the receipts and "
+                    "the masked host transcript. Exit 0 (DEMO OK) when every stage worked.")
+    demo.add_argument("--data-dir", type=Path, metavar="DIR",
+                      help="keep the terminal's files here (default: a fresh temporary "
+                           "directory, removed afterwards)")
     demo.set_defaults(func=_demo)
 
-    host = sub.add_parser("host", help="run the reference host")
-    _data_dir(host, "host (database in DIR/host/, PKI in DIR/pki/)")
-    host.add_argument("--bind", default="127.0.0.1", help="address (default 127.0.0.1)")
-    host.add_argument("--port", type=int, default=8583, help="port (default 8583)")
+
+def _add_host(sub: Any) -> None:
+    host = _command(sub, "host", "run the reference host",
+                    "Run the reference host (acquirer + platform + demo provider) in the "
+                    "foreground on fresh or kept demo data; TLS 1.3 with client "
+                    "certificates from the demo PKI it makes in DIR/pki.")
+    _data_dir(host, "host data directory: database in DIR/host/, PKI in DIR/pki/")
+    host.add_argument("--bind", default="127.0.0.1", metavar="ADDRESS",
+                      help="address of this machine to listen on (default 127.0.0.1)")
+    host.add_argument("--port", type=_port, default=8583,
+                      help="port 1-65535, or 0 for any free one (default 8583)")
     host.add_argument("--mac", choices=["cup-ecb", "x9.19"], default="cup-ecb",
                       help="MAC algorithm of the terminals (default cup-ecb)")
     host.add_argument("--mak-kcv", choices=["full", "first8"], default="full",
@@ -106,7 +198,13 @@ def _parser() -> argparse.ArgumentParser:
                       help="plain TCP instead of TLS 1.3 (legacy private lines only)")
     host.set_defaults(func=_host)
 
-    emulator = sub.add_parser("emulator", help="run the terminal emulator (Textual)")
+
+def _add_emulator(sub: Any) -> None:
+    emulator = _command(sub, "emulator", "run the terminal emulator (Textual)",
+                        "The terminal on emulated devices in a text UI (display, keypad, "
+                        "PIN pad, printer roll, wallet of test cards and codes, host "
+                        "messages), joined to an embedded reference host unless --host. "
+                        "Ctrl+Q quits.")
     _data_dir(emulator)
     emulator.add_argument("--host", type=_host_address, metavar="HOST:PORT",
                           help="use this host instead of the embedded reference host")
@@ -114,39 +212,82 @@ def _parser() -> argparse.ArgumentParser:
                           help="language (default: lang of xpos.toml, else zh)")
     emulator.set_defaults(func=_emulator)
 
-    keys = sub.add_parser("keys", help="key management").add_subparsers(title="keys")
-    load = keys.add_parser("load", help="load the TMK from components and a check value")
+
+def _add_keys(sub: Any) -> None:
+    keys = _command(sub, "keys", "key management",
+                    "Key management of the terminal's key store (the emulated PED).")
+    commands = keys.add_subparsers(title="commands", metavar="COMMAND")
+    keys.set_defaults(func=_needs_command(keys, "load"))
+    load = commands.add_parser(
+        "load", help="load the TMK from components and a check value",
+        description="Combine 2 or 3 TMK components (32 or 48 hex digits each), check them "
+                    "against the KCV and store the TMK. Without --component the components "
+                    "are asked for at a prompt that does not echo; scripts pipe them, one "
+                    "per line, with --components-from-stdin.")
     _data_dir(load)
-    load.add_argument("--component", action="append", required=True, metavar="HEX",
-                      help="a TMK component (give 2 or 3)")
-    load.add_argument("--kcv", required=True, metavar="HEX", help="check value of the TMK")
+    given = load.add_mutually_exclusive_group()
+    given.add_argument("--component", action="append", metavar="HEX",
+                       help="a TMK component (give 2 or 3); RISKY: visible in the process "
+                            "list and kept in shell history; prefer the prompt")
+    given.add_argument("--components-from-stdin", action="store_true",
+                       help="read the components from stdin, one per line (for scripts)")
+    load.add_argument("--kcv", required=True, metavar="HEX",
+                      help="check value of the TMK (6 or 8 hex digits)")
     load.set_defaults(func=_keys_load)
 
-    journal = sub.add_parser("journal", help="list the journal (masked)")
+
+def _add_journal(sub: Any) -> None:
+    journal = _command(sub, "journal", "list the journal (masked)",
+                       "List the terminal's journal, oldest first, in local time: kind, "
+                       "batch, trace number, amount, masked card or voucher code, item, "
+                       "status and response code. Never a full card number or code.")
     _data_dir(journal)
     journal.set_defaults(func=_journal)
     _journal_recover_parser(journal)
 
-    from xpos.qa.cli import add_qa_parser
 
-    add_qa_parser(sub)
-    return parser
+def _needs_command(parser: argparse.ArgumentParser,
+                   choices: str) -> Callable[[argparse.Namespace], int]:
+    """What a command group does when no subcommand is given: usage + error, exit 2."""
+    def fail(_: argparse.Namespace) -> int:
+        parser.error(f"choose a command: {choices}")  # exits 2
+
+    return fail
 
 
-def _data_dir(parser: argparse.ArgumentParser, what: str = "terminal") -> None:
-    parser.add_argument("--data-dir", type=Path, default=default_data_dir(),
-                        help=f"{what} data directory (default $XPOS_DATA or "
-                             "~/.local/share/xpos)")
+def _data_dir(parser: argparse.ArgumentParser,
+              what: str = "terminal data directory") -> None:
+    parser.add_argument("--data-dir", type=Path, default=default_data_dir(), metavar="DIR",
+                        help=f"{what} (default $XPOS_DATA or ~/.local/share/xpos)")
+
+
+def _port(text: str) -> int:
+    """Check ``--port`` (argparse turns the error into a usage error, exit 2)."""
+    if not (text.isascii() and text.isdigit()) or not 0 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(
+            f"must be a port number 1-65535 (or 0: any free port), got {text!r}")
+    return int(text)
+
+
+def _host_address(text: str) -> str:
+    """Check ``--host HOST:PORT`` (argparse turns the error into a usage error, exit 2)."""
+    try:
+        parse_address(text, key="--host", source="command line")
+    except ConfigError:
+        raise argparse.ArgumentTypeError(
+            f"must be host:port with a port 1-65535, got {text!r}") from None
+    return text
 
 
 def _run(args: argparse.Namespace) -> int:
     from xpos.terminal.config import load_config
     from xpos.terminal.daemon import serve
 
+    prepare_data_dir(args.data_dir)
     config = load_config(args.data_dir, file=args.config)
     try:
         asyncio.run(serve(config))
-    except XposError:
+    except (XposError, OSError, sqlite3.Error):
         raise  # main reports it in one line
     except Exception as exc:  # a fatal surprise: one journald record, traceback escaped
         logging.getLogger("xpos.run").critical("fatal: %s: %s", type(exc).__name__, exc,
@@ -165,19 +306,35 @@ def _host(args: argparse.Namespace) -> int:
     from xpos.refhost.server import serve_forever
     from xpos.security.mac import MacAlgorithm
 
-    asyncio.run(serve_forever(args.data_dir, args.bind, args.port, plain=args.plain,
-                              mac_algorithm=MacAlgorithm(args.mac), mak_kcv=args.mak_kcv))
+    prepare_data_dir(args.data_dir)
+    try:
+        asyncio.run(serve_forever(args.data_dir, args.bind, args.port, plain=args.plain,
+                                  mac_algorithm=MacAlgorithm(args.mac), mak_kcv=args.mak_kcv))
+    except OSError as exc:
+        listen = _listen_error(exc, args.bind, args.port)
+        if listen is None:
+            raise
+        raise listen from None
     return 0
 
 
-def _host_address(text: str) -> str:
-    """Check ``--host HOST:PORT`` (argparse turns the error into a usage error, exit 2)."""
-    try:
-        parse_address(text, key="--host", source="command line")
-    except ConfigError:
-        raise argparse.ArgumentTypeError(
-            f"must be host:port with a port 1-65535, got {text!r}") from None
-    return text
+def _listen_error(exc: OSError, bind: str, port: int) -> ListenError | None:
+    """The one-line error for a failed bind, or ``None`` if ``exc`` is something else."""
+    if isinstance(exc, socket.gaierror):
+        return ListenError(f"--bind {bind}: no such address or name ({exc.strerror}): give "
+                           "an address of this machine, e.g. 127.0.0.1 or 0.0.0.0")
+    if exc.filename is not None:
+        return None
+    if exc.errno == errno.EADDRINUSE:
+        return ListenError(f"{bind}:{port} is already in use (another xpos host?): stop "
+                           "it, or choose another --port")
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return ListenError(f"--bind {bind} is not an address of this machine: give one of "
+                           "its addresses, e.g. 127.0.0.1 or 0.0.0.0")
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return ListenError(f"port {port} on {bind} needs privileges this user lacks: "
+                           "choose a --port above 1023")
+    return None
 
 
 def _emulator(args: argparse.Namespace) -> int:
@@ -190,27 +347,67 @@ def _emulator(args: argparse.Namespace) -> int:
 def _keys_load(args: argparse.Namespace) -> int:
     from xpos.security.keystore import KeyStore
 
-    args.data_dir.mkdir(parents=True, exist_ok=True)
+    components = _components(args)
+    prepare_data_dir(args.data_dir)
     path = args.data_dir / KEYSTORE_NAME
-    KeyStore(path).load_tmk(args.component, args.kcv)
-    print(f"TMK loaded into {path} (KCV {args.kcv.upper()})")
+    store = KeyStore(path)
+    try:
+        store.load_tmk(components, args.kcv)
+    except ConfigError as exc:  # count, hex, length: never quotes key digits
+        raise KeyEntryError(str(exc)) from None
+    print(f"TMK loaded into {path} (KCV {args.kcv.strip().upper()})")
+    if args.component:
+        print("xpos: 注意 note: --component leaves the key in the process list and shell "
+              "history; the prompt (no --component) does not", file=sys.stderr)
     return 0
+
+
+def _components(args: argparse.Namespace) -> list[str]:
+    """The TMK components: from ``--component``, stdin, or a prompt without echo.
+
+    Raises:
+        KeyEntryError: none could be read (no terminal to prompt on, input ended).
+    """
+    if args.component:
+        return list(args.component)
+    if args.components_from_stdin:
+        return [line.strip() for line in sys.stdin if line.strip()]
+    if not sys.stdin.isatty():
+        raise KeyEntryError("no TMK components: run in a terminal to be asked for them, or "
+                            "pipe them one per line with --components-from-stdin")
+    return _prompt_components(sys.stderr)
+
+
+def _prompt_components(out: TextIO) -> list[str]:
+    """Ask for 2 or 3 components without echo (an empty third answer ends)."""
+    print("输入TMK分量 enter the TMK components (not shown while typed)", file=out)
+    components: list[str] = []
+    while len(components) < 3:
+        optional = len(components) == 2
+        hint = " (Enter if none)" if optional else ""
+        try:
+            answer = getpass.getpass(f"分量 component {len(components) + 1}{hint}: ",
+                                     stream=out)
+        except EOFError:
+            raise KeyEntryError("input ended before the TMK components were entered") from None
+        if not answer.strip() and optional:
+            break
+        components.append(answer)
+    return components
 
 
 def _journal(args: argparse.Namespace) -> int:
     from xpos.journal import Journal
     from xpos.journal.marker import marker_path
 
+    prepare_data_dir(args.data_dir, create=False)
     path = args.data_dir / JOURNAL_NAME
     if not path.exists() and not marker_path(path).exists():  # else Journal says "lost"
         print(f"xpos: error: no journal at {path}", file=sys.stderr)
         return 1
     journal = Journal(path)
     try:
-        for r in journal.transactions():
-            print(f"{r.created_at}  {r.kind:<8} {r.domain:<4} batch {r.batch:06d} "
-                  f"STAN {r.stan:06d}  {r.amount:>10} fen  {r.masked_pan or '-':<19} "
-                  f"{r.status.value:<9} rc={r.rc or '--'}")
+        _list_journal(journal, sys.stdout)
     finally:
         journal.close()
     return 0
@@ -237,6 +434,48 @@ def _journal_recover(args: argparse.Namespace) -> int:
     print(result.describe())
     print(f"incident report: {result.incident}")
     return 0
+_JOURNAL_COLUMNS = (("时间 time", 19), ("类型 kind", 9), ("批次 batch", 10), ("流水 STAN", 9),
+                    ("金额 yuan", 10), ("卡号/券码 card/code", 19), ("状态 status", 11),
+                    ("rc", 3), ("商品 item", 0))
+
+
+def _list_journal(journal: Journal, out: TextIO) -> None:
+    """Print a header and one masked row per transaction, times in local time."""
+    from xpos.model.textwidth import ljust_width
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(ljust_width(cell, width) if width else cell
+                         for cell, (_, width) in zip(cells, _JOURNAL_COLUMNS, strict=True)).rstrip()
+
+    print(line([title for title, _ in _JOURNAL_COLUMNS]), file=out)
+    for record in journal.transactions():
+        print(line(_journal_cells(record)), file=out)
+
+
+def _journal_cells(record: TxnRecord) -> list[str]:
+    """The cells of one journal row: masked card or code, item for voucher rows."""
+    from xpos.model import mask_code, mask_pan
+    from xpos.model.textwidth import printable
+
+    detail = record.detail or {}
+    code = str(detail.get("code") or "")
+    who = mask_pan(record.masked_pan) if record.masked_pan else mask_code(code) if code else "-"
+    item = printable(str(detail.get("title") or ""))
+    if item and detail.get("quantity"):
+        item += f" ×{printable(str(detail['quantity']))}"
+    amount = record.amount
+    return [_local_time(record.created_at), f"{record.kind} {record.domain}",
+            f"{record.batch:06d}", f"{record.stan:06d}",
+            f"{amount // 100}.{amount % 100:02d}".rjust(10), who, record.status.value,
+            record.rc or "--", item]
+
+
+def _local_time(iso: str) -> str:
+    """An ISO 8601 time from the journal, shown in the machine's local time zone."""
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return iso
 
 
 if __name__ == "__main__":

@@ -32,12 +32,24 @@ def test_keys_load_with_wrong_kcv_is_refused_and_stores_nothing(
     assert not (tmp_path / "keys.json").exists()
 
 
-def test_keys_load_with_bad_hex_is_a_clear_error(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["keys", "load", "--data-dir", str(tmp_path), "--component", "XYZ",
-                 "--component", B, "--kcv", "000000"])
-    assert code == 1
-    assert "配置错误" in capsys.readouterr().err
+@pytest.mark.parametrize(("components", "says"), [
+    (["XYZ", B], "component 1 is not hexadecimal"),
+    ([A], "2 or 3 components, got 1"),
+    ([A, B, A, B], "2 or 3 components, got 4"),
+    ([A, B[:30]], "component 2 must be 32 or 48 hex digits, got 30"),
+])
+def test_keys_load_component_errors_are_key_errors(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], components: list[str],
+        says: str) -> None:
+    argv = ["keys", "load", "--data-dir", str(tmp_path), "--kcv", "000000"]
+    for component in components:
+        argv += ["--component", component]
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "密钥输入错误 key entry error" in err and says in err
+    assert "配置错误" not in err and B[:30] not in err  # no key digits quoted
+    assert not (tmp_path / "keys.json").exists()
 
 
 def test_journal_without_a_journal_says_so(tmp_path: Path,

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from xpos.cli import main
+from xpos.model import mask_code
 from xpos.refhost.seed import DEMO
 from xpos.testing.demo import run_demo
 
@@ -18,6 +19,8 @@ def test_demo_runs_every_stage_twice_on_the_same_data_and_leaks_nothing(
         assert "DEMO OK" in text and "签到成功" in text and "交易成功" in text
         assert "验证成功" in text and "冰淇淋蛋糕" in text and "￥12.34" in text
         assert DEMO.cards[0].pan not in text
+        assert DEMO.demo_voucher not in text  # the typed code too, keys line included
+        assert f"keys: {mask_code(DEMO.demo_voucher)} #" in text
         assert "<PIN block>" in text
 
 

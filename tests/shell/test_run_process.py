@@ -188,7 +188,7 @@ def _run_once(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def _config(data: Path, top: str = "", devices: str = "") -> None:
-    data.mkdir(parents=True, exist_ok=True)
+    data.mkdir(parents=True, exist_ok=True, mode=0o700)  # private: no warning
     (data / "xpos.toml").write_text(
         f'{top}[devices]\nprinter = "file://{data}/out.bin"\n{devices}', encoding="utf-8")
 

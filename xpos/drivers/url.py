@@ -61,9 +61,12 @@ def parse_device_url(url: str) -> DeviceUrl:
     """Parse a device URL.
 
     Raises:
-        ConfigError: if there is no scheme or a parameter is repeated.
+        ConfigError: if it is not a URL, has no scheme or repeats a parameter.
     """
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError as exc:  # e.g. "fake://[": an unclosed IPv6 bracket
+        raise ConfigError(f"device URL {url!r} is not a valid URL: {exc}") from None
     if not parts.scheme:
         raise ConfigError(f"device URL {url!r} has no scheme (try 'fake:')")
     params: dict[str, str] = {}

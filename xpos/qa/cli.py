@@ -22,9 +22,16 @@ EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 
 def add_qa_parser(sub: Any) -> None:
     """Add ``qa run`` to the ``xpos`` command's subparsers."""
-    qa = sub.add_parser("qa", help="QA: run scenario files headless")
-    commands = qa.add_subparsers(title="qa")
-    run = commands.add_parser("run", help="run YAML scenarios (files or directories)")
+    qa = sub.add_parser("qa", help="QA: run scenario files headless",
+                        description="QA: run YAML scenario files headless on simulated "
+                                    "time (docs/qa.md).")
+    commands = qa.add_subparsers(title="commands", metavar="COMMAND")
+    qa.set_defaults(func=lambda _: qa.error("choose a command: run"))
+    run = commands.add_parser("run", help="run YAML scenarios (files or directories)",
+                              description="Run YAML scenarios (files, or directories "
+                                          "searched for *.yaml / *.yml). Exit 0: all "
+                                          "passed; 1: any failed or none selected; 2: "
+                                          "a scenario file is invalid (nothing runs).")
     run.add_argument("paths", nargs="+", type=Path, metavar="PATH",
                      help="scenario files, or directories searched for *.yaml / *.yml")
     run.add_argument("--junit", type=Path, metavar="FILE", help="write JUnit XML here")

@@ -77,7 +77,7 @@ def check_provisioned(config: TerminalConfig) -> list[str]:
     marker = read_marker(marker_path(config.data_dir / JOURNAL_NAME))
     if not KeyStore(keystore, expect_tmk=marker.tmk_kcv if marker else None).has_tmk:
         problems.append(f"no TMK in {keystore}: load it with `xpos keys load --data-dir "
-                        f"{config.data_dir} --component HEX --component HEX --kcv HEX`")
+                        f"{config.data_dir} --kcv HEX`, which asks for the components")
     return problems
 
 

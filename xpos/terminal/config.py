@@ -8,9 +8,12 @@ no file at all. Unknown keys and wrong types are errors that name the key.
 from __future__ import annotations
 
 import dataclasses
+import errno
+import logging
 import math
 import os
 import re
+import stat
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -18,12 +21,15 @@ from pathlib import Path
 from typing import Any, TypedDict, Unpack, cast
 
 from xpos.drivers.base import KINDS
+from xpos.drivers.url import parse_device_url
 from xpos.errors import ConfigError
 
 CONFIG_NAME = "xpos.toml"
 JOURNAL_NAME = "journal.db"
 KEYSTORE_NAME = "keys.json"
+DATA_DIR_MODE = 0o700
 _ANS = re.compile(r"[\x20-\x7e]+")
+log = logging.getLogger(__name__)
 _DIGITS = re.compile(r"[0-9]+")
 
 
@@ -149,6 +155,70 @@ def default_data_dir() -> Path:
     return Path(env) if env else Path.home() / ".local" / "share" / "xpos"
 
 
+class DataDirError(ConfigError):
+    """A data directory cannot be used (a file, not writable, cannot be created)."""
+
+
+def prepare_data_dir(path: Path, *, create: bool = True) -> Path:
+    """Make sure ``path`` is a usable data directory; create it private (0700) if missing.
+
+    An existing directory that group or others may read is kept as it is, with a
+    warning (docs/security.md: the data directory is 0700).
+
+    Args:
+        path: The data directory.
+        create: Create it (and its parents) when missing; when false a missing
+            directory is an error.
+
+    Returns:
+        ``path``.
+
+    Raises:
+        DataDirError: one line naming the path, what is wrong and what to do.
+    """
+    hint = "choose another with --data-dir DIR (or $XPOS_DATA)"
+    if path.exists() and not path.is_dir():
+        raise DataDirError(f"data directory {path} is a file, not a directory: "
+                           f"remove or rename it, or {hint}")
+    if not path.exists():
+        if not create:
+            why = "a part of the path is a file" if _file_above(path) else "it does not exist"
+            raise DataDirError(f"data directory {path} cannot be used: {why}: {hint}")
+        _make_private(path, hint)
+    elif not os.access(path, os.R_OK | os.W_OK | os.X_OK):
+        raise DataDirError(f"data directory {path} is not writable by this user: "
+                           f"fix its owner or mode (chmod 700 {path}), or {hint}")
+    else:
+        _warn_if_shared(path)
+    return path
+
+
+def _file_above(path: Path) -> bool:
+    return any(parent.exists() and not parent.is_dir() for parent in path.parents)
+
+
+def _make_private(path: Path, hint: str) -> None:
+    try:
+        path.mkdir(parents=True, mode=DATA_DIR_MODE)
+        os.chmod(path, DATA_DIR_MODE)  # whatever the umask
+    except FileExistsError:
+        if not path.is_dir():  # a broken symbolic link, or a file made meanwhile
+            raise DataDirError(f"data directory {path} exists but is not a directory: "
+                               f"{hint}") from None
+        prepare_data_dir(path)  # made meanwhile by another process: check it like any other
+    except OSError as exc:
+        why = ("a part of the path is a file, not a directory" if exc.errno == errno.ENOTDIR
+               else (exc.strerror or str(exc)).lower())
+        raise DataDirError(f"data directory {path} cannot be created: {why}: {hint}") from None
+
+
+def _warn_if_shared(path: Path) -> None:
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        log.warning("data directory %s is open to group/others (mode %04o); it holds the "
+                    "journal and keys: chmod 700 %s", path, mode, path)
+
+
 def load_config(data_dir: Path, *, file: Path | None = None,
                 **overrides: Unpack[ConfigOverrides]) -> TerminalConfig:
     """Read the config file and apply ``overrides`` on top; both are checked.
@@ -233,6 +303,10 @@ def _devices(value: Mapping[object, object], source: str) -> dict[str, str]:
         if not isinstance(url, str):
             raise ConfigError(f"{source}: key 'devices' has a {kind} URL that is not a "
                               f"string ({type(url).__name__})")
+        try:
+            parse_device_url(url)
+        except ConfigError as exc:
+            raise ConfigError(f"{source}: key 'devices' has a bad {kind} URL: {exc}") from None
     return {str(kind): str(url) for kind, url in value.items()}
 
 

@@ -19,11 +19,12 @@ from typing import TextIO
 
 from xpos.drivers.fakes import DEFAULT_COLS
 from xpos.journal import TxnStatus
-from xpos.model import mask_pan
+from xpos.model import mask_code, mask_pan
 from xpos.model.textwidth import ljust_width
 from xpos.refhost.seed import DEMO, track2_for
 from xpos.refhost.server import host_db_path
 from xpos.testing.rig import TerminalRig
+from xpos.testing.startup import prepare_emulated
 
 
 class DemoFailed(Exception):
@@ -88,7 +89,8 @@ class Demo:
         self.heading("4. X menu → 订单验证: group-buy voucher (journey J2)")
         await self.keys(rig, "3")
         await self.keys(rig, "1")
-        await self.keys(rig, *DEMO.demo_voucher, "#")
+        code = DEMO.demo_voucher
+        await self.keys(rig, *code, "#", shown=f"{mask_code(code)} #")
         self.expect(rig, "验证成功")
         self.receipts(rig)
         self.journal(rig, "voucher")
@@ -96,9 +98,15 @@ class Demo:
 
     # -- narration -------------------------------------------------------------------
 
-    async def keys(self, rig: TerminalRig, *keys: str) -> None:
-        """Press keys and show the screen afterwards."""
-        self.say("keys: " + " ".join(keys))
+    async def keys(self, rig: TerminalRig, *keys: str, shown: str | None = None) -> None:
+        """Press keys and show the screen afterwards.
+
+        Args:
+            rig: The rig to press them on.
+            *keys: The keys.
+            shown: What to print instead of the keys (a typed code is shown masked).
+        """
+        self.say("keys: " + (" ".join(keys) if shown is None else shown))
         self.screen(await rig.press(*keys))
 
     def screen(self, text: str) -> None:
@@ -145,10 +153,15 @@ def run_demo(data_dir: Path | None = None, out: TextIO = sys.stdout,
             and removed afterwards.
         out: Where the narration goes.
         cleanup: How to remove a temporary data directory.
+
+    Raises:
+        ConfigError: ``data_dir`` cannot be used, or its ``xpos.toml`` is invalid or names
+            a device that is not ``fake:`` (checked before anything starts).
     """
     temporary = data_dir is None
     directory = Path(tempfile.mkdtemp(prefix="xpos-demo-")) if data_dir is None else data_dir
     try:
+        prepare_emulated(directory, what="the demo")
         asyncio.run(Demo(directory, out).run())
     except DemoFailed as exc:
         print(f"\nDEMO FAILED: {exc}", file=out)

@@ -20,9 +20,8 @@ from pathlib import Path
 
 from xpos.emulator.app.app import EmulatorApp
 from xpos.emulator.app.tty import drawing_on_terminal
-from xpos.errors import ConfigError
 from xpos.testing.rig import TerminalRig
-from xpos.testing.shell import load_config
+from xpos.testing.startup import prepare_emulated
 
 LOG_NAME = "emulator.log"
 
@@ -49,16 +48,16 @@ def build_rig(options: EmulatorOptions, *, lang: str) -> TerminalRig:
 
 
 def build_app(options: EmulatorOptions) -> EmulatorApp:
-    """The app for ``options``, handed its rig (the data directory is created if missing).
+    """The app for ``options``, handed its rig (the data directory is created 0700 if missing).
+
+    Everything that can be checked before the screen appears is checked here: the data
+    directory (a file, not writable, cannot be created), ``xpos.toml`` and its
+    ``[devices]`` (only ``fake:`` ones: the emulator emulates every device).
 
     Raises:
-        ConfigError: the data directory cannot be made, or its ``xpos.toml`` is invalid.
+        ConfigError: one line naming the problem and what to do.
     """
-    try:
-        options.data_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ConfigError(f"data directory {options.data_dir}: {exc.strerror}") from exc
-    config = load_config(options.data_dir)  # a bad xpos.toml fails here, before the screen
+    config = prepare_emulated(options.data_dir, what="the emulator")
     lang = options.lang or config.lang
     return EmulatorApp(build_rig(options, lang=lang), lang=lang)
 
