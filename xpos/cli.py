@@ -427,6 +427,7 @@ def _journal_recover(args: argparse.Namespace) -> int:
     from xpos.journal.recovery import recover
     from xpos.security.keystore import KeyStore
 
+    prepare_data_dir(args.data_dir, create=False)
     result = recover(args.data_dir / JOURNAL_NAME)
     keys = args.data_dir / KEYSTORE_NAME
     if keys.exists():
@@ -434,6 +435,8 @@ def _journal_recover(args: argparse.Namespace) -> int:
     print(result.describe())
     print(f"incident report: {result.incident}")
     return 0
+
+
 _JOURNAL_COLUMNS = (("时间 time", 19), ("类型 kind", 9), ("批次 batch", 10), ("流水 STAN", 9),
                     ("金额 yuan", 10), ("卡号/券码 card/code", 19), ("状态 status", 11),
                     ("rc", 3), ("商品 item", 0))

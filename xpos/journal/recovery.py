@@ -134,6 +134,9 @@ def recover(path: Path, *, now: datetime | None = None) -> Recovery:
 def _diagnose(path: Path) -> tuple[str, str]:
     """Open a copy of the journal files as the terminal would: SQLite may change what it
     opens (it can drop an unusable WAL), and the originals are evidence."""
+    if not path.exists() and not marker_path(path).exists():
+        raise JournalError(f"{path}: there is no journal here and none was lost (a first "
+                           "start needs no recovery)")
     probe = Path(tempfile.mkdtemp(prefix=".journal-probe-", dir=path.parent))
     try:
         for source in (*(Path(f"{path}{s}") for s in _SIDE_FILES), marker_path(path)):
