@@ -72,7 +72,8 @@ def expected(kind: Kind, a: Answer) -> tuple[Outcome, JournalEffect, Reason, Key
     if a.rc != "00":
         return Outcome.DECLINED, JournalEffect.DECLINED, Reason.NONE, keys, None
     if a.check is Check.OK:
-        return Outcome.APPROVED, JournalEffect.APPROVED, Reason.NONE, keys, None
+        booked = JournalEffect.APPROVED_VOIDING if kind is Kind.VOID else JournalEffect.APPROVED
+        return Outcome.APPROVED, booked, Reason.NONE, keys, None
     return Outcome.BAD_MAC, JournalEffect.PENDING, Reason.A0, keys, None
 
 
@@ -87,7 +88,7 @@ def _summary(d: Decision) -> tuple[Outcome, JournalEffect, Reason, Keys, Notice 
 
 
 def test_every_combination_decides_as_written() -> None:
-    assert len(COMBINATIONS) == 4 * 4 * 9 * 3 * 2
+    assert len(COMBINATIONS) == 5 * 4 * 9 * 3 * 2
     wrong = [(kind, answer, _summary(decide(kind, answer)), expected(kind, answer))
              for kind, answer in COMBINATIONS
              if _summary(decide(kind, answer)) != expected(kind, answer)]
@@ -106,13 +107,13 @@ def test_exactly_one_row_matches_each_combination_and_every_row_is_used() -> Non
 # -- the defects, one by one ---------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", [Kind.SALE, Kind.VOUCHER, Kind.REVERSAL])
+@pytest.mark.parametrize("kind", [Kind.SALE, Kind.VOID, Kind.VOUCHER, Kind.REVERSAL])
 @pytest.mark.parametrize("check", list(Check))
 def test_resign_code_77_drops_the_keys_on_every_maced_answer(kind: Kind, check: Check) -> None:
     assert decide(kind, Answer(reach=Reach.ANSWERED, rc="77", check=check)).keys is Keys.DROP
 
 
-@pytest.mark.parametrize("kind", [Kind.SALE, Kind.VOUCHER, Kind.REVERSAL])
+@pytest.mark.parametrize("kind", [Kind.SALE, Kind.VOID, Kind.VOUCHER, Kind.REVERSAL])
 @pytest.mark.parametrize("rc", ["00", "12", "51"])
 def test_resign_flag_drops_the_keys_on_every_maced_answer(kind: Kind, rc: str) -> None:
     answer = Answer(reach=Reach.ANSWERED, rc=rc, check=Check.OK, resign=True)
@@ -216,3 +217,20 @@ def test_the_documented_table_is_the_table() -> None:
 
 def test_the_rendering_has_one_row_per_rule() -> None:
     assert len(render_rules().splitlines()) == len(RULES) + 2
+
+
+def test_only_an_approved_void_with_a_good_mac_voids_its_original() -> None:
+    voiding = [(kind, answer) for kind, answer in COMBINATIONS
+               if decide(kind, answer).journal is JournalEffect.APPROVED_VOIDING]
+    assert voiding and all(kind is Kind.VOID for kind, _ in voiding)
+    assert all((a.rc, a.check) == ("00", Check.OK) for _, a in voiding)
+    sale = decide(Kind.SALE, Answer(reach=Reach.ANSWERED, rc="00", check=Check.OK))
+    assert sale.journal is JournalEffect.APPROVED
+
+
+@pytest.mark.parametrize("reach", [Reach.TIMEOUT, Reach.MALFORMED])
+def test_a_void_without_a_usable_answer_is_reversed_like_a_sale(reach: Reach) -> None:
+    void = decide(Kind.VOID, Answer(reach=reach))
+    assert (void.journal, void.reversal) == (JournalEffect.PENDING, Reason.R98)
+    bad_mac = decide(Kind.VOID, Answer(reach=Reach.ANSWERED, rc="00", check=Check.BAD))
+    assert (bad_mac.outcome, bad_mac.reversal) == (Outcome.BAD_MAC, Reason.A0)

@@ -14,7 +14,7 @@ The shell only carries these effects out; it decides nothing.
 
 Two rules sit on top of the table:
 
-- **Re-sign-on.** Any answer to a MAC'd request (sale, voucher, reversal) with response
+- **Re-sign-on.** Any answer to a MAC'd request (sale, void, voucher, reversal) with response
   code ``77`` or the header flag set drops the working keys, whatever its MAC: a host
   that lost the terminal's keys cannot MAC its answer, and a forged answer can at worst
   force a sign-on. The terminal then says 请先签到 until it signs on again.
@@ -48,6 +48,7 @@ class Kind(enum.Enum):
 
     SIGN_ON = "sign-on"
     SALE = "sale"
+    VOID = "void"
     VOUCHER = "voucher"
     REVERSAL = "reversal"
 
@@ -80,6 +81,8 @@ class JournalEffect(enum.Enum):
     """Nothing is journaled (sign-on)."""
     APPROVED = "approved"
     """The row becomes approved and its reversal is deleted, in one transaction."""
+    APPROVED_VOIDING = "approved, original voided"
+    """A void: as APPROVED, and the original sale is marked voided in the same transaction."""
     DECLINED = "declined"
     """The row becomes declined and its reversal is deleted, in one transaction."""
     FAILED = "failed"
@@ -198,7 +201,9 @@ class Rule:
 
 
 _SIGN_ON = frozenset({Kind.SIGN_ON})
-_MONEY = frozenset({Kind.SALE, Kind.VOUCHER})
+_MONEY = frozenset({Kind.SALE, Kind.VOID, Kind.VOUCHER})
+_BOOKING = frozenset({Kind.SALE, Kind.VOUCHER})
+_VOID = frozenset({Kind.VOID})
 _REVERSAL = frozenset({Kind.REVERSAL})
 _MACED = _MONEY | _REVERSAL
 _GOOD = frozenset({Check.OK})
@@ -226,15 +231,17 @@ RULES: tuple[Rule, ...] = (
          notice=Notice.BAD_KEYS),
     Rule(kinds=_SIGN_ON, reach=Reach.ANSWERED, rcs=_ANY_BUT_00, checks=None,
          outcome=_O.DECLINED, journal=_J.NONE, reversal=_R.NONE, keys=_K.DROP),
-    # -- sale (0200/0210) and voucher (0100/0110) ------------------------------------
+    # -- sale and void (0200/0210) and voucher (0100/0110) ----------------------------
     Rule(kinds=_MONEY, reach=Reach.UNREACHABLE, rcs=None, checks=None,
          outcome=_O.UNREACHABLE, journal=_J.FAILED, reversal=_R.NONE, keys=_K.KEEP),
     Rule(kinds=_MONEY, reach=Reach.TIMEOUT, rcs=None, checks=None,
          outcome=_O.NO_RESPONSE, journal=_J.PENDING, reversal=_R.R98, keys=_K.KEEP),
     Rule(kinds=_MONEY, reach=Reach.MALFORMED, rcs=None, checks=None,
          outcome=_O.REJECTED, journal=_J.PENDING, reversal=_R.R98, keys=_K.KEEP),
-    Rule(kinds=_MONEY, reach=Reach.ANSWERED, rcs=_00, checks=_GOOD,
+    Rule(kinds=_BOOKING, reach=Reach.ANSWERED, rcs=_00, checks=_GOOD,
          outcome=_O.APPROVED, journal=_J.APPROVED, reversal=_R.NONE, keys=_K.KEEP),
+    Rule(kinds=_VOID, reach=Reach.ANSWERED, rcs=_00, checks=_GOOD,
+         outcome=_O.APPROVED, journal=_J.APPROVED_VOIDING, reversal=_R.NONE, keys=_K.KEEP),
     Rule(kinds=_MONEY, reach=Reach.ANSWERED, rcs=_00, checks=_NOT_GOOD,
          outcome=_O.BAD_MAC, journal=_J.PENDING, reversal=_R.A0, keys=_K.KEEP),
     Rule(kinds=_MONEY, reach=Reach.ANSWERED, rcs=_77, checks=None,
