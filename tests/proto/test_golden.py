@@ -88,3 +88,30 @@ def test_golden_member_request_carries_the_full_pan_only_in_field2() -> None:
     tlv = bytes.fromhex(msg.fields[62])
     assert MEMBER_PAN.encode() not in tlv
     assert mask_pan(MEMBER_PAN).encode() in tlv
+
+
+def test_void_builder_gives_the_golden_void(mac: MacFunction) -> None:
+    from xpos.proto import messages as m
+
+    from .golden import PIN_BLOCK, TID, TRACK2, VOID_0200, VOID_0200_NO_RRN, MID
+
+    original = m.Original(batch=1, stan=2, rrn="250115000002", auth_code="123456")
+    built = m.void_request(original=original, stan=7, tid=TID, mid=MID, batch=1,
+                           amount=1234, track2=TRACK2, expiry="3012",
+                           pin_block=bytes.fromhex(PIN_BLOCK))
+    assert m.add_mac(built, mac) == VOID_0200.message
+    bare = m.void_request(original=m.Original(batch=1, stan=2), stan=8, tid=TID, mid=MID,
+                          batch=1, amount=1234, track2=TRACK2, expiry="3012", pin_block=None)
+    assert m.add_mac(bare, mac) == VOID_0200_NO_RRN.message
+    assert m.classify(built) is m.MessageKind.VOID
+    assert m.parse_original(built) == (1, 2)
+
+
+def test_the_reversal_of_a_void_keeps_61_and_drops_the_card(mac: MacFunction) -> None:
+    from xpos.proto import messages as m
+
+    from .golden import VOID_0200, VOID_REVERSAL_0400
+
+    reversal = m.add_mac(m.reversal_request(VOID_0200.message, reason="98"), mac)
+    assert reversal == VOID_REVERSAL_0400.message
+    assert not {2, 35, 37, 52, 53} & set(reversal.fields)

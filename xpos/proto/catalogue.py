@@ -53,6 +53,7 @@ class MessageKind(enum.Enum):
 
     SIGN_ON = "sign_on"
     SALE = "sale"
+    VOID = "void"
     REVERSAL = "reversal"
     VOUCHER_VERIFY = "voucher_verify"
 
@@ -81,6 +82,8 @@ CATALOGUE: tuple[MessageType, ...] = (
                 description="sign-on 签到"),
     MessageType(kind=MessageKind.SALE, mti="0200", processing_code="000000", mac=True,
                 description="sale 消费"),
+    MessageType(kind=MessageKind.VOID, mti="0200", processing_code="200000", mac=True,
+                description="void of a sale 消费撤销"),
     MessageType(kind=MessageKind.REVERSAL, mti="0400", processing_code=None, mac=True,
                 description="reversal 冲正"),
     MessageType(kind=MessageKind.VOUCHER_VERIFY, mti="0100", processing_code="700000",

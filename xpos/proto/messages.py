@@ -14,6 +14,9 @@ Field choices (see docs/protocol.md for the tables):
 * sale 0200: 3 ``000000``, 4, 11, 14, 22 ``021``/``022``, 25 ``00``, 26 ``12`` with a
   PIN, 35 track 2 (no field 2 for a swiped card), 41, 42, 49 ``156``, 52 with a PIN,
   53 with a PIN or an encrypted track, 60 = ``22`` + batch + ``000500``, 63 = operator.
+* void 0200: 3 ``200000``, the sale's card/PIN fields, 37 = the original RRN (zeros if
+  none), 38 = the original auth code, 60 = ``23`` + batch + ``000500``, 61 = original
+  batch 6 + original STAN 6 (reference §1.4).
 * reversal 0400: the original request minus 2, 26, 35, 36, 37, 52, 53, 55, 62 and 64,
   plus 39 = reason and 38 = the auth code if one was received (reference §1.6).
 
@@ -23,6 +26,7 @@ module.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from xpos.errors import EncodeError, LocalProtocolError, RemoteProtocolError
@@ -72,6 +76,7 @@ __all__ = [
     "MacFunction",
     "MessageKind",
     "MessageType",
+    "Original",
     "VoucherInfo",
     "VoucherRequest",
     "add_mac",
@@ -79,6 +84,7 @@ __all__ = [
     "is_response",
     "mask_voucher_code",
     "needs_mac",
+    "parse_original",
     "parse_voucher_request",
     "parse_voucher_response",
     "request_mti",
@@ -92,6 +98,7 @@ __all__ = [
     "sign_on_response",
     "swap_tpdu",
     "verify_mac",
+    "void_request",
     "voucher_request",
     "voucher_response",
 ]
@@ -198,6 +205,81 @@ def sale_request(*, stan: int, tid: str, mid: str, batch: int, amount: int, trac
     return Message(mti="0200", fields=fields)
 
 
+VOID_PROCESSING_CODE = "200000"
+VOID_60_TYPE = "23"
+NO_RRN = "0" * 12
+
+
+@dataclass(frozen=True, kw_only=True)
+class Original:
+    """The transaction a void undoes, as field 37, 38 and 61 carry it.
+
+    Attributes:
+        batch: Its batch number (61.1).
+        stan: Its trace number (61.2).
+        rrn: Its retrieval reference number, or empty (sent as twelve zeros).
+        auth_code: Its authorization code, or empty (field 38 left out).
+    """
+
+    batch: int
+    stan: int
+    rrn: str = ""
+    auth_code: str = ""
+
+    def field61(self) -> str:
+        """61 = original batch (6 digits) + original STAN (6 digits)."""
+        return digits(self.batch, 6, "61", minimum=1) + digits(self.stan, 6, "61", minimum=1)
+
+
+def void_request(*, original: Original, stan: int, tid: str, mid: str, batch: int,
+                 amount: int, track2: str, expiry: str, pin_block: bytes | None,
+                 track_encrypted: bool = False, operator: str = "01 ",
+                 double_length_keys: bool = True) -> Message:
+    """Build a 0200 void (消费撤销) of a sale (no MAC), per reference §1.4.
+
+    The card and PIN fields are those of :func:`sale_request`; 3 = ``200000``,
+    60.1 = ``23``, 37 = the original RRN (zeros if none), 38 = the original auth code
+    (left out if none), 61 = original batch + original STAN.
+
+    Args:
+        original: The sale being voided.
+        stan: The void's own trace number.
+        tid: Terminal ID.
+        mid: Merchant ID.
+        batch: Current batch number.
+        amount: In fen: the original amount for a full void.
+        track2: Track 2 in wire form (see :func:`sale_request`).
+        expiry: YYMM, or empty.
+        pin_block: The encrypted PIN block, or ``None``.
+        track_encrypted: Sets 53.3.
+        operator: 63.1.
+        double_length_keys: 53.2 (see :func:`sale_request`).
+
+    Raises:
+        EncodeError: a value out of range.
+    """
+    sale = sale_request(stan=stan, tid=tid, mid=mid, batch=batch, amount=amount,
+                        track2=track2, expiry=expiry, pin_block=pin_block,
+                        track_encrypted=track_encrypted, operator=operator,
+                        double_length_keys=double_length_keys)
+    rrn = original.rrn.strip() or NO_RRN
+    if len(rrn) != 12:
+        raise EncodeError(f"original RRN must be 12 characters, got {len(rrn)}", field="37")
+    extra = {3: VOID_PROCESSING_CODE, 37: rrn, 61: original.field61(),
+             60: field60(VOID_60_TYPE, batch, FINANCIAL_60_TAIL)}
+    if original.auth_code.strip():
+        extra[38] = original.auth_code.strip()
+    return sale.replace(set=extra)
+
+
+def parse_original(request: Message) -> tuple[int, int] | None:
+    """Original batch and STAN from field 61 of a void or its reversal, or ``None``."""
+    field61 = request.get(61) or ""
+    if len(field61) < 12 or not field61[:12].isdigit():
+        return None
+    return int(field61[:6]), int(field61[6:12])
+
+
 def sale_response(req: Message, *, rc: str, auth_code: str | None, rrn: str,
                   when: datetime) -> Message:
     """Build the host's 0210 (no MAC); 38 only when an auth code is given."""
@@ -214,7 +296,7 @@ def _reversible(msg: Message) -> bool:
         kind = classify(msg)
     except RemoteProtocolError:
         return False
-    return kind in (MessageKind.SALE, MessageKind.VOUCHER_VERIFY)
+    return kind in (MessageKind.SALE, MessageKind.VOID, MessageKind.VOUCHER_VERIFY)
 
 
 def reversal_request(original: Message, *, reason: str,
