@@ -93,7 +93,7 @@ def test_golden_member_request_carries_the_full_pan_only_in_field2() -> None:
 def test_void_builder_gives_the_golden_void(mac: MacFunction) -> None:
     from xpos.proto import messages as m
 
-    from .golden import PIN_BLOCK, TID, TRACK2, VOID_0200, VOID_0200_NO_RRN, MID
+    from .golden import MID, PIN_BLOCK, TID, TRACK2, VOID_0200, VOID_0200_NO_RRN
 
     original = m.Original(batch=1, stan=2, rrn="250115000002", auth_code="123456")
     built = m.void_request(original=original, stan=7, tid=TID, mid=MID, batch=1,

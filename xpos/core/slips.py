@@ -28,6 +28,7 @@ SIGNATURE = "持卡人签名 CARDHOLDER SIGNATURE"
 CONSENT = ("本人确认以上交易，", "同意将其记入本卡账户")
 CONSENT_EN = "I AGREE TO THE ABOVE TRANSACTION"
 TRANS_SALE = "消费/SALE"
+TRANS_VOID = "撤销/VOID"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -47,6 +48,17 @@ class SaleSlip:
     when: datetime
     amount: int
     reprint: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class VoidSlip(SaleSlip):
+    """The data printed on a void slip: a sale slip's, plus the voided sale's trace number.
+
+    ``stan``, ``batch``, ``auth_code`` and ``rrn`` are the void's own; ``amount`` is the
+    amount given back.
+    """
+
+    original_stan: int
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -144,6 +156,25 @@ def sale_slip(slip: SaleSlip, *, copy: str) -> Document:
     Raises:
         ValueError: for an unknown copy or a card number that is not masked.
     """
+    return _card_slip(slip, copy=copy, trans=TRANS_SALE, name="sale")
+
+
+def void_slip(slip: VoidSlip, *, copy: str) -> Document:
+    """Lay out a void (撤销) slip: 交易类型 撤销/VOID and the original trace number.
+
+    Args:
+        slip: The void's data (masked PAN only).
+        copy: ``"merchant"`` (with the signature block) or ``"customer"``.
+
+    Raises:
+        ValueError: for an unknown copy or a card number that is not masked.
+    """
+    original = _field("原凭证号 ORIG. TRACE NO.:", f"{slip.original_stan:06d}")
+    return _card_slip(slip, copy=copy, trans=TRANS_VOID, name="void", extra=original)
+
+
+def _card_slip(slip: SaleSlip, *, copy: str, trans: str, name: str,
+               extra: list[TextLine] | None = None) -> Document:
     if copy not in COPY_LINES:
         raise ValueError(f"copy must be 'merchant' or 'customer', got {copy!r}")
     if "*" not in slip.masked_pan:
@@ -159,7 +190,8 @@ def sale_slip(slip: SaleSlip, *, copy: str) -> Document:
     if slip.expiry:
         body += _field("有效期 EXP. DATE:", "**/**")
     body += [
-        *_field("交易类型 TRANS TYPE:", TRANS_SALE),
+        *_field("交易类型 TRANS TYPE:", trans),
+        *(extra or []),
         *_field("授权码 AUTH NO.:", slip.auth_code),
         *_references(batch=slip.batch, stan=slip.stan, rrn=slip.rrn, when=slip.when),
         _line("金额 AMOUNT:"),
@@ -168,7 +200,7 @@ def sale_slip(slip: SaleSlip, *, copy: str) -> Document:
     ]
     if copy == "merchant":
         body += _signature()
-    return Document(name=f"sale-{copy}", elements=tuple(body), cut=True)
+    return Document(name=f"{name}-{copy}", elements=tuple(body), cut=True)
 
 
 def voucher_slip(slip: VoucherSlip) -> Document:

@@ -31,6 +31,7 @@ Theory of operation
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Mapping
 from typing import Any
 
@@ -38,6 +39,7 @@ from xpos.errors import JournalError
 from xpos.journal import guards
 from xpos.journal.db import Database, check_counter
 from xpos.journal.records import (
+    VOIDED_BY,
     ReversalDraft,
     ReversalRecord,
     TxnRecord,
@@ -119,6 +121,7 @@ class Journal(Database):
         rrn: str | None = None,
         detail_update: Mapping[str, Any] | None = None,
         clear_reversal: bool = True,
+        voids: int | None = None,
     ) -> TxnRecord:
         """Record the outcome of a PENDING transaction.
 
@@ -130,13 +133,16 @@ class Journal(Database):
             rrn: Field 37.
             detail_update: Keys merged into the stored detail.
             clear_reversal: Delete the pending reversal in the same transaction.
+            voids: For an approved void: the id of the sale it voids, marked voided
+                (detail ``voided_by`` = this transaction's STAN) in the same transaction.
 
         Returns:
             The updated record.
 
         Raises:
             JournalError: if the transaction is unknown or no longer PENDING, or the
-                status is PENDING.
+                status is PENDING; or ``voids`` names a transaction that is not an
+                approved, not yet voided sale (nothing is changed then).
         """
         if status is TxnStatus.PENDING:
             raise JournalError("complete_txn needs a final status, not PENDING")
@@ -152,7 +158,20 @@ class Journal(Database):
             )
             if clear_reversal:
                 conn.execute("DELETE FROM reversal WHERE txn_id = ?", (txn_id,))
+            if voids is not None and status is TxnStatus.APPROVED:
+                self._mark_voided(conn, voids, by_stan=old.stan)
             return self.get(txn_id)
+
+    def _mark_voided(self, conn: sqlite3.Connection, txn_id: int, *, by_stan: int) -> None:
+        """Mark an approved sale voided, inside the caller's write transaction."""
+        original = self.get(txn_id)
+        if original.kind != "sale" or original.status is not TxnStatus.APPROVED:
+            raise JournalError(f"transaction {txn_id} is not an approved sale; cannot void it")
+        if original.voided:
+            raise JournalError(f"transaction {txn_id} is already voided")
+        detail = guards.detail_json({**original.detail, VOIDED_BY: by_stan})
+        conn.execute("UPDATE txn SET detail = ?, updated_at = ? WHERE id = ?",
+                     (detail, self._now(), txn_id))
 
     def get(self, txn_id: int) -> TxnRecord:
         """The transaction with this id.

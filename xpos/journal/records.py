@@ -9,6 +9,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+VOIDED_BY = "voided_by"
+"""Detail key of a sale that an approved void undid: the void's STAN."""
+
 
 class TxnStatus(enum.Enum):
     """Where a journaled transaction stands."""
@@ -38,7 +41,9 @@ class TxnRecord:
         rrn: Field 37, if any.
         tid: Terminal id (41).
         mid: Merchant id (42).
-        detail: JSON-able extra data (e.g. a voucher title).
+        detail: JSON-able extra data (e.g. a voucher title; ``voided_by`` = the STAN
+            of the void that undid a sale; a void's ``original_stan`` and
+            ``original_batch``).
         created_at: ISO 8601 UTC.
         updated_at: ISO 8601 UTC.
     """
@@ -59,6 +64,11 @@ class TxnRecord:
     detail: Mapping[str, Any]
     created_at: str
     updated_at: str
+
+    @property
+    def voided(self) -> bool:
+        """True for a sale that an approved void undid (it stays APPROVED otherwise)."""
+        return VOIDED_BY in self.detail
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -30,10 +30,11 @@ A repeated sale (same TID + batch + STAN, same card and amount) that was approve
 answered again with the stored answer (same 38, 37, 12/13), without a second debit.
 
 A reversal finds the original by TID + batch (60.2) + STAN. An approved, not yet
-reversed original is undone (credit back / voucher valid again) exactly once; the
-answer is ``00`` in every case the host can settle: undone now, undone before,
-original declined, or original never seen (nothing to undo). Only a sale whose field 4
-differs from the reversal's gets ``64``.
+reversed original is undone (credit back / voucher valid again / a void's credit taken
+back) exactly once; the answer is ``00`` in every case the host can settle: undone now,
+undone before, original declined, or original never seen (nothing to undo). Only a sale
+or void whose field 4 differs from the reversal's gets ``64``; the reversal of a void
+whose card no longer holds the amount gets ``51`` (nothing undone; the terminal retries).
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ from xpos.security.pinblock import decrypt_pin_block, pin_from_clear_block
 from xpos.security.track import decrypt_track2
 
 TRACK_ENCRYPTED = "1"  # field 53 position 3
+RC_NO_FUNDS = "51"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -192,17 +194,21 @@ def handle_reversal(ctx: HostContext, request: Message) -> Message:
 
 
 def _undo(ctx: HostContext, request: Message, key: RequestKey) -> str:
-    original = ctx.store.find(key.tid, key.batch, key.stan, ("sale", "voucher"))
+    original = ctx.store.find(key.tid, key.batch, key.stan, ("sale", "voucher", "void"))
     claimed = int(request.get(4) or "0")
     if original is None:
         ctx.record(key, kind="reversal", rc=RC_APPROVED, amount=claimed)
         return RC_APPROVED
-    if original.kind == "sale" and original.approved and claimed != original.amount:
+    if original.kind in ("sale", "void") and original.approved and claimed != original.amount:
         ctx.record(key, kind="reversal", rc="64", amount=claimed)
         return "64"
     draft = ctx.draft(key, kind="reversal", rc=RC_APPROVED, amount=original.amount,
                       ref=original.ref)
-    ctx.store.reverse(original, replace(draft, masked_pan=original.masked_pan))
+    try:
+        ctx.store.reverse(original, replace(draft, masked_pan=original.masked_pan))
+    except ValueError:  # a void's credit is spent: nothing undone
+        ctx.record(key, kind="reversal", rc=RC_NO_FUNDS, amount=claimed)
+        return RC_NO_FUNDS
     return RC_APPROVED
 
 

@@ -11,6 +11,7 @@ kind               handler                                    answers
 =================  =========================================  ==========================
 SIGN_ON 0800       :func:`.signon.handle_sign_on`              0810 + keys in 62
 SALE 0200/000000   :func:`.bank.handle_sale`                   0210
+VOID 0200/200000   :func:`.void.handle_void`                   0210
 REVERSAL 0400      :func:`.bank.handle_reversal`               0410
 VOUCHER 0100/7000  :func:`.xmenu.handle_voucher`               0110 + TLV in 62
 =================  =========================================  ==========================
@@ -52,6 +53,7 @@ from xpos.refhost.context import RC_FORMAT_ERROR, HostContext, request_key
 from xpos.refhost.faults import Fault, FaultKind, corrupt_mac
 from xpos.refhost.signon import handle_sign_on
 from xpos.refhost.store import HostStore
+from xpos.refhost.void import handle_void
 from xpos.refhost.xmenu import handle_voucher
 from xpos.security.mac import MacAlgorithm
 
@@ -64,12 +66,14 @@ Handler = Callable[[HostContext, Message], Message]
 HANDLERS: dict[MessageKind, Handler] = {
     MessageKind.SIGN_ON: handle_sign_on,
     MessageKind.SALE: handle_sale,
+    MessageKind.VOID: handle_void,
     MessageKind.REVERSAL: handle_reversal,
     MessageKind.VOUCHER_VERIFY: handle_voucher,
 }
 LEDGER_KINDS: dict[MessageKind, str] = {
     MessageKind.SIGN_ON: "sign_on",
     MessageKind.SALE: "sale",
+    MessageKind.VOID: "void",
     MessageKind.REVERSAL: "reversal",
     MessageKind.VOUCHER_VERIFY: "voucher",
 }
@@ -146,7 +150,7 @@ class HostCore:
                            amount=int(amount) if amount.isdigit() else 0)
         when = ctx.now()
         terminal = ctx.store.terminal(key.tid)
-        if kind is MessageKind.SALE:
+        if kind in (MessageKind.SALE, MessageKind.VOID):
             response = sale_response(request, rc=rc, auth_code=None, rrn=entry.rrn, when=when)
         elif kind is MessageKind.VOUCHER_VERIFY:
             response = voucher_response(request, rc=rc, info=None, when=when, rrn=entry.rrn)

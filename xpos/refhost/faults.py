@@ -31,7 +31,8 @@ from dataclasses import dataclass
 from xpos.proto.codec import Message
 from xpos.proto.messages import MessageKind
 
-FINANCIAL: frozenset[MessageKind] = frozenset({MessageKind.SALE, MessageKind.VOUCHER_VERIFY})
+FINANCIAL: frozenset[MessageKind] = frozenset({MessageKind.SALE, MessageKind.VOID,
+                                               MessageKind.VOUCHER_VERIFY})
 
 
 class FaultKind(enum.Enum):

@@ -42,7 +42,15 @@ CREATE UNIQUE INDEX ledger_one_approval ON ledger(tid, batch, stan, kind)
 CREATE INDEX ledger_by_stan ON ledger(tid, batch, stan);
 """
 _V1: Migration = tuple(s.strip() for s in _V1_SQL.split(";") if s.strip())
-MIGRATIONS: tuple[Migration, ...] = (_V1,)
+# v2: voids. One approval per TID + batch + STAN for a void too, and at most one live
+# (approved, not reversed) void per original (``ref`` = original batch 6 + STAN 6).
+_V2: Migration = (
+    "CREATE UNIQUE INDEX ledger_one_void_approval ON ledger(tid, batch, stan)"
+    " WHERE rc = '00' AND kind = 'void'",
+    "CREATE UNIQUE INDEX ledger_one_live_void ON ledger(tid, ref)"
+    " WHERE rc = '00' AND kind = 'void' AND reversed = 0",
+)
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2)
 SCHEMA = Schema(name="host database", migrations=MIGRATIONS, error=ConfigError)
 SCHEMA_VERSION = SCHEMA.version
 LEDGER_COLUMNS = ("id, tid, stan, batch, kind, amount, masked_pan, rc, auth_code, rrn, "

@@ -10,7 +10,11 @@ money rules live here, next to the SQL:
 * a voucher redemption (``valid`` -> ``used``) and its ledger row are one transaction;
 * a reversal flags the original row (only if not flagged yet), gives the money or the
   voucher back and writes its own ledger row, in one transaction; a second reversal of
-  the same original finds the flag set and changes nothing.
+  the same original finds the flag set and changes nothing;
+* a void credits the card back and writes its ledger row (``ref`` = the original's batch
+  and STAN) in one transaction, only while no other live void of that original exists;
+  the reversal of a void re-debits the card (only if the balance holds the amount) and
+  flags the void, in one transaction, exactly once.
 
 The file holds the TMKs, working keys, full PANs and PIN hashes, so it and its ``-wal``
 and ``-shm`` files are made private (mode 0600) every time the store is opened; SQLite
@@ -280,11 +284,43 @@ class HostStore:
             entry_id = insert_ledger(db, draft)
         return self.entry(entry_id)
 
+    def void(self, draft: LedgerDraft) -> LedgerEntry | None:
+        """Credit ``draft.amount`` back to card ``draft.account`` and record the void.
+
+        ``draft.ref`` names the original (batch 6 + STAN 6).
+
+        Returns:
+            The ledger entry, or None (nothing changed) if the original already has a
+            live (approved, not reversed) void.
+        """
+        with self._tx() as db:
+            live = db.execute("SELECT 1 FROM ledger WHERE tid = ? AND ref = ? AND kind = 'void'"
+                              " AND rc = '00' AND reversed = 0",
+                              (draft.tid, draft.ref)).fetchone()
+            if live is not None:
+                return None
+            db.execute("UPDATE cards SET balance = balance + ? WHERE id = ?",
+                       (draft.amount, draft.account))
+            entry_id = insert_ledger(db, draft)
+        return self.entry(entry_id)
+
+    def voided(self, original: LedgerEntry) -> bool:
+        """True if ``original`` (a sale) has a live (approved, not reversed) void."""
+        row = self._one("SELECT 1 FROM ledger WHERE tid = ? AND ref = ? AND kind = 'void'"
+                        " AND rc = '00' AND reversed = 0", original.tid,
+                        f"{original.batch:06d}{original.stan:06d}")
+        return row is not None
+
     def reverse(self, original: LedgerEntry, draft: LedgerDraft) -> bool:
-        """Undo an approved sale or voucher redemption once, and record the reversal.
+        """Undo an approved sale, void or voucher redemption once, and record the reversal.
+
+        Undoing a void takes the credit back (re-debits the card).
 
         Returns:
             True if this call undid it; False if it was not approved or already reversed.
+
+        Raises:
+            ValueError: (nothing changed) the card no longer holds a void's amount.
         """
         with self._tx() as db:
             cur = db.execute("UPDATE ledger SET reversed = 1 WHERE id = ? AND reversed = 0"
@@ -293,6 +329,12 @@ class HostStore:
             if undone and original.kind == "sale":
                 db.execute("UPDATE cards SET balance = balance + ? WHERE id = ?",
                            (original.amount, original.account))
+            elif undone and original.kind == "void":
+                debit = db.execute("UPDATE cards SET balance = balance - ? WHERE id = ?"
+                                   " AND balance >= ?",
+                                   (original.amount, original.account, original.amount))
+                if debit.rowcount != 1:
+                    raise ValueError("the card no longer holds the voided amount")
             elif undone and original.kind == "voucher":
                 db.execute("UPDATE vouchers SET status = 'valid', used_at = NULL,"
                            " used_by_tid = NULL WHERE code = ?", (original.ref,))

@@ -68,6 +68,8 @@ class TerminalConfig:
         pin_timeout_s: How long a PIN entry may take before the sale ends
             (输入密码超时, nothing sent).
         lang: UI language, ``"zh"`` (default) or ``"en"``.
+        supervisor_password: The supervisor (主管) password that void asks for (digits,
+            1-12; default ``"123456"``: change it on a real terminal).
         menus_dir: Directory of menu TOML files; ``None``: the menus shipped in the
             package (``xpos/menus/``, read with :mod:`importlib.resources`).
         devices: Device URLs by kind (``keypad``, ``display``, ``magstripe``, ``rfid``,
@@ -99,6 +101,7 @@ class TerminalConfig:
     reversal_retries: int = 2
     pin_timeout_s: float = 60.0
     lang: str = "zh"
+    supervisor_password: str = field(default="123456", repr=False)
     menus_dir: Path | None = None
     devices: dict[str, str] = field(default_factory=dict)
 
@@ -145,6 +148,7 @@ class ConfigOverrides(TypedDict, total=False):
     header_test: bool
     header_app_version: str
     lang: str
+    supervisor_password: str
     menus_dir: Path | str | None
     devices: dict[str, str]
 
@@ -326,6 +330,9 @@ def _validate(config: TerminalConfig, source: str) -> None:
         (config.reversal_retries >= 0, "reversal_retries", "must not be negative"),
         (_seconds(config.pin_timeout_s), "pin_timeout_s",
          "must be a finite number of seconds above 0"),
+        (config.supervisor_password.isdigit() and len(config.supervisor_password) <= 12
+         and config.supervisor_password.isascii(), "supervisor_password",
+         "must be 1 to 12 digits"),
         (config.tls_server_name != "", "tls_server_name",
          "must name the host certificate (empty would turn off the host-name check)"),
         (not (config.key_mode == "001" and config.mac_algorithm == "x9.19"), "mac_algorithm",

@@ -14,10 +14,17 @@ reply to the flow. The order of effects that keeps money safe:
    that got no valid answer) is sent first, with a fresh MAC; each counted attempt is
    journaled before it is sent, and :func:`~xpos.core.rules.after_reversal` says whether
    to go on, stop for now, or give it up (冲正不成功 请与客服联系).
-2. A sale (and an X-menu redemption) is written to the journal *with its reversal
+2. A sale, a void (and an X-menu redemption) is written to the journal *with its reversal
    record* (reason 98) in one SQLite transaction before a byte leaves the terminal.
 3. The answer (or its absence) is looked up in the rules; the journal row, the
-   reversal's reason and the working keys change as the decision says.
+   reversal's reason and the working keys change as the decision says. An approved
+   void marks its original sale voided in the same SQLite transaction as its own
+   approval.
+
+A void is refused here, before anything is sent, unless its original (found in the
+journal by trace number, in the current batch) is an approved sale not yet voided and
+the card swiped is the original's. The supervisor password and the void lookup are
+answered locally from the configuration and the journal.
 
 Sensitive data (track 2, PIN block) lives only in the request message in memory; the
 journal gets the masked PAN and the reversal fields without 2/35/36/52/53.
@@ -26,6 +33,7 @@ journal gets the masked PAN and the reversal fields without 2/35/36/52/53.
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -39,6 +47,9 @@ from xpos.core.flows.online import (
     ReadinessRequest,
     SaleRequest,
     SignOnRequest,
+    SupervisorCheck,
+    VoidLookup,
+    VoidRequest,
     VoucherDetails,
     VoucherRequest,
 )
@@ -52,7 +63,7 @@ from xpos.errors import (
     RemoteProtocolError,
     SecurityError,
 )
-from xpos.journal import Journal, ReversalDraft, ReversalRecord, TxnStatus
+from xpos.journal import Journal, ReversalDraft, ReversalRecord, TxnRecord, TxnStatus
 from xpos.model import mask_code
 from xpos.proto import messages as m
 from xpos.proto.codec import Message, asks_sign_on
@@ -66,7 +77,9 @@ from xpos.terminal.hostlink import HostLink
 log = logging.getLogger(__name__)
 
 _ANSWERED_STATUS = {JournalEffect.APPROVED: TxnStatus.APPROVED,
+                    JournalEffect.APPROVED_VOIDING: TxnStatus.APPROVED,
                     JournalEffect.DECLINED: TxnStatus.DECLINED}
+_RRN_LENGTH = 12
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -80,6 +93,8 @@ class _Sent:
     amount: int
     masked_pan: str
     code_masked: str = ""
+    voids: int | None = None
+    """For a void: the journal id of the sale it undoes."""
 
 
 class TransactionService:
@@ -115,6 +130,12 @@ class TransactionService:
             return OnlineReply(outcome=Outcome.APPROVED if ready else Outcome.NOT_SIGNED_ON)
         if isinstance(request, SaleRequest):
             return await self.sale(request)
+        if isinstance(request, SupervisorCheck):
+            return self.check_supervisor(request)
+        if isinstance(request, VoidLookup):
+            return self.void_lookup(request.stan)
+        if isinstance(request, VoidRequest):
+            return await self.void(request)
         return await self.voucher(request)
 
     # -- sign-on ---------------------------------------------------------------------
@@ -190,6 +211,66 @@ class TransactionService:
                            request.card.masked_pan, detail={})
         return await self._finish(message, sent, keys)
 
+    # -- void ------------------------------------------------------------------------
+
+    def check_supervisor(self, request: SupervisorCheck) -> OnlineReply:
+        """APPROVED when the password is the configured one (compared in constant time)."""
+        ok = hmac.compare_digest(request.password.encode("utf-8"),
+                                 self._cfg.supervisor_password.encode("utf-8"))
+        return OnlineReply(outcome=Outcome.APPROVED if ok else Outcome.DECLINED)
+
+    def void_lookup(self, stan: int) -> OnlineReply:
+        """The sale with trace number ``stan`` as the void flow shows it, or why not."""
+        original = self._voidable(stan)
+        if isinstance(original, Notice):
+            return OnlineReply(outcome=Outcome.DECLINED, notice=original)
+        return OnlineReply(outcome=Outcome.APPROVED, stan=original.stan, batch=original.batch,
+                           amount=original.amount, masked_pan=original.masked_pan,
+                           auth_code=original.auth_code or "", rrn=original.rrn or "",
+                           when=_local_time(original.created_at))
+
+    def _voidable(self, stan: int) -> TxnRecord | Notice:
+        """The journal's sale ``stan`` of the current batch if it may be voided, else why not."""
+        if not 1 <= stan <= 999999:
+            return Notice.VOID_UNKNOWN
+        record = self._journal.by_stan(stan, self._journal.batch_no)
+        if record is None:
+            other = self._journal.by_stan(stan)
+            return Notice.VOID_UNKNOWN if other is None else Notice.VOID_OTHER_BATCH
+        if record.kind != Kind.SALE.value:
+            return Notice.VOID_NOT_SALE
+        if record.status is not TxnStatus.APPROVED:
+            return Notice.VOID_NOT_APPROVED
+        return Notice.VOID_DONE if record.voided else record
+
+    async def void(self, request: VoidRequest) -> OnlineReply:
+        """0200/0210 F3 200000: a full void, journaled with its reversal before it is sent."""
+        original = self._voidable(request.stan)
+        if isinstance(original, Notice):
+            return OnlineReply(outcome=Outcome.DECLINED, notice=original)
+        if request.card.masked_pan != original.masked_pan:
+            return OnlineReply(outcome=Outcome.DECLINED, notice=Notice.VOID_OTHER_CARD)
+        keys = await self._prepare()
+        if isinstance(keys, OnlineReply):
+            return keys
+        track2, encrypted = self._track2(request.card.track2, keys)
+        stan, batch = self._journal.next_stan(), self._journal.batch_no
+        rrn = original.rrn or ""
+        source = m.Original(batch=original.batch, stan=original.stan,
+                            rrn=rrn if len(rrn) == _RRN_LENGTH else "",
+                            auth_code=original.auth_code or "")
+        message = m.void_request(original=source, stan=stan, tid=self._cfg.tid,
+                                 mid=self._cfg.mid, batch=batch, amount=original.amount,
+                                 track2=track2, expiry=request.card.expiry,
+                                 pin_block=request.pin_block, track_encrypted=encrypted,
+                                 operator=self._operator(),
+                                 double_length_keys=self._cfg.key_mode != "001")
+        message = m.add_mac(message, self._mac(keys))
+        sent = self._begin(Kind.VOID, "bank", message, original.amount, original.masked_pan,
+                           detail={"original_stan": original.stan,
+                                   "original_batch": original.batch})
+        return await self._finish(message, replace(sent, voids=original.id), keys)
+
     # -- X menu: voucher verification --------------------------------------------------
 
     async def voucher(self, request: VoucherRequest) -> OnlineReply:
@@ -260,8 +341,10 @@ class TransactionService:
         elif status is not None:
             detail = {"title": voucher.title, "quantity": voucher.quantity,
                       "provider": voucher.provider} if voucher else None
+            voids = sent.voids if decision.journal is JournalEffect.APPROVED_VOIDING else None
             self._journal.complete_txn(sent.txn_id, rc=rc, auth_code=auth or None,
-                                       rrn=rrn or None, status=status, detail_update=detail)
+                                       rrn=rrn or None, status=status, detail_update=detail,
+                                       voids=voids)
         elif decision.reversal is Reason.A0:
             self._journal.set_reversal_reason(sent.txn_id, Reason.A0.value,
                                               auth_code=auth or None)
@@ -370,6 +453,14 @@ class TransactionService:
 
     def _when(self, response: Message) -> dt.datetime:
         return rules.host_time(self._clock(), response.get(13), response.get(12))
+
+
+def _local_time(created_at: str) -> dt.datetime | None:
+    """A journal timestamp (ISO 8601, UTC) as naive local time, or None if unreadable."""
+    try:
+        return dt.datetime.fromisoformat(created_at).astimezone().replace(tzinfo=None)
+    except ValueError:
+        return None
 
 
 def _key_check(response: Message, keys: WorkingKeys | None) -> Check:

@@ -21,11 +21,15 @@ from xpos.core.flows.online import (
     ReadinessRequest,
     SaleRequest,
     SignOnRequest,
+    SupervisorCheck,
+    VoidLookup,
+    VoidRequest,
     VoucherDetails,
     VoucherRequest,
 )
 from xpos.core.flows.sale import sale_flow
 from xpos.core.flows.sign_on import sign_on_flow
+from xpos.core.flows.void import void_flow
 from xpos.core.flows.voucher import voucher_flow
 
 BUILTIN_FLOWS: Mapping[str, Callable[[FlowContext], Flow]] = MappingProxyType(
@@ -33,6 +37,7 @@ BUILTIN_FLOWS: Mapping[str, Callable[[FlowContext], Flow]] = MappingProxyType(
         "sign_on": sign_on_flow,
         "sale": sale_flow,
         "voucher_verify": voucher_flow,
+        "void": void_flow,
     }
 )
 """Built-in flows by name."""
@@ -50,9 +55,13 @@ __all__ = [
     "ReadinessRequest",
     "SaleRequest",
     "SignOnRequest",
+    "SupervisorCheck",
+    "VoidLookup",
+    "VoidRequest",
     "VoucherDetails",
     "VoucherRequest",
     "sale_flow",
     "sign_on_flow",
+    "void_flow",
     "voucher_flow",
 ]

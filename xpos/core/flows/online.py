@@ -71,7 +71,61 @@ class VoucherRequest:
         return masked_repr(self, code=repr(mask_code(self.code)))
 
 
-OnlineRequest = SignOnRequest | ReadinessRequest | SaleRequest | VoucherRequest
+@dataclass(frozen=True, kw_only=True, repr=False)
+class SupervisorCheck:
+    """Check the supervisor (主管) password; answered locally, nothing is sent.
+
+    ``APPROVED`` when it matches the configured ``supervisor_password``, ``DECLINED``
+    otherwise. ``repr`` never shows the password.
+
+    Attributes:
+        password: What was keyed.
+    """
+
+    password: str = field(repr=False)
+
+    def __repr__(self) -> str:
+        """The password hidden."""
+        return "SupervisorCheck(password=<hidden>)"
+
+
+@dataclass(frozen=True, kw_only=True)
+class VoidLookup:
+    """Find the sale a void would undo, by trace number; answered from the journal.
+
+    The reply is ``APPROVED`` with the original's stan, batch, masked_pan, amount, when,
+    auth_code and rrn when it may be voided; else ``DECLINED`` with a ``VOID_*``
+    :class:`Notice` saying why (unknown trace, already voided, not approved, other
+    batch, not a sale).
+
+    Attributes:
+        stan: The original's trace number.
+    """
+
+    stan: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class VoidRequest:
+    """A full void (0200, F3 200000) of a sale of the current batch.
+
+    The runtime looks the original up again (it trusts nothing but its journal) and
+    refuses it locally for the same reasons as :class:`VoidLookup`, or when the card is
+    not the original's.
+
+    Attributes:
+        stan: The original's trace number.
+        card: The swiped card (must be the original's).
+        pin_block: The encrypted PIN block, or ``None`` without PIN.
+    """
+
+    stan: int
+    card: CardData
+    pin_block: bytes | None = field(repr=False)
+
+
+OnlineRequest = (SignOnRequest | ReadinessRequest | SaleRequest | VoucherRequest
+                 | SupervisorCheck | VoidLookup | VoidRequest)
 """Every request a flow may send online."""
 
 
@@ -118,6 +172,18 @@ class Notice(enum.Enum):
     """A pending reversal could not go out; it is retried before the next transaction."""
     REVERSAL_FAILED = "reversal_failed"
     """A reversal was given up after its last attempt (冲正不成功 请与客服联系)."""
+    VOID_UNKNOWN = "void_unknown"
+    """No transaction with that trace number in the journal."""
+    VOID_DONE = "void_done"
+    """The original is already voided."""
+    VOID_NOT_APPROVED = "void_not_approved"
+    """The original was declined, failed, reversed or is still unresolved."""
+    VOID_OTHER_BATCH = "void_other_batch"
+    """The original belongs to another (settled) batch."""
+    VOID_NOT_SALE = "void_not_sale"
+    """The trace number is not a sale (e.g. a void or a voucher)."""
+    VOID_OTHER_CARD = "void_other_card"
+    """The card swiped is not the original's."""
 
 
 @dataclass(frozen=True, kw_only=True)

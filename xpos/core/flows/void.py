@@ -1,0 +1,190 @@
+"""Void (撤销) of a sale by its trace number: supervisor, original shown, same card, PIN.
+
+Readiness → supervisor password (hidden; :data:`SUPERVISOR_TRIES` wrong ones end the
+flow) → the original's trace number → :class:`VoidLookup` (answered from the journal:
+unknown trace, already voided, not approved, other batch and not a sale are refused
+here with their reason) → the original shown (masked card, amount, date) and confirmed
+→ the same card swiped (another card is refused before the PIN) → PIN →
+Online(:class:`VoidRequest`) for the original amount (a full void). On approval the
+merchant and customer copies of the void slip are printed, then 交易成功.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Generator
+
+from xpos.core.flows.common import (
+    NO_TIME,
+    ask,
+    go_online,
+    notify,
+    outcome_text,
+    print_slip,
+)
+from xpos.core.flows.online import (
+    Command,
+    Flow,
+    FlowContext,
+    OnlineReply,
+    Outcome,
+    ReadinessRequest,
+    SupervisorCheck,
+    VoidLookup,
+    VoidRequest,
+)
+from xpos.core.i18n import t
+from xpos.core.slips import VoidSlip, void_slip
+from xpos.core.steps import (
+    Confirm,
+    Input,
+    InputField,
+    PinStep,
+    ReadCard,
+    ResultCode,
+    StepResult,
+)
+from xpos.model import CardData, CardSource, format_fen
+
+COPIES = ("merchant", "customer")
+"""Void slip copies, in print order."""
+SUPERVISOR_TRIES = 3
+"""Wrong supervisor passwords before the void is refused."""
+PASSWORD_MAX_LEN = 12
+"""Longest supervisor password accepted."""
+TRACE_MAX_LEN = 6
+"""A trace number (STAN) has up to 6 digits."""
+
+
+def void_flow(ctx: FlowContext) -> Flow:
+    """Run one full void of a sale of the current batch."""
+    title = t("void.title", ctx.lang)
+    ready = yield from go_online(ReadinessRequest())
+    if ready.outcome is not Outcome.APPROVED:
+        yield from notify(title, "", outcome_text(ready, ctx.lang))
+        return
+    if not (yield from supervisor_ok(ctx, title)):
+        return
+    original = yield from _original(ctx, title)
+    if original is None:
+        return
+    card = yield from _same_card(ctx, title, original)
+    if card is None:
+        return
+    pin = yield from ask(PinStep(pan=card.pan, amount=original.amount,
+                                 timeout_s=ctx.pin_timeout_s))
+    if not pin.ok:
+        yield from _abandon(ctx, title, pin, timeout_key="pin.timeout")
+        return
+    reply = yield from go_online(VoidRequest(stan=original.stan, card=card,
+                                             pin_block=pin.block))
+    if reply.outcome is not Outcome.APPROVED:
+        yield from notify(title, "", outcome_text(reply, ctx.lang))
+        return
+    yield from _print_copies(ctx, _slip(ctx, card, original, reply))
+    yield from notify(title, "", t("txn.approved", ctx.lang), _amount_line(ctx, reply.amount))
+
+
+def supervisor_ok(ctx: FlowContext, title: str) -> Generator[Command, object, bool]:
+    """Ask for the supervisor (主管) password, hidden, up to :data:`SUPERVISOR_TRIES` times.
+
+    Returns:
+        True once the runtime accepted a password; False when the user cancelled or the
+        last try was wrong (密码错误次数过多 shown).
+    """
+    field = InputField(label=t("supervisor.label", ctx.lang), max_len=PASSWORD_MAX_LEN,
+                       hidden=True)
+    for attempt in range(1, SUPERVISOR_TRIES + 1):
+        keyed = yield from ask(Input(prompt=t("supervisor.prompt", ctx.lang), fields=(field,)))
+        if not keyed.ok:
+            return False
+        checked = yield from go_online(SupervisorCheck(password=keyed.values[0]))
+        if checked.outcome is Outcome.APPROVED:
+            return True
+        last = attempt == SUPERVISOR_TRIES
+        yield from notify(title, "", t("supervisor.refused" if last else "supervisor.wrong",
+                                       ctx.lang))
+    return False
+
+
+def _original(ctx: FlowContext, title: str) -> Generator[Command, object, OnlineReply | None]:
+    """Key the trace number, look the sale up, show it and have the void confirmed."""
+    field = InputField(label=t("void.trace", ctx.lang), max_len=TRACE_MAX_LEN)
+    keyed = yield from ask(Input(prompt=t("void.trace_prompt", ctx.lang), fields=(field,)))
+    if not keyed.ok:
+        return None
+    found = yield from go_online(VoidLookup(stan=int(keyed.values[0] or "0")))
+    if found.outcome is not Outcome.APPROVED:
+        yield from notify(title, "", outcome_text(found, ctx.lang))
+        return None
+    when = found.when or NO_TIME
+    prompt = "\n".join((title, t("void.original", ctx.lang, stan=found.stan),
+                        t("void.card", ctx.lang), found.masked_pan,
+                        _amount_line(ctx, found.amount),
+                        t("void.date", ctx.lang, date=when.strftime("%Y/%m/%d")),
+                        t("void.confirm", ctx.lang)))
+    confirmed = yield from ask(Confirm(prompt=prompt))
+    if not (confirmed.ok and confirmed.yes):
+        yield from notify(title, "", t("txn.cancelled", ctx.lang))
+        return None
+    return found
+
+
+def _same_card(
+    ctx: FlowContext, title: str, original: OnlineReply
+) -> Generator[Command, object, CardData | None]:
+    """Read the card; refuse (before the PIN) one that is not the original's."""
+    prompt = "\n".join((title, _amount_line(ctx, original.amount), "", t("sale.swipe", ctx.lang)))
+    read = yield from ask(ReadCard(prompt=prompt, sources=frozenset({CardSource.SWIPE})))
+    if not read.ok:
+        yield from _abandon(ctx, title, read, timeout_key="card.timeout")
+        return None
+    if read.card is None or not read.card.pan:
+        yield from notify(title, "", t("card.no_pan", ctx.lang))
+        return None
+    if not same_card(read.card, original.masked_pan):
+        yield from notify(title, "", t("online.void_other_card", ctx.lang))
+        return None
+    return read.card
+
+
+def same_card(card: CardData, masked_pan: str) -> bool:
+    """True when ``card`` matches a masked PAN: same length, first 6 and last 4 digits."""
+    return bool(masked_pan) and card.masked_pan == masked_pan
+
+
+def _abandon(
+    ctx: FlowContext, title: str, result: StepResult, *, timeout_key: str
+) -> Generator[Command, object, None]:
+    key = timeout_key if result.code is ResultCode.TIMEOUT else "txn.cancelled"
+    yield from notify(title, "", t(key, ctx.lang))
+
+
+def _print_copies(ctx: FlowContext, slip: VoidSlip) -> Generator[Command, object, None]:
+    for copy in COPIES:
+        printed = yield from print_slip(ctx, functools.partial(void_slip, slip, copy=copy))
+        if not printed:
+            return
+
+
+def _slip(ctx: FlowContext, card: CardData, original: OnlineReply,
+          reply: OnlineReply) -> VoidSlip:
+    return VoidSlip(
+        merchant_name=ctx.merchant_name,
+        mid=ctx.mid,
+        tid=ctx.tid,
+        operator=ctx.operator,
+        masked_pan=reply.masked_pan or card.masked_pan,
+        expiry=card.expiry,
+        batch=reply.batch,
+        stan=reply.stan,
+        auth_code=reply.auth_code,
+        rrn=reply.rrn,
+        when=reply.when or NO_TIME,
+        amount=reply.amount,
+        original_stan=original.stan,
+    )
+
+
+def _amount_line(ctx: FlowContext, amount: int) -> str:
+    return t("pin.amount", ctx.lang, amount=format_fen(amount))
