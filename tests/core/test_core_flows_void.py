@@ -161,3 +161,12 @@ def test_void_slip_refuses_an_unmasked_card():
                     when=datetime(2025, 1, 1), amount=1, original_stan=2)
     with pytest.raises(ValueError):
         void_slip(slip, copy="merchant")
+
+
+@pytest.mark.parametrize(("rc", "text"), [("25", "无此交易"), ("94", "重复交易"),
+                                          ("55", "密码错误")])
+def test_a_host_refusal_is_shown_in_words(rc: str, text: str):
+    run = run_flow(void_flow(CTX), [*until_online(),
+                                    expect(Online, reply(Outcome.DECLINED, rc=rc)),
+                                    expect(Display, ok())])
+    assert run.done and text in shown(run) and not run.of_type(PrintStep)

@@ -34,6 +34,10 @@ def _load(tmp_path: Path, text: str) -> TerminalConfig:
     ("response_timeout_s = -0.5\n", "response_timeout_s", "above 0"),
     ('[devices]\nkeybord = "fake:"\n', "devices", "unknown device kind 'keybord'"),
     ("[devices]\nkeypad = 1\n", "devices", "not a string"),
+    ('supervisor_password = ""\n', "supervisor_password", "1 to 12 digits"),
+    ('supervisor_password = "12ab"\n', "supervisor_password", "1 to 12 digits"),
+    ('supervisor_password = "1234567890123"\n', "supervisor_password", "1 to 12 digits"),
+    ("supervisor_password = 123456\n", "supervisor_password", "wrong type"),
 ])
 def test_impossible_settings_are_refused_naming_the_key(tmp_path: Path, text: str, key: str,
                                                         words: str) -> None:
@@ -105,3 +109,9 @@ def test_qa_scenarios_go_through_the_same_checks(tmp_path: Path, terminal: str,
     with pytest.raises(ScenarioError) as info:
         load_scenarios(path)
     assert info.value.key == key and f"key '{key}'" in str(info.value)
+
+
+def test_the_supervisor_password_never_shows_in_the_config_repr(tmp_path: Path) -> None:
+    config = _load(tmp_path, 'supervisor_password = "97531"\n')
+    assert config.supervisor_password == "97531" and "97531" not in repr(config)
+    assert load_config(tmp_path / "fresh").supervisor_password == "123456"

@@ -54,6 +54,8 @@ PASSWORD_MAX_LEN = 12
 """Longest supervisor password accepted."""
 TRACE_MAX_LEN = 6
 """A trace number (STAN) has up to 6 digits."""
+NO_ORIGINAL_RC = "25"
+"""The host's answer when it has no such original (docs/protocol.md §4.5)."""
 
 
 def void_flow(ctx: FlowContext) -> Flow:
@@ -79,10 +81,17 @@ def void_flow(ctx: FlowContext) -> Flow:
     reply = yield from go_online(VoidRequest(stan=original.stan, card=card,
                                              pin_block=pin.block))
     if reply.outcome is not Outcome.APPROVED:
-        yield from notify(title, "", outcome_text(reply, ctx.lang))
+        yield from notify(title, "", _refusal_text(ctx, reply))
         return
     yield from _print_copies(ctx, _slip(ctx, card, original, reply))
     yield from notify(title, "", t("txn.approved", ctx.lang), _amount_line(ctx, reply.amount))
+
+
+def _refusal_text(ctx: FlowContext, reply: OnlineReply) -> str:
+    """Why the void failed; the host's 25 means "no such original" here, not a voucher."""
+    if reply.outcome is Outcome.DECLINED and reply.rc == NO_ORIGINAL_RC:
+        return t("online.void_unknown", ctx.lang)
+    return outcome_text(reply, ctx.lang)
 
 
 def supervisor_ok(ctx: FlowContext, title: str) -> Generator[Command, object, bool]:
