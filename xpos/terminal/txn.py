@@ -37,8 +37,10 @@ from xpos.core.flows.online import (
     OnlineRequest,
     Outcome,
     ReadinessRequest,
+    ReprintRequest,
     SaleRequest,
     SignOnRequest,
+    TotalsRequest,
     VoucherDetails,
     VoucherRequest,
 )
@@ -62,6 +64,7 @@ from xpos.security.mac import MacAlgorithm, compute_mac
 from xpos.security.track import encrypt_track2
 from xpos.terminal.config import TerminalConfig
 from xpos.terminal.hostlink import HostLink
+from xpos.terminal.local import reprint_reply, totals_reply
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +118,10 @@ class TransactionService:
             return OnlineReply(outcome=Outcome.APPROVED if ready else Outcome.NOT_SIGNED_ON)
         if isinstance(request, SaleRequest):
             return await self.sale(request)
+        if isinstance(request, ReprintRequest):
+            return reprint_reply(self._journal, request)
+        if isinstance(request, TotalsRequest):
+            return totals_reply(self._journal, self._clock())
         return await self.voucher(request)
 
     # -- sign-on ---------------------------------------------------------------------

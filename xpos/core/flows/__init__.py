@@ -19,13 +19,17 @@ from xpos.core.flows.online import (
     OnlineRequest,
     Outcome,
     ReadinessRequest,
+    ReprintRequest,
     SaleRequest,
     SignOnRequest,
+    TotalsRequest,
     VoucherDetails,
     VoucherRequest,
 )
+from xpos.core.flows.reprint import reprint_last_flow, reprint_trace_flow
 from xpos.core.flows.sale import sale_flow
 from xpos.core.flows.sign_on import sign_on_flow
+from xpos.core.flows.totals import totals_flow
 from xpos.core.flows.voucher import voucher_flow
 
 BUILTIN_FLOWS: Mapping[str, Callable[[FlowContext], Flow]] = MappingProxyType(
@@ -33,6 +37,9 @@ BUILTIN_FLOWS: Mapping[str, Callable[[FlowContext], Flow]] = MappingProxyType(
         "sign_on": sign_on_flow,
         "sale": sale_flow,
         "voucher_verify": voucher_flow,
+        "reprint_last": reprint_last_flow,
+        "reprint_trace": reprint_trace_flow,
+        "totals": totals_flow,
     }
 )
 """Built-in flows by name."""
@@ -48,11 +55,16 @@ __all__ = [
     "OnlineRequest",
     "Outcome",
     "ReadinessRequest",
+    "ReprintRequest",
     "SaleRequest",
     "SignOnRequest",
+    "TotalsRequest",
     "VoucherDetails",
     "VoucherRequest",
+    "reprint_last_flow",
+    "reprint_trace_flow",
     "sale_flow",
     "sign_on_flow",
+    "totals_flow",
     "voucher_flow",
 ]
