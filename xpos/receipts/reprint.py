@@ -32,8 +32,12 @@ def document_from_bytes(name: str, data: bytes) -> Document:
     cut = len(lines) >= len(tail) and [x.text for x in lines[-len(tail):]] == tail
     if cut:
         lines = lines[:-len(tail)]
-    elements = tuple(_element(line) for line in lines)
-    return Document(name=name, elements=elements, cut=cut)
+    elements: list[DocElement] = []
+    for line in lines:
+        if not line.text and elements and isinstance(elements[-1], QrCode):
+            continue  # the line feed that ends a QR code, not a line of its own
+        elements.append(_element(line))
+    return Document(name=name, elements=tuple(elements), cut=cut)
 
 
 @functools.cache
