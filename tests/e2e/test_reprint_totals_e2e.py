@@ -85,6 +85,11 @@ def test_a_receipt_lost_to_paper_out_is_recovered_by_reprint(run_rig: RunRig) ->
         assert "重打印完成" in await _menu_print(rig, "1")
         merchant, customer = printer.jobs[1:]
         assert_reprint_of(printer.jobs[0], merchant)
+        record = rig.terminal.journal.last("sale")
+        assert record is not None
+        (_, merchant_kept), (name, lost) = rig.terminal.journal.receipts_of(record.id)
+        assert name == "sale-customer" and merchant_kept == printer.jobs[0]
+        assert_reprint_of(lost, customer)  # the copy that never reached the paper
         text = rig.receipts()
         assert "持卡人存根" in text and REPRINT in text and "￥5.00" in text
 

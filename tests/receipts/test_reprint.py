@@ -86,3 +86,24 @@ def test_feeds_qr_codes_and_no_cut_round_trip() -> None:
 def test_garbage_bytes_give_a_document_not_a_traceback() -> None:
     doc = document_from_bytes("junk", b"\x1b\x1d\x00\xff\xfe\n\x1c&\x81")
     assert isinstance(render(doc), bytes)
+
+
+def test_totals_slip_fits_32_columns_and_splits_a_line_too_wide() -> None:
+    from xpos.model.textwidth import text_width
+
+    big = TotalsSlip(merchant_name="蛋糕店", mid="123456789012345", tid="12345678", batch=3,
+                     when=WHEN, lines=(
+                         TotalsLine(domain="bank", kind="sale", count=99999,
+                                    amount=9_999_999_999),
+                         TotalsLine(domain="x", kind="order_payment_pilot_kind\x1b@", count=1,
+                                    amount=1)))
+    lines = [e for e in totals_slip(big).elements if isinstance(e, TextLine)]
+    texts = [line.text for line in lines]
+    assert all(text_width(x) <= 32 for x in texts), texts
+    assert "消费/SALE  99999笔 ￥99999999.99" in texts
+    assert "合计 TOTAL 99999笔 ￥99999999.99" in texts
+    at = texts.index("ORDER_PAYMENT_PILOT_KIND@")  # too wide with its count: split, no ESC
+    assert texts[at + 1] == "1笔 ￥0.01" and lines[at + 1].align.value == "right"
+    empty = [e.text for e in totals_slip(dataclasses.replace(big, lines=())).elements
+             if isinstance(e, TextLine)]
+    assert empty.count("无交易 NONE") == 2 and "合计 TOTAL" not in "".join(empty)
