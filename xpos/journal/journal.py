@@ -287,11 +287,11 @@ class Journal(Database):
         retry counts once).
         """
         rows = self._conn.execute(
-            "SELECT name, data FROM print_record WHERE id IN (SELECT MAX(id) FROM print_record"
-            " WHERE txn_id = ? GROUP BY name) ORDER BY (SELECT MIN(id) FROM print_record AS"
-            " p WHERE p.txn_id = print_record.txn_id AND p.name = print_record.name)",
-            (txn_id,)).fetchall()
-        return [(r["name"], bytes(r["data"])) for r in rows]
+            "SELECT name, data FROM print_record WHERE txn_id = ? ORDER BY id", (txn_id,))
+        newest: dict[str, bytes] = {}  # keeps the first-seen order, takes the last data
+        for row in rows:
+            newest[row["name"]] = bytes(row["data"])
+        return list(newest.items())
 
     def last_printed_txn(self) -> TxnRecord | None:
         """The newest transaction that has a print record (for 重打印最后一笔)."""
