@@ -170,3 +170,16 @@ def test_a_host_refusal_is_shown_in_words(rc: str, text: str):
                                     expect(Online, reply(Outcome.DECLINED, rc=rc)),
                                     expect(Display, ok())])
     assert run.done and text in shown(run) and not run.of_type(PrintStep)
+
+
+def test_totals_show_voids_apart_and_net_them_out_of_the_total():
+    from xpos.core.slips import TotalsLine, TotalsSlip, net_amount, totals_slip
+
+    lines = (TotalsLine(domain="bank", kind="sale", count=2, amount=3000),
+             TotalsLine(domain="bank", kind="void", count=1, amount=1000))
+    assert net_amount(lines) == 2000
+    slip = totals_slip(TotalsSlip(merchant_name="m", mid="1" * 15, tid="1" * 8, batch=1,
+                                  when=datetime(2025, 1, 1), lines=lines))
+    printed = "\n".join(e.text for e in slip.elements if isinstance(e, TextLine))
+    assert "撤销/VOID" in printed and "￥10.00" in printed and "￥20.00" in printed
+    assert "￥40.00" not in printed

@@ -24,12 +24,18 @@ def shipped() -> MenuSet:
 
 def test_shipped_menus_parse():
     menus = shipped()
-    assert menus.versions == {"main": 1, "x": 1}
+    assert menus.versions == {"main": 1, "print": 1, "x": 1}
     assert [item.action for item in menus["main"].items] == [
         "builtin:sign_on",
         "builtin:sale",
         "menu:x",
+        "menu:print",
         "builtin:void",
+    ]
+    assert [item.action for item in menus["print"].items] == [
+        "builtin:reprint_last",
+        "builtin:reprint_trace",
+        "builtin:totals",
     ]
     assert [item.action for item in menus["x"].items] == ["builtin:voucher_verify"]
 
@@ -154,7 +160,7 @@ def test_menu_flow_runs_a_builtin_and_comes_back_to_the_menu():
     assert Online(request=SignOnRequest()) in run.history
     main = run.of_type(Select)[0]
     assert main.title == "主菜单"
-    assert [label for _, label in main.items] == ["签到", "消费", "X菜单", "撤销"]
+    assert [label for _, label in main.items] == ["签到", "消费", "X菜单", "打印", "撤销"]
     assert not main.submenu
 
 
@@ -190,7 +196,7 @@ def test_menu_flow_in_english():
     run = run_flow(menu_flow(shipped(), ctx), [])
     main = run.expect(Select)
     assert main.title == "Main menu"
-    assert [label for _, label in main.items] == ["Sign on", "Sale", "X menu", "Void"]
+    assert [label for _, label in main.items] == ["Sign on", "Sale", "X menu", "Print", "Void"]
 
 
 def test_menu_flow_ignores_an_unknown_item_id_and_asks_again():

@@ -9,7 +9,7 @@ from xpos.testing.rig import TerminalRig
 
 from .conftest import ALICE, BOB, RunRig, alice_track, back_to_menu, sale, sign_on
 
-VOID_KEY = "4"
+VOID_KEY = "5"
 SUPERVISOR = "123456"
 
 
@@ -66,6 +66,8 @@ def test_sale_then_void_gives_the_money_back_and_marks_the_sale_voided(
         assert all(ALICE.pan not in text for text in voids)
         await back_to_menu(rig)
         assert "原交易已撤销" in await void(rig, stan)
+        totals = dict(((d, k), (n, a)) for d, k, n, a in journal.batch_totals(voided.batch))
+        assert totals == {("bank", "sale"): (1, 1234), ("bank", "void"): (1, 1234)}
 
     run_rig(scenario)
 

@@ -82,6 +82,24 @@ CATALOGUE: Mapping[str, tuple[str, str]] = {
     "voucher.order": ("订单号", "Order number"),
     "voucher.ok": ("验证成功", "Verified"),
     "voucher.quantity": ("数量: {quantity}", "Quantity: {quantity}"),
+    # reprints (B2/B3) and totals (B1)
+    "reprint.title": ("重打印", "Reprint"),
+    "reprint.trace_prompt": ("请输入凭证号", "Enter trace number"),
+    "reprint.trace": ("凭证号", "Trace no."),
+    "reprint.not_found": ("无此交易", "No such transaction"),
+    "reprint.done": ("重打印完成", "Reprinted"),
+    "totals.title": ("交易汇总", "Totals"),
+    "totals.page": ("交易汇总 {page}/{pages}", "Totals {page}/{pages}"),
+    "totals.batch": ("批次号: {batch:06d}", "Batch: {batch:06d}"),
+    "totals.bank": ("银行卡", "Bank card"),
+    "totals.x": ("X菜单", "X menu"),
+    "totals.kind.sale": ("消费", "Sale"),
+    "totals.kind.void": ("撤销", "Void"),
+    "totals.kind.voucher": ("券兑换", "Voucher"),
+    "totals.count": ("{label} {count}笔", "{label} x{count}"),
+    "totals.sum": ("合计 {count}笔", "Total x{count}"),
+    "totals.none": ("无交易", "None"),
+    "totals.print": ("打印汇总单?", "Print totals?"),
 }
 
 

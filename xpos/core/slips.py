@@ -12,7 +12,8 @@ cannot inject printer commands or fake a line of its own at full width.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from xpos.model import Align, Document, Feed, TextLine, format_fen
@@ -29,6 +30,11 @@ CONSENT = ("本人确认以上交易，", "同意将其记入本卡账户")
 CONSENT_EN = "I AGREE TO THE ABOVE TRANSACTION"
 TRANS_SALE = "消费/SALE"
 TRANS_VOID = "撤销/VOID"
+TITLE_TOTALS = "交易汇总 TOTALS"
+DOMAIN_LINES = {"bank": "银行卡 BANK CARD", "x": "X菜单 X MENU"}
+KIND_LABELS = {"sale": TRANS_SALE, "void": TRANS_VOID, "voucher": "券兑换/VOUCHER"}
+NO_TXN = "无交易 NONE"
+TOTAL = "合计 TOTAL"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -226,3 +232,94 @@ def voucher_slip(slip: VoucherSlip) -> Document:
         _center("兑换成功 REDEEMED", bold=True),
     ]
     return Document(name="voucher", elements=tuple(body), cut=True)
+
+
+def mark_reprint(document: Document) -> Document:
+    """The same document with the 重打印 REPRINT mark where the layouts put it.
+
+    The mark goes after the header (title and copy line), i.e. before the first rule
+    line, exactly as :func:`sale_slip` and :func:`voucher_slip` place it with
+    ``reprint=True``; without a rule line, after the first line. A document that
+    already carries the mark is returned unchanged (a reprint of a reprint has one).
+    Every other element stays as it was, so the reprint differs only by that line.
+    """
+    elements = document.elements
+    if any(isinstance(e, TextLine) and e.text == REPRINT for e in elements):
+        return document
+    rules = [i for i, e in enumerate(elements) if isinstance(e, TextLine) and e.text == RULE]
+    at = rules[0] if rules else min(1, len(elements))
+    marked = (*elements[:at], _center(REPRINT, bold=True), *elements[at:])
+    return replace(document, name=f"reprint-{document.name}", elements=marked)
+
+
+@dataclass(frozen=True, kw_only=True)
+class TotalsLine:
+    """Approved, not reversed transactions of one kind in one batch domain.
+
+    Attributes:
+        domain: ``"bank"`` or ``"x"`` (X-menu records are batched apart).
+        kind: ``"sale"``, ``"voucher"``…
+        count: How many.
+        amount: Their sum, in fen.
+    """
+
+    domain: str
+    kind: str
+    count: int
+    amount: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class TotalsSlip:
+    """The data printed on a totals slip (B1)."""
+
+    merchant_name: str
+    mid: str
+    tid: str
+    batch: int
+    when: datetime
+    lines: tuple[TotalsLine, ...]
+
+
+def _columns(left: str, right: str) -> list[TextLine]:
+    """``left`` and ``right`` on one line, right-aligned, or on two when too wide."""
+    gap = PAPER_COLUMNS - text_width(left) - text_width(right)
+    if gap >= 1:
+        return [_line(left + " " * gap + right)]
+    return [_line(left), TextLine(text=right, align=Align.RIGHT)]
+
+
+def _domain_totals(domain: str, lines: tuple[TotalsLine, ...]) -> list[TextLine]:
+    mine = [line for line in lines if line.domain == domain]
+    body = [_line(DOMAIN_LINES[domain], bold=True)]
+    if not mine:
+        return [*body, _line(NO_TXN)]
+    for line in mine:
+        label = KIND_LABELS.get(line.kind, printable(line.kind).upper())
+        body += _columns(label, f"{line.count}笔 {format_yuan(line.amount)}")
+    count, amount = sum(x.count for x in mine), net_amount(mine)
+    return [*body, *_columns(TOTAL, f"{count}笔 {format_yuan(amount)}")]
+
+
+NETTED_OUT = frozenset({"void"})
+"""Kinds whose amount is taken off the total (a void gives its sale's amount back)."""
+
+
+def net_amount(lines: Iterable[TotalsLine]) -> int:
+    """The net of some totals lines in fen: voids subtracted, everything else added."""
+    return sum(-x.amount if x.kind in NETTED_OUT else x.amount for x in lines)
+
+
+def totals_slip(slip: TotalsSlip) -> Document:
+    """Lay out the totals slip: bank and X batches apart, counts and amounts by kind."""
+    body: list[TextLine | Feed] = [
+        _center(TITLE_TOTALS, bold=True),
+        *_merchant(slip.merchant_name, slip.mid, slip.tid),
+        *_field("批次号 BATCH NO.:", f"{slip.batch:06d}"),
+        _line("日期/时间 DATE/TIME:"),
+        _line(_when(slip.when)),
+    ]
+    for domain in DOMAIN_LINES:
+        body += [_line(RULE), *_domain_totals(domain, slip.lines)]
+    body.append(_line(RULE))
+    return Document(name="totals", elements=tuple(body), cut=True)

@@ -299,6 +299,37 @@ class Journal(Database):
         row = self._one("SELECT name, data FROM print_record ORDER BY id DESC")
         return (row["name"], bytes(row["data"])) if row else None
 
+    def receipts_of(self, txn_id: int) -> list[tuple[str, bytes]]:
+        """A transaction's documents for a reprint: the newest record of each name.
+
+        In the order they were first printed (a job recorded again after a paper-out
+        retry counts once).
+        """
+        rows = self._conn.execute(
+            "SELECT name, data FROM print_record WHERE txn_id = ? ORDER BY id", (txn_id,))
+        newest: dict[str, bytes] = {}  # keeps the first-seen order, takes the last data
+        for row in rows:
+            newest[row["name"]] = bytes(row["data"])
+        return list(newest.items())
+
+    def last_printed_txn(self) -> TxnRecord | None:
+        """The newest transaction that has a print record (for 重打印最后一笔)."""
+        row = self._one("SELECT txn_id FROM print_record WHERE txn_id IS NOT NULL"
+                        " ORDER BY id DESC")
+        return self.get(row["txn_id"]) if row else None
+
+    def batch_totals(self, batch: int) -> list[tuple[str, str, int, int]]:
+        """Approved transactions of ``batch`` as ``(domain, kind, count, amount)`` rows.
+
+        Only ``approved`` rows count (declined, failed, pending and reversed do not);
+        ordered by domain, then kind.
+        """
+        rows = self._conn.execute(
+            "SELECT domain, kind, COUNT(*) AS n, SUM(amount) AS total FROM txn"
+            " WHERE batch = ? AND status = 'approved' AND kind <> 'sign_on'"
+            " GROUP BY domain, kind ORDER BY domain, kind", (batch,)).fetchall()
+        return [(r["domain"], r["kind"], int(r["n"]), int(r["total"])) for r in rows]
+
     def prints_for(self, txn_id: int) -> list[tuple[str, bytes]]:
         """The print records of one transaction, oldest first."""
         rows = self._conn.execute(

@@ -69,6 +69,10 @@ log = logging.getLogger(__name__)
 #: device task → queue → step machine chain of in-process hops to run through.
 _SETTLE_ROUNDS = 20
 
+#: Documents recorded without a transaction: reprints (else a reprint would become the
+#: last transaction's receipt) and totals slips.
+_UNATTACHED_PRINTS = ("reprint-", "totals")
+
 
 def link_config(config: TerminalConfig) -> LinkConfig:
     """Build the host-link settings from the working parameters."""
@@ -335,13 +339,19 @@ class Terminal:
         return deadline
 
     def _print(self, document: Document) -> None:
+        """Render, record in the journal, then print (journal before print).
+
+        Recorded first, so a receipt lost to paper-out (or a kill) can be reprinted.
+        A transaction's receipts are recorded with it; reprints and totals with none.
+        """
         data = render(document)
+        own = not document.name.startswith(_UNATTACHED_PRINTS)
+        self.journal.record_print(self.txn.last_txn_id if own else None, document.name, data)
         try:
             self.devices.printer.print_bytes(data)
         except PaperOutError:
             self._queue.put_nowait(PrintDone(code=ResultCode.UNABLE, now=self._now()))
             return
-        self.journal.record_print(self.txn.last_txn_id, document.name, data)
         self._queue.put_nowait(PrintDone(code=ResultCode.OK, now=self._now()))
 
     async def _next_event(self, deadline: float | None) -> Event:

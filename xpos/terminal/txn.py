@@ -45,9 +45,11 @@ from xpos.core.flows.online import (
     OnlineRequest,
     Outcome,
     ReadinessRequest,
+    ReprintRequest,
     SaleRequest,
     SignOnRequest,
     SupervisorCheck,
+    TotalsRequest,
     VoidLookup,
     VoidRequest,
     VoucherDetails,
@@ -73,6 +75,7 @@ from xpos.security.mac import MacAlgorithm, compute_mac
 from xpos.security.track import encrypt_track2
 from xpos.terminal.config import TerminalConfig
 from xpos.terminal.hostlink import HostLink
+from xpos.terminal.local import reprint_reply, totals_reply
 
 log = logging.getLogger(__name__)
 
@@ -136,6 +139,10 @@ class TransactionService:
             return self.void_lookup(request.stan)
         if isinstance(request, VoidRequest):
             return await self.void(request)
+        if isinstance(request, ReprintRequest):
+            return reprint_reply(self._journal, request)
+        if isinstance(request, TotalsRequest):
+            return totals_reply(self._journal, self._clock())
         return await self.voucher(request)
 
     # -- sign-on ---------------------------------------------------------------------

@@ -19,16 +19,20 @@ from xpos.core.flows.online import (
     OnlineRequest,
     Outcome,
     ReadinessRequest,
+    ReprintRequest,
     SaleRequest,
     SignOnRequest,
     SupervisorCheck,
+    TotalsRequest,
     VoidLookup,
     VoidRequest,
     VoucherDetails,
     VoucherRequest,
 )
+from xpos.core.flows.reprint import reprint_last_flow, reprint_trace_flow
 from xpos.core.flows.sale import sale_flow
 from xpos.core.flows.sign_on import sign_on_flow
+from xpos.core.flows.totals import totals_flow
 from xpos.core.flows.void import void_flow
 from xpos.core.flows.voucher import voucher_flow
 
@@ -38,6 +42,9 @@ BUILTIN_FLOWS: Mapping[str, Callable[[FlowContext], Flow]] = MappingProxyType(
         "sale": sale_flow,
         "voucher_verify": voucher_flow,
         "void": void_flow,
+        "reprint_last": reprint_last_flow,
+        "reprint_trace": reprint_trace_flow,
+        "totals": totals_flow,
     }
 )
 """Built-in flows by name."""
@@ -53,15 +60,20 @@ __all__ = [
     "OnlineRequest",
     "Outcome",
     "ReadinessRequest",
+    "ReprintRequest",
     "SaleRequest",
     "SignOnRequest",
     "SupervisorCheck",
+    "TotalsRequest",
     "VoidLookup",
     "VoidRequest",
     "VoucherDetails",
     "VoucherRequest",
+    "reprint_last_flow",
+    "reprint_trace_flow",
     "sale_flow",
     "sign_on_flow",
+    "totals_flow",
     "void_flow",
     "voucher_flow",
 ]

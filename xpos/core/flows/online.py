@@ -14,8 +14,9 @@ from collections.abc import Generator
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from xpos.core.slips import TotalsLine
 from xpos.core.steps import Step
-from xpos.model import CardData, mask_code, masked_repr
+from xpos.model import CardData, Document, mask_code, masked_repr
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -124,8 +125,30 @@ class VoidRequest:
     pin_block: bytes | None = field(repr=False)
 
 
+@dataclass(frozen=True, kw_only=True)
+class ReprintRequest:
+    """Fetch a transaction's receipts for a reprint (B2/B3); answered locally.
+
+    The runtime answers from the journal's print record (no message is sent):
+    ``APPROVED`` with the receipts as first printed, in print order, in
+    :attr:`OnlineReply.documents` (without the REPRINT mark: the flow adds it), or
+    ``DECLINED`` when there is no such transaction or it printed nothing.
+
+    Attributes:
+        stan: The trace number (凭证号) keyed; ``None`` for the last transaction.
+    """
+
+    stan: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class TotalsRequest:
+    """The totals of the current batch (B1); answered locally from the journal."""
+
+
 OnlineRequest = (SignOnRequest | ReadinessRequest | SaleRequest | VoucherRequest
-                 | SupervisorCheck | VoidLookup | VoidRequest)
+                 | ReprintRequest | TotalsRequest | SupervisorCheck | VoidLookup
+                 | VoidRequest)
 """Every request a flow may send online."""
 
 
@@ -209,6 +232,8 @@ class OnlineReply:
         masked_pan: The card, masked.
         amount: In fen.
         voucher: The voucher details of an approved verification.
+        documents: The receipts found for a :class:`ReprintRequest`.
+        totals: The lines of a :class:`TotalsRequest` (domain, then kind order).
     """
 
     outcome: Outcome
@@ -222,6 +247,8 @@ class OnlineReply:
     masked_pan: str = ""
     amount: int = 0
     voucher: VoucherDetails | None = None
+    documents: tuple[Document, ...] = ()
+    totals: tuple[TotalsLine, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
