@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import errno
 import os
 from collections.abc import Awaitable, Iterator, Sequence
@@ -66,10 +67,8 @@ class PipeInputDevice:
     def read(self) -> Iterator[InputEvent]:
         if self.unplugged:
             raise OSError(errno.ENODEV, "No such device")
-        try:
+        with contextlib.suppress(BlockingIOError):
             os.read(self._r, 4096)
-        except BlockingIOError:
-            pass
         if not self._events:
             raise BlockingIOError(errno.EAGAIN, "no events")
         batch = list(self._events)
