@@ -483,10 +483,6 @@ def _local_time(iso: str) -> str:
         return iso
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 # --- xpos devices ------------------------------------------------------------------
 
 
@@ -533,3 +529,7 @@ def _devices_check(args: argparse.Namespace) -> int:
         return 1
     print(f"OK {result}")
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
