@@ -183,6 +183,25 @@ def test_unplugged_device_is_a_device_error() -> None:
     reader.close()
 
 
+def test_a_swipe_read_before_the_unplug_is_still_delivered() -> None:
+    dev = PipeInputDevice()
+    reader = _magstripe(dev)
+
+    async def swipe_then_unplug() -> str:
+        swipe = type_text(";6212345678901234567=30121010000000000?")
+        dev.push(swipe + swipe)
+        await reader.read_card()  # the reader took both swipes in one batch
+        dev.unplug()
+        while not reader._failure:  # until the reader has seen the unplug
+            await asyncio.sleep(0)
+        return (await reader.read_card()).pan
+
+    assert _bounded(swipe_then_unplug()) == "6212345678901234567"
+    with pytest.raises(DeviceError, match="failed"):
+        _bounded(reader.read_card())
+    reader.close()
+
+
 def test_closed_reader_raises_and_wakes_a_waiting_read() -> None:
     dev = PipeInputDevice()
     reader = _magstripe(dev)

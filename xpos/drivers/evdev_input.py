@@ -117,10 +117,10 @@ class _EvdevInput:
         raise NotImplementedError
 
     async def _next_item(self) -> object:
-        self._watch()
-        while not self._items:
+        while not self._items:  # what came before a failure is still delivered
             if self._failure is not None:
                 raise self._failure
+            self._watch()
             self._ready.clear()
             await self._ready.wait()
         return self._items.popleft()
