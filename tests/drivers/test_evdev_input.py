@@ -241,6 +241,7 @@ def test_keymap_parameter() -> None:
     ("magstripe", "?layout=de", "layout must be one of us"),
     ("scanner", "?suffix=space", "suffix must be enter or tab"),
     ("rfid", "?format=oct", "format must be one of auto, dec, hex"),
+    ("rfid", "?order=middle", "order be or le"),
     ("rfid", "?kind=scanner", "says kind=scanner"),
     ("keypad", "?lrc=1", "unknown parameter 'lrc'"),
     ("keypad", "?keymap=1:X", "keymap entry"),

@@ -89,6 +89,11 @@ def test_rfid_uid_formats(line: str, fmt: str, uid: str) -> None:
     assert (card.source, card.uid, card.pan, card.track2) == (CardSource.TAP, uid, "", "")
 
 
+def test_rfid_decimal_uid_little_endian() -> None:
+    assert uid_from_line("0305419896", order="le").uid == "78563412"
+    assert uid_from_line("04A1B2C3", order="le").uid == "04A1B2C3"  # hex: as typed
+
+
 @pytest.mark.parametrize(("line", "fmt", "message"), [
     ("4294967296", "dec", "larger than 4 bytes"),
     ("12345", "dec", "10 decimal digits"),

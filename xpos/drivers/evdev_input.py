@@ -10,7 +10,8 @@ URLs (the device kind is the ``[devices]`` key; ``kind=``, if given, must match 
 Parameters: ``grab`` (1 = exclusive, the default: keystrokes never reach the console
 or the UI; 0 = shared), ``layout`` (``us``), ``suffix`` (``enter`` or ``tab``, line
 end), ``lrc`` (magstripe: 1 = the reader sends an LRC character after each track),
-``format`` (rfid: ``auto``, ``dec`` or ``hex``), ``keymap`` (keypad: changes to
+``format`` (rfid: ``auto``, ``dec`` or ``hex``), ``order`` (rfid decimal UIDs: ``be``
+or ``le``), ``keymap`` (keypad: changes to
 :data:`DEFAULT_KEYMAP` as ``code:KEY,…``, e.g. ``59:MENU,1:CANCEL``).
 
 Theory of operation
@@ -47,6 +48,7 @@ from xpos.drivers.wedge import (
 )
 from xpos.drivers.wedge_formats import (
     UID_FORMATS,
+    UID_ORDERS,
     card_from_wedge_swipe,
     code_from_line,
     uid_from_line,
@@ -318,13 +320,14 @@ def open_evdev_scanner(url: DeviceUrl) -> EvdevCardReader:
 
 
 def open_evdev_rfid(url: DeviceUrl) -> EvdevCardReader:
-    """Registry factory: ``evdev:///dev/input/by-id/…?kind=rfid&format=auto|dec|hex``."""
-    decoder, grab = _reader(url, "rfid", ("format",))
+    """Registry factory: ``evdev:///dev/input/by-id/…?kind=rfid&format=auto&order=be``."""
+    decoder, grab = _reader(url, "rfid", ("format", "order"))
     fmt = url.params.get("format", "auto").lower()
-    if fmt not in UID_FORMATS:
-        raise ConfigError(f"evdev: format must be one of {', '.join(UID_FORMATS)}, "
-                          f"got {fmt!r}")
-    return EvdevCardReader(_open_input(url), lambda t: uid_from_line(t, fmt=fmt),
+    order = url.params.get("order", "be").lower()
+    if fmt not in UID_FORMATS or order not in UID_ORDERS:
+        raise ConfigError(f"evdev: format must be one of {', '.join(UID_FORMATS)} and "
+                          f"order be or le, got {fmt!r} and {order!r}")
+    return EvdevCardReader(_open_input(url), lambda t: uid_from_line(t, fmt=fmt, order=order),
                            source=CardSource.TAP, decoder=decoder, grab=grab,
                            name="RFID reader")
 

@@ -13,7 +13,8 @@ Theory of operation
   one :class:`~xpos.errors.CardReadError` naming the rule — never half a card, never
   the data.
 * **RFID** (:func:`uid_from_line`): UID readers type the UID as 10 decimal digits (the
-  4-byte UID as a big-endian number, ``format=dec``) or as hex (4, 5, 7 or 10 bytes,
+  4-byte UID as a big-endian number, ``format=dec``; ``order=le`` for readers that
+  print it little-endian) or as hex (4, 5, 7 or 10 bytes,
   ``format=hex``); ``auto`` takes exactly 10 digits as decimal, anything else as hex.
 * **Scanner** (:func:`code_from_line`): the code text, printable, surrounding blanks
   dropped.
@@ -28,6 +29,7 @@ from xpos.errors import CardReadError
 from xpos.model import CardData, CardSource
 
 UID_FORMATS = ("auto", "dec", "hex")
+UID_ORDERS = ("be", "le")
 _UID_HEX_LENGTHS = (8, 10, 14, 20)
 MAX_CODE = 4096
 _TRACK_LIMITS = {"track1": 79, "track2": 37, "track3": 104}
@@ -127,8 +129,11 @@ def _check_track1(track1: str) -> None:
         raise CardReadError("track 1 needs expiry YYMM and service code digits")
 
 
-def uid_from_line(text: str, *, fmt: str = "auto") -> CardData:
+def uid_from_line(text: str, *, fmt: str = "auto", order: str = "be") -> CardData:
     """An RFID UID from a typed line (``fmt``: ``auto``, ``dec`` or ``hex``).
+
+    ``order`` says how a decimal UID is built from the UID bytes: ``be`` (first byte
+    most significant) or ``le`` (readers that print the bytes reversed).
 
     Raises:
         CardReadError: if the line is not a UID in that format.
@@ -139,7 +144,8 @@ def uid_from_line(text: str, *, fmt: str = "auto") -> CardData:
             raise CardReadError("RFID UID must be 10 decimal digits")
         if int(line) >= 1 << 32:
             raise CardReadError("RFID decimal UID larger than 4 bytes")
-        return CardData(source=CardSource.TAP, uid=f"{int(line):08X}")
+        uid = int(line).to_bytes(4, "big" if order == "be" else "little")
+        return CardData(source=CardSource.TAP, uid=uid.hex().upper())
     if not all(c in string.hexdigits for c in line) or len(line) not in _UID_HEX_LENGTHS:
         raise CardReadError("RFID UID must be 4, 5, 7 or 10 bytes of hex")
     return CardData(source=CardSource.TAP, uid=line.upper())
