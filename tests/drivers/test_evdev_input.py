@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
-from evdev import InputEvent, ecodes
 
 from xpos.drivers import conformance, open_device
 from xpos.drivers.evdev_input import (
@@ -30,6 +29,10 @@ from xpos.drivers.wedge import WedgeDecoder, type_text
 from xpos.drivers.wedge_formats import card_from_wedge_swipe, code_from_line, uid_from_line
 from xpos.errors import CardReadError, ConfigError, DeviceError
 from xpos.model import CardSource, Key
+
+evdev = pytest.importorskip(
+    "evdev", reason="optional extra evdev (needs a C compiler): pip install evdev==2.0.0")
+InputEvent, ecodes = evdev.InputEvent, evdev.ecodes
 
 T = TypeVar("T")
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from evdev import InputEvent, ecodes
 
 from xpos.drivers.wedge import (
     KEY_DOWN,
@@ -15,6 +14,10 @@ from xpos.drivers.wedge import (
     lines_of,
     type_text,
 )
+
+evdev = pytest.importorskip(
+    "evdev", reason="optional extra evdev (needs a C compiler): pip install evdev==2.0.0")
+InputEvent, ecodes = evdev.InputEvent, evdev.ecodes
 
 SYN, MSC = ecodes.EV_SYN, ecodes.EV_MSC
 
