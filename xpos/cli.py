@@ -7,6 +7,7 @@
 ``xpos keys load``       put a TMK into the terminal's key store from components + KCV
 ``xpos journal``         list the journal (masked)
 ``xpos journal recover`` keep a lost/damaged journal aside, start a new one
+``xpos devices check URL`` read once from a real device, show the masked result
 ``xpos qa run PATH…``    run QA scenario files headless (docs/qa.md)
 
 Ordinary errors (bad input, an unusable data directory, a port in use …) end in one
@@ -143,6 +144,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_emulator(sub)
     _add_keys(sub)
     _add_journal(sub)
+    _add_devices(sub)
 
     from xpos.qa.cli import add_qa_parser
 
@@ -479,6 +481,54 @@ def _local_time(iso: str) -> str:
         return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M:%S")
     except ValueError:
         return iso
+
+
+# --- xpos devices ------------------------------------------------------------------
+
+
+def _add_devices(sub: Any) -> None:
+    devices = _command(sub, "devices", "check real devices",
+                       "Check real input devices (docs/drivers.md).")
+    commands = devices.add_subparsers(title="commands", metavar="COMMAND")
+    devices.set_defaults(func=_needs_command(devices, "check"))
+    check = commands.add_parser(
+        "check", help="read once from a device URL and show the masked result",
+        description="Open the device of URL exactly as xpos.toml would (kind= parameter: "
+                    "magstripe (default), rfid, scanner or keypad), ask for a swipe, tap, "
+                    "scan or key, and print the result masked. Exit 0 after one good "
+                    "read; one error line and exit 1 otherwise.")
+    check.add_argument("url", metavar="URL",
+                       help='device URL, e.g. "serial:///dev/ttyUSB0?kind=rfid"')
+    check.add_argument("--timeout", type=_seconds, default=60.0, metavar="SECONDS",
+                       help="give up after this long (default 60)")
+    check.set_defaults(func=_devices_check)
+
+
+def _seconds(text: str) -> float:
+    """Check ``--timeout`` (argparse turns the error into a usage error, exit 2)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 3600:
+        raise argparse.ArgumentTypeError(f"must be 0-3600 seconds, got {text!r}")
+    return value
+
+
+def _devices_check(args: argparse.Namespace) -> int:
+    from xpos.drivers.check import check_device
+    from xpos.errors import CardReadError
+
+    def say(text: str) -> None:
+        print(text, flush=True)
+
+    try:
+        result = asyncio.run(check_device(args.url, say, timeout=args.timeout))
+    except CardReadError as exc:
+        _fail("", "读卡失败 card read failed", str(exc))
+        return 1
+    print(f"OK {result}")
+    return 0
 
 
 if __name__ == "__main__":

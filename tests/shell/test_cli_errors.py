@@ -35,6 +35,7 @@ COMPONENTS = "1F2E3D4C5B6A79880123456789ABCDEF\nA4C7E3920F5B16D8E2947A3C5D81F60B
 BASE: dict[tuple[str, ...], list[str]] = {
     ("keys", "load"): ["--kcv", "987316", "--components-from-stdin"],
     ("qa", "run"): ["--list", str(ROOT / "tests" / "scenarios" / "sale.yaml")],
+    ("devices", "check"): ["serial:?kind=rfid"],  # no device path: fails at once
 }
 
 

@@ -131,13 +131,21 @@ async def check_magstripe_reader(
 
 
 async def check_rfid_reader(
-    dev: CardReader, tap: Callable[[str], None], *, timeout: float = TIMEOUT_S
+    dev: CardReader,
+    tap: Callable[[str], None],
+    *,
+    timeout: float = TIMEOUT_S,
+    uid: str = "04a1b2c3d4e5f6",
 ) -> None:
-    """A tap gives the card UID (upper-case hex) with source TAP."""
-    tap("04a1b2c3d4e5f6")
+    """A tap gives the card UID (upper-case hex) with source TAP.
+
+    ``uid`` is the hex UID tapped (a reader whose cards have another UID size, e.g.
+    5-byte 125 kHz tags, passes one of that size).
+    """
+    tap(uid)
     card = await _read_card(dev, timeout)
     _require(card.source is CardSource.TAP, f"source is {card.source}")
-    _require(card.uid == "04A1B2C3D4E5F6", f"uid is {card.uid!r}")
+    _require(card.uid == uid.upper(), f"uid is {card.uid!r}")
     _require(card.pan == "" and card.track2 == "", "a tap must not carry a PAN or track")
 
 

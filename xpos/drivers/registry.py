@@ -53,6 +53,12 @@ BUILTIN_DRIVERS: Mapping[tuple[str, str], str] = {
     ("scanner", "fake"): "xpos.drivers.fake_cards:open_fake_scanner",
     ("pinpad", "fake"): "xpos.drivers.fake_pinpad:open_fake_pinpad",
     ("magstripe", "serial"): "xpos.drivers.serial_magstripe:open_serial_magstripe",
+    ("rfid", "serial"): "xpos.drivers.serial_readers:open_serial_rfid",
+    ("scanner", "serial"): "xpos.drivers.serial_readers:open_serial_scanner",
+    ("magstripe", "evdev"): "xpos.drivers.evdev_input:open_evdev_magstripe",
+    ("rfid", "evdev"): "xpos.drivers.evdev_input:open_evdev_rfid",
+    ("scanner", "evdev"): "xpos.drivers.evdev_input:open_evdev_scanner",
+    ("keypad", "evdev"): "xpos.drivers.evdev_input:open_evdev_keypad",
     ("display", "file"): "xpos.drivers.files:open_file_display",
     ("printer", "file"): "xpos.drivers.files:open_file_printer",
     # Test backends (xpos.drivers.fifo): input from outside the process, PIN in clear.

@@ -86,7 +86,7 @@ class SerialMagstripeReader:
 
 
 def open_serial_magstripe(url: DeviceUrl) -> SerialMagstripeReader:
-    """Registry factory: ``serial:///dev/ttyUSB0?baud=9600``.
+    """Registry factory: ``serial:///dev/ttyUSB0?baud=9600`` (``kind=magstripe`` allowed).
 
     Raises:
         ConfigError: no device path or bad parameters.
@@ -94,7 +94,10 @@ def open_serial_magstripe(url: DeviceUrl) -> SerialMagstripeReader:
     """
     import serial  # only when a serial device is configured
 
-    url.check_params(("baud",))
+    from xpos.drivers.serial_readers import check_kind_param
+
+    url.check_params(("baud", "kind"))
+    check_kind_param(url, "magstripe")
     if not url.path:
         raise ConfigError(f"serial device URL {url.raw!r} has no device path")
     baud = url.int_param("baud", 9600, low=50, high=4_000_000)
