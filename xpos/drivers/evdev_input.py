@@ -34,7 +34,7 @@ import logging
 from collections.abc import Callable, Iterable, Mapping
 from typing import Protocol
 
-from xpos.drivers.serial_readers import check_kind_param
+from xpos.drivers.serial_port import check_kind_param
 from xpos.drivers.url import DeviceUrl
 from xpos.drivers.wedge import (
     EV_KEY,
