@@ -20,16 +20,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import errno
-import getpass
 import logging
 import socket
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
-from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any
 
+from xpos.cli.journal import journal_list, journal_recover
+from xpos.cli.keys import KeyEntryError, keys_load
 from xpos.errors import (
     ConfigError,
     DeviceError,
@@ -43,20 +43,11 @@ from xpos.errors import (
     XposError,
 )
 from xpos.terminal.config import (
-    JOURNAL_NAME,
-    KEYSTORE_NAME,
     DataDirError,
     default_data_dir,
     parse_address,
     prepare_data_dir,
 )
-
-if TYPE_CHECKING:
-    from xpos.journal import Journal, TxnRecord
-
-
-class KeyEntryError(SecurityError):
-    """TMK components or check value given wrongly (count, not hex, length, none)."""
 
 
 class ListenError(XposError):
@@ -235,7 +226,7 @@ def _add_keys(sub: Any) -> None:
                        help="read the components from stdin, one per line (for scripts)")
     load.add_argument("--kcv", required=True, metavar="HEX",
                       help="check value of the TMK (6 or 8 hex digits)")
-    load.set_defaults(func=_keys_load)
+    load.set_defaults(func=keys_load)
 
 
 def _add_journal(sub: Any) -> None:
@@ -244,7 +235,7 @@ def _add_journal(sub: Any) -> None:
                        "batch, trace number, amount, masked card or voucher code, item, "
                        "status and response code. Never a full card number or code.")
     _data_dir(journal)
-    journal.set_defaults(func=_journal)
+    journal.set_defaults(func=journal_list)
     _journal_recover_parser(journal)
 
 
@@ -346,141 +337,12 @@ def _emulator(args: argparse.Namespace) -> int:
                                         lang=args.lang))
 
 
-def _keys_load(args: argparse.Namespace) -> int:
-    from xpos.security.keystore import KeyStore
-
-    components = _components(args)
-    prepare_data_dir(args.data_dir)
-    path = args.data_dir / KEYSTORE_NAME
-    store = KeyStore(path)
-    try:
-        store.load_tmk(components, args.kcv)
-    except ConfigError as exc:  # count, hex, length: never quotes key digits
-        raise KeyEntryError(str(exc)) from None
-    print(f"TMK loaded into {path} (KCV {args.kcv.strip().upper()})")
-    if args.component:
-        print("xpos: 注意 note: --component leaves the key in the process list and shell "
-              "history; the prompt (no --component) does not", file=sys.stderr)
-    return 0
-
-
-def _components(args: argparse.Namespace) -> list[str]:
-    """The TMK components: from ``--component``, stdin, or a prompt without echo.
-
-    Raises:
-        KeyEntryError: none could be read (no terminal to prompt on, input ended).
-    """
-    if args.component:
-        return list(args.component)
-    if args.components_from_stdin:
-        return [line.strip() for line in sys.stdin if line.strip()]
-    if not sys.stdin.isatty():
-        raise KeyEntryError("no TMK components: run in a terminal to be asked for them, or "
-                            "pipe them one per line with --components-from-stdin")
-    return _prompt_components(sys.stderr)
-
-
-def _prompt_components(out: TextIO) -> list[str]:
-    """Ask for 2 or 3 components without echo (an empty third answer ends)."""
-    print("输入TMK分量 enter the TMK components (not shown while typed)", file=out)
-    components: list[str] = []
-    while len(components) < 3:
-        optional = len(components) == 2
-        hint = " (Enter if none)" if optional else ""
-        try:
-            answer = getpass.getpass(f"分量 component {len(components) + 1}{hint}: ",
-                                     stream=out)
-        except EOFError:
-            raise KeyEntryError("input ended before the TMK components were entered") from None
-        if not answer.strip() and optional:
-            break
-        components.append(answer)
-    return components
-
-
-def _journal(args: argparse.Namespace) -> int:
-    from xpos.journal import Journal
-    from xpos.journal.marker import marker_path
-
-    prepare_data_dir(args.data_dir, create=False)
-    path = args.data_dir / JOURNAL_NAME
-    if not path.exists() and not marker_path(path).exists():  # else Journal says "lost"
-        print(f"xpos: error: no journal at {path}", file=sys.stderr)
-        return 1
-    journal = Journal(path)
-    try:
-        _list_journal(journal, sys.stdout)
-    finally:
-        journal.close()
-    return 0
-
-
 def _journal_recover_parser(journal: argparse.ArgumentParser) -> None:
     sub = journal.add_subparsers(title="journal")
     recover = sub.add_parser("recover", help="keep a lost or damaged journal aside and start "
                                              "a new one (docs/operations.md)")
     _data_dir(recover)
-    recover.set_defaults(func=_journal_recover)
-
-
-def _journal_recover(args: argparse.Namespace) -> int:
-    """``xpos journal recover``: see :mod:`xpos.journal.recovery`; the terminal is left
-    not signed on (working keys dropped) and takes a new batch at its next sign-on."""
-    from xpos.journal.recovery import recover
-    from xpos.security.keystore import KeyStore
-
-    prepare_data_dir(args.data_dir, create=False)
-    result = recover(args.data_dir / JOURNAL_NAME)
-    keys = args.data_dir / KEYSTORE_NAME
-    if keys.exists():
-        KeyStore(keys).clear_working_keys()
-    print(result.describe())
-    print(f"incident report: {result.incident}")
-    return 0
-
-
-_JOURNAL_COLUMNS = (("时间 time", 19), ("类型 kind", 9), ("批次 batch", 10), ("流水 STAN", 9),
-                    ("金额 yuan", 10), ("卡号/券码 card/code", 19), ("状态 status", 11),
-                    ("rc", 3), ("商品 item", 0))
-
-
-def _list_journal(journal: Journal, out: TextIO) -> None:
-    """Print a header and one masked row per transaction, times in local time."""
-    from xpos.model.textwidth import ljust_width
-
-    def line(cells: Sequence[str]) -> str:
-        return "  ".join(ljust_width(cell, width) if width else cell
-                         for cell, (_, width) in zip(cells, _JOURNAL_COLUMNS, strict=True)).rstrip()
-
-    print(line([title for title, _ in _JOURNAL_COLUMNS]), file=out)
-    for record in journal.transactions():
-        print(line(_journal_cells(record)), file=out)
-
-
-def _journal_cells(record: TxnRecord) -> list[str]:
-    """The cells of one journal row: masked card or code, item for voucher rows."""
-    from xpos.model import mask_code, mask_pan
-    from xpos.model.textwidth import printable
-
-    detail = record.detail or {}
-    code = str(detail.get("code") or "")
-    who = mask_pan(record.masked_pan) if record.masked_pan else mask_code(code) if code else "-"
-    item = printable(str(detail.get("title") or ""))
-    if item and detail.get("quantity"):
-        item += f" ×{printable(str(detail['quantity']))}"
-    amount = record.amount
-    return [_local_time(record.created_at), f"{record.kind} {record.domain}",
-            f"{record.batch:06d}", f"{record.stan:06d}",
-            f"{amount // 100}.{amount % 100:02d}".rjust(10), who, record.status.value,
-            record.rc or "--", item]
-
-
-def _local_time(iso: str) -> str:
-    """An ISO 8601 time from the journal, shown in the machine's local time zone."""
-    try:
-        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M:%S")
-    except ValueError:
-        return iso
+    recover.set_defaults(func=journal_recover)
 
 
 # --- xpos devices ------------------------------------------------------------------
@@ -529,7 +391,3 @@ def _devices_check(args: argparse.Namespace) -> int:
         return 1
     print(f"OK {result}")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,0 +1,7 @@
+"""``python -m xpos.cli``."""
+
+import sys
+
+from xpos.cli import main
+
+sys.exit(main())
