@@ -34,6 +34,7 @@ from xpos.errors import JournalError, JournalLostError
 from xpos.journal.db import MAX_COUNTER
 from xpos.journal.journal import Journal
 from xpos.journal.marker import Marker, marker_path, read_marker, write_marker
+from xpos.security.keystore import fsync_dir
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +118,7 @@ def recover(path: Path, *, now: datetime | None = None) -> Recovery:
                                      updated_at=stamp))
         os.replace(_new_path(path), path)
         marker_path(_new_path(path)).unlink(missing_ok=True)
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
         result = Recovery(finding=finding, detail=detail, kept=kept,
                           incident=path.with_name(f"{path.name}.lost-{stamp}.txt"),
                           old_journal_id=old.journal_id if old else None,
@@ -185,10 +186,3 @@ def _keep_aside(path: Path, stamp: str) -> tuple[Path, ...]:
             kept.append(target)
     return tuple(kept)
 
-
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

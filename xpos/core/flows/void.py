@@ -11,16 +11,15 @@ merchant and customer copies of the void slip are printed, then 交易成功.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Generator
 
+from xpos.core.flows.card import amount_line, enter_pin, print_copies, swipe_card
 from xpos.core.flows.common import (
     NO_TIME,
     ask,
     go_online,
     notify,
     outcome_text,
-    print_slip,
 )
 from xpos.core.flows.online import (
     Command,
@@ -39,15 +38,9 @@ from xpos.core.steps import (
     Confirm,
     Input,
     InputField,
-    PinStep,
-    ReadCard,
-    ResultCode,
-    StepResult,
 )
-from xpos.model import CardData, CardSource, format_fen
+from xpos.model import CardData
 
-COPIES = ("merchant", "customer")
-"""Void slip copies, in print order."""
 SUPERVISOR_TRIES = 3
 """Wrong supervisor passwords before the void is refused."""
 PASSWORD_MAX_LEN = 12
@@ -73,18 +66,17 @@ def void_flow(ctx: FlowContext) -> Flow:
     card = yield from _same_card(ctx, title, original)
     if card is None:
         return
-    pin = yield from ask(PinStep(pan=card.pan, amount=original.amount,
-                                 timeout_s=ctx.pin_timeout_s))
-    if not pin.ok:
-        yield from _abandon(ctx, title, pin, timeout_key="pin.timeout")
+    pin = yield from enter_pin(ctx, title, card, original.amount)
+    if pin is None:
         return
     reply = yield from go_online(VoidRequest(stan=original.stan, card=card,
                                              pin_block=pin.block))
     if reply.outcome is not Outcome.APPROVED:
         yield from notify(title, "", _refusal_text(ctx, reply))
         return
-    yield from _print_copies(ctx, _slip(ctx, card, original, reply))
-    yield from notify(title, "", t("txn.approved", ctx.lang), _amount_line(ctx, reply.amount))
+    slip = _slip(ctx, card, original, reply)
+    yield from print_copies(ctx, lambda copy: void_slip(slip, copy=copy))
+    yield from notify(title, "", t("txn.approved", ctx.lang), amount_line(ctx, reply.amount))
 
 
 def _refusal_text(ctx: FlowContext, reply: OnlineReply) -> str:
@@ -129,7 +121,7 @@ def _original(ctx: FlowContext, title: str) -> Generator[Command, object, Online
     when = found.when or NO_TIME
     prompt = "\n".join((title, t("void.original", ctx.lang, stan=found.stan),
                         t("void.card", ctx.lang), found.masked_pan,
-                        _amount_line(ctx, found.amount),
+                        amount_line(ctx, found.amount),
                         t("void.date", ctx.lang, date=when.strftime("%Y/%m/%d")),
                         t("void.confirm", ctx.lang)))
     confirmed = yield from ask(Confirm(prompt=prompt))
@@ -143,18 +135,13 @@ def _same_card(
     ctx: FlowContext, title: str, original: OnlineReply
 ) -> Generator[Command, object, CardData | None]:
     """Read the card; refuse (before the PIN) one that is not the original's."""
-    prompt = "\n".join((title, _amount_line(ctx, original.amount), "", t("sale.swipe", ctx.lang)))
-    read = yield from ask(ReadCard(prompt=prompt, sources=frozenset({CardSource.SWIPE})))
-    if not read.ok:
-        yield from _abandon(ctx, title, read, timeout_key="card.timeout")
+    card = yield from swipe_card(ctx, title, original.amount)
+    if card is None:
         return None
-    if read.card is None or not read.card.pan:
-        yield from notify(title, "", t("card.no_pan", ctx.lang))
-        return None
-    if not same_card(read.card, original.masked_pan):
+    if not same_card(card, original.masked_pan):
         yield from notify(title, "", t("online.void_other_card", ctx.lang))
         return None
-    return read.card
+    return card
 
 
 def same_card(card: CardData, masked_pan: str) -> bool:
@@ -162,18 +149,8 @@ def same_card(card: CardData, masked_pan: str) -> bool:
     return bool(masked_pan) and card.masked_pan == masked_pan
 
 
-def _abandon(
-    ctx: FlowContext, title: str, result: StepResult, *, timeout_key: str
-) -> Generator[Command, object, None]:
-    key = timeout_key if result.code is ResultCode.TIMEOUT else "txn.cancelled"
-    yield from notify(title, "", t(key, ctx.lang))
 
 
-def _print_copies(ctx: FlowContext, slip: VoidSlip) -> Generator[Command, object, None]:
-    for copy in COPIES:
-        printed = yield from print_slip(ctx, functools.partial(void_slip, slip, copy=copy))
-        if not printed:
-            return
 
 
 def _slip(ctx: FlowContext, card: CardData, original: OnlineReply,
@@ -194,6 +171,3 @@ def _slip(ctx: FlowContext, card: CardData, original: OnlineReply,
         original_stan=original.stan,
     )
 
-
-def _amount_line(ctx: FlowContext, amount: int) -> str:
-    return t("pin.amount", ctx.lang, amount=format_fen(amount))
