@@ -196,10 +196,11 @@ class ExpectReceiptStep(Step):
     job: int | None = None  # check only this job (1 = first; -1 = the newest)
 
     def _arg(self) -> str:
-        extra = "" if self.jobs is None else f", jobs: {self.jobs}"
-        extra += "" if self.job is None else f", job: {'last' if self.job == -1 else self.job}"
-        return masked(f"{{contains: {list(self.contains)}, "
-                      f"not_contains: {list(self.not_contains)}{extra}}}")
+        parts = [] if self.job is None else [f"job: {'last' if self.job == -1 else self.job}"]
+        parts += [f"{key}: {list(value)}" for key, value in (
+            ("contains", self.contains), ("not_contains", self.not_contains)) if value]
+        parts += [] if self.jobs is None else [f"jobs: {self.jobs}"]
+        return masked("{" + ", ".join(parts) + "}")
 
 
 @dataclass(frozen=True, kw_only=True)
