@@ -3,6 +3,7 @@ file, the line and what was seen (docs/qa.md). The passing forms are in
 tests/scenarios/qa_proofs.yaml."""
 
 import asyncio
+import re
 from pathlib import Path
 
 import pytest
@@ -306,3 +307,25 @@ def test_a_digit_secret_is_masked_only_as_a_whole_number() -> None:
     assert hide_secrets("pin 975318, amount 9753180", {"975318"}) == \
         "pin ******, amount 9753180"
     assert hide_secrets("token=abc-1", {"abc-1"}) == "token=******"
+
+
+# -- the embedded host, and docs/qa.md's example ---------------------------------------
+
+
+@pytest.mark.parametrize(("step", "verb"), [("host_control: down", "host_control"),
+                                            ("expect_host_state: {batch: 1}",
+                                             "expect_host_state")])
+def test_host_state_and_control_need_the_embedded_host(tmp_path: Path, step: str,
+                                                        verb: str) -> None:
+    result = run(tmp_path, f"name: s\nsteps:\n  - {step}\n", host="127.0.0.1:1")
+    assert not result.passed
+    assert f"{verb} needs the embedded reference host" in result.message
+
+
+def test_the_proof_example_of_docs_qa_md_runs_and_passes(tmp_path: Path) -> None:
+    doc = (Path(__file__).parent.parent.parent / "docs" / "qa.md").read_text(encoding="utf-8")
+    section = doc.split("### Proofs:", 1)[1]
+    example = re.findall(r"```yaml\n(.*?)```", section, flags=re.S)[0]
+    assert "expect_order" in example and "never_shown" in example
+    result = run(tmp_path, example)
+    assert result.passed, result.message
