@@ -52,7 +52,7 @@ def write_evidence(directory: Path, evidence: Evidence) -> Path:
         "journal.txt": _journal(evidence.journal),
         "log.txt": "\n".join(evidence.log) + "\n" if evidence.log else "(nothing was logged)\n",
     }
-    scrub = evidence.scenario.scrub
+    scrub = evidence.scenario.scrubber()
     for name, text in files.items():
         (directory / name).write_text(scrub(text), encoding="utf-8")
     (directory / "receipts.escpos").write_bytes(

@@ -8,7 +8,7 @@ report and evidence can be shared.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -323,7 +323,12 @@ class Scenario:
     def scrub(self, text: str) -> str:
         """``text`` fit for a report: :func:`masked` with the scenario's cards, and every
         secret replaced by ``******`` (a digit secret only where no digit touches it)."""
-        return hide_secrets(masked(text, self.pans), self.secrets)
+        return self.scrubber()(text)
+
+    def scrubber(self) -> Callable[[str], str]:
+        """:meth:`scrub` with the cards and secrets gathered once (for many lines)."""
+        pans, secrets = self.pans, self.secrets
+        return lambda text: hide_secrets(masked(text, pans), secrets)
 
     @property
     def pans(self) -> frozenset[str]:

@@ -181,8 +181,8 @@ async def run_scenario(scenario: Scenario, *, workdir: Path, host: str | None = 
         result = await _run_scenario(scenario, workdir=workdir, host=host,
                                      evidence_dir=evidence_dir, shared=shared,
                                      pki_dir=pki_dir, log=capture.lines)
-    return dataclasses.replace(result, log=tuple(scenario.scrub(line)
-                                                 for line in capture.lines))
+    scrub = scenario.scrubber()
+    return dataclasses.replace(result, log=tuple(scrub(line) for line in capture.lines))
 
 
 async def _run_scenario(scenario: Scenario, *, workdir: Path, host: str | None,
