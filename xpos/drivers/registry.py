@@ -64,6 +64,11 @@ BUILTIN_DRIVERS: Mapping[tuple[str, str], str] = {
     # Test backends (xpos.drivers.fifo): input from outside the process, PIN in clear.
     ("keypad", "fifo"): "xpos.drivers.fifo:open_fifo_keypad",
     ("pinpad", "fifo"): "xpos.drivers.fifo:open_fifo_pinpad",
+    # python-escpos printers with DLE EOT status (xpos.drivers.escpos_printer).
+    ("printer", "escpos+tcp"): "xpos.drivers.escpos_printer:open_tcp_printer",
+    ("printer", "escpos+serial"): "xpos.drivers.escpos_printer:open_serial_printer",
+    ("printer", "escpos+usb"): "xpos.drivers.escpos_printer:open_usb_printer",
+    ("printer", "escpos+file"): "xpos.drivers.escpos_printer:open_file_printer",
 }
 
 _PROTOCOLS: Mapping[str, type] = {
