@@ -51,7 +51,6 @@ log = logging.getLogger(__name__)
 
 DEFAULT_PROFILE = "POS-5890"
 DEFAULT_TIMEOUT_S = 3
-CHINESE_MODES = ("fs", "image")
 
 
 class PrinterNotReadyError(PaperOutError):
@@ -79,22 +78,20 @@ class EscposPrinter:
         connection: The python-escpos printer object (or a stand-in).
         name: Names the printer in messages (``"printer 10.0.0.5:9100"``).
         status: Ask ``DLE EOT`` before and after every job.
-        profile: The python-escpos profile the receipts are rendered for.
-        chinese: ``"fs"`` (``FS &`` + GB18030) or ``"image"`` (Chinese lines drawn).
+        profile: The python-escpos profile the receipts are rendered for (the
+            terminal reads :attr:`profile` when it renders a slip).
 
     Attributes:
         profile: As given.
-        chinese: As given.
         last_status: The last status the printer reported (None before any).
     """
 
     def __init__(self, connection: EscposConnection, *, name: str, status: bool = True,
-                 profile: str = DEFAULT_PROFILE, chinese: str = "fs") -> None:
+                 profile: str = DEFAULT_PROFILE) -> None:
         self._connection = connection
         self.name = name
         self.status = status
         self.profile = profile
-        self.chinese = chinese
         self.last_status: PrinterStatus | None = None
         self._closed = False
 
@@ -173,7 +170,7 @@ class EscposPrinter:
     def _failed(self, why: str) -> PrinterNotReadyError:
         why = " ".join(why.split())  # python-escpos messages span lines
         self._drop()
-        log.warning("%s: %s", self.name, why)
+        log.info("%s: %s", self.name, why)  # the caller reports it (one line)
         return PrinterNotReadyError(f"{self.name} 打印机未就绪 not ready: {why}")
 
     def _drop(self) -> None:
@@ -188,15 +185,11 @@ class EscposPrinter:
 
 
 def _common(url: DeviceUrl, extra: tuple[str, ...], *, status: bool) -> dict[str, Any]:
-    url.check_params(("profile", "status", "timeout", "chinese", *extra))
+    url.check_params(("profile", "status", "timeout", *extra))
     flag = url.params.get("status", "1" if status else "0")
     if flag not in ("0", "1"):
         raise ConfigError(f"{url.scheme}: status must be 0 or 1, got {flag!r}")
-    chinese = url.params.get("chinese", "fs")
-    if chinese not in CHINESE_MODES:
-        raise ConfigError(f"{url.scheme}: chinese must be fs or image, got {chinese!r}")
-    return {"status": flag == "1", "profile": url.params.get("profile", DEFAULT_PROFILE),
-            "chinese": chinese}
+    return {"status": flag == "1", "profile": url.params.get("profile", DEFAULT_PROFILE)}
 
 
 def _check_profile(profile: str) -> None:

@@ -138,7 +138,21 @@ def _dummy_class() -> Any:  # python-escpos has no type hints
     return Dummy
 
 
-def render(doc: Document, *, profile: str = "POS-5890") -> bytes:
+#: The python-escpos profile of the common 58 mm Chinese printer, the default.
+DEFAULT_PROFILE = "POS-5890"
+
+
+def printer_profile(printer: object) -> str:
+    """The profile a printer device asks its slips to be rendered for.
+
+    A backend with a ``profile`` attribute (``escpos+tcp://…?profile=TM-T88V``) names
+    it; fakes and file printers have none and get :data:`DEFAULT_PROFILE`.
+    """
+    profile = getattr(printer, "profile", None)
+    return profile if isinstance(profile, str) and profile else DEFAULT_PROFILE
+
+
+def render(doc: Document, *, profile: str = DEFAULT_PROFILE) -> bytes:
     """Render a document to the ESC/POS bytes for a printer of ``profile``.
 
     Raises:
