@@ -26,7 +26,9 @@ from typing import cast
 
 from xpos.drivers.base import (
     KINDS,
+    OPTIONAL_KINDS,
     READER_KINDS,
+    Beeper,
     CardReader,
     DeviceSet,
     Display,
@@ -69,6 +71,13 @@ BUILTIN_DRIVERS: Mapping[tuple[str, str], str] = {
     ("printer", "escpos+serial"): "xpos.drivers.escpos_printer:open_serial_printer",
     ("printer", "escpos+usb"): "xpos.drivers.escpos_printer:open_usb_printer",
     ("printer", "escpos+file"): "xpos.drivers.escpos_printer:open_file_printer",
+    # Optional devices (none: unless configured): customer display and beeper.
+    ("customer_display", "fake"): "xpos.drivers.pole_display:open_fake_customer_display",
+    ("customer_display", "serial"): "xpos.drivers.pole_display:open_serial_pole_display",
+    ("beeper", "fake"): "xpos.drivers.beeper:open_fake_beeper",
+    ("beeper", "file"): "xpos.drivers.beeper:open_file_beeper",
+    ("beeper", "evdev"): "xpos.drivers.beeper:open_evdev_beeper",
+    ("beeper", "console"): "xpos.drivers.beeper:open_console_beeper",
 }
 
 _PROTOCOLS: Mapping[str, type] = {
@@ -79,6 +88,8 @@ _PROTOCOLS: Mapping[str, type] = {
     "scanner": CardReader,
     "pinpad": PinPad,
     "printer": Printer,
+    "customer_display": Display,
+    "beeper": Beeper,
 }
 
 
@@ -146,8 +157,9 @@ class DriverRegistry:
 
 
 def _check_kind(kind: str) -> str:
-    if kind not in KINDS:
-        raise ConfigError(f"unknown device kind {kind!r}; known: {', '.join(KINDS)}")
+    if kind not in KINDS and kind not in OPTIONAL_KINDS:
+        known = ", ".join((*KINDS, *OPTIONAL_KINDS))
+        raise ConfigError(f"unknown device kind {kind!r}; known: {known}")
     return kind
 
 
@@ -171,7 +183,8 @@ def open_devices(
 ) -> DeviceSet:
     """Open a terminal's devices; every kind missing from ``config`` is ``fake:``.
 
-    Reader kinds (magstripe, rfid, scanner) may be ``"none:"`` to leave them out.
+    Reader kinds (magstripe, rfid, scanner) may be ``"none:"`` to leave them out; the
+    optional kinds (customer display, beeper) are ``"none:"`` unless configured.
     Devices opened before a failure are closed again.
 
     Raises:
@@ -185,6 +198,10 @@ def open_devices(
         for kind in KINDS:
             url = config.get(kind, DEFAULT_URL)
             if not (kind in READER_KINDS and url.strip() == NONE_URL):
+                opened[kind] = reg.open(kind, url)
+        for kind in OPTIONAL_KINDS:
+            url = config.get(kind, NONE_URL)
+            if url.strip() != NONE_URL:
                 opened[kind] = reg.open(kind, url)
     except BaseException:
         _close_all(opened.values())
@@ -207,4 +224,6 @@ def _device_set(opened: Mapping[str, object]) -> DeviceSet:
         readers=readers,
         pinpad=cast(PinPad, opened["pinpad"]),
         printer=cast(Printer, opened["printer"]),
+        customer_display=cast(Display | None, opened.get("customer_display")),
+        beeper=cast(Beeper | None, opened.get("beeper")),
     )

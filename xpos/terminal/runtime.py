@@ -59,6 +59,7 @@ from xpos.security.keystore import KeyStore
 from xpos.security.pki import TlsFiles, client_context, pki_files
 from xpos.terminal.clock import Clock, LoopClock
 from xpos.terminal.config import JOURNAL_NAME, KEYSTORE_NAME, TerminalConfig, parse_address
+from xpos.terminal.customer import beep, show_customer
 from xpos.terminal.hostlink import HostAddress, HostLink, LinkConfig, TrafficHook
 from xpos.terminal.menufiles import load_menus
 from xpos.terminal.txn import TransactionService
@@ -322,6 +323,7 @@ class Terminal:
         for effect in effects:
             if isinstance(effect, Show):
                 self.devices.display.show(effect.lines)
+                show_customer(self.devices, effect.lines)
             elif isinstance(effect, SetTimer):
                 deadline = effect.deadline
             elif isinstance(effect, EnableSources):
@@ -334,6 +336,7 @@ class Terminal:
                 self._print(effect.document)
             elif isinstance(effect, Beep):
                 log.debug("beep %s", effect.kind)
+                beep(self.devices, effect.kind)
             elif isinstance(effect, Done):
                 break
         return deadline
