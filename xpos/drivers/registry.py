@@ -78,6 +78,9 @@ BUILTIN_DRIVERS: Mapping[tuple[str, str], str] = {
     ("beeper", "file"): "xpos.drivers.beeper:open_file_beeper",
     ("beeper", "evdev"): "xpos.drivers.beeper:open_evdev_beeper",
     ("beeper", "console"): "xpos.drivers.beeper:open_console_beeper",
+    # Serial keypad; the PIN pad on the terminal's keypad (built by open_devices).
+    ("keypad", "serial"): "xpos.drivers.serial_keypad:open_serial_keypad",
+    ("pinpad", "keypad"): "xpos.drivers.keypad_pinpad:open_keypad_pinpad",
 }
 
 _PROTOCOLS: Mapping[str, type] = {
@@ -185,6 +188,8 @@ def open_devices(
 
     Reader kinds (magstripe, rfid, scanner) may be ``"none:"`` to leave them out; the
     optional kinds (customer display, beeper) are ``"none:"`` unless configured.
+    ``pinpad = "keypad:"`` puts the PIN pad on the configured keypad
+    (:mod:`xpos.drivers.keypad_pinpad`).
     Devices opened before a failure are closed again.
 
     Raises:
@@ -197,7 +202,9 @@ def open_devices(
     try:
         for kind in KINDS:
             url = config.get(kind, DEFAULT_URL)
-            if not (kind in READER_KINDS and url.strip() == NONE_URL):
+            if kind == "pinpad" and _keypad_pin(url):
+                opened["keypad"], opened[kind] = _share_keypad(opened["keypad"], url)
+            elif not (kind in READER_KINDS and url.strip() == NONE_URL):
                 opened[kind] = reg.open(kind, url)
         for kind in OPTIONAL_KINDS:
             url = config.get(kind, NONE_URL)
@@ -207,6 +214,17 @@ def open_devices(
         _close_all(opened.values())
         raise
     return _device_set(opened)
+
+
+def _keypad_pin(url: str) -> bool:
+    return parse_device_url(url).scheme == "keypad"
+
+
+def _share_keypad(keypad: object, url: str) -> tuple[object, object]:
+    """``pinpad = "keypad:"``: the PIN pad takes the terminal's keypad during PIN entry."""
+    from xpos.drivers.keypad_pinpad import share_keypad
+
+    return share_keypad(cast(Keypad, keypad), parse_device_url(url))
 
 
 def _close_all(devices: Iterable[object]) -> None:
