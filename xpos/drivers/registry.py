@@ -81,6 +81,8 @@ BUILTIN_DRIVERS: Mapping[tuple[str, str], str] = {
     # Serial keypad; the PIN pad on the terminal's keypad (built by open_devices).
     ("keypad", "serial"): "xpos.drivers.serial_keypad:open_serial_keypad",
     ("pinpad", "keypad"): "xpos.drivers.keypad_pinpad:open_keypad_pinpad",
+    # PC/SC contactless readers through pyscard (the optional [pcsc] extra).
+    ("rfid", "pcsc"): "xpos.drivers.pcsc:open_pcsc_rfid",
 }
 
 _PROTOCOLS: Mapping[str, type] = {
