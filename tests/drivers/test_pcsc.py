@@ -100,7 +100,7 @@ def test_pcsc_url_without_pyscard_or_pcscd() -> None:
     try:
         import smartcard  # noqa: F401
     except ImportError:
-        with pytest.raises(ConfigError, match=re.escape("pip install 'xpos[pcsc]'")):
+        with pytest.raises(ConfigError, match=re.escape("pip install 'xpos-terminal[pcsc]'")):
             open_device("rfid", "pcsc:")
         return
     with pytest.raises(DeviceError, match="PC/SC"):  # no pcscd with a reader here

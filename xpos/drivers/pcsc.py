@@ -162,7 +162,7 @@ def open_pcsc_rfid(url: DeviceUrl) -> PcscReader:
     reader whose name contains the text).
 
     Raises:
-        ConfigError: pyscard not installed (``pip install 'xpos[pcsc]'``), bad parameters.
+        ConfigError: pyscard not installed (``pip install 'xpos-terminal[pcsc]'``), bad parameters.
         DeviceError: pcscd not running or no matching reader.
     """
     url.check_params(("reader", "kind"))
@@ -171,7 +171,7 @@ def open_pcsc_rfid(url: DeviceUrl) -> PcscReader:
     try:
         from smartcard.System import readers
     except ImportError:
-        raise ConfigError("pcsc: needs pyscard: pip install 'xpos[pcsc]'") from None
+        raise ConfigError("pcsc: needs pyscard: pip install 'xpos-terminal[pcsc]'") from None
     wanted = url.params.get("reader", "")
     try:
         found = [r for r in readers() if wanted in str(r)]
