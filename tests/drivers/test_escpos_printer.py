@@ -147,7 +147,7 @@ def test_escpos_file_printer_writes_the_job(tmp_path: Path) -> None:
     ("escpos+tcp://10.0.0.5:99999", "bad TCP port"),
     ("escpos+tcp://10.0.0.5:9100?profile=NoSuch", "unknown printer profile 'NoSuch'"),
     ("escpos+tcp://10.0.0.5:9100?status=yes", "status must be 0 or 1"),
-    ("escpos+tcp://10.0.0.5:9100?chinese=image", "unknown parameter 'chinese'"),
+    ("escpos+tcp://10.0.0.5:9100?chinese=braille", "chinese must be fs or image"),
     ("escpos+tcp://10.0.0.5:9100?colour=red", "unknown parameter 'colour'"),
     ("escpos+serial://", "use escpos+serial:///dev/ttyUSB0"),
     ("escpos+serial:///dev/ttyUSB0?flow=rtscts", "flow must be none or dsrdtr"),

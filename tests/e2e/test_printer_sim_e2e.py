@@ -8,7 +8,9 @@ the operator is told 打印机缺纸, and after the reload each slip is on paper
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -116,3 +118,25 @@ def test_the_printer_profile_in_the_url_decides_the_cut(run_rig: RunRig, sim: Pr
         assert sim.output == merchant + customer
 
     run_rig(scenario, devices={"printer": sim.url + "&profile=TM-T88V"})
+
+
+def test_chinese_as_images_on_paper_and_as_text_in_the_journal(
+        run_rig: RunRig, sim: PrinterSim) -> None:
+    pytest.importorskip("PIL")
+    from xpos.receipts import raster
+
+    if not any(Path(font).is_file() for font in raster.FONT_CANDIDATES):
+        pytest.skip("no CJK font installed (Debian fonts-wqy-microhei)")
+
+    async def scenario(rig: TerminalRig) -> None:
+        await sign_on(rig)
+        assert "交易成功" in await sale(rig, "250", alice_track(), ALICE.pin)
+        merchant, _ = _receipts(rig)
+        kept = decode_escpos(merchant)
+        assert "签购单 POS SALES SLIP" in kept and "￥2.50" in kept  # reprintable text
+        paper = sim.text()
+        assert "[IMAGE 384x28]" in paper and "签购单" not in paper and "商户存根" not in paper
+        assert re.search(r"^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d$", paper, re.M)  # ASCII: text
+        assert b"\x1c&" not in sim.output  # no Chinese mode on this printer
+
+    run_rig(scenario, devices={"printer": sim.url + "&chinese=image"})

@@ -51,6 +51,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_PROFILE = "POS-5890"
 DEFAULT_TIMEOUT_S = 3
+CHINESE_MODES = ("fs", "image")
 
 
 class PrinterNotReadyError(PaperOutError):
@@ -80,18 +81,22 @@ class EscposPrinter:
         status: Ask ``DLE EOT`` before and after every job.
         profile: The python-escpos profile the receipts are rendered for (the
             terminal reads :attr:`profile` when it renders a slip).
+        chinese: ``"fs"`` (``FS &`` + GB18030) or ``"image"`` (Chinese lines drawn as
+            pictures with a CJK font; the terminal reads :attr:`chinese`).
 
     Attributes:
         profile: As given.
+        chinese: As given.
         last_status: The last status the printer reported (None before any).
     """
 
     def __init__(self, connection: EscposConnection, *, name: str, status: bool = True,
-                 profile: str = DEFAULT_PROFILE) -> None:
+                 profile: str = DEFAULT_PROFILE, chinese: str = "fs") -> None:
         self._connection = connection
         self.name = name
         self.status = status
         self.profile = profile
+        self.chinese = chinese
         self.last_status: PrinterStatus | None = None
         self._closed = False
 
@@ -185,11 +190,15 @@ class EscposPrinter:
 
 
 def _common(url: DeviceUrl, extra: tuple[str, ...], *, status: bool) -> dict[str, Any]:
-    url.check_params(("profile", "status", "timeout", *extra))
+    url.check_params(("profile", "status", "timeout", "chinese", *extra))
     flag = url.params.get("status", "1" if status else "0")
     if flag not in ("0", "1"):
         raise ConfigError(f"{url.scheme}: status must be 0 or 1, got {flag!r}")
-    return {"status": flag == "1", "profile": url.params.get("profile", DEFAULT_PROFILE)}
+    chinese = url.params.get("chinese", "fs")
+    if chinese not in CHINESE_MODES:
+        raise ConfigError(f"{url.scheme}: chinese must be fs or image, got {chinese!r}")
+    return {"status": flag == "1", "profile": url.params.get("profile", DEFAULT_PROFILE),
+            "chinese": chinese}
 
 
 def _check_profile(profile: str) -> None:

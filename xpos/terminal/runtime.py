@@ -53,7 +53,7 @@ from xpos.errors import CardReadError, ConfigError, PaperOutError, XposError
 from xpos.journal import Journal
 from xpos.model import CardSource, Document
 from xpos.proto.codec import make_header
-from xpos.receipts.escpos import printer_profile, render
+from xpos.receipts.escpos import render_for
 from xpos.security.keys import WorkingKeys
 from xpos.security.keystore import KeyStore
 from xpos.security.pki import TlsFiles, client_context, pki_files
@@ -347,11 +347,11 @@ class Terminal:
         Recorded first, so a receipt lost to paper-out (or a kill) can be reprinted.
         A transaction's receipts are recorded with it; reprints and totals with none.
         """
-        data = render(document, profile=printer_profile(self.devices.printer))
+        data, job = render_for(document, self.devices.printer)
         own = not document.name.startswith(_UNATTACHED_PRINTS)
         self.journal.record_print(self.txn.last_txn_id if own else None, document.name, data)
         try:
-            self.devices.printer.print_bytes(data)
+            self.devices.printer.print_bytes(job)
         except PaperOutError:
             self._queue.put_nowait(PrintDone(code=ResultCode.UNABLE, now=self._now()))
             return
