@@ -11,6 +11,7 @@ import pytest
 
 from xpos.drivers import conformance, open_device
 from xpos.drivers.escpos_printer import EscposPrinter, PrinterNotReadyError
+from xpos.drivers.printer_status import CLEAR_BUFFERS
 from xpos.errors import ConfigError, DeviceError, PaperOutError
 from xpos.receipts.decode import decode_escpos
 from xpos.testing.printer_sim import PrinterModel, PrinterSim, SerialPrinterSim
@@ -75,10 +76,14 @@ def test_paper_out_before_a_job_sends_nothing(sim: PrinterSim) -> None:
 def test_paper_out_during_a_job_raises_and_the_retry_prints_it_whole(sim: PrinterSim) -> None:
     printer = _open(sim.url)
     sim.paper_out(after_bytes=5)
+    sim.clear()
     with pytest.raises(PaperOutError, match="during the job") as caught:
         printer.print_bytes(JOB)
     assert not isinstance(caught.value, PrinterNotReadyError)
-    assert sim.output == JOB[:5] and not printer.paper_ok
+    # golden: asked, job, asked (paper end: 1A 72, then 32 12 for n = 2, 3), cleared, asked
+    assert sim.received == (QUERY_1 + QUERY_4 + JOB + QUERY_1 + QUERY_4
+                            + b"\x10\x04\x02\x10\x04\x03" + CLEAR_BUFFERS + QUERY_4)
+    assert sim.output == JOB[:5] and sim.held == b"" and not printer.paper_ok
     sim.reload()
     printer.print_bytes(JOB)
     assert sim.output == JOB[:5] + JOB
@@ -186,4 +191,10 @@ def test_the_model_answers_queries_split_across_reads() -> None:
     assert model.output == b"ABCD" and model.queries == [4, 1]
     model.paper_out()
     assert model.feed(b"EF\x10\x04\x04\x10\x04\x01") == b"\x72\x1a"
-    assert model.output == b"ABCD" and model.lost == 2
+    assert model.output == b"ABCD" and model.held == b"EF"
+    model.reload()  # a real printer prints what it holds once paper is back ...
+    assert model.output == b"ABCDEF" and model.held == b""
+    model.paper_out(after_bytes=1)
+    assert model.feed(b"GHI" + CLEAR_BUFFERS[:4]) == b""
+    assert model.feed(CLEAR_BUFFERS[4:] + b"\x10X") == b""  # ... unless told to clear it
+    assert (model.output, model.held, model.lost) == (b"ABCDEFG", b"\x10X", 2)

@@ -13,9 +13,11 @@ python-escpos connection (anything with ``_raw(bytes)``, ``_read() -> bytes`` an
    **nothing is sent**.
 2. **Send** the job's bytes.
 3. **Ask after**: the printer answers real-time queries in order with the data, so an
-   answer saying paper out means the job was cut short -> :class:`PaperOutError`. The
+   answer saying paper out means the job was cut short: the printer's buffers are
+   cleared (``DLE DC4 8``, so the tail it holds is not printed after the reload; a
+   ``DLE EOT 4`` after it confirms) and :class:`PaperOutError` is raised. The
    terminal's flow then asks for paper and sends the *whole* job again after the
-   reload (the job was recorded in the journal before it was sent).
+   reload (it was journaled before it was sent).
 
 A connection that cannot be made, breaks, or gives no status answer within ``timeout``
 is also a :class:`PrinterNotReadyError`: the terminal keeps running and the operator
@@ -38,6 +40,7 @@ from typing import Any, Protocol
 
 from xpos.drivers.escpos_import import escpos_printer_classes
 from xpos.drivers.printer_status import (
+    CLEAR_BUFFERS,
     PrinterStatus,
     StatusByteError,
     decode_status,
@@ -149,6 +152,8 @@ class EscposPrinter:
         if self.status:
             after = self.query_status()
             if not after.ready:
+                self._io(lambda: self._connection._raw(CLEAR_BUFFERS))
+                self._ask(4)  # answered after the clear: the printer has done it
                 raise PaperOutError(f"{self.name}: {after.describe()} during the job; "
                                     "it is printed whole again after the reload")
 

@@ -29,6 +29,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 DLE_EOT = b"\x10\x04"
+#: ``DLE DC4 fn=8``: clear the receive and print buffers (real-time, so it also works
+#: while the printer is stopped at a paper end). Sent after a job was cut short, so the
+#: tail of that job is not printed after the reload -- the job is sent again whole.
+CLEAR_BUFFERS = b"\x10\x14\x08\x01\x03\x14\x01\x06\x02\x08"
 #: The status queries, in the order the backend asks them.
 QUERIES: tuple[int, ...] = (1, 2, 3, 4)
 FIXED_MASK = 0x93

@@ -9,9 +9,10 @@ of :func:`xpos.drivers.printer_status.encode_status`, *in stream order*: an answ
 reflects every byte sent before the query. Every other byte is "printed" (kept in
 :attr:`PrinterModel.output`, decodable with :func:`xpos.receipts.decode.decode_escpos`)
 while there is paper. ``paper_out(after_bytes=N)`` lets N more bytes print; the paper
-ends under the byte after them: it and later bytes are lost (as on a real printer,
-whose buffer is flushed when the job is cancelled) and the status says paper out until
-:meth:`reload`.
+ends under the byte after them: it and later bytes are *held* in the printer's buffer
+and the status says paper out. As on a real printer, :meth:`reload` prints what is held
+first -- unless the host sent ``DLE DC4 8`` (clear buffers) meanwhile, which drops it
+(counted in :attr:`lost`).
 
 :class:`PrinterSim` serves the model on ``127.0.0.1:<free port>`` (a thread per
 connection, like a network printer's port 9100): ``sim.url`` is the
@@ -31,7 +32,13 @@ import threading
 import tty
 from types import TracebackType
 
-from xpos.drivers.printer_status import DLE_EOT, QUERIES, PrinterStatus, encode_status
+from xpos.drivers.printer_status import (
+    CLEAR_BUFFERS,
+    DLE_EOT,
+    QUERIES,
+    PrinterStatus,
+    encode_status,
+)
 from xpos.receipts.decode import decode_escpos
 
 DLE = 0x10
@@ -48,6 +55,7 @@ class PrinterModel:
         self._received = bytearray()
         self._pending = b""
         self._budget: int | None = None
+        self._held = bytearray()
         self._paper = True
         self._cover_open = False
         self.lost = 0
@@ -59,39 +67,46 @@ class PrinterModel:
         """Take bytes from the host; return the status answers they ask for."""
         with self._lock:
             self._received += data
-            stream = self._pending + data
-            self._pending = b""
+            stream, self._pending = self._pending + data, b""
             answers = bytearray()
-            start = 0
-            while True:
-                at = stream.find(DLE_EOT, start)
-                if at < 0 or at + 2 >= len(stream):
+            start = at = 0
+            while (at := stream.find(DLE, at)) >= 0:
+                ahead = stream[at:]
+                if ahead.startswith(DLE_EOT) and len(ahead) >= 3:
+                    self._print(stream[start:at])
+                    self._answer(ahead[2], answers)
+                    start = at = at + 3
+                elif ahead.startswith(CLEAR_BUFFERS):
+                    self._print(stream[start:at])
+                    self.lost += len(self._held)
+                    self._held.clear()
+                    start = at = at + len(CLEAR_BUFFERS)
+                elif CLEAR_BUFFERS.startswith(ahead) or DLE_EOT.startswith(ahead):
+                    self._pending = ahead  # a real-time command cut by the read
                     break
-                self._print(stream[start:at])
-                n = stream[at + 2]
-                if n in QUERIES:
-                    self.queries.append(n)
-                    answers.append(encode_status(self._status())[n])
-                start = at + 3
-            rest = stream[start:]
-            keep = 2 if rest.endswith(DLE_EOT) else 1 if rest.endswith(bytes([DLE])) else 0
-            self._print(rest[: len(rest) - keep])
-            self._pending = rest[len(rest) - keep:]
+                else:
+                    at += 1  # a DLE in the data
+            self._print(stream[start:len(stream) - len(self._pending)])
             self._printed.notify_all()
             return bytes(answers)
+
+    def _answer(self, n: int, answers: bytearray) -> None:
+        if n in QUERIES:
+            self.queries.append(n)
+            answers.append(encode_status(self._status())[n])
 
     def _print(self, data: bytes) -> None:
         if not data:
             return
         if not self._paper or self._cover_open:
-            self.lost += len(data)
+            self._held += data
             return
         if self._budget is not None:
             printed = data[: self._budget]
             self._output += printed
             self._budget -= len(printed)
             if len(printed) < len(data):  # the roll ended under the next byte
-                self.lost += len(data) - len(printed)
+                self._held += data[len(printed):]
                 self._paper, self._budget = False, None
             return
         self._output += data
@@ -110,14 +125,21 @@ class PrinterModel:
                 self._budget = after_bytes
 
     def reload(self) -> None:
-        """A new roll: the printer prints again."""
+        """A new roll: the printer prints again, first what it holds in its buffer."""
         with self._lock:
             self._paper, self._budget = True, None
+            self._resume()
+
+    def _resume(self) -> None:
+        if self._paper and not self._cover_open and self._held:
+            self._output += self._held
+            self._held.clear()
 
     def open_cover(self, is_open: bool = True) -> None:
         """Open (or close) the cover: nothing prints while it is open."""
         with self._lock:
             self._cover_open = is_open
+            self._resume()
 
     @property
     def paper_ok(self) -> bool:
@@ -130,6 +152,13 @@ class PrinterModel:
         """Every byte that reached paper (status queries are not printed)."""
         with self._lock:
             return bytes(self._output)
+
+    @property
+    def held(self) -> bytes:
+        """Bytes received but not printed (no paper, cover open): printed on recovery
+        unless the host clears the buffers (``DLE DC4 8``, :data:`CLEAR_BUFFERS`)."""
+        with self._lock:
+            return bytes(self._held)
 
     @property
     def received(self) -> bytes:
@@ -154,6 +183,7 @@ class PrinterModel:
             self._output.clear()
             self._received.clear()
             self.queries.clear()
+            self._held.clear()
             self.lost = 0
 
 
