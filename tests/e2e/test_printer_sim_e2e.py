@@ -102,6 +102,10 @@ def test_paper_out_mid_slip_prints_the_slip_whole_after_reload(
         assert "交易成功" in screen
         merchant, customer = _receipts(rig)
         assert sim.output == merchant[:150] + merchant + customer  # whole, not the tail
+        record = rig.terminal.journal.last("sale")
+        assert record is not None
+        assert rig.terminal.journal.print_status(record.id) == [  # the journal knows
+            ("sale-merchant", False), ("sale-merchant", True), ("sale-customer", True)]
         whole = decode_escpos(sim.output[150:])
         assert whole == decode_escpos(merchant + customer) and "￥7.77" in whole
 

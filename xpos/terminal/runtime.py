@@ -349,12 +349,14 @@ class Terminal:
         """
         data, job = render_for(document, self.devices.printer)
         own = not document.name.startswith(_UNATTACHED_PRINTS)
-        self.journal.record_print(self.txn.last_txn_id if own else None, document.name, data)
+        record = self.journal.record_print(self.txn.last_txn_id if own else None,
+                                           document.name, data)
         try:
             self.devices.printer.print_bytes(job)
         except PaperOutError:
             self._queue.put_nowait(PrintDone(code=ResultCode.UNABLE, now=self._now()))
             return
+        self.journal.mark_printed(record)
         self._queue.put_nowait(PrintDone(code=ResultCode.OK, now=self._now()))
 
     async def _next_event(self, deadline: float | None) -> Event:
