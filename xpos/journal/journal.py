@@ -286,13 +286,34 @@ class Journal(Database):
 
     # -- print record -----------------------------------------------------------
 
-    def record_print(self, txn_id: int | None, name: str, data: bytes) -> None:
-        """Keep the bytes of a printed document for reprints (B2, B3)."""
+    def record_print(self, txn_id: int | None, name: str, data: bytes) -> int:
+        """Keep the bytes of a document about to be printed, for reprints (B2, B3).
+
+        Returns:
+            The record's id; it says *not printed* until :meth:`mark_printed`.
+        """
         with self._write(checkpoint=False) as conn:
-            conn.execute(
+            cursor = conn.execute(
                 "INSERT INTO print_record (txn_id, name, data, created_at) VALUES (?, ?, ?, ?)",
                 (txn_id, name, bytes(data), self._now()),
             )
+        return int(cursor.lastrowid or 0)
+
+    def mark_printed(self, record_id: int) -> None:
+        """The printer took the whole job of print record ``record_id``."""
+        with self._write(checkpoint=False) as conn:
+            conn.execute("UPDATE print_record SET printed_at = ? WHERE id = ?",
+                         (self._now(), record_id))
+
+    def print_status(self, txn_id: int) -> list[tuple[str, bool]]:
+        """``(name, printed)`` of every print record of a transaction, oldest first.
+
+        A record not printed is a slip lost to paper-out (sent again whole after the
+        reload: a new record), a slip the operator gave up on, or one cut by a kill.
+        """
+        rows = self._conn.execute(
+            "SELECT name, printed_at FROM print_record WHERE txn_id = ? ORDER BY id", (txn_id,))
+        return [(row["name"], row["printed_at"] is not None) for row in rows]
 
     def last_print(self) -> tuple[str, bytes] | None:
         """The newest print record as ``(name, data)``, or ``None``."""

@@ -61,7 +61,10 @@ _V2 = (
     "INSERT INTO meta (key, value) VALUES ('journal_id', lower(hex(randomblob(16))))",
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_V1, _V2)
+# v3: when a print job reached the printer whole; NULL = not printed (paper out, a kill).
+_V3 = ("ALTER TABLE print_record ADD COLUMN printed_at TEXT",)
+
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3)
 SCHEMA = Schema(name="journal", migrations=MIGRATIONS, error=JournalError)
 SCHEMA_VERSION = SCHEMA.version
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypedDict, Unpack, cast
 
-from xpos.drivers.base import KINDS
+from xpos.drivers.base import KINDS, OPTIONAL_KINDS
 from xpos.drivers.url import parse_device_url
 from xpos.errors import ConfigError
 
@@ -73,7 +73,8 @@ class TerminalConfig:
         menus_dir: Directory of menu TOML files; ``None``: the menus shipped in the
             package (``xpos/menus/``, read with :mod:`importlib.resources`).
         devices: Device URLs by kind (``keypad``, ``display``, ``magstripe``, ``rfid``,
-            ``scanner``, ``pinpad``, ``printer``); ``fake:`` by default.
+            ``scanner``, ``pinpad``, ``printer``); ``fake:`` by default. The optional
+            ``customer_display`` and ``beeper`` are absent (``none:``) by default.
     """
 
     data_dir: Path
@@ -301,9 +302,9 @@ def _coerce(key: str, value: Any, source: str) -> Any:
 
 def _devices(value: Mapping[object, object], source: str) -> dict[str, str]:
     for kind, url in value.items():
-        if kind not in KINDS:
+        if kind not in KINDS and kind not in OPTIONAL_KINDS:
             raise ConfigError(f"{source}: key 'devices' has an unknown device kind {kind!r}; "
-                              f"known: {', '.join(KINDS)}")
+                              f"known: {', '.join((*KINDS, *OPTIONAL_KINDS))}")
         if not isinstance(url, str):
             raise ConfigError(f"{source}: key 'devices' has a {kind} URL that is not a "
                               f"string ({type(url).__name__})")
