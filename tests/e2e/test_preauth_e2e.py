@@ -188,3 +188,23 @@ def test_a_preauth_above_the_balance_left_after_holds_is_refused_51(run_rig: Run
         assert hold_states(rig) == [(ALICE.balance - 1000, "held")]
 
     run_rig(scenario)
+
+
+def test_completion_with_a_bad_answer_mac_is_reversed_with_a0(run_rig: RunRig) -> None:
+    async def scenario(rig: TerminalRig) -> None:
+        await sign_on(rig)
+        stan = await approved_preauth(rig, "5000")
+        rig.receipts()
+        rig.host.faults.bad_mac(on=frozenset({MessageKind.COMPLETION}))
+        assert "MAC校验错" in await linked(rig, "3", str(stan), amount="2000")
+        pending = rig.terminal.journal.pending_reversal()
+        assert pending is not None and pending.reason == "A0" and pending.fields.get(38)
+        assert rig.receipts() == ""
+        await back_to_menu(rig)
+        await approved_preauth(rig, "100")
+        assert rig.host.store.balance(ALICE.pan) == ALICE.balance
+        original = rig.terminal.journal.by_stan(stan)
+        assert original is not None and "completed_by" not in original.detail
+        assert hold_states(rig) == [(5000, "held"), (100, "held")]
+
+    run_rig(scenario)
