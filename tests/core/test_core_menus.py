@@ -24,13 +24,18 @@ def shipped() -> MenuSet:
 
 def test_shipped_menus_parse():
     menus = shipped()
-    assert menus.versions == {"main": 1, "print": 1, "x": 1}
+    assert menus.versions == {"main": 1, "preauth": 1, "print": 1, "x": 1}
     assert [item.action for item in menus["main"].items] == [
         "builtin:sign_on",
         "builtin:sale",
         "menu:x",
         "menu:print",
         "builtin:void",
+        "menu:preauth",
+    ]
+    assert [item.action for item in menus["preauth"].items] == [
+        "builtin:preauth", "builtin:preauth_void", "builtin:completion",
+        "builtin:completion_void",
     ]
     assert [item.action for item in menus["print"].items] == [
         "builtin:reprint_last",
@@ -160,7 +165,8 @@ def test_menu_flow_runs_a_builtin_and_comes_back_to_the_menu():
     assert Online(request=SignOnRequest()) in run.history
     main = run.of_type(Select)[0]
     assert main.title == "主菜单"
-    assert [label for _, label in main.items] == ["签到", "消费", "X菜单", "打印", "撤销"]
+    assert [label for _, label in main.items] == ["签到", "消费", "X菜单", "打印", "撤销",
+                                                 "预授权"]
     assert not main.submenu
 
 
@@ -196,7 +202,8 @@ def test_menu_flow_in_english():
     run = run_flow(menu_flow(shipped(), ctx), [])
     main = run.expect(Select)
     assert main.title == "Main menu"
-    assert [label for _, label in main.items] == ["Sign on", "Sale", "X menu", "Print", "Void"]
+    assert [label for _, label in main.items] == ["Sign on", "Sale", "X menu", "Print", "Void",
+                                                 "Pre-auth"]
 
 
 def test_menu_flow_ignores_an_unknown_item_id_and_asks_again():

@@ -73,6 +73,8 @@ def expected(kind: Kind, a: Answer) -> tuple[Outcome, JournalEffect, Reason, Key
         return Outcome.DECLINED, JournalEffect.DECLINED, Reason.NONE, keys, None
     if a.check is Check.OK:
         booked = JournalEffect.APPROVED_VOIDING if kind is Kind.VOID else JournalEffect.APPROVED
+        if kind in (Kind.PREAUTH_VOID, Kind.COMPLETION, Kind.COMPLETION_VOID):
+            booked = JournalEffect.APPROVED_LINKED
         return Outcome.APPROVED, booked, Reason.NONE, keys, None
     return Outcome.BAD_MAC, JournalEffect.PENDING, Reason.A0, keys, None
 
@@ -88,7 +90,7 @@ def _summary(d: Decision) -> tuple[Outcome, JournalEffect, Reason, Keys, Notice 
 
 
 def test_every_combination_decides_as_written() -> None:
-    assert len(COMBINATIONS) == 5 * 4 * 9 * 3 * 2
+    assert len(COMBINATIONS) == len(Kind) * 4 * 9 * 3 * 2 and len(Kind) >= 9
     wrong = [(kind, answer, _summary(decide(kind, answer)), expected(kind, answer))
              for kind, answer in COMBINATIONS
              if _summary(decide(kind, answer)) != expected(kind, answer)]
@@ -107,13 +109,17 @@ def test_exactly_one_row_matches_each_combination_and_every_row_is_used() -> Non
 # -- the defects, one by one ---------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", [Kind.SALE, Kind.VOID, Kind.VOUCHER, Kind.REVERSAL])
+@pytest.mark.parametrize("kind", [Kind.SALE, Kind.VOID, Kind.VOUCHER, Kind.REVERSAL,
+                                  Kind.PREAUTH, Kind.PREAUTH_VOID, Kind.COMPLETION,
+                                  Kind.COMPLETION_VOID])
 @pytest.mark.parametrize("check", list(Check))
 def test_resign_code_77_drops_the_keys_on_every_maced_answer(kind: Kind, check: Check) -> None:
     assert decide(kind, Answer(reach=Reach.ANSWERED, rc="77", check=check)).keys is Keys.DROP
 
 
-@pytest.mark.parametrize("kind", [Kind.SALE, Kind.VOID, Kind.VOUCHER, Kind.REVERSAL])
+@pytest.mark.parametrize("kind", [Kind.SALE, Kind.VOID, Kind.VOUCHER, Kind.REVERSAL,
+                                  Kind.PREAUTH, Kind.PREAUTH_VOID, Kind.COMPLETION,
+                                  Kind.COMPLETION_VOID])
 @pytest.mark.parametrize("rc", ["00", "12", "51"])
 def test_resign_flag_drops_the_keys_on_every_maced_answer(kind: Kind, rc: str) -> None:
     answer = Answer(reach=Reach.ANSWERED, rc=rc, check=Check.OK, resign=True)

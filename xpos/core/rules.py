@@ -51,6 +51,10 @@ class Kind(enum.Enum):
     VOID = "void"
     VOUCHER = "voucher"
     REVERSAL = "reversal"
+    PREAUTH = "preauth"
+    PREAUTH_VOID = "preauth_void"
+    COMPLETION = "completion"
+    COMPLETION_VOID = "completion_void"
 
 
 class Reach(enum.Enum):
@@ -87,6 +91,10 @@ class JournalEffect(enum.Enum):
     """The row becomes declined and its reversal is deleted, in one transaction."""
     FAILED = "failed"
     """Nothing was sent: the row fails and its reversal is dropped."""
+    APPROVED_LINKED = "approved, original marked"
+    """Pre-auth void / completion / completion void: as APPROVED, and the original found
+    in the journal is marked (hold released / completed / completion voided) in the same
+    transaction."""
     PENDING = "pending"
     """The row stays pending; its reversal stays queued."""
     REVERSED = "reversed"
@@ -214,6 +222,10 @@ _77 = frozenset({RcClass.RESIGN})
 _ANY_BUT_00 = frozenset(RcClass) - _00
 _DECLINING = frozenset({RcClass.NO_ORIGINAL, RcClass.OTHER})
 _REFUSING = frozenset({RcClass.OTHER})
+_PREAUTH = frozenset({Kind.PREAUTH})
+_LINKED = frozenset({Kind.PREAUTH_VOID, Kind.COMPLETION, Kind.COMPLETION_VOID})
+_FAMILY = _PREAUTH | _LINKED
+_MACED = _MACED | _FAMILY  # the pre-authorisation family is MAC'd (reference §1.4)
 _O, _J, _R, _K = Outcome, JournalEffect, Reason, Keys
 
 RULES: tuple[Rule, ...] = (
@@ -263,6 +275,23 @@ RULES: tuple[Rule, ...] = (
          outcome=_O.DECLINED, journal=_J.PENDING, reversal=_R.R06, keys=_K.DROP),
     Rule(kinds=_REVERSAL, reach=Reach.ANSWERED, rcs=_REFUSING, checks=None,
          outcome=_O.DECLINED, journal=_J.PENDING, reversal=_R.R06, keys=_K.KEEP),
+    # -- pre-authorisation family (0100/0110, 0200/0210 with F25 06): reversible -------
+    Rule(kinds=_FAMILY, reach=Reach.UNREACHABLE, rcs=None, checks=None,
+         outcome=_O.UNREACHABLE, journal=_J.FAILED, reversal=_R.NONE, keys=_K.KEEP),
+    Rule(kinds=_FAMILY, reach=Reach.TIMEOUT, rcs=None, checks=None,
+         outcome=_O.NO_RESPONSE, journal=_J.PENDING, reversal=_R.R98, keys=_K.KEEP),
+    Rule(kinds=_FAMILY, reach=Reach.MALFORMED, rcs=None, checks=None,
+         outcome=_O.REJECTED, journal=_J.PENDING, reversal=_R.R98, keys=_K.KEEP),
+    Rule(kinds=_PREAUTH, reach=Reach.ANSWERED, rcs=_00, checks=_GOOD,
+         outcome=_O.APPROVED, journal=_J.APPROVED, reversal=_R.NONE, keys=_K.KEEP),
+    Rule(kinds=_LINKED, reach=Reach.ANSWERED, rcs=_00, checks=_GOOD,
+         outcome=_O.APPROVED, journal=_J.APPROVED_LINKED, reversal=_R.NONE, keys=_K.KEEP),
+    Rule(kinds=_FAMILY, reach=Reach.ANSWERED, rcs=_00, checks=_NOT_GOOD,
+         outcome=_O.BAD_MAC, journal=_J.PENDING, reversal=_R.A0, keys=_K.KEEP),
+    Rule(kinds=_FAMILY, reach=Reach.ANSWERED, rcs=_77, checks=None,
+         outcome=_O.DECLINED, journal=_J.DECLINED, reversal=_R.NONE, keys=_K.DROP),
+    Rule(kinds=_FAMILY, reach=Reach.ANSWERED, rcs=_DECLINING, checks=None,
+         outcome=_O.DECLINED, journal=_J.DECLINED, reversal=_R.NONE, keys=_K.KEEP),
 )
 """The money rules. Every (kind, answer) matches exactly one row (a test checks)."""
 

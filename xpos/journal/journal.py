@@ -357,3 +357,45 @@ class Journal(Database):
             "SELECT name, data FROM print_record WHERE txn_id = ? ORDER BY id", (txn_id,)
         ).fetchall()
         return [(r["name"], bytes(r["data"])) for r in rows]
+
+    # -- the pre-authorisation family (issue 10) ------------------------------------
+
+    def complete_linked(self, txn_id: int, *, rc: str, auth_code: str | None,
+                        rrn: str | None, detail_update: Mapping[str, Any],
+                        original: int, mark: str, original_kind: str) -> TxnRecord:
+        """Approve a PENDING pre-auth void / completion / completion void and mark its
+        original, in one SQLite transaction (a kill -9 leaves both or neither).
+
+        Args:
+            txn_id: From :meth:`begin_txn`.
+            rc, auth_code, rrn: Fields 39, 38, 37.
+            detail_update: Keys merged into the row's detail.
+            original: The journal id of the original.
+            mark: The detail key set on the original (``voided_by`` or
+                ``completed_by``) to this transaction's STAN.
+            original_kind: The kind the original must have.
+
+        Raises:
+            JournalError: the transaction is not PENDING, or the original is not an
+                approved ``original_kind`` without ``voided_by`` / ``mark`` (nothing is
+                changed then).
+        """
+        with self._write() as conn:
+            old = self.get(txn_id)
+            if old.status is not TxnStatus.PENDING:
+                raise JournalError(f"transaction {txn_id} is already {old.status.value}")
+            linked = self.get(original)
+            if (linked.kind != original_kind or linked.status is not TxnStatus.APPROVED
+                    or VOIDED_BY in linked.detail or mark in linked.detail):
+                raise JournalError(f"transaction {original} cannot be marked {mark}")
+            detail = guards.detail_json({**old.detail, **detail_update})
+            now = self._now()
+            conn.execute(
+                "UPDATE txn SET status = 'approved', rc = ?, auth_code = ?, rrn = ?,"
+                " detail = ?, updated_at = ? WHERE id = ?",
+                (rc, auth_code, rrn, detail, now, txn_id))
+            conn.execute("DELETE FROM reversal WHERE txn_id = ?", (txn_id,))
+            marked = guards.detail_json({**linked.detail, mark: old.stan})
+            conn.execute("UPDATE txn SET detail = ?, updated_at = ? WHERE id = ?",
+                         (marked, now, original))
+            return self.get(txn_id)

@@ -56,6 +56,10 @@ class MessageKind(enum.Enum):
     VOID = "void"
     REVERSAL = "reversal"
     VOUCHER_VERIFY = "voucher_verify"
+    PREAUTH = "preauth"
+    PREAUTH_VOID = "preauth_void"
+    COMPLETION = "completion"
+    COMPLETION_VOID = "completion_void"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -68,6 +72,9 @@ class MessageType:
         processing_code: Required field 3, or ``None`` when field 3 does not decide.
         mac: Whether field 64 is carried (request and response).
         description: What it is, for docs and transcripts.
+        type_code: Required 60.1 (the first two characters of field 60), or ``None``
+            when 60.1 does not decide. A row with a type code is preferred to one
+            without (a completion 0200/000000/20 is not a sale 0200/000000/22).
     """
 
     kind: MessageKind
@@ -75,6 +82,7 @@ class MessageType:
     processing_code: str | None
     mac: bool
     description: str
+    type_code: str | None = None
 
 
 CATALOGUE: tuple[MessageType, ...] = (
@@ -88,6 +96,15 @@ CATALOGUE: tuple[MessageType, ...] = (
                 description="reversal 冲正"),
     MessageType(kind=MessageKind.VOUCHER_VERIFY, mti="0100", processing_code="700000",
                 mac=True, description="X-menu voucher verification 订单验证"),
+    # the pre-authorisation family (F25 06): 60.1 tells them from sale and void
+    MessageType(kind=MessageKind.PREAUTH, mti="0100", processing_code="030000", mac=True,
+                description="pre-authorisation 预授权", type_code="10"),
+    MessageType(kind=MessageKind.PREAUTH_VOID, mti="0100", processing_code="200000",
+                mac=True, description="pre-authorisation void 预授权撤销", type_code="11"),
+    MessageType(kind=MessageKind.COMPLETION, mti="0200", processing_code="000000", mac=True,
+                description="pre-authorisation completion 预授权完成", type_code="20"),
+    MessageType(kind=MessageKind.COMPLETION_VOID, mti="0200", processing_code="200000",
+                mac=True, description="completion void 预授权完成撤销", type_code="21"),
 )
 
 
@@ -116,10 +133,17 @@ def message_type(msg: Message) -> MessageType | None:
     if not msg.mti.isdigit() or len(msg.mti) != 4:
         return None
     base = request_mti(msg.mti)
+    type_code = (msg.get(60) or "")[:2]
+    found: MessageType | None = None
     for row in CATALOGUE:
-        if row.mti == base and row.processing_code in (None, msg.get(3)):
-            return row
-    return None
+        if row.mti != base or row.processing_code not in (None, msg.get(3)):
+            continue
+        if row.type_code is not None:
+            if row.type_code == type_code:
+                return row
+        elif found is None:
+            found = row
+    return found
 
 
 def classify(msg: Message) -> MessageKind:

@@ -296,7 +296,9 @@ def _reversible(msg: Message) -> bool:
         kind = classify(msg)
     except RemoteProtocolError:
         return False
-    return kind in (MessageKind.SALE, MessageKind.VOID, MessageKind.VOUCHER_VERIFY)
+    return kind in (MessageKind.SALE, MessageKind.VOID, MessageKind.VOUCHER_VERIFY,
+                    MessageKind.PREAUTH, MessageKind.PREAUTH_VOID, MessageKind.COMPLETION,
+                    MessageKind.COMPLETION_VOID)
 
 
 def reversal_request(original: Message, *, reason: str,

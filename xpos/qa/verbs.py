@@ -61,6 +61,8 @@ from xpos.qa.yamlsrc import YNode
 DEFAULT_TIMEOUT_S = 60.0
 HOST_MESSAGES = {"sign_on": "sign_on", "sale": "sale", "void": "void", "reversal": "reversal",
                  "voucher": "voucher_verify", "voucher_verify": "voucher_verify"}
+HOST_MESSAGES |= {kind: kind for kind in ("preauth", "preauth_void", "completion",
+                                          "completion_void")}  # the pre-auth family
 HOST_CHECKS = ("message", "response_code", "amount", "mti", "count", "which", "fields",
                "response_fields")
 JOURNAL_LAST_FIELDS = ("type", "status", "amount", "response_code", "masked_pan", "domain",

@@ -14,7 +14,11 @@ SALE 0200/000000   :func:`.bank.handle_sale`                   0210
 VOID 0200/200000   :func:`.void.handle_void`                   0210
 REVERSAL 0400      :func:`.bank.handle_reversal`               0410
 VOUCHER 0100/7000  :func:`.xmenu.handle_voucher`               0110 + TLV in 62
+PREAUTH family     :func:`.preauth.handle_preauth_family`      0110 / 0210
 =================  =========================================  ==========================
+
+(0400s of the pre-authorisation family, F25 ``06``, are answered by
+:func:`.preauth.handle_any_reversal`, which hands every other 0400 to the bank's.)
 
 Anything else that is a request (a known MTI class the catalogue does not list, e.g. a
 void or settlement) is answered ``40`` (function not supported) with the identifying
@@ -51,6 +55,7 @@ from xpos.proto.messages import (
 from xpos.refhost.bank import handle_reversal, handle_sale
 from xpos.refhost.context import RC_FORMAT_ERROR, HostContext, request_key
 from xpos.refhost.faults import Fault, FaultKind, corrupt_mac
+from xpos.refhost.preauth import FAMILY_MESSAGES, handle_any_reversal, handle_preauth_family
 from xpos.refhost.signon import handle_sign_on
 from xpos.refhost.store import HostStore
 from xpos.refhost.void import handle_void
@@ -77,6 +82,11 @@ LEDGER_KINDS: dict[MessageKind, str] = {
     MessageKind.REVERSAL: "reversal",
     MessageKind.VOUCHER_VERIFY: "voucher",
 }
+# the pre-authorisation family (xpos/refhost/preauth.py); its reversals are told apart
+# there (F25 06) and every other 0400 goes on to bank.handle_reversal
+HANDLERS |= dict.fromkeys(FAMILY_MESSAGES, handle_preauth_family)
+HANDLERS[MessageKind.REVERSAL] = handle_any_reversal
+LEDGER_KINDS |= {kind: kind.value for kind in FAMILY_MESSAGES}
 
 
 def _local_now() -> datetime:
@@ -150,7 +160,7 @@ class HostCore:
                            amount=int(amount) if amount.isdigit() else 0)
         when = ctx.now()
         terminal = ctx.store.terminal(key.tid)
-        if kind in (MessageKind.SALE, MessageKind.VOID):
+        if kind in (MessageKind.SALE, MessageKind.VOID, *FAMILY_MESSAGES):
             response = sale_response(request, rc=rc, auth_code=None, rrn=entry.rrn, when=when)
         elif kind is MessageKind.VOUCHER_VERIFY:
             response = voucher_response(request, rc=rc, info=None, when=when, rrn=entry.rrn)

@@ -33,6 +33,8 @@ from xpos.proto.messages import MessageKind
 
 FINANCIAL: frozenset[MessageKind] = frozenset({MessageKind.SALE, MessageKind.VOID,
                                                MessageKind.VOUCHER_VERIFY})
+FINANCIAL |= {MessageKind.PREAUTH, MessageKind.PREAUTH_VOID, MessageKind.COMPLETION,
+              MessageKind.COMPLETION_VOID}  # the pre-authorisation family
 
 
 class FaultKind(enum.Enum):

@@ -50,7 +50,22 @@ _V2: Migration = (
     "CREATE UNIQUE INDEX ledger_one_live_void ON ledger(tid, ref)"
     " WHERE rc = '00' AND kind = 'void' AND reversed = 0",
 )
-MIGRATIONS: tuple[Migration, ...] = (_V1, _V2)
+# v3: the pre-authorisation family (xpos/refhost/holds.py). A hold belongs to the
+# approved pre-auth ledger row that placed it: ``held`` (the amount is not available
+# for other pre-auths), ``released`` (pre-auth voided or reversed) or ``completed``
+# (``completion`` = the ledger row of the completion that debited the card). One
+# approval per TID + batch + STAN + kind for the family too.
+_V3: Migration = (
+    "CREATE TABLE holds (id INTEGER PRIMARY KEY,"
+    " preauth INTEGER NOT NULL UNIQUE REFERENCES ledger(id),"
+    " account INTEGER NOT NULL REFERENCES cards(id), amount INTEGER NOT NULL CHECK (amount > 0),"
+    " status TEXT NOT NULL CHECK (status IN ('held', 'released', 'completed')),"
+    " completion INTEGER REFERENCES ledger(id))",
+    "CREATE INDEX holds_by_account ON holds(account, status)",
+    "CREATE UNIQUE INDEX ledger_one_family_approval ON ledger(tid, batch, stan, kind)"
+    " WHERE rc = '00' AND kind IN ('preauth', 'preauth_void', 'completion', 'completion_void')",
+)
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3)
 SCHEMA = Schema(name="host database", migrations=MIGRATIONS, error=ConfigError)
 SCHEMA_VERSION = SCHEMA.version
 LEDGER_COLUMNS = ("id, tid, stan, batch, kind, amount, masked_pan, rc, auth_code, rrn, "

@@ -55,6 +55,7 @@ from xpos.core.flows.online import (
     VoucherDetails,
     VoucherRequest,
 )
+from xpos.core.flows.preauth_requests import PreauthLookup, PreauthRequest
 from xpos.core.rules import Answer, Check, Decision, JournalEffect, Keys, Kind, Next, Reach, Reason
 from xpos.errors import (
     HostTimeoutError,
@@ -73,6 +74,7 @@ from xpos.security.keys import WorkingKeys, parse_signon_keys
 from xpos.security.keystore import KeyStore
 from xpos.security.mac import MacAlgorithm, compute_mac
 from xpos.security.track import encrypt_track2
+from xpos.terminal import preauth
 from xpos.terminal.config import TerminalConfig
 from xpos.terminal.hostlink import HostLink
 from xpos.terminal.local import reprint_reply, totals_reply
@@ -143,6 +145,10 @@ class TransactionService:
             return reprint_reply(self._journal, request)
         if isinstance(request, TotalsRequest):
             return totals_reply(self._journal, self._clock())
+        if isinstance(request, PreauthLookup):  # the pre-authorisation family
+            return preauth.lookup(self, request)
+        if isinstance(request, PreauthRequest):
+            return await preauth.run(self, request)
         return await self.voucher(request)
 
     # -- sign-on ---------------------------------------------------------------------

@@ -29,6 +29,12 @@ from xpos.core.flows.online import (
     VoucherDetails,
     VoucherRequest,
 )
+from xpos.core.flows.preauth import (
+    completion_flow,
+    completion_void_flow,
+    preauth_flow,
+    preauth_void_flow,
+)
 from xpos.core.flows.reprint import reprint_last_flow, reprint_trace_flow
 from xpos.core.flows.sale import sale_flow
 from xpos.core.flows.sign_on import sign_on_flow
@@ -45,6 +51,10 @@ BUILTIN_FLOWS: Mapping[str, Callable[[FlowContext], Flow]] = MappingProxyType(
         "reprint_last": reprint_last_flow,
         "reprint_trace": reprint_trace_flow,
         "totals": totals_flow,
+        "preauth": preauth_flow,
+        "preauth_void": preauth_void_flow,
+        "completion": completion_flow,
+        "completion_void": completion_void_flow,
     }
 )
 """Built-in flows by name."""
@@ -69,6 +79,10 @@ __all__ = [
     "VoidRequest",
     "VoucherDetails",
     "VoucherRequest",
+    "completion_flow",
+    "completion_void_flow",
+    "preauth_flow",
+    "preauth_void_flow",
     "reprint_last_flow",
     "reprint_trace_flow",
     "sale_flow",

@@ -14,6 +14,7 @@ from collections.abc import Generator
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from xpos.core.flows.preauth_requests import PreauthLookup, PreauthRequest
 from xpos.core.slips import TotalsLine
 from xpos.core.steps import Step
 from xpos.model import CardData, Document, mask_code, masked_repr
@@ -148,7 +149,7 @@ class TotalsRequest:
 
 OnlineRequest = (SignOnRequest | ReadinessRequest | SaleRequest | VoucherRequest
                  | ReprintRequest | TotalsRequest | SupervisorCheck | VoidLookup
-                 | VoidRequest)
+                 | VoidRequest | PreauthLookup | PreauthRequest)
 """Every request a flow may send online."""
 
 
@@ -207,6 +208,22 @@ class Notice(enum.Enum):
     """The trace number is not a sale (e.g. a void or a voucher)."""
     VOID_OTHER_CARD = "void_other_card"
     """The card swiped is not the original's."""
+    PREAUTH_UNKNOWN = "preauth_unknown"
+    """Pre-auth family: no transaction with that trace number in the journal."""
+    PREAUTH_NOT_PREAUTH = "preauth_not_preauth"
+    """The trace number is not a pre-auth (for a pre-auth void or a completion)."""
+    PREAUTH_NOT_COMPLETION = "preauth_not_completion"
+    """The trace number is not a completion (for a completion void)."""
+    PREAUTH_NOT_APPROVED = "preauth_not_approved"
+    """The original was declined, failed, reversed or is still unresolved."""
+    PREAUTH_VOIDED = "preauth_voided"
+    """The original is already voided (its hold released, or the completion voided)."""
+    PREAUTH_COMPLETED = "preauth_completed"
+    """The pre-auth is already completed."""
+    PREAUTH_OVER = "preauth_over"
+    """The completion amount is above the held amount."""
+    PREAUTH_OTHER_BATCH = "preauth_other_batch"
+    """The completion belongs to another (settled) batch: it cannot be voided."""
 
 
 @dataclass(frozen=True, kw_only=True)
