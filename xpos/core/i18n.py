@@ -100,6 +100,12 @@ CATALOGUE: Mapping[str, tuple[str, str]] = {
     "totals.sum": ("合计 {count}笔", "Total x{count}"),
     "totals.none": ("无交易", "None"),
     "totals.print": ("打印汇总单?", "Print totals?"),
+    "online.platform_unavailable": ("平台不可用", "Platform unavailable"),
+    "online.platform_error": ("平台数据错误", "Bad platform data"),
+    "x3.title": ("互动业务", "Services"),
+    "x3.too_long": ("业务步骤过多\n已结束", "Too many steps,\nended"),
+    "x3.swipe_tp": ("请刷第三方卡", "Swipe 3rd-party card"),
+    "totals.kind.x3_session": ("互动业务", "Service"),
 }
 
 

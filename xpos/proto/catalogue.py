@@ -56,6 +56,8 @@ class MessageKind(enum.Enum):
     VOID = "void"
     REVERSAL = "reversal"
     VOUCHER_VERIFY = "voucher_verify"
+    SESSION_OPEN = "session_open"
+    SESSION_STEP = "session_step"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -88,6 +90,10 @@ CATALOGUE: tuple[MessageType, ...] = (
                 description="reversal 冲正"),
     MessageType(kind=MessageKind.VOUCHER_VERIFY, mti="0100", processing_code="700000",
                 mac=True, description="X-menu voucher verification 订单验证"),
+    MessageType(kind=MessageKind.SESSION_OPEN, mti="0100", processing_code="780000",
+                mac=True, description="X3 interactive session open 互动业务"),
+    MessageType(kind=MessageKind.SESSION_STEP, mti="0100", processing_code="790000",
+                mac=True, description="X3 interactive step result 互动业务"),
 )
 
 

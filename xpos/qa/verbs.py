@@ -58,6 +58,7 @@ from xpos.qa.yamlsrc import YNode
 DEFAULT_TIMEOUT_S = 60.0
 HOST_MESSAGES = {"sign_on": "sign_on", "sale": "sale", "void": "void", "reversal": "reversal",
                  "voucher": "voucher_verify", "voucher_verify": "voucher_verify"}
+HOST_MESSAGES.update(session_open="session_open", session_step="session_step")  # X3
 HOST_CHECKS = ("message", "response_code", "amount", "mti", "count")
 JOURNAL_LAST_FIELDS = ("type", "status", "amount", "response_code", "masked_pan", "domain",
                        "batch")

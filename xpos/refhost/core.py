@@ -14,6 +14,7 @@ SALE 0200/000000   :func:`.bank.handle_sale`                   0210
 VOID 0200/200000   :func:`.void.handle_void`                   0210
 REVERSAL 0400      :func:`.bank.handle_reversal`               0410
 VOUCHER 0100/7000  :func:`.xmenu.handle_voucher`               0110 + TLV in 62
+SESSION 0100/78,79 :func:`.services.handler.handle_session`    0110 + next step in 62
 =================  =========================================  ==========================
 
 Anything else that is a request (a known MTI class the catalogue does not list, e.g. a
@@ -37,6 +38,7 @@ from datetime import datetime
 
 from xpos.errors import CodecError, RemoteProtocolError, SecurityError
 from xpos.proto.codec import Message
+from xpos.proto.interactive import step_response
 from xpos.proto.messages import (
     MessageKind,
     classify,
@@ -51,6 +53,7 @@ from xpos.proto.messages import (
 from xpos.refhost.bank import handle_reversal, handle_sale
 from xpos.refhost.context import RC_FORMAT_ERROR, HostContext, request_key
 from xpos.refhost.faults import Fault, FaultKind, corrupt_mac
+from xpos.refhost.services.handler import handle_session
 from xpos.refhost.signon import handle_sign_on
 from xpos.refhost.store import HostStore
 from xpos.refhost.void import handle_void
@@ -69,6 +72,8 @@ HANDLERS: dict[MessageKind, Handler] = {
     MessageKind.VOID: handle_void,
     MessageKind.REVERSAL: handle_reversal,
     MessageKind.VOUCHER_VERIFY: handle_voucher,
+    MessageKind.SESSION_OPEN: handle_session,
+    MessageKind.SESSION_STEP: handle_session,
 }
 LEDGER_KINDS: dict[MessageKind, str] = {
     MessageKind.SIGN_ON: "sign_on",
@@ -76,6 +81,8 @@ LEDGER_KINDS: dict[MessageKind, str] = {
     MessageKind.VOID: "void",
     MessageKind.REVERSAL: "reversal",
     MessageKind.VOUCHER_VERIFY: "voucher",
+    MessageKind.SESSION_OPEN: "x3",
+    MessageKind.SESSION_STEP: "x3",
 }
 
 
@@ -156,6 +163,8 @@ class HostCore:
             response = voucher_response(request, rc=rc, info=None, when=when, rrn=entry.rrn)
         elif kind is MessageKind.REVERSAL:
             response = reversal_response(request, rc=rc, when=when)
+        elif kind in (MessageKind.SESSION_OPEN, MessageKind.SESSION_STEP):
+            response = step_response(request, rc=rc, when=when, rrn=entry.rrn, step=None)
         else:
             response = sign_on_response(request, rc=rc, field62=None, batch=key.batch,
                                         when=when, rrn=entry.rrn)

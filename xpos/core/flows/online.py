@@ -14,6 +14,7 @@ from collections.abc import Generator
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from xpos.core.flows.remote import HostStep, SessionOpen, SessionResult
 from xpos.core.slips import TotalsLine
 from xpos.core.steps import Step
 from xpos.model import CardData, Document, mask_code, masked_repr
@@ -148,7 +149,7 @@ class TotalsRequest:
 
 OnlineRequest = (SignOnRequest | ReadinessRequest | SaleRequest | VoucherRequest
                  | ReprintRequest | TotalsRequest | SupervisorCheck | VoidLookup
-                 | VoidRequest)
+                 | VoidRequest | SessionOpen | SessionResult)
 """Every request a flow may send online."""
 
 
@@ -207,6 +208,10 @@ class Notice(enum.Enum):
     """The trace number is not a sale (e.g. a void or a voucher)."""
     VOID_OTHER_CARD = "void_other_card"
     """The card swiped is not the original's."""
+    PLATFORM_UNAVAILABLE = "platform_unavailable"
+    """The platform did not answer (or does not know X3): 平台不可用, for a while."""
+    PLATFORM_ERROR = "platform_error"
+    """The platform's step could not be read (malformed TLV) at the session's start."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -234,6 +239,7 @@ class OnlineReply:
         voucher: The voucher details of an approved verification.
         documents: The receipts found for a :class:`ReprintRequest`.
         totals: The lines of a :class:`TotalsRequest` (domain, then kind order).
+        step: The platform's next step (X3 :class:`SessionOpen` / :class:`SessionResult`).
     """
 
     outcome: Outcome
@@ -249,6 +255,7 @@ class OnlineReply:
     voucher: VoucherDetails | None = None
     documents: tuple[Document, ...] = ()
     totals: tuple[TotalsLine, ...] = ()
+    step: HostStep | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
