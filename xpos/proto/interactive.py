@@ -63,6 +63,7 @@ __all__ = [
     "parse_session_request",
     "parse_step",
     "result_request",
+    "step_items",
     "step_response",
 ]
 
@@ -253,11 +254,12 @@ def step_response(req: Message, *, rc: str, when: datetime, rrn: str,
     """Build the platform's 0110 answer carrying ``step`` (without MAC)."""
     extra = {37: rrn}
     if step is not None:
-        extra[62] = encode_tlv(_step_items(step)).hex().upper()
+        extra[62] = encode_tlv(step_items(step)).hex().upper()
     return response_to(req, echo=(3, 11, 41, 42, 60), rc=rc, when=when, extra=extra)
 
 
-def _step_items(step: PlatformStep) -> list[tuple[int, bytes]]:
+def step_items(step: PlatformStep) -> list[tuple[int, bytes]]:
+    """The TLV items of a step (the field-62 content of a platform answer)."""
     items = [(S_SESSION, step.session.encode("ascii")), (S_NUMBER, str(step.number).encode()),
              (S_TYPE, step.code.encode("ascii"))]
     if step.text:

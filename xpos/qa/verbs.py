@@ -62,7 +62,8 @@ HOST_MESSAGES.update(session_open="session_open", session_step="session_step")  
 HOST_CHECKS = ("message", "response_code", "amount", "mti", "count")
 JOURNAL_LAST_FIELDS = ("type", "status", "amount", "response_code", "masked_pan", "domain",
                        "batch")
-FAULTS = ("decline", "drop", "delay", "bad_mac", "close", "malformed", "truncated")
+FAULTS: tuple[str, ...] = ("decline", "drop", "delay", "bad_mac", "close", "malformed", "truncated")
+FAULTS += ("bad_tlv", "unknown_step")  # X3: what the platform's next step turns into
 _FAULT_KEYS = {"code": "decline", "seconds": "delay", "delay": "delay"}
 
 StepParser = Callable[[YNode, int, dict[str, str]], Step]

@@ -53,7 +53,7 @@ from xpos.proto.messages import (
 from xpos.refhost.bank import handle_reversal, handle_sale
 from xpos.refhost.context import RC_FORMAT_ERROR, HostContext, request_key
 from xpos.refhost.faults import Fault, FaultKind, corrupt_mac
-from xpos.refhost.services.handler import handle_session
+from xpos.refhost.services.handler import corrupt_step, handle_session
 from xpos.refhost.signon import handle_sign_on
 from xpos.refhost.store import HostStore
 from xpos.refhost.void import handle_void
@@ -143,6 +143,9 @@ class HostCore:
             return None
         if fault is not None and fault.kind is FaultKind.BAD_MAC:
             return corrupt_mac(response)
+        if fault is not None and fault.kind in (FaultKind.BAD_TLV, FaultKind.UNKNOWN_STEP):
+            return corrupt_step(self.context, response, unknown=fault.kind is
+                                FaultKind.UNKNOWN_STEP)
         return response
 
     def _declined(self, kind: MessageKind, request: Message, rc: str) -> Message | None:

@@ -186,7 +186,8 @@ class PlatformSessions:
         """Complete the session's journal row as the answer says; the reply for the flow."""
         journal = self._txn.journal
         if response is None:
-            if first or reply.outcome is Outcome.DECLINED:
+            answered = reply.outcome is Outcome.DECLINED and reply.notice is None
+            if first or answered:  # else the session is abandoned before the next one
                 journal.complete_txn(row, status=TxnStatus.FAILED, rc=reply.rc)
             return reply
         step = _host_step(response)

@@ -24,6 +24,8 @@ under the PIK) and its balance, then debits it.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from xpos.errors import DecodeError, SecurityError
 from xpos.model import mask_pan
 from xpos.proto.codec import Message
@@ -32,8 +34,11 @@ from xpos.proto.interactive import (
     SessionRequest,
     StepReport,
     parse_session_request,
+    parse_step,
+    step_items,
     step_response,
 )
+from xpos.proto.tlv import encode_tlv
 from xpos.refhost.context import RC_APPROVED, RC_FORMAT_ERROR, HostContext, RequestKey, request_key
 from xpos.refhost.rows import CardKind, CardStatus, TerminalRow, pin_matches
 from xpos.refhost.services.registry import ServiceRegistry
@@ -157,3 +162,19 @@ def _reply(ctx: HostContext, request: Message, terminal: TerminalRow | None, rc:
 def _bare(ctx: HostContext, request: Message, rc: str) -> Message:
     response = step_response(request, rc=rc, when=ctx.now(), rrn=f"{0:012d}", step=None)
     return response.replace(drop=(64,))
+
+
+def corrupt_step(ctx: HostContext, response: Message, *, unknown: bool) -> Message:
+    """A fault for tests: the answer's step made unknown (``ZZZ``) or its TLV malformed.
+
+    The answer is MAC'd again, so the terminal meets the bad step itself.
+    """
+    if response.get(62) is None:
+        return response
+    if unknown:
+        step = replace(parse_step(response), code="ZZZ")
+        raw = encode_tlv(step_items(step)).hex().upper()
+    else:
+        raw = "DF5005414243"  # a length of 5 with 3 bytes of value
+    terminal = ctx.store.terminal(response.get(41) or "")
+    return ctx.seal(terminal, response.replace(set={62: raw}, drop=(64,)))

@@ -32,10 +32,10 @@ from xpos.refhost.services.registry import MENU_ID, ServiceRegistry
 log = logging.getLogger(__name__)
 
 _PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)\}")
-_WHY = {"10": "交易取消 / cancelled", "11": "交易取消 / cancelled",
-        "12": "会话超时 / session timed out", "20": "无法完成 / could not be done",
-        "30": "终端不支持此步骤 / beyond terminal capability",
-        "31": "终端无法识别 / not understood", "36": "数据不全 / missing values"}
+_WHY = {"10": "交易取消\ncancelled", "11": "交易取消\ncancelled",
+        "12": "会话超时\nsession timed out", "20": "无法完成\ncould not be done",
+        "30": "终端不支持此步骤\nbeyond terminal capability",
+        "31": "终端无法识别\nnot understood", "36": "数据不全\nmissing values"}
 
 BankCheck = Callable[[int, int], str | None]
 """``(stan, amount) -> None`` if the bank sale is approved in the ledger, else why not."""
@@ -80,7 +80,7 @@ class SessionBook:
             return state.answers[0]
         service = self.registry.get(request.service)
         if service is None:
-            return _end(session, 1, "无此业务 / unknown service")
+            return _end(session, 1, "无此业务\nunknown service")
         state = SessionState(id=session, service=service, updated=now)
         self.sessions[session] = state
         return self._answer(state, 0, self._render(state), now)
@@ -90,16 +90,16 @@ class SessionBook:
         """Apply a step result; the next step (a repeat: the same answer)."""
         state = self.sessions.get(request.session)
         if state is None:
-            return _end(request.session, request.number + 1, "会话不存在 / unknown session")
+            return _end(request.session, request.number + 1, "会话不存在\nunknown session")
         if request.number in state.answers:
             return state.answers[request.number]
         if state.done:
-            return _end(state.id, request.number + 1, "会话已结束 / session ended")
+            return _end(state.id, request.number + 1, "会话已结束\nsession ended")
         if state.updated is not None and now - state.updated > timedelta(
                 seconds=state.service.timeout_s):
-            return self._finish(state, request.number, "会话超时 / session timed out", now)
+            return self._finish(state, request.number, "会话超时\nsession timed out", now)
         if request.number != state.number or request.report is None:
-            return self._finish(state, request.number, "步骤错误 / step out of order", now)
+            return self._finish(state, request.number, "步骤错误\nstep out of order", now)
         why = self._apply(state, request.report, payments)
         if why is not None:
             return self._finish(state, request.number, why, now)
@@ -112,7 +112,7 @@ class SessionBook:
             state.done = True
         log.info("session %s abandoned (%s), bank debits %s", request.session,
                  request.abandon, list(request.bank_stans))
-        return _end(request.session, 0, "会话已放弃 / session abandoned")
+        return _end(request.session, 0, "会话已放弃\nsession abandoned")
 
     # -- internals ---------------------------------------------------------------------
 
@@ -132,12 +132,12 @@ class SessionBook:
     def _apply(self, state: SessionState, report: StepReport, payments: Payments) -> str | None:
         spec = state.service.steps[state.index]
         if report.result != "00":
-            return _WHY.get(report.result, "交易失败 / failed") + _bank_rc(report)
+            return _WHY.get(report.result, "交易失败\nfailed") + _bank_rc(report)
         if spec.type == "bank_debit":
             why = self._bank(state, spec, report, payments)
         elif spec.type == "third_party_debit":
             rc = payments.third_party(report, self._amount(state, spec) or 0)
-            why = None if rc == "00" else f"第三方扣款失败 / debit refused ({rc})"
+            why = None if rc == "00" else f"第三方扣款失败\ndebit refused\n({rc})"
         else:
             why = None
         if why is not None:
@@ -146,7 +146,7 @@ class SessionBook:
         if state.service.id == MENU_ID and spec.name == "service":
             chosen = self.registry.get(report.values[0] if report.values else "")
             if chosen is None or chosen.id == MENU_ID:
-                return "无此业务 / unknown service"
+                return "无此业务\nunknown service"
             state.service, state.index = chosen, 0
             return None
         state.index += 1
@@ -191,7 +191,7 @@ class SessionBook:
         number = state.number + 1
         amount = self._amount(state, spec)
         if spec.amount is not None and amount is None:
-            return _end(state.id, number, f"{state.service.title}\n\n无此账户 / no such account")
+            return _end(state.id, number, f"{state.service.title}\n\n无此账户\nno such account")
         fields = tuple(StepField(label=f.label, min_len=f.min_len, max_len=f.max_len,
                                  kind=f.kind, hidden=f.hidden) for f in spec.fields)
         text = self._fill(state, spec.text)
@@ -207,4 +207,4 @@ def _end(session: str, number: int, text: str) -> PlatformStep:
 
 
 def _bank_rc(report: StepReport) -> str:
-    return f" ({report.bank_rc})" if report.bank_rc else ""
+    return f"\n({report.bank_rc})" if report.bank_rc else ""
