@@ -37,7 +37,8 @@ def test_shipped_menus_parse():
         "builtin:reprint_trace",
         "builtin:totals",
     ]
-    assert [item.action for item in menus["x"].items] == ["builtin:voucher_verify"]
+    assert [item.action for item in menus["x"].items] == ["builtin:voucher_verify",
+                                                         "service:menu"]
 
 
 def test_valid_menus_parse_with_titles_and_versions():

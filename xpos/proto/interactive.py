@@ -54,6 +54,9 @@ __all__ = [
     "RESULT_CODES",
     "STEP_PROCESSING_CODE",
     "STEP_TYPES",
+    "TAG_PIN",
+    "TAG_TRACK",
+    "X3_TAG_NAMES",
     "PlatformStep",
     "SessionRequest",
     "StepField",
@@ -76,6 +79,14 @@ TAG_VALUE, TAG_AMOUNT, TAG_BANK_RC, TAG_BANK_STAN, TAG_BANK_RRN = (
 TAG_CARD, TAG_TRACK, TAG_PIN, TAG_ABANDON = 0xDF4A, 0xDF4B, 0xDF4C, 0xDF4D
 S_SESSION, S_NUMBER, S_TYPE, S_TEXT, S_FIELD, S_ITEM, S_AMOUNT, S_TIMEOUT = range(0xDF50, 0xDF58)
 _SEP = "\x1f"
+X3_TAG_NAMES: Mapping[int, str] = MappingProxyType({
+    TAG_SERVICE: "service", TAG_CAPS: "caps", TAG_SESSION: "session", TAG_NUMBER: "step",
+    TAG_RESULT: "result", TAG_VALUE: "value", TAG_AMOUNT: "amount", TAG_BANK_RC: "bank_rc",
+    TAG_BANK_STAN: "bank_trace", TAG_BANK_RRN: "bank_rrn", TAG_CARD: "card",
+    TAG_ABANDON: "abandon", S_SESSION: "session", S_NUMBER: "step", S_TYPE: "type",
+    S_TEXT: "text", S_FIELD: "field", S_ITEM: "item", S_AMOUNT: "amount",
+    S_TIMEOUT: "timeout"})
+"""Tag -> name, for transcripts (the encrypted track and PIN block are left out)."""
 
 STEP_TYPES: Mapping[str, str] = MappingProxyType({
     "DSP": "display", "INP": "input", "SEL": "select", "CNF": "confirm", "CRD": "read_card",
