@@ -162,3 +162,25 @@ def test_the_transcript_names_x3_tags_and_hides_the_track_and_pin_block() -> Non
     assert "track=<21 bytes>" in text and "pin_block=<8 bytes>" in text
     assert "8868000000000001" not in text and "ABAB" not in text.upper().replace("TLV", "")
     assert "type='INP'" in describe(X3_OPEN_ANSWER.message)
+
+
+@pytest.mark.parametrize("golden", X3_GOLDEN, ids=IDS)
+def test_the_protocol_doc_shows_each_x3_golden_message(golden: Golden) -> None:
+    from pathlib import Path
+
+    from .docgen import hexdump
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "protocol.md").read_text(
+        encoding="utf-8")
+    assert f"#### {golden.name}\n\n```\n{hexdump(golden.wire)}\n```" in doc
+
+
+def test_the_protocol_doc_names_every_x3_tag() -> None:
+    from pathlib import Path
+
+    from xpos.proto.interactive import X3_TAG_NAMES
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "protocol.md").read_text(
+        encoding="utf-8")
+    for tag in (*X3_TAG_NAMES, 0xDF4B, 0xDF4C):
+        assert f"`{tag:X}`" in doc

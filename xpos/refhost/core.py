@@ -35,6 +35,7 @@ import logging
 import os
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 from xpos.errors import CodecError, RemoteProtocolError, SecurityError
 from xpos.proto.codec import Message
@@ -53,7 +54,8 @@ from xpos.proto.messages import (
 from xpos.refhost.bank import handle_reversal, handle_sale
 from xpos.refhost.context import RC_FORMAT_ERROR, HostContext, request_key
 from xpos.refhost.faults import Fault, FaultKind, corrupt_mac
-from xpos.refhost.services.handler import corrupt_step, handle_session
+from xpos.refhost.services.handler import attach_services, corrupt_step, handle_session
+from xpos.refhost.services.registry import ServiceRegistry
 from xpos.refhost.signon import handle_sign_on
 from xpos.refhost.store import HostStore
 from xpos.refhost.void import handle_void
@@ -107,6 +109,8 @@ class HostCore:
         self.store = store
         self.context = HostContext(store, mac_algorithm=mac_algorithm, mak_kcv=mak_kcv,
                                    clock=clock, rng=rng)
+        # X3 services: the shipped ones and the operator's folder next to the database.
+        attach_services(self.context, ServiceRegistry(extra=Path(store.path).parent / "services"))
 
     @staticmethod
     def kind_of(request: Message) -> MessageKind | None:

@@ -27,10 +27,13 @@ class ServiceRegistry:
 
     Args:
         directory: Folder of ``*.toml`` service files; default :data:`SHIPPED`.
+        extra: A second folder (the operator's: ``<host data>/host/services``), read after
+            ``directory``; it need not exist.
     """
 
-    def __init__(self, directory: Path | None = None) -> None:
+    def __init__(self, directory: Path | None = None, *, extra: Path | None = None) -> None:
         self.directory = directory or SHIPPED
+        self.extra = extra
         self.errors: list[str] = []
         self._services: dict[str, Service] = {}
         self._stamp: tuple[tuple[str, int, int], ...] | None = None
@@ -39,7 +42,7 @@ class ServiceRegistry:
         """Load every file again; return the error lines (empty when all loaded)."""
         services: dict[str, Service] = {}
         errors: list[str] = []
-        for path in sorted(self.directory.glob("*.toml")):
+        for path in self._files():
             try:
                 service = parse_service(path.read_text(encoding="utf-8"), path=str(path))
             except (ServiceError, OSError, UnicodeDecodeError) as exc:
@@ -82,10 +85,14 @@ class ServiceRegistry:
 
     def _current_stamp(self) -> tuple[tuple[str, int, int], ...]:
         stamp = []
-        for path in sorted(self.directory.glob("*.toml")):
+        for path in self._files():
             try:
                 info = path.stat()
             except OSError:
                 continue
-            stamp.append((path.name, info.st_size, info.st_mtime_ns))
+            stamp.append((str(path), info.st_size, info.st_mtime_ns))
         return tuple(stamp)
+
+    def _files(self) -> list[Path]:
+        folders = [self.directory] + ([self.extra] if self.extra is not None else [])
+        return [p for folder in folders if folder.is_dir() for p in sorted(folder.glob("*.toml"))]
