@@ -68,3 +68,31 @@ def test_a_platform_address_the_host_does_not_route_says_platform_unavailable_at
         assert rig.terminal.journal.last("x3_session").status is TxnStatus.FAILED
 
     run_rig(scenario, platform_tpdu_destination="0009")
+
+
+def test_a_third_party_card_reaches_the_platform_encrypted_and_its_password_as_a_pin_block(
+        run_rig: RunRig) -> None:
+    from xpos.proto.interactive import parse_session_request
+    from xpos.refhost.seed import DEMO, track2_for
+
+    member = DEMO.card("member")
+
+    async def scenario(rig: TerminalRig) -> None:
+        await sign_on(rig)
+        screen = await _services(rig)
+        number = next(line.split(".")[0].strip()[-1] for line in screen.splitlines()
+                      if "积分卡消费" in line)
+        await rig.press(number)
+        await rig.press("1", "0", "0", "0", "ENTER")
+        await rig.swipe(track2_for(member.pan, member.expiry))
+        assert "消费成功" in await rig.pin(member.pin or "")
+        sent = [m for d, m in rig.messages if d == "→host" and m.get(3) == "790000"]
+        reports = [parse_session_request(m).report for m in sent]
+        debit = next(r for r in reports if r is not None and r.masked_pan)
+        assert debit.masked_pan == "886800******0001" and debit.pin_block is not None
+        assert debit.track_cipher and member.pan not in debit.track_cipher
+        assert all(member.pan not in (m.get(62) or "") + bytes.fromhex(
+            m.get(62) or "").decode("latin-1") for m in sent)
+        assert rig.host.store.balance(member.pan) == member.balance - 1000
+
+    run_rig(scenario)

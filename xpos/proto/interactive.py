@@ -23,7 +23,7 @@ The session id and the step number make a result idempotent: the platform answer
 repeated result (same session, same step number) with the same next step. A result's
 data depends on the step: input values (DF45, one per field, in order), the amount
 (DF46), a bank debit's response code, trace and RRN (DF47, DF48, DF49), a card as its
-masked PAN (DF4A) with track 2 encrypted under the TDK (DF4B), a PIN only as the PIN
+masked PAN (DF4A) with the whole track 2 encrypted under the TDK (DF4B), a PIN only as the PIN
 block (DF4C). Never a clear track or PIN.
 
 Steps (DF52, three ASCII letters): ``DSP`` display, ``INP`` input, ``SEL`` select,
@@ -151,8 +151,8 @@ class StepReport:
         amount: Amount in fen, if any.
         bank_rc, bank_stan, bank_rrn: A bank debit's outcome.
         masked_pan: A card read, masked.
-        track_cipher: Track 2 as field 35 carries it encrypted under the TDK (ASCII),
-            never clear.
+        track_cipher: The whole track 2 encrypted under the TDK (hex of the bytes,
+            :mod:`xpos.security.platform_track`), never clear.
         pin_block: A PIN block (8 bytes), never a clear PIN.
     """
 
@@ -254,7 +254,7 @@ def _report_items(report: StepReport) -> list[tuple[int, bytes]]:
     if report.masked_pan:
         items.append((TAG_CARD, report.masked_pan.encode("ascii")))
     if report.track_cipher:
-        items.append((TAG_TRACK, report.track_cipher.encode("ascii")))
+        items.append((TAG_TRACK, bytes.fromhex(report.track_cipher)))
     if report.pin_block is not None:
         items.append((TAG_PIN, report.pin_block))
     return items
@@ -394,5 +394,5 @@ def _report(items: list[tuple[int, bytes]]) -> StepReport:
         bank_stan=_number(stan, "trace") if stan is not None else 0,
         bank_rrn=_text(_optional(items, TAG_BANK_RRN) or b"", "rrn", "ascii"),
         masked_pan=_text(_optional(items, TAG_CARD) or b"", "card", "ascii"),
-        track_cipher=_text(track, "track", "ascii") if track is not None else "",
+        track_cipher=track.hex().upper() if track is not None else "",
         pin_block=pin)

@@ -24,8 +24,9 @@ Theory of operation
    session, same step number: the platform answers a repeat with the same next step).
 
 The session id is the open request's TID + batch (6) + trace (6), so a journal row alone
-names its session. Card data goes to the platform as the masked PAN plus track 2
-encrypted under the TDK (no TDK: the masked PAN only); a PIN only as the PIN block.
+names its session. Card data goes to the platform as the masked PAN plus the whole
+track 2 encrypted under the TDK (:mod:`xpos.security.platform_track`; no TDK: the masked
+PAN only); a PIN only as the PIN block.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ from xpos.proto.interactive import (
     result_request,
 )
 from xpos.security.keys import WorkingKeys
-from xpos.security.track import encrypt_track2
+from xpos.security.platform_track import seal_track
 
 if TYPE_CHECKING:
     from xpos.terminal.txn import TransactionService
@@ -143,7 +144,7 @@ class PlatformSessions:
         card, track = request.card, ""
         if card is not None and card.track2 and keys.tdk is not None:
             try:
-                track = encrypt_track2(card.track2, keys.tdk)
+                track = seal_track(card.track2, keys.tdk).hex().upper()
             except SecurityError:
                 track = ""
         return StepReport(result=_CODES[request.code.value], values=request.values,

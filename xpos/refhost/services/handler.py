@@ -44,7 +44,7 @@ from xpos.refhost.rows import CardKind, CardStatus, TerminalRow, pin_matches
 from xpos.refhost.services.registry import ServiceRegistry
 from xpos.refhost.services.runner import Payments, SessionBook
 from xpos.security.pinblock import decrypt_pin_block, pin_from_clear_block
-from xpos.security.track import decrypt_track2
+from xpos.security.platform_track import open_track
 
 PLATFORM_DESTINATION = "0008"
 """The TPDU destination address the platform is reached by (the terminal's default)."""
@@ -121,8 +121,8 @@ def _third_party(ctx: HostContext, key: RequestKey, terminal: TerminalRow,
     if not report.track_cipher or terminal.tdk is None or report.pin_block is None:
         return "30"
     try:
-        track = decrypt_track2(report.track_cipher, terminal.tdk)
-    except SecurityError:
+        track = open_track(bytes.fromhex(report.track_cipher), terminal.tdk)
+    except (SecurityError, ValueError):
         return "30"
     pan = track.upper().replace("=", "D").partition("D")[0]
     card = ctx.store.card(pan)
