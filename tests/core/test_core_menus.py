@@ -42,7 +42,8 @@ def test_shipped_menus_parse():
         "builtin:reprint_trace",
         "builtin:totals",
     ]
-    assert [item.action for item in menus["x"].items] == ["builtin:voucher_verify"]
+    assert [item.action for item in menus["x"].items] == ["builtin:voucher_verify",
+                                                         "service:menu"]
 
 
 def test_valid_menus_parse_with_titles_and_versions():
@@ -188,7 +189,7 @@ def test_menu_flow_enters_the_x_menu_and_cancel_goes_back_one_level():
     assert run.done
     x_menu = run.of_type(Select)[1]
     assert (x_menu.title, x_menu.submenu) == ("X菜单", True)
-    assert [label for _, label in x_menu.items] == ["订单验证"]
+    assert [label for _, label in x_menu.items] == ["订单验证", "互动业务"]
 
 
 def test_menu_timeout_in_a_submenu_closes_the_whole_menu():
@@ -209,3 +210,24 @@ def test_menu_flow_in_english():
 def test_menu_flow_ignores_an_unknown_item_id_and_asks_again():
     run = run_flow(menu_flow(shipped(), CTX), [ok(id="99")])
     assert len(run.of_type(Select)) == 2
+
+
+def test_a_service_action_names_a_platform_service_and_starts_a_session():
+    from xpos.core.flows.remote import SessionOpen
+
+    x_menu = X.replace('action = "builtin:voucher_verify"', 'action = "service:bills"')
+    menus = parse_menus(texts(main=MAIN, x=x_menu))
+    x_index = next(str(n + 1) for n, item in enumerate(menus["main"].items)
+                   if item.action == "menu:x")
+    run = run_flow(menu_flow(menus, CTX), [
+        keyed(x_index),
+        expect(Select, keyed("1")),
+        expect(Online, reply(Outcome.DECLINED)),
+    ])
+    assert run.of_type(Online)[0].request == SessionOpen(service="bills")
+    with pytest.raises(MenuError, match="bad service id"):
+        parse_menus(texts(main=MAIN, x=X.replace('action = "builtin:voucher_verify"',
+                                                 'action = "service:Bad!"')))
+    with pytest.raises(MenuError, match="service:<id>"):
+        parse_menus(texts(main=MAIN, x=X.replace('action = "builtin:voucher_verify"',
+                                                 'action = "remote:bills"')))

@@ -128,6 +128,12 @@ CATALOGUE: Mapping[str, tuple[str, str]] = {
     "totals.kind.preauth_void": ("预授权撤销", "Pre-auth void"),
     "totals.kind.completion": ("预授权完成", "Completion"),
     "totals.kind.completion_void": ("完成撤销", "Compl. void"),
+    "online.platform_unavailable": ("平台不可用", "Platform unavailable"),
+    "online.platform_error": ("平台数据错误", "Bad platform data"),
+    "x3.title": ("互动业务", "Services"),
+    "x3.too_long": ("业务步骤过多\n已结束", "Too many steps,\nended"),
+    "x3.swipe_tp": ("请刷第三方卡", "Swipe 3rd-party card"),
+    "totals.kind.x3_session": ("互动业务", "Service"),
 }
 
 

@@ -60,6 +60,8 @@ class MessageKind(enum.Enum):
     PREAUTH_VOID = "preauth_void"
     COMPLETION = "completion"
     COMPLETION_VOID = "completion_void"
+    SESSION_OPEN = "session_open"
+    SESSION_STEP = "session_step"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -105,6 +107,10 @@ CATALOGUE: tuple[MessageType, ...] = (
                 description="pre-authorisation completion 预授权完成", type_code="20"),
     MessageType(kind=MessageKind.COMPLETION_VOID, mti="0200", processing_code="200000",
                 mac=True, description="completion void 预授权完成撤销", type_code="21"),
+    MessageType(kind=MessageKind.SESSION_OPEN, mti="0100", processing_code="780000",
+                mac=True, description="X3 interactive session open 互动业务"),
+    MessageType(kind=MessageKind.SESSION_STEP, mti="0100", processing_code="790000",
+                mac=True, description="X3 interactive step result 互动业务"),
 )
 
 

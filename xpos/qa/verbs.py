@@ -63,11 +63,13 @@ HOST_MESSAGES = {"sign_on": "sign_on", "sale": "sale", "void": "void", "reversal
                  "voucher": "voucher_verify", "voucher_verify": "voucher_verify"}
 HOST_MESSAGES |= {kind: kind for kind in ("preauth", "preauth_void", "completion",
                                           "completion_void")}  # the pre-auth family
+HOST_MESSAGES.update(session_open="session_open", session_step="session_step")  # X3
 HOST_CHECKS = ("message", "response_code", "amount", "mti", "count", "which", "fields",
                "response_fields")
 JOURNAL_LAST_FIELDS = ("type", "status", "amount", "response_code", "masked_pan", "domain",
                        "batch")
-FAULTS = ("decline", "drop", "delay", "bad_mac", "close", "malformed", "truncated")
+FAULTS: tuple[str, ...] = ("decline", "drop", "delay", "bad_mac", "close", "malformed", "truncated")
+FAULTS += ("bad_tlv", "unknown_step")  # X3: what the platform's next step turns into
 _FAULT_KEYS = {"code": "decline", "seconds": "delay", "delay": "delay"}
 
 StepParser = Callable[[YNode, int, dict[str, str]], Step]

@@ -15,6 +15,7 @@ VOID 0200/200000   :func:`.void.handle_void`                   0210
 REVERSAL 0400      :func:`.bank.handle_reversal`               0410
 VOUCHER 0100/7000  :func:`.xmenu.handle_voucher`               0110 + TLV in 62
 PREAUTH family     :func:`.preauth.handle_preauth_family`      0110 / 0210
+SESSION 0100/78,79 :func:`.services.handler.handle_session`    0110 + next step in 62
 =================  =========================================  ==========================
 
 (0400s of the pre-authorisation family, F25 ``06``, are answered by
@@ -38,9 +39,11 @@ import logging
 import os
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 from xpos.errors import CodecError, RemoteProtocolError, SecurityError
 from xpos.proto.codec import Message
+from xpos.proto.interactive import step_response
 from xpos.proto.messages import (
     MessageKind,
     classify,
@@ -56,6 +59,8 @@ from xpos.refhost.bank import handle_reversal, handle_sale
 from xpos.refhost.context import RC_FORMAT_ERROR, HostContext, request_key
 from xpos.refhost.faults import Fault, FaultKind, corrupt_mac
 from xpos.refhost.preauth import FAMILY_MESSAGES, handle_any_reversal, handle_preauth_family
+from xpos.refhost.services.handler import attach_services, corrupt_step, handle_session
+from xpos.refhost.services.registry import ServiceRegistry
 from xpos.refhost.signon import handle_sign_on
 from xpos.refhost.store import HostStore
 from xpos.refhost.void import handle_void
@@ -74,6 +79,8 @@ HANDLERS: dict[MessageKind, Handler] = {
     MessageKind.VOID: handle_void,
     MessageKind.REVERSAL: handle_reversal,
     MessageKind.VOUCHER_VERIFY: handle_voucher,
+    MessageKind.SESSION_OPEN: handle_session,
+    MessageKind.SESSION_STEP: handle_session,
 }
 LEDGER_KINDS: dict[MessageKind, str] = {
     MessageKind.SIGN_ON: "sign_on",
@@ -81,6 +88,8 @@ LEDGER_KINDS: dict[MessageKind, str] = {
     MessageKind.VOID: "void",
     MessageKind.REVERSAL: "reversal",
     MessageKind.VOUCHER_VERIFY: "voucher",
+    MessageKind.SESSION_OPEN: "x3",
+    MessageKind.SESSION_STEP: "x3",
 }
 # the pre-authorisation family (xpos/refhost/preauth.py); its reversals are told apart
 # there (F25 06) and every other 0400 goes on to bank.handle_reversal
@@ -110,6 +119,8 @@ class HostCore:
         self.store = store
         self.context = HostContext(store, mac_algorithm=mac_algorithm, mak_kcv=mak_kcv,
                                    clock=clock, rng=rng)
+        # X3 services: the shipped ones and the operator's folder next to the database.
+        attach_services(self.context, ServiceRegistry(extra=Path(store.path).parent / "services"))
 
     @staticmethod
     def kind_of(request: Message) -> MessageKind | None:
@@ -146,6 +157,9 @@ class HostCore:
             return None
         if fault is not None and fault.kind is FaultKind.BAD_MAC:
             return corrupt_mac(response)
+        if fault is not None and fault.kind in (FaultKind.BAD_TLV, FaultKind.UNKNOWN_STEP):
+            return corrupt_step(self.context, response, unknown=fault.kind is
+                                FaultKind.UNKNOWN_STEP)
         return response
 
     def _declined(self, kind: MessageKind, request: Message, rc: str) -> Message | None:
@@ -166,6 +180,8 @@ class HostCore:
             response = voucher_response(request, rc=rc, info=None, when=when, rrn=entry.rrn)
         elif kind is MessageKind.REVERSAL:
             response = reversal_response(request, rc=rc, when=when)
+        elif kind in (MessageKind.SESSION_OPEN, MessageKind.SESSION_STEP):
+            response = step_response(request, rc=rc, when=when, rrn=entry.rrn, step=None)
         else:
             response = sign_on_response(request, rc=rc, field62=None, batch=key.batch,
                                         when=when, rrn=entry.rrn)

@@ -20,6 +20,8 @@ What each fault does to that request:
 * ``bad_mac()`` — processed normally; field 64 of the answer is corrupted.
 * ``close()`` — processed normally; the server closes the connection instead of
   answering.
+* ``bad_tlv()`` / ``unknown_step()`` (X3 session messages) — processed normally; the
+  answer's field 62 is malformed TLV, or its step type is ``ZZZ``; MAC'd again.
 """
 
 from __future__ import annotations
@@ -37,6 +39,10 @@ FINANCIAL |= {MessageKind.PREAUTH, MessageKind.PREAUTH_VOID, MessageKind.COMPLET
               MessageKind.COMPLETION_VOID}  # the pre-authorisation family
 
 
+X3: frozenset[MessageKind] = frozenset({MessageKind.SESSION_OPEN, MessageKind.SESSION_STEP})
+"""The X3 session messages (the default target of ``bad_tlv`` and ``unknown_step``)."""
+
+
 class FaultKind(enum.Enum):
     """What a fault does."""
 
@@ -47,6 +53,8 @@ class FaultKind(enum.Enum):
     CLOSE = "close"
     MALFORMED = "malformed"
     TRUNCATED = "truncated"
+    BAD_TLV = "bad_tlv"
+    UNKNOWN_STEP = "unknown_step"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -130,6 +138,14 @@ class FaultPlan:
     def truncated(self, *, on: frozenset[MessageKind] = FINANCIAL) -> FaultPlan:
         """Send only the first half of the answer frame, then close the connection."""
         return self.add(Fault(kind=FaultKind.TRUNCATED, on=on))
+
+    def bad_tlv(self, *, on: frozenset[MessageKind] = X3) -> FaultPlan:
+        """Process the next X3 message; its answer's field 62 is malformed TLV (MAC'd)."""
+        return self.add(Fault(kind=FaultKind.BAD_TLV, on=on))
+
+    def unknown_step(self, *, on: frozenset[MessageKind] = X3) -> FaultPlan:
+        """Process the next X3 message; its answer's step type becomes ``ZZZ`` (MAC'd)."""
+        return self.add(Fault(kind=FaultKind.UNKNOWN_STEP, on=on))
 
     def clear(self) -> None:
         """Forget all planned faults."""

@@ -75,6 +75,12 @@ class TerminalConfig:
         devices: Device URLs by kind (``keypad``, ``display``, ``magstripe``, ``rfid``,
             ``scanner``, ``pinpad``, ``printer``); ``fake:`` by default. The optional
             ``customer_display`` and ``beeper`` are absent (``none:``) by default.
+        platform_tpdu_destination: TPDU destination address (4 digits) of the X3
+            platform; X3 session messages go over the acquirer link with it (default
+            ``0008``; the acquirer's is in ``tpdu``).
+        platform_retry_s: After the platform did not answer (or answered that it does
+            not know X3 messages), sessions are refused at once with 平台不可用 for this
+            long (default 300 s).
     """
 
     data_dir: Path
@@ -105,6 +111,8 @@ class TerminalConfig:
     supervisor_password: str = field(default="123456", repr=False)
     menus_dir: Path | None = None
     devices: dict[str, str] = field(default_factory=dict)
+    platform_tpdu_destination: str = "0008"
+    platform_retry_s: float = 300.0
 
     def replace(self, **changes: Unpack[ConfigOverrides]) -> TerminalConfig:
         """A copy with some fields changed, checked like the file.
@@ -152,6 +160,8 @@ class ConfigOverrides(TypedDict, total=False):
     supervisor_password: str
     menus_dir: Path | str | None
     devices: dict[str, str]
+    platform_tpdu_destination: str
+    platform_retry_s: float
 
 
 def default_data_dir() -> Path:
@@ -281,7 +291,7 @@ def _build(values: dict[str, Any], data_dir: Path, source: str) -> TerminalConfi
 _TYPES: dict[str, type | tuple[type, ...]] = {
     "tls": bool, "header_test": bool, "encrypt_track": bool, "reversal_retries": int,
     "connect_timeout_s": (int, float), "response_timeout_s": (int, float),
-    "pin_timeout_s": (int, float),
+    "pin_timeout_s": (int, float), "platform_retry_s": (int, float),
     "devices": dict, "menus_dir": (str, Path, type(None)),
 }
 
@@ -293,7 +303,7 @@ def _coerce(key: str, value: Any, source: str) -> Any:
     if isinstance(value, str | Path) and key == "menus_dir":
         return Path(value)
     if isinstance(value, int | float) and key in ("connect_timeout_s", "response_timeout_s",
-                                                  "pin_timeout_s"):
+                                                  "pin_timeout_s", "platform_retry_s"):
         return float(value)
     if key == "devices" and isinstance(value, dict):
         return _devices(value, source)
@@ -331,6 +341,11 @@ def _validate(config: TerminalConfig, source: str) -> None:
         (config.reversal_retries >= 0, "reversal_retries", "must not be negative"),
         (_seconds(config.pin_timeout_s), "pin_timeout_s",
          "must be a finite number of seconds above 0"),
+        (_seconds(config.platform_retry_s), "platform_retry_s",
+         "must be a finite number of seconds above 0"),
+        (bool(_DIGITS.fullmatch(config.platform_tpdu_destination))
+         and len(config.platform_tpdu_destination) == 4, "platform_tpdu_destination",
+         "must be 4 digits"),
         (config.supervisor_password.isdigit() and len(config.supervisor_password) <= 12
          and config.supervisor_password.isascii(), "supervisor_password",
          "must be 1 to 12 digits"),

@@ -56,6 +56,7 @@ from xpos.core.flows.online import (
     VoucherRequest,
 )
 from xpos.core.flows.preauth_requests import PreauthLookup, PreauthRequest
+from xpos.core.flows.remote import SessionOpen, SessionResult
 from xpos.core.rules import Answer, Check, Decision, JournalEffect, Keys, Kind, Next, Reach, Reason
 from xpos.errors import (
     HostTimeoutError,
@@ -78,6 +79,7 @@ from xpos.terminal import preauth
 from xpos.terminal.config import TerminalConfig
 from xpos.terminal.hostlink import HostLink
 from xpos.terminal.local import reprint_reply, totals_reply
+from xpos.terminal.platform import PlatformSessions
 
 log = logging.getLogger(__name__)
 
@@ -125,6 +127,7 @@ class TransactionService:
         self._on_keys = on_keys
         self._clock = clock or dt.datetime.now
         self.last_txn_id: int | None = None
+        self.platform = PlatformSessions(self)
 
     async def handle(self, request: OnlineRequest) -> OnlineReply:
         """Run one online request and describe its outcome for the flow."""
@@ -149,6 +152,8 @@ class TransactionService:
             return preauth.lookup(self, request)
         if isinstance(request, PreauthRequest):
             return await preauth.run(self, request)
+        if isinstance(request, SessionOpen | SessionResult):
+            return await self.platform.handle(request)
         return await self.voucher(request)
 
     # -- sign-on ---------------------------------------------------------------------
@@ -466,6 +471,39 @@ class TransactionService:
 
     def _when(self, response: Message) -> dt.datetime:
         return rules.host_time(self._clock(), response.get(13), response.get(12))
+
+    # -- for the X3 platform sessions (xpos.terminal.platform) --------------------------
+
+    @property
+    def config(self) -> TerminalConfig:
+        """The working parameters."""
+        return self._cfg
+
+    @property
+    def journal(self) -> Journal:
+        """The terminal journal."""
+        return self._journal
+
+    async def prepare(self) -> WorkingKeys | OnlineReply:
+        """The working keys once pending reversals are out, or the reply that stops us."""
+        return await self._prepare()
+
+    def working_keys(self) -> WorkingKeys | None:
+        """The working keys, or None before a sign-on."""
+        return self._working_keys()
+
+    def mac(self, keys: WorkingKeys) -> Callable[[bytes], bytes]:
+        """The MAC function of the link under ``keys``."""
+        return self._mac(keys)
+
+    async def exchange(self, request: Message,
+                       keys: WorkingKeys | None = None) -> tuple[Answer, Message | None]:
+        """Send ``request``; describe what came back (MAC checked with ``keys`` if given)."""
+        return await self._exchange(request, keys)
+
+    def now(self) -> dt.datetime:
+        """The local wall clock."""
+        return self._clock()
 
 
 def _local_time(created_at: str) -> dt.datetime | None:

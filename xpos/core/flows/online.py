@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from xpos.core.flows.preauth_requests import PreauthLookup, PreauthRequest
+from xpos.core.flows.remote import HostStep, SessionOpen, SessionResult
 from xpos.core.slips import TotalsLine
 from xpos.core.steps import Step
 from xpos.model import CardData, Document, mask_code, masked_repr
@@ -149,7 +150,8 @@ class TotalsRequest:
 
 OnlineRequest = (SignOnRequest | ReadinessRequest | SaleRequest | VoucherRequest
                  | ReprintRequest | TotalsRequest | SupervisorCheck | VoidLookup
-                 | VoidRequest | PreauthLookup | PreauthRequest)
+                 | VoidRequest | PreauthLookup | PreauthRequest | SessionOpen
+                 | SessionResult)
 """Every request a flow may send online."""
 
 
@@ -224,6 +226,10 @@ class Notice(enum.Enum):
     """The completion amount is above the held amount."""
     PREAUTH_OTHER_BATCH = "preauth_other_batch"
     """The completion belongs to another (settled) batch: it cannot be voided."""
+    PLATFORM_UNAVAILABLE = "platform_unavailable"
+    """The platform did not answer (or does not know X3): 平台不可用, for a while."""
+    PLATFORM_ERROR = "platform_error"
+    """The platform's step could not be read (malformed TLV) at the session's start."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -251,6 +257,7 @@ class OnlineReply:
         voucher: The voucher details of an approved verification.
         documents: The receipts found for a :class:`ReprintRequest`.
         totals: The lines of a :class:`TotalsRequest` (domain, then kind order).
+        step: The platform's next step (X3 :class:`SessionOpen` / :class:`SessionResult`).
     """
 
     outcome: Outcome
@@ -266,6 +273,7 @@ class OnlineReply:
     voucher: VoucherDetails | None = None
     documents: tuple[Document, ...] = ()
     totals: tuple[TotalsLine, ...] = ()
+    step: HostStep | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
