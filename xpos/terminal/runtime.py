@@ -57,6 +57,7 @@ from xpos.receipts.escpos import render
 from xpos.security.keys import WorkingKeys
 from xpos.security.keystore import KeyStore
 from xpos.security.pki import TlsFiles, client_context, pki_files
+from xpos.terminal import crashpoints
 from xpos.terminal.clock import Clock, LoopClock
 from xpos.terminal.config import JOURNAL_NAME, KEYSTORE_NAME, TerminalConfig, parse_address
 from xpos.terminal.hostlink import HostAddress, HostLink, LinkConfig, TrafficHook
@@ -352,6 +353,7 @@ class Terminal:
         except PaperOutError:
             self._queue.put_nowait(PrintDone(code=ResultCode.UNABLE, now=self._now()))
             return
+        crashpoints.after_print(document.name)
         self._queue.put_nowait(PrintDone(code=ResultCode.OK, now=self._now()))
 
     async def _next_event(self, deadline: float | None) -> Event:
