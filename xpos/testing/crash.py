@@ -58,6 +58,7 @@ from xpos.refhost.seed import track2_for
 from xpos.refhost.server import host_db_path
 from xpos.refhost.store import HostStore
 from xpos.security.pki import ensure_demo_pki
+from xpos.terminal.clock import VirtualClock
 from xpos.terminal.config import JOURNAL_NAME, load_config
 from xpos.terminal.crashpoints import ENV, POINTS
 from xpos.testing.crashhost import CARD, INITIAL_BALANCE
@@ -72,6 +73,7 @@ SUPERVISOR = "123456"
 LIFE_LIMIT_S = 60.0
 """A child that has not ended by then is killed and counted as hung."""
 _MAX_PLAN = 3
+_MAX_ADVANCES = 20
 
 
 async def _to_menu(rig: TerminalRig) -> None:
@@ -82,12 +84,26 @@ async def _to_menu(rig: TerminalRig) -> None:
         screen = await rig.press("CANCEL")
 
 
+async def answered(rig: TerminalRig) -> None:
+    """On a virtual clock, let time pass until the host link has its answer or gave up."""
+    clock = rig.clock
+    if not isinstance(clock, VirtualClock):
+        return  # real time passes by itself
+    for _ in range(_MAX_ADVANCES):
+        deadline = clock.next_deadline()
+        if not rig.terminal.link.awaiting_response or deadline is None:
+            return
+        clock.advance_to(deadline)
+        await rig.terminal.settle()
+
+
 async def _sale(rig: TerminalRig, amount: int, emit: Emit) -> None:
     emit("begin sale")
     await rig.press("2")
     await rig.press(*str(amount), "ENTER")
     await rig.swipe(track2_for(CARD.pan, CARD.expiry))
     await rig.pin(CARD.pin or "")
+    await answered(rig)
     await _to_menu(rig)
     last = rig.terminal.journal.last()
     emit(f"end sale {last.status.value if last else '-'}")
@@ -107,6 +123,7 @@ async def _void(rig: TerminalRig, amount: int, emit: Emit) -> None:
     await rig.press("ENTER")
     await rig.swipe(track2_for(CARD.pan, CARD.expiry))
     await rig.pin(CARD.pin or "")
+    await answered(rig)
     await _to_menu(rig)
     last = journal.last()
     emit(f"end void {last.status.value if last else '-'}")
