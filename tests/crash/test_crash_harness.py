@@ -27,7 +27,7 @@ def test_200_kills_at_named_points_and_random_instants_lose_nothing(tmp_path: Pa
     assert report.trials >= TRIALS
     assert not report.child_errors, report.child_errors
     assert report.invariants.ok, report.summary()
-    assert report.undriven == (), "add a driver to xpos.testing.crash.DRIVERS"
+    assert report.undriven == (), "add a driver to xpos.testing.crashdrivers.DRIVERS"
     missed = [p for p in POINTS if report.named_kills[p] == 0]
     assert not missed, f"crash points never hit (is the hook still in place?): {missed}"
     assert report.random_kills >= 20

@@ -5,7 +5,7 @@ Each case: a terminal signed on to the reference host over the in-memory pair (s
 proto sessions and host link as TLS), on simulated time. One transaction of ``kind``
 meets one host fault; then sales run until no reversal is pending; then the journal is
 reconciled with the host ledger and the card's balance. A new transaction kind slots in
-with one line in ``KINDS`` (and its driver in ``xpos.testing.crash.DRIVERS``); a new
+with one line in ``KINDS`` (and its driver in ``xpos.testing.crashdrivers.DRIVERS``); a new
 fault with one line in ``FAULTS``.
 """
 
@@ -21,7 +21,7 @@ from xpos.journal import TxnStatus
 from xpos.proto.messages import MessageKind
 from xpos.refhost.faults import FaultPlan
 from xpos.terminal.clock import VirtualClock
-from xpos.testing.crash import DRIVERS
+from xpos.testing.crashdrivers import DRIVERS
 from xpos.testing.crashhost import CARD
 from xpos.testing.reconcile import Key, Sides, reconcile
 from xpos.testing.rig import TerminalRig

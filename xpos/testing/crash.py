@@ -30,9 +30,9 @@ kill the harness notes how many reversal attempts the journal had counted (the b
 reversal is pending; then the host stops and :func:`xpos.testing.reconcile.reconcile`
 compares the journal with the host ledger and the card's balance.
 
-A plan's kinds are driven by :data:`DRIVERS`; a point whose kind has no driver is left
-out of the matrix (and reported), so a new kind joins by adding its driver here and its
-points to ``POINTS``.
+A plan's kinds are driven by :data:`~xpos.testing.crashdrivers.DRIVERS`; a point
+whose kind has no driver is left out of the matrix (and reported), so a new kind joins
+by adding its driver there and its points to ``POINTS``.
 """
 
 from __future__ import annotations
@@ -48,89 +48,24 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
 
-from xpos.journal import Journal, TxnStatus
-from xpos.refhost.seed import track2_for
+from xpos.journal import Journal
 from xpos.refhost.server import host_db_path
 from xpos.refhost.store import HostStore
 from xpos.security.pki import ensure_demo_pki
-from xpos.terminal.clock import VirtualClock
 from xpos.terminal.config import JOURNAL_NAME, load_config
 from xpos.terminal.crashpoints import ENV, POINTS
+from xpos.testing.crashdrivers import DRIVERS, Emit
 from xpos.testing.crashhost import CARD, INITIAL_BALANCE
 from xpos.testing.reconcile import Invariants, Key, Sides, reconcile
 from xpos.testing.rig import TerminalRig
 
-Emit = Callable[[str], None]
-Driver = Callable[[TerminalRig, int, Emit], Awaitable[None]]
-
-SUPERVISOR = "123456"
-"""The default supervisor password (docs/configuration.md)."""
 LIFE_LIMIT_S = 60.0
 """A child that has not ended by then is killed and counted as hung."""
 _MAX_PLAN = 3
-_MAX_ADVANCES = 20
-
-
-async def _to_menu(rig: TerminalRig) -> None:
-    screen = await rig.press("ENTER")
-    for _ in range(8):
-        if "主菜单" in screen:
-            return
-        screen = await rig.press("CANCEL")
-
-
-async def answered(rig: TerminalRig) -> None:
-    """On a virtual clock, let time pass until the host link has its answer or gave up."""
-    clock = rig.clock
-    if not isinstance(clock, VirtualClock):
-        return  # real time passes by itself
-    for _ in range(_MAX_ADVANCES):
-        deadline = clock.next_deadline()
-        if not rig.terminal.link.awaiting_response or deadline is None:
-            return
-        clock.advance_to(deadline)
-        await rig.terminal.settle()
-
-
-async def _sale(rig: TerminalRig, amount: int, emit: Emit) -> None:
-    emit("begin sale")
-    await rig.press("2")
-    await rig.press(*str(amount), "ENTER")
-    await rig.swipe(track2_for(CARD.pan, CARD.expiry))
-    await rig.pin(CARD.pin or "")
-    await answered(rig)
-    await _to_menu(rig)
-    last = rig.terminal.journal.last()
-    emit(f"end sale {last.status.value if last else '-'}")
-
-
-async def _void(rig: TerminalRig, amount: int, emit: Emit) -> None:
-    journal = rig.terminal.journal
-    sales = [t for t in journal.transactions(batch=journal.batch_no) if t.kind == "sale"
-             and t.status is TxnStatus.APPROVED and not t.voided]
-    if not sales:
-        await _sale(rig, amount, emit)  # nothing to void yet: this trial is a sale
-        return
-    emit("begin void")
-    await rig.press("5")
-    await rig.type(SUPERVISOR + "#")
-    await rig.type(f"{sales[-1].stan}#")
-    await rig.press("ENTER")
-    await rig.swipe(track2_for(CARD.pan, CARD.expiry))
-    await rig.pin(CARD.pin or "")
-    await answered(rig)
-    await _to_menu(rig)
-    last = journal.last()
-    emit(f"end void {last.status.value if last else '-'}")
-
-
-DRIVERS: dict[str, Driver] = {"sale": _sale, "void": _void}
-"""How the harness drives one transaction of each kind through the menus."""
 
 
 @dataclass(frozen=True)
