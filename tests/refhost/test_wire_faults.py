@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from xpos.proto.messages import MessageKind
-from xpos.refhost.faults import GARBAGE_BYTES, WIRE_FAULTS, FaultKind, FaultPlan
+from xpos.refhost.faults import GARBAGE_BYTES, WIRE_FAULTS, WIRE_NOTES, FaultKind, FaultPlan
 
 FRAME = b"\x00\x05hello"
 
@@ -14,7 +14,7 @@ def test_wire_faults_apply_once_in_order_to_their_kind() -> None:
     kinds = [f.kind for f in (plan.take(MessageKind.SALE), plan.take(MessageKind.REVERSAL),
                               plan.take(MessageKind.VOID)) if f is not None]
     assert kinds == [FaultKind.GARBAGE, FaultKind.DUPLICATE, FaultKind.LATE]
-    assert set(kinds) == WIRE_FAULTS and len(plan) == 0
+    assert set(kinds) == WIRE_FAULTS == set(WIRE_NOTES) and len(plan) == 0
 
 
 def test_garbage_is_not_a_frame_and_a_duplicate_is_the_frame_twice() -> None:

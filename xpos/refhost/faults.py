@@ -196,3 +196,7 @@ WIRE_FAULTS = frozenset({FaultKind.GARBAGE, FaultKind.DUPLICATE, FaultKind.LATE}
 """Faults applied to the answer's bytes by :meth:`FaultPlan.wire` (the server asks)."""
 GARBAGE_BYTES = b"\xff\xfe" + bytes(range(0x80, 0xA0))
 """What ``garbage()`` sends: a length prefix far beyond any frame limit, then noise."""
+WIRE_NOTES = {FaultKind.GARBAGE: "bytes that are not a frame sent instead of the answer",
+              FaultKind.DUPLICATE: "answer sent twice",
+              FaultKind.LATE: "answer held back until the next answer"}
+"""The transcript note of each wire fault."""
