@@ -57,6 +57,7 @@ from xpos.receipts.escpos import render_for
 from xpos.security.keys import WorkingKeys
 from xpos.security.keystore import KeyStore
 from xpos.security.pki import TlsFiles, client_context, pki_files
+from xpos.terminal import crashpoints
 from xpos.terminal.clock import Clock, LoopClock
 from xpos.terminal.config import JOURNAL_NAME, KEYSTORE_NAME, TerminalConfig, parse_address
 from xpos.terminal.customer import beep, show_customer
@@ -357,6 +358,7 @@ class Terminal:
             self._queue.put_nowait(PrintDone(code=ResultCode.UNABLE, now=self._now()))
             return
         self.journal.mark_printed(record)
+        crashpoints.after_print(document.name)
         self._queue.put_nowait(PrintDone(code=ResultCode.OK, now=self._now()))
 
     async def _next_event(self, deadline: float | None) -> Event:

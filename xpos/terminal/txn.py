@@ -77,6 +77,7 @@ from xpos.security.mac import MacAlgorithm, compute_mac
 from xpos.security.track import encrypt_track2
 from xpos.terminal import preauth
 from xpos.terminal.config import TerminalConfig
+from xpos.terminal.crashpoints import crashpoint
 from xpos.terminal.hostlink import HostLink
 from xpos.terminal.local import reprint_reply, totals_reply
 from xpos.terminal.platform import PlatformSessions
@@ -333,7 +334,9 @@ class TransactionService:
                      masked_pan=masked_pan, code_masked=str(detail.get("code", "")))
 
     async def _finish(self, message: Message, sent: _Sent, keys: WorkingKeys) -> OnlineReply:
+        crashpoint(f"{sent.kind.value}.before_send")
         answer, response = await self._exchange(message, keys)
+        crashpoint(f"{sent.kind.value}.after_answer")
         decision = rules.decide(sent.kind, answer)
         self._log(decision, sent.stan)
         self._apply_keys(decision, None)
@@ -343,6 +346,7 @@ class TransactionService:
         if decision.journal is JournalEffect.APPROVED and response is not None:
             voucher = self._voucher_details(message, response, sent)
         self._apply_journal(decision, sent, rc=answer.rc, auth=auth, rrn=rrn, voucher=voucher)
+        crashpoint(f"{sent.kind.value}.after_commit")
         reply = OnlineReply(outcome=decision.outcome, notice=decision.notice,
                             stan=sent.stan, batch=sent.batch, amount=sent.amount,
                             masked_pan=sent.masked_pan)
@@ -399,6 +403,7 @@ class TransactionService:
             except HostUnreachableError:
                 return OnlineReply(outcome=Outcome.UNREACHABLE)
             attempts = self._journal.reversal_attempted(record.id)
+            crashpoint("reversal.before_send")
             decision = await self._send_reversal(record, keys)
             after = rules.after_reversal(decision, attempts=attempts,
                                          retries=self._cfg.reversal_retries)
@@ -416,6 +421,7 @@ class TransactionService:
         reversal = Message(mti=record.mti, fields=dict(record.fields))
         reversal = m.add_mac(reversal.replace(set={39: record.reason}), self._mac(keys))
         answer, _ = await self._exchange(reversal, keys)
+        crashpoint("reversal.after_answer")
         decision = rules.decide(Kind.REVERSAL, answer)
         self._log(decision, int(record.fields.get(11) or 0))
         self._apply_keys(decision, None)
