@@ -100,6 +100,21 @@ CATALOGUE: Mapping[str, tuple[str, str]] = {
     "totals.sum": ("合计 {count}笔", "Total x{count}"),
     "totals.none": ("无交易", "None"),
     "totals.print": ("打印汇总单?", "Print totals?"),
+    # X2 order payment (订单支付) and J1
+    "order.title": ("订单支付", "Order payment"),
+    "order.prompt": ("请输入订单号/券号", "Order/coupon no."),
+    "order.code": ("订单号", "Order no."),
+    "order.total": ("订单金额: {amount}", "Total: {amount}"),
+    "order.due": ("应付金额: {amount}", "Due: {amount}"),
+    "order.confirm": ("确认支付?", "Pay now?"),
+    "order.paid": ("支付成功", "Paid"),
+    "order.rc.25": ("无此订单", "No such order"),
+    "order.rc.P1": ("订单已支付", "Order already paid"),
+    "order.rc.P2": ("银行卡交易不符", "Bank leg mismatch"),
+    "online.order_notice_pending": ("银行卡已扣款\n订单通知稍后补发",
+                                    "Card debited,\norder notice later"),
+    "online.order_notice_refused": ("银行卡已扣款\n订单未确认\n请联系客服",
+                                    "Card debited, order\nnot confirmed:\ncall support"),
 }
 
 

@@ -51,6 +51,8 @@ class Kind(enum.Enum):
     VOID = "void"
     VOUCHER = "voucher"
     REVERSAL = "reversal"
+    ORDER_QUERY = "order query"
+    ORDER_PAID = "order paid"
 
 
 class Reach(enum.Enum):
@@ -215,6 +217,9 @@ _ANY_BUT_00 = frozenset(RcClass) - _00
 _DECLINING = frozenset({RcClass.NO_ORIGINAL, RcClass.OTHER})
 _REFUSING = frozenset({RcClass.OTHER})
 _O, _J, _R, _K = Outcome, JournalEffect, Reason, Keys
+_ORDER_QUERY = frozenset({Kind.ORDER_QUERY})
+_ORDER_PAID = frozenset({Kind.ORDER_PAID})
+_MACED = _MACED | _ORDER_QUERY | _ORDER_PAID
 
 RULES: tuple[Rule, ...] = (
     # -- sign-on (0800/0810: not MAC'd; the check is the keys' KCVs) ---------------------
@@ -263,6 +268,37 @@ RULES: tuple[Rule, ...] = (
          outcome=_O.DECLINED, journal=_J.PENDING, reversal=_R.R06, keys=_K.DROP),
     Rule(kinds=_REVERSAL, reach=Reach.ANSWERED, rcs=_REFUSING, checks=None,
          outcome=_O.DECLINED, journal=_J.PENDING, reversal=_R.R06, keys=_K.KEEP),
+    # -- X2 order query (0100/710000): moves no money, nothing journaled -----------------
+    Rule(kinds=_ORDER_QUERY, reach=Reach.UNREACHABLE, rcs=None, checks=None,
+         outcome=_O.UNREACHABLE, journal=_J.NONE, reversal=_R.NONE, keys=_K.KEEP),
+    Rule(kinds=_ORDER_QUERY, reach=Reach.TIMEOUT, rcs=None, checks=None,
+         outcome=_O.NO_RESPONSE, journal=_J.NONE, reversal=_R.NONE, keys=_K.KEEP),
+    Rule(kinds=_ORDER_QUERY, reach=Reach.MALFORMED, rcs=None, checks=None,
+         outcome=_O.REJECTED, journal=_J.NONE, reversal=_R.NONE, keys=_K.KEEP),
+    Rule(kinds=_ORDER_QUERY, reach=Reach.ANSWERED, rcs=_00, checks=_GOOD,
+         outcome=_O.APPROVED, journal=_J.NONE, reversal=_R.NONE, keys=_K.KEEP),
+    Rule(kinds=_ORDER_QUERY, reach=Reach.ANSWERED, rcs=_00, checks=_NOT_GOOD,
+         outcome=_O.BAD_MAC, journal=_J.NONE, reversal=_R.NONE, keys=_K.KEEP),
+    Rule(kinds=_ORDER_QUERY, reach=Reach.ANSWERED, rcs=_77, checks=None,
+         outcome=_O.DECLINED, journal=_J.NONE, reversal=_R.NONE, keys=_K.DROP),
+    Rule(kinds=_ORDER_QUERY, reach=Reach.ANSWERED, rcs=_DECLINING, checks=None,
+         outcome=_O.DECLINED, journal=_J.NONE, reversal=_R.NONE, keys=_K.KEEP),
+    # -- X2 order-paid notice (0100/720000): journaled before it is sent, no reversal;
+    #    sent again (idempotent) until the platform takes or refuses it ----------------
+    Rule(kinds=_ORDER_PAID, reach=Reach.UNREACHABLE, rcs=None, checks=None,
+         outcome=_O.UNREACHABLE, journal=_J.PENDING, reversal=_R.NONE, keys=_K.KEEP),
+    Rule(kinds=_ORDER_PAID, reach=Reach.TIMEOUT, rcs=None, checks=None,
+         outcome=_O.NO_RESPONSE, journal=_J.PENDING, reversal=_R.NONE, keys=_K.KEEP),
+    Rule(kinds=_ORDER_PAID, reach=Reach.MALFORMED, rcs=None, checks=None,
+         outcome=_O.REJECTED, journal=_J.PENDING, reversal=_R.NONE, keys=_K.KEEP),
+    Rule(kinds=_ORDER_PAID, reach=Reach.ANSWERED, rcs=_00, checks=_GOOD,
+         outcome=_O.APPROVED, journal=_J.APPROVED, reversal=_R.NONE, keys=_K.KEEP),
+    Rule(kinds=_ORDER_PAID, reach=Reach.ANSWERED, rcs=_00, checks=_NOT_GOOD,
+         outcome=_O.BAD_MAC, journal=_J.PENDING, reversal=_R.NONE, keys=_K.KEEP),
+    Rule(kinds=_ORDER_PAID, reach=Reach.ANSWERED, rcs=_77, checks=None,
+         outcome=_O.DECLINED, journal=_J.PENDING, reversal=_R.NONE, keys=_K.DROP),
+    Rule(kinds=_ORDER_PAID, reach=Reach.ANSWERED, rcs=_DECLINING, checks=None,
+         outcome=_O.DECLINED, journal=_J.DECLINED, reversal=_R.NONE, keys=_K.KEEP),
 )
 """The money rules. Every (kind, answer) matches exactly one row (a test checks)."""
 

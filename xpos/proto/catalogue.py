@@ -56,6 +56,8 @@ class MessageKind(enum.Enum):
     VOID = "void"
     REVERSAL = "reversal"
     VOUCHER_VERIFY = "voucher_verify"
+    ORDER_QUERY = "order_query"
+    ORDER_PAID = "order_paid"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -88,6 +90,10 @@ CATALOGUE: tuple[MessageType, ...] = (
                 description="reversal 冲正"),
     MessageType(kind=MessageKind.VOUCHER_VERIFY, mti="0100", processing_code="700000",
                 mac=True, description="X-menu voucher verification 订单验证"),
+    MessageType(kind=MessageKind.ORDER_QUERY, mti="0100", processing_code="710000",
+                mac=True, description="X-menu order query 订单查询"),
+    MessageType(kind=MessageKind.ORDER_PAID, mti="0100", processing_code="720000",
+                mac=True, description="X-menu order-paid notice 订单支付通知"),
 )
 
 

@@ -14,6 +14,8 @@ SALE 0200/000000   :func:`.bank.handle_sale`                   0210
 VOID 0200/200000   :func:`.void.handle_void`                   0210
 REVERSAL 0400      :func:`.bank.handle_reversal`               0410
 VOUCHER 0100/7000  :func:`.xmenu.handle_voucher`               0110 + TLV in 62
+ORDER_QUERY 7100   :func:`.orders.handle_order_query`          0110 + TLV in 62
+ORDER_PAID 7200    :func:`.orders.handle_order_paid`           0110 (+ DF26 in 62)
 =================  =========================================  ==========================
 
 Anything else that is a request (a known MTI class the catalogue does not list, e.g. a
@@ -51,6 +53,7 @@ from xpos.proto.messages import (
 from xpos.refhost.bank import handle_reversal, handle_sale
 from xpos.refhost.context import RC_FORMAT_ERROR, HostContext, request_key
 from xpos.refhost.faults import Fault, FaultKind, corrupt_mac
+from xpos.refhost.orders import handle_order_paid, handle_order_query
 from xpos.refhost.signon import handle_sign_on
 from xpos.refhost.store import HostStore
 from xpos.refhost.void import handle_void
@@ -69,6 +72,8 @@ HANDLERS: dict[MessageKind, Handler] = {
     MessageKind.VOID: handle_void,
     MessageKind.REVERSAL: handle_reversal,
     MessageKind.VOUCHER_VERIFY: handle_voucher,
+    MessageKind.ORDER_QUERY: handle_order_query,
+    MessageKind.ORDER_PAID: handle_order_paid,
 }
 LEDGER_KINDS: dict[MessageKind, str] = {
     MessageKind.SIGN_ON: "sign_on",
@@ -76,6 +81,8 @@ LEDGER_KINDS: dict[MessageKind, str] = {
     MessageKind.VOID: "void",
     MessageKind.REVERSAL: "reversal",
     MessageKind.VOUCHER_VERIFY: "voucher",
+    MessageKind.ORDER_QUERY: "order_query",
+    MessageKind.ORDER_PAID: "order_paid",
 }
 
 
@@ -152,7 +159,8 @@ class HostCore:
         terminal = ctx.store.terminal(key.tid)
         if kind in (MessageKind.SALE, MessageKind.VOID):
             response = sale_response(request, rc=rc, auth_code=None, rrn=entry.rrn, when=when)
-        elif kind is MessageKind.VOUCHER_VERIFY:
+        elif kind in (MessageKind.VOUCHER_VERIFY, MessageKind.ORDER_QUERY,
+                      MessageKind.ORDER_PAID):
             response = voucher_response(request, rc=rc, info=None, when=when, rrn=entry.rrn)
         elif kind is MessageKind.REVERSAL:
             response = reversal_response(request, rc=rc, when=when)

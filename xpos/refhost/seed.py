@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from xpos.refhost.demo_orders import DEMO_ORDERS
+from xpos.refhost.orders import seed_orders
 from xpos.refhost.rows import CardKind, CardStatus, VoucherStatus
 from xpos.refhost.store import HostStore
 from xpos.security.kcv import kcv
@@ -172,6 +174,7 @@ def seed_demo(store: HostStore, demo: DemoData = DEMO, *, reset: bool = False) -
         add_voucher(v.code, provider=demo.provider_id, title=v.title, quantity=v.quantity,
                     expires=v.expires, status=v.status, used_at=v.used_at,
                     used_by_tid=demo.tid if v.used_at else None)
+    seed_orders(store, DEMO_ORDERS, reset=reset)  # X2 (xpos.refhost.demo_orders)
 
 
 def refresh_demo(store: HostStore, demo: DemoData = DEMO) -> None:

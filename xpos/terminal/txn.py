@@ -43,6 +43,8 @@ from xpos.core.flows.online import (
     Notice,
     OnlineReply,
     OnlineRequest,
+    OrderBankPay,
+    OrderQuery,
     Outcome,
     ReadinessRequest,
     ReprintRequest,
@@ -57,6 +59,7 @@ from xpos.core.flows.online import (
 )
 from xpos.core.rules import Answer, Check, Decision, JournalEffect, Keys, Kind, Next, Reach, Reason
 from xpos.errors import (
+    CodecError,
     HostTimeoutError,
     HostUnreachableError,
     JournalError,
@@ -76,6 +79,7 @@ from xpos.security.track import encrypt_track2
 from xpos.terminal.config import TerminalConfig
 from xpos.terminal.hostlink import HostLink
 from xpos.terminal.local import reprint_reply, totals_reply
+from xpos.terminal.orders import OrderService
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +127,7 @@ class TransactionService:
         self._on_keys = on_keys
         self._clock = clock or dt.datetime.now
         self.last_txn_id: int | None = None
+        self.orders = OrderService(self)
 
     async def handle(self, request: OnlineRequest) -> OnlineReply:
         """Run one online request and describe its outcome for the flow."""
@@ -143,6 +148,8 @@ class TransactionService:
             return reprint_reply(self._journal, request)
         if isinstance(request, TotalsRequest):
             return totals_reply(self._journal, self._clock())
+        if isinstance(request, OrderQuery | OrderBankPay):
+            return await self.orders.handle(request)
         return await self.voucher(request)
 
     # -- sign-on ---------------------------------------------------------------------
@@ -201,8 +208,9 @@ class TransactionService:
 
     # -- sale ------------------------------------------------------------------------
 
-    async def sale(self, request: SaleRequest) -> OnlineReply:
-        """0200/0210 with the pending-reversal discipline."""
+    async def sale(self, request: SaleRequest, *,
+                   detail: dict[str, object] | None = None) -> OnlineReply:
+        """0200/0210 with the pending-reversal discipline (``detail`` goes to the journal)."""
         keys = await self._prepare()
         if isinstance(keys, OnlineReply):
             return keys
@@ -215,7 +223,7 @@ class TransactionService:
                                  double_length_keys=self._cfg.key_mode != "001")
         message = m.add_mac(message, self._mac(keys))
         sent = self._begin(Kind.SALE, "bank", message, request.amount,
-                           request.card.masked_pan, detail={})
+                           request.card.masked_pan, detail=detail or {})
         return await self._finish(message, sent, keys)
 
     # -- void ------------------------------------------------------------------------
@@ -306,6 +314,8 @@ class TransactionService:
         if keys is None or self._journal.needs_batch:  # no batch yet: after a recovery
             return OnlineReply(outcome=Outcome.NOT_SIGNED_ON)
         blocked = await self._flush_reversal(keys)
+        if blocked is None:
+            await self.orders.flush(keys)  # X2 payments left pending (docs: orders.py)
         return keys if blocked is None else blocked
 
     def _begin(self, kind: Kind, domain: str, message: Message, amount: int,
@@ -338,7 +348,8 @@ class TransactionService:
         if response is None:
             return reply
         return replace(reply, rc=answer.rc, auth_code=auth, rrn=rrn,
-                       when=self._when(response), voucher=voucher)
+                       when=self._when(response), voucher=voucher,
+                       message=_host_message(message, response))
 
     def _apply_journal(self, decision: Decision, sent: _Sent, *, rc: str, auth: str, rrn: str,
                        voucher: VoucherDetails | None) -> None:
@@ -479,3 +490,14 @@ def _key_check(response: Message, keys: WorkingKeys | None) -> Check:
 def _batch_from_60(response: Message) -> int | None:
     field60 = response.get(60) or ""
     return int(field60[2:8]) if len(field60) >= 8 and field60[2:8].isdigit() else None
+
+
+def _host_message(request: Message, response: Message) -> str:
+    """The platform's own words (voucher DF14) in an X answer, or ``""``."""
+    if m.classify(request) is not m.MessageKind.VOUCHER_VERIFY:
+        return ""
+    try:
+        info = m.parse_voucher_response(response)
+    except CodecError:
+        return ""
+    return info.message if info is not None else ""

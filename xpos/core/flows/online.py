@@ -146,9 +146,41 @@ class TotalsRequest:
     """The totals of the current batch (B1); answered locally from the journal."""
 
 
+@dataclass(frozen=True, kw_only=True)
+class OrderQuery:
+    """X2: ask the platform for an order and the amount due now (0100, F3 710000).
+
+    Attributes:
+        code: The order number or coupon number keyed or scanned.
+    """
+
+    code: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrderBankPay:
+    """X2: pay an order by bank card: a bank sale, then the order-paid notice.
+
+    The runtime journals the payment before the sale, the sale (with its reversal)
+    before it is sent, and sends the notice (journaled, sent again until answered)
+    after the sale's approval.
+
+    Attributes:
+        order_no: The order number the platform returned.
+        amount: The amount due, fen.
+        card: The swiped bank card.
+        pin_block: The encrypted PIN block, or ``None`` without PIN.
+    """
+
+    order_no: str
+    amount: int
+    card: CardData
+    pin_block: bytes | None = field(repr=False)
+
+
 OnlineRequest = (SignOnRequest | ReadinessRequest | SaleRequest | VoucherRequest
                  | ReprintRequest | TotalsRequest | SupervisorCheck | VoidLookup
-                 | VoidRequest)
+                 | VoidRequest | OrderQuery | OrderBankPay)
 """Every request a flow may send online."""
 
 
@@ -207,6 +239,10 @@ class Notice(enum.Enum):
     """The trace number is not a sale (e.g. a void or a voucher)."""
     VOID_OTHER_CARD = "void_other_card"
     """The card swiped is not the original's."""
+    ORDER_NOTICE_PENDING = "order_notice_pending"
+    """X2: the bank leg is approved; the order-paid notice is sent again later."""
+    ORDER_NOTICE_REFUSED = "order_notice_refused"
+    """X2: the bank leg is approved but the platform refused the order-paid notice."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -217,6 +253,25 @@ class VoucherDetails:
     quantity: int
     provider: str
     code_masked: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrderDetails:
+    """X2: what the platform said about an order.
+
+    Attributes:
+        order_no: The order number.
+        title: What was ordered (outside text: shown and printed as text only).
+        total: Order total, fen.
+        due: Amount to pay now, fen.
+        reason: Why ``due`` differs from ``total`` (coupon, deposit…), or empty.
+    """
+
+    order_no: str
+    title: str
+    total: int
+    due: int
+    reason: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -234,6 +289,9 @@ class OnlineReply:
         voucher: The voucher details of an approved verification.
         documents: The receipts found for a :class:`ReprintRequest`.
         totals: The lines of a :class:`TotalsRequest` (domain, then kind order).
+        message: The platform's own words for its answer (e.g. 已于2024-05-01使用):
+            outside text, shown only through :func:`xpos.core.flows.common.host_lines`.
+        order: The order of an approved :class:`OrderQuery` or :class:`OrderBankPay`.
     """
 
     outcome: Outcome
@@ -249,6 +307,8 @@ class OnlineReply:
     voucher: VoucherDetails | None = None
     documents: tuple[Document, ...] = ()
     totals: tuple[TotalsLine, ...] = ()
+    message: str = ""
+    order: OrderDetails | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

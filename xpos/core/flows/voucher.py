@@ -19,6 +19,7 @@ from xpos.core.flows.common import (
     NO_TIME,
     ask,
     go_online,
+    host_lines,
     notify,
     outcome_text,
     print_slip,
@@ -52,7 +53,7 @@ def voucher_flow(ctx: FlowContext) -> Flow:
         return
     reply = yield from go_online(request)
     if reply.outcome is not Outcome.APPROVED:
-        yield from notify(title, "", outcome_text(reply, ctx.lang))
+        yield from notify(title, "", outcome_text(reply, ctx.lang), *host_lines(reply.message))
         return
     details = reply.voucher
     if details is None:
