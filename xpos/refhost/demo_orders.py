@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from xpos.refhost.orders import OrderRow
 
+MEMBER_UID = "04A1B2C3"
+"""The RFID UID of the demo member card (8868000000000001): taps where a member card is asked."""
 J1_COUPON = "6688000020"
 """The car-rental coupon of journey J1 (20 % off order 6600000002)."""
 

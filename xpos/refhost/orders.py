@@ -239,6 +239,18 @@ def _mark_paid(store: HostStore, paid: OrderPaid, draft: LedgerDraft) -> str:
     return RC_APPROVED
 
 
+def put_card_uid(store: HostStore, uid: str, pan: str) -> None:
+    """Say that the RFID card ``uid`` (hex, any case) is card ``pan``."""
+    with store._tx() as db:
+        db.execute("INSERT OR REPLACE INTO card_uids VALUES (?, ?)", (uid.upper(), pan))
+
+
+def card_of_uid(store: HostStore, uid: str) -> str | None:
+    """The PAN of the card with RFID UID ``uid``, or None."""
+    row = store._one("SELECT pan FROM card_uids WHERE uid = ?", uid.upper())
+    return None if row is None else str(row[0])
+
+
 def seed_orders(store: HostStore, rows: tuple[OrderRow, ...], *, reset: bool = False) -> None:
     """Add (or with ``reset`` overwrite) the demo orders."""
     for row in rows:

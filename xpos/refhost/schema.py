@@ -60,6 +60,8 @@ _V3: Migration = (
     " coupon_percent INTEGER CHECK (coupon_percent BETWEEN 1 AND 100),"
     " status TEXT NOT NULL CHECK (status IN ('open', 'paid')), paid_ref TEXT,"
     " paid_amount INTEGER, paid_at TEXT)",
+    # the RFID UIDs of cards (a tapped member card is known by its UID)
+    "CREATE TABLE card_uids (uid TEXT PRIMARY KEY, pan TEXT NOT NULL)",
 )
 MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3)
 SCHEMA = Schema(name="host database", migrations=MIGRATIONS, error=ConfigError)

@@ -298,7 +298,9 @@ class TransactionService:
         message = m.voucher_request(stan=stan, tid=self._cfg.tid, mid=self._cfg.mid,
                                     batch=batch, code=request.code, method=request.method,
                                     order_no=request.order_no,
-                                    member_pan=member.pan if member else None)
+                                    member_pan=member.pan if member and member.pan else None,
+                                    member_uid=member.uid if member and not member.pan
+                                    else None)
         message = m.add_mac(message, self._mac(keys))
         sent = self._begin(Kind.VOUCHER, "x", message, 0,
                            member.masked_pan if member else "",
