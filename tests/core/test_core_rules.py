@@ -131,14 +131,14 @@ def test_exactly_one_row_matches_each_combination_and_every_row_is_used() -> Non
 
 
 @pytest.mark.parametrize("kind", [Kind.SALE, Kind.VOID, Kind.VOUCHER, Kind.REVERSAL,
-                                  Kind.ORDER_QUERY, Kind.ORDER_PAID])
+                                  Kind.ORDER_QUERY, Kind.ORDER_PAID, Kind.PARTY_DEBIT])
 @pytest.mark.parametrize("check", list(Check))
 def test_resign_code_77_drops_the_keys_on_every_maced_answer(kind: Kind, check: Check) -> None:
     assert decide(kind, Answer(reach=Reach.ANSWERED, rc="77", check=check)).keys is Keys.DROP
 
 
 @pytest.mark.parametrize("kind", [Kind.SALE, Kind.VOID, Kind.VOUCHER, Kind.REVERSAL,
-                                  Kind.ORDER_QUERY, Kind.ORDER_PAID])
+                                  Kind.ORDER_QUERY, Kind.ORDER_PAID, Kind.PARTY_DEBIT])
 @pytest.mark.parametrize("rc", ["00", "12", "51"])
 def test_resign_flag_drops_the_keys_on_every_maced_answer(kind: Kind, rc: str) -> None:
     answer = Answer(reach=Reach.ANSWERED, rc=rc, check=Check.OK, resign=True)

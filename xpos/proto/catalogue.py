@@ -58,6 +58,7 @@ class MessageKind(enum.Enum):
     VOUCHER_VERIFY = "voucher_verify"
     ORDER_QUERY = "order_query"
     ORDER_PAID = "order_paid"
+    PARTY_DEBIT = "party_debit"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -94,6 +95,8 @@ CATALOGUE: tuple[MessageType, ...] = (
                 mac=True, description="X-menu order query 订单查询"),
     MessageType(kind=MessageKind.ORDER_PAID, mti="0100", processing_code="720000",
                 mac=True, description="X-menu order-paid notice 订单支付通知"),
+    MessageType(kind=MessageKind.PARTY_DEBIT, mti="0200", processing_code="730000",
+                mac=True, description="X-menu third-party card debit 第三方卡扣款"),
 )
 
 

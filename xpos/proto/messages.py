@@ -296,7 +296,8 @@ def _reversible(msg: Message) -> bool:
         kind = classify(msg)
     except RemoteProtocolError:
         return False
-    return kind in (MessageKind.SALE, MessageKind.VOID, MessageKind.VOUCHER_VERIFY)
+    return kind in (MessageKind.SALE, MessageKind.VOID, MessageKind.VOUCHER_VERIFY,
+                    MessageKind.PARTY_DEBIT)
 
 
 def reversal_request(original: Message, *, reason: str,

@@ -9,10 +9,16 @@ travels as BER-TLV (private tags ``DF20``-``DF3F``) in field 62. Two messages:
 * **order query** -- MTI ``0100``/``0110``, 3 = ``710000``, 60.1 = ``71``. The terminal
   sends what was keyed (an order number or a coupon number); the platform (with the
   provider, for a coupon) answers with the order and the amount due now.
+* **third-party debit** -- MTI ``0200``/``0210``, 3 = ``730000``, 60.1 = ``73``: the
+  platform debits a third-party (member) card, field 2 its number, field 4 the amount,
+  field 52 its password as a PIN block under the PIK when the cardholder keyed one;
+  ``DF25`` names the order. Journaled with its reversal like a sale, and reversed
+  (0400) like a sale when no usable answer came.
 * **order paid** -- MTI ``0100``/``0110``, 3 = ``720000``, 60.1 = ``72``, field 4 = the
-  amount paid. Sent after the bank leg was approved; names the bank leg (batch, STAN,
-  RRN) so the platform can reconcile it against the acquirer's ledger. It is
-  idempotent: sent again with the same bank leg it is answered ``00`` again.
+  amount paid. Sent after the paying leg was approved; names it -- the bank leg (batch,
+  STAN, RRN) or the third-party leg (batch, STAN) -- so the platform can reconcile it
+  against its ledger. It is idempotent: sent again with the same leg it is answered
+  ``00`` again.
 
 ================  ==========================================  =========================
 tag               meaning                                     in
@@ -26,6 +32,8 @@ DF25              the order number, ASCII                     query response, pa
 DF26              message to show, UTF-8                      any response (optional)
 DF27              bank leg: batch 6 + STAN 6 + RRN 12, ASCII   paid request
 DF28              amount paid by the bank leg, fen, ASCII     paid request
+DF2B              third-party leg: batch 6 + STAN 6, ASCII    paid request
+DF2C              amount paid by the third-party leg, fen     paid request
 ================  ==========================================  =========================
 
 Response codes (39): ``00`` found / marked paid, ``25`` unknown order or coupon, ``P1``
@@ -49,9 +57,11 @@ __all__ = [
     "ORDER_PAID_CODE",
     "ORDER_QUERY_CODE",
     "ORDER_RESPONSE_CODES",
+    "PARTY_DEBIT_CODE",
     "BankLeg",
     "OrderInfo",
     "OrderPaid",
+    "PartyLeg",
     "order_paid_request",
     "order_paid_response",
     "order_query_request",
@@ -60,13 +70,18 @@ __all__ = [
     "parse_order_paid_request",
     "parse_order_query_request",
     "parse_order_query_response",
+    "parse_party_debit_request",
+    "party_debit_request",
+    "party_debit_response",
 ]
 
 ORDER_QUERY_CODE, ORDER_QUERY_60_1 = "710000", "71"
 ORDER_PAID_CODE, ORDER_PAID_60_1 = "720000", "72"
+PARTY_DEBIT_CODE, PARTY_DEBIT_60_1 = "730000", "73"
 TAG_KEYED, TAG_TITLE, TAG_TOTAL, TAG_DUE = 0xDF20, 0xDF21, 0xDF22, 0xDF23
 TAG_REASON, TAG_ORDER_NO, TAG_MESSAGE = 0xDF24, 0xDF25, 0xDF26
 TAG_BANK_LEG, TAG_BANK_AMOUNT = 0xDF27, 0xDF28
+TAG_PARTY_LEG, TAG_PARTY_AMOUNT = 0xDF2B, 0xDF2C
 CODE_MAX_LEN = 32
 ORDER_RESPONSE_CODES: Mapping[str, tuple[str, str]] = MappingProxyType({
     "00": ("订单有效 / 已支付", "order found / marked paid"),
@@ -115,12 +130,28 @@ class BankLeg:
 
 
 @dataclass(frozen=True, kw_only=True)
+class PartyLeg:
+    """The third-party debit that paid an order.
+
+    Attributes:
+        batch: Its batch (60.2).
+        stan: Its trace number (11).
+        amount: What it debited, fen.
+    """
+
+    batch: int
+    stan: int
+    amount: int
+
+
+@dataclass(frozen=True, kw_only=True)
 class OrderPaid:
-    """A decoded order-paid notice (host side)."""
+    """A decoded order-paid notice (host side): exactly one of ``bank`` and ``party``."""
 
     order_no: str
     amount: int
-    bank: BankLeg
+    bank: BankLeg | None
+    party: PartyLeg | None = None
 
 
 def _ascii(value: str, what: str) -> bytes:
@@ -174,20 +205,29 @@ def order_query_response(req: Message, *, rc: str, info: OrderInfo | None, messa
 
 
 def order_paid_request(*, stan: int, tid: str, mid: str, batch: int, order_no: str,
-                       bank: BankLeg) -> Message:
-    """Build a 0100 order-paid notice (without MAC); field 4 = the bank leg's amount.
+                       bank: BankLeg | PartyLeg) -> Message:
+    """Build a 0100 order-paid notice (without MAC); field 4 = the paying leg's amount.
+
+    Args:
+        bank: The paying leg: a bank sale (:class:`BankLeg`) or a third-party debit
+            (:class:`PartyLeg`).
 
     Raises:
         EncodeError: a bad order number, RRN or amount.
     """
     if not 0 < len(order_no) <= CODE_MAX_LEN:
         raise EncodeError("order number must have 1..32 characters", field="62")
-    if len(bank.rrn) != 12:
-        raise EncodeError("the bank leg's RRN must have 12 characters", field="62")
-    leg = digits(bank.batch, 6, "62") + digits(bank.stan, 6, "62") + bank.rrn
-    tlv = encode_tlv([(TAG_ORDER_NO, _ascii(order_no, "order number")),
-                      (TAG_BANK_LEG, _ascii(leg, "bank leg")),
-                      (TAG_BANK_AMOUNT, _fen(bank.amount, "bank amount"))])
+    items = [(TAG_ORDER_NO, _ascii(order_no, "order number"))]
+    leg = digits(bank.batch, 6, "62") + digits(bank.stan, 6, "62")
+    if isinstance(bank, BankLeg):
+        if len(bank.rrn) != 12:
+            raise EncodeError("the bank leg's RRN must have 12 characters", field="62")
+        items += [(TAG_BANK_LEG, _ascii(leg + bank.rrn, "bank leg")),
+                  (TAG_BANK_AMOUNT, _fen(bank.amount, "bank amount"))]
+    else:
+        items += [(TAG_PARTY_LEG, leg.encode("ascii")),
+                  (TAG_PARTY_AMOUNT, _fen(bank.amount, "third-party amount"))]
+    tlv = encode_tlv(items)
     return Message(mti="0100", fields={
         3: ORDER_PAID_CODE, 4: digits(bank.amount, 12, "4"), 11: stan_field(stan),
         41: tid, 42: mid, 49: "156", 60: field60(ORDER_PAID_60_1, batch, FINANCIAL_60_TAIL),
@@ -284,9 +324,71 @@ def parse_order_paid_request(msg: Message) -> OrderPaid:
         DecodeError: field 62 missing or malformed, or a bad bank leg.
     """
     tlv = _tlv(msg, required=True) or {}
+    order_no = _text(tlv, TAG_ORDER_NO, "ascii")
+    if TAG_PARTY_LEG in tlv and TAG_BANK_LEG not in tlv:
+        party = _text(tlv, TAG_PARTY_LEG, "ascii")
+        if len(party) != 12 or not party.isdigit():
+            raise DecodeError("DF2B must be batch 6 + STAN 6", field="62", position=0)
+        amount = _number(tlv, TAG_PARTY_AMOUNT)
+        return OrderPaid(order_no=order_no, amount=amount, bank=None,
+                         party=PartyLeg(batch=int(party[:6]), stan=int(party[6:]),
+                                        amount=amount))
     leg = _text(tlv, TAG_BANK_LEG, "ascii")
     if len(leg) != 24 or not leg[:12].isdigit():
         raise DecodeError("DF27 must be batch 6 + STAN 6 + RRN 12", field="62", position=0)
     amount = _number(tlv, TAG_BANK_AMOUNT)
     bank = BankLeg(batch=int(leg[:6]), stan=int(leg[6:12]), rrn=leg[12:], amount=amount)
-    return OrderPaid(order_no=_text(tlv, TAG_ORDER_NO, "ascii"), amount=amount, bank=bank)
+    return OrderPaid(order_no=order_no, amount=amount, bank=bank)
+
+
+def party_debit_request(*, stan: int, tid: str, mid: str, batch: int, order_no: str,
+                        amount: int, pan: str, pin_block: bytes | None) -> Message:
+    """Build a 0200 third-party debit (without MAC).
+
+    Args:
+        stan: Trace number.
+        tid: Terminal ID (8).
+        mid: Merchant ID (15).
+        batch: Current batch number.
+        order_no: The order it pays (DF25).
+        amount: Fen, at least 1.
+        pan: The third-party card's number (field 2 only).
+        pin_block: Its password as a PIN block under the PIK, or None without one.
+
+    Raises:
+        EncodeError: a bad order number, amount or card number.
+    """
+    if not 0 < len(order_no) <= CODE_MAX_LEN:
+        raise EncodeError("order number must have 1..32 characters", field="62")
+    if not (pan.isdigit() and 12 <= len(pan) <= 19):
+        raise EncodeError("a third-party card number has 12..19 digits", field="2")
+    tlv = encode_tlv([(TAG_ORDER_NO, _ascii(order_no, "order number"))])
+    fields = {2: pan, 3: PARTY_DEBIT_CODE, 4: digits(amount, 12, "4", minimum=1),
+              11: stan_field(stan), 22: "021" if pin_block else "022", 25: "00", 41: tid,
+              42: mid, 49: "156", 60: field60(PARTY_DEBIT_60_1, batch, FINANCIAL_60_TAIL),
+              62: tlv.hex().upper()}
+    if pin_block:
+        fields |= {26: "12", 52: pin_block.hex().upper()}
+    return Message(mti="0200", fields=fields)
+
+
+def party_debit_response(req: Message, *, rc: str, auth_code: str | None, message: str,
+                         when: datetime, rrn: str) -> Message:
+    """Build the host's 0210 answer to a third-party debit (without MAC)."""
+    extra = {37: rrn}
+    if auth_code:
+        extra[38] = auth_code
+    if message:
+        extra[62] = encode_tlv([(TAG_MESSAGE, message.encode("utf-8"))]).hex().upper()
+    return response_to(req, echo=(3, 4, 11, 25, 41, 42, 49, 60), rc=rc, when=when,
+                       extra=extra)
+
+
+def parse_party_debit_request(msg: Message) -> str:
+    """The order number a third-party debit pays (host side).
+
+    Raises:
+        DecodeError: field 62 missing or malformed, or DF25 missing.
+    """
+    tlv = _tlv(msg, required=True) or {}
+    return _text(tlv, TAG_ORDER_NO, "ascii")

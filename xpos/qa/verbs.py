@@ -58,7 +58,8 @@ from xpos.qa.yamlsrc import YNode
 DEFAULT_TIMEOUT_S = 60.0
 HOST_MESSAGES = {"sign_on": "sign_on", "sale": "sale", "void": "void", "reversal": "reversal",
                  "voucher": "voucher_verify", "voucher_verify": "voucher_verify",
-                 "order_query": "order_query", "order_paid": "order_paid"}
+                 "order_query": "order_query", "order_paid": "order_paid",
+                 "party_debit": "party_debit"}
 HOST_CHECKS = ("message", "response_code", "amount", "mti", "count")
 JOURNAL_LAST_FIELDS = ("type", "status", "amount", "response_code", "masked_pan", "domain",
                        "batch")

@@ -16,6 +16,7 @@ REVERSAL 0400      :func:`.bank.handle_reversal`               0410
 VOUCHER 0100/7000  :func:`.xmenu.handle_voucher`               0110 + TLV in 62
 ORDER_QUERY 7100   :func:`.orders.handle_order_query`          0110 + TLV in 62
 ORDER_PAID 7200    :func:`.orders.handle_order_paid`           0110 (+ DF26 in 62)
+PARTY_DEBIT 7300   :func:`.orders.handle_party_debit`          0210 (+ DF26 in 62)
 =================  =========================================  ==========================
 
 Anything else that is a request (a known MTI class the catalogue does not list, e.g. a
@@ -53,7 +54,7 @@ from xpos.proto.messages import (
 from xpos.refhost.bank import handle_reversal, handle_sale
 from xpos.refhost.context import RC_FORMAT_ERROR, HostContext, request_key
 from xpos.refhost.faults import Fault, FaultKind, corrupt_mac
-from xpos.refhost.orders import handle_order_paid, handle_order_query
+from xpos.refhost.orders import handle_order_paid, handle_order_query, handle_party_debit
 from xpos.refhost.signon import handle_sign_on
 from xpos.refhost.store import HostStore
 from xpos.refhost.void import handle_void
@@ -74,6 +75,7 @@ HANDLERS: dict[MessageKind, Handler] = {
     MessageKind.VOUCHER_VERIFY: handle_voucher,
     MessageKind.ORDER_QUERY: handle_order_query,
     MessageKind.ORDER_PAID: handle_order_paid,
+    MessageKind.PARTY_DEBIT: handle_party_debit,
 }
 LEDGER_KINDS: dict[MessageKind, str] = {
     MessageKind.SIGN_ON: "sign_on",
@@ -83,6 +85,7 @@ LEDGER_KINDS: dict[MessageKind, str] = {
     MessageKind.VOUCHER_VERIFY: "voucher",
     MessageKind.ORDER_QUERY: "order_query",
     MessageKind.ORDER_PAID: "order_paid",
+    MessageKind.PARTY_DEBIT: "x_debit",
 }
 
 
@@ -157,7 +160,7 @@ class HostCore:
                            amount=int(amount) if amount.isdigit() else 0)
         when = ctx.now()
         terminal = ctx.store.terminal(key.tid)
-        if kind in (MessageKind.SALE, MessageKind.VOID):
+        if kind in (MessageKind.SALE, MessageKind.VOID, MessageKind.PARTY_DEBIT):
             response = sale_response(request, rc=rc, auth_code=None, rrn=entry.rrn, when=when)
         elif kind in (MessageKind.VOUCHER_VERIFY, MessageKind.ORDER_QUERY,
                       MessageKind.ORDER_PAID):

@@ -26,5 +26,6 @@ DEMO_ORDERS: tuple[OrderRow, ...] = (
     OrderRow(order_no="6600000006", title="机场接送", total=20_000, due=20_000,
              status="paid", paid_ref="000001000001240501000001", paid_amount=20_000,
              paid_at="2024-05-01T10:00:00+08:00"),
+    OrderRow(order_no="6600000007", title="洗车年卡", total=15_000, due=15_000),
 )
-"""Full, coupon (J1), deposit, partial, points, already paid."""
+"""Full, coupon (J1), deposit, partial, points, already paid, one the member card can pay."""

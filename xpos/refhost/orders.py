@@ -20,9 +20,16 @@ P1    the order is already paid (DF26 says when)
 00    the order, its total and the amount due now (DF21-DF25)
 ====  ==================================================================
 
+Third-party debit (0200/730000, ledger kind ``x_debit``, the card row as account):
+gate, ``30`` bad TLV, ``14`` not a member card, ``62`` blocked, ``25`` unknown order,
+``P1`` order paid, ``55`` password missing or wrong (cards with a password), ``99``
+unreadable password block, ``94`` the STAN already approved, ``51`` balance too low,
+``00`` debited (conditional on the balance, one transaction with the ledger row). Its
+reversal (0400) credits the card back once (:func:`xpos.refhost.bank.handle_reversal`).
+
 Order-paid notice: after the gate and the TLV check, ``25`` unknown order; ``P2`` the
-bank leg is not an approved, unreversed sale of this terminal with that amount and RRN
-in the acquirer's ledger; ``P1`` the order was paid by another bank leg; ``00`` the
+paying leg is not an approved, unreversed sale (or third-party debit) of this terminal
+with that amount (and RRN) in the ledger; ``P1`` the order was paid by another bank leg; ``00`` the
 order is marked paid by this bank leg, in one transaction with the ledger row (kind
 ``order_paid``). The same notice again (same bank leg) is answered ``00`` again and
 changes nothing, so the terminal may repeat it after a crash.
@@ -43,9 +50,20 @@ from xpos.proto.order import (
     order_query_response,
     parse_order_paid_request,
     parse_order_query_request,
+    parse_party_debit_request,
+    party_debit_response,
 )
-from xpos.refhost.context import RC_APPROVED, RC_FORMAT_ERROR, HostContext, request_key
-from xpos.refhost.rows import LedgerDraft
+from xpos.refhost.bank import pin_refusal
+from xpos.refhost.context import (
+    RC_APPROVED,
+    RC_DUPLICATE,
+    RC_FORMAT_ERROR,
+    HostContext,
+    RequestKey,
+    amount_of,
+    request_key,
+)
+from xpos.refhost.rows import CardKind, CardStatus, LedgerDraft, LedgerEntry
 from xpos.refhost.schema import insert_ledger
 from xpos.refhost.store import HostStore
 
@@ -205,17 +223,30 @@ def handle_order_paid(ctx: HostContext, request: Message) -> Message:
 
 
 def leg_ref(paid: OrderPaid) -> str:
-    """How the orders table names the bank leg: batch 6 + STAN 6 + RRN 12."""
-    return f"{paid.bank.batch:06d}{paid.bank.stan:06d}{paid.bank.rrn}"
+    """How the orders table names the paying leg: batch 6 + STAN 6 + RRN 12 of the bank
+    sale, or ``X`` + batch 6 + STAN 6 of the third-party debit."""
+    if paid.bank is not None:
+        return f"{paid.bank.batch:06d}{paid.bank.stan:06d}{paid.bank.rrn}"
+    party = paid.party
+    return "" if party is None else f"X{party.batch:06d}{party.stan:06d}"
+
+
+def _leg_ok(ctx: HostContext, tid: str, paid: OrderPaid) -> bool:
+    leg = paid.bank or paid.party
+    if leg is None:
+        return False
+    kind = "sale" if paid.bank is not None else "x_debit"
+    entry = ctx.store.find(tid, leg.batch, leg.stan, (kind,))
+    if entry is None or not entry.approved or entry.reversed or entry.amount != paid.amount:
+        return False
+    return paid.bank is None or entry.rrn == paid.bank.rrn
 
 
 def _refusal(ctx: HostContext, tid: str, paid: OrderPaid) -> tuple[str | None, str]:
     order = get_order(ctx.store, paid.order_no)
     if order is None:
         return RC_UNKNOWN_ORDER, ""
-    sale = ctx.store.find(tid, paid.bank.batch, paid.bank.stan, ("sale",))
-    if (sale is None or not sale.approved or sale.reversed or sale.amount != paid.amount
-            or sale.rrn != paid.bank.rrn):
+    if not _leg_ok(ctx, tid, paid):
         return RC_BAD_LEG, "银行卡交易不符\nbank leg not found"
     if order.status == "paid":
         if order.paid_ref == leg_ref(paid):
@@ -255,3 +286,68 @@ def seed_orders(store: HostStore, rows: tuple[OrderRow, ...], *, reset: bool = F
     """Add (or with ``reset`` overwrite) the demo orders."""
     for row in rows:
         (put_order if reset else add_order)(store, row)
+
+
+# -- third-party debit ------------------------------------------------------------------
+
+
+def handle_party_debit(ctx: HostContext, request: Message) -> Message:
+    """Answer a 0200/730000 third-party debit (checks in the order of the module text)."""
+    key, amount = request_key(request), amount_of(request)
+    gate = ctx.admit(request)
+    when = ctx.now()
+    pan = request.get(2) or ""
+    if gate.rc is not None or gate.terminal is None:
+        rc = gate.rc or "03"
+        entry = ctx.record(key, kind="x_debit", rc=rc, amount=amount, pan=pan)
+        return ctx.seal(gate.terminal, party_debit_response(
+            request, rc=rc, auth_code=None, message="", when=when, rrn=entry.rrn))
+    try:
+        order_no = parse_party_debit_request(request)
+    except DecodeError:
+        order_no = ""
+    rc, message, entry = _party_debit(ctx, key, request, order_no, amount)
+    return ctx.seal(gate.terminal, party_debit_response(
+        request, rc=rc, auth_code=entry.auth_code, message=message, when=when, rrn=entry.rrn))
+
+
+def _party_debit(ctx: HostContext, key: RequestKey, request: Message, order_no: str,
+                 amount: int) -> tuple[str, str, LedgerEntry]:
+    pan = request.get(2) or ""
+    prior = ctx.store.find(key.tid, key.batch, key.stan, ("x_debit",))
+    if prior is not None and prior.approved:
+        return RC_DUPLICATE, "", ctx.record(key, kind="x_debit", rc=RC_DUPLICATE,
+                                            amount=amount, pan=pan)
+    rc, message = _party_refusal(ctx, request, order_no)
+    card = ctx.store.card(pan)
+    if rc is None and card is not None:
+        draft = ctx.draft(key, kind="x_debit", rc=RC_APPROVED, amount=amount, pan=pan,
+                          auth_code=ctx.auth_code(), account=card.id, ref=order_no)
+        entry = ctx.store.debit(draft)
+        if entry is not None:
+            return RC_APPROVED, "", entry
+        rc, message = "51", f"余额 {format_fen(card.balance)}\nbalance {format_fen(card.balance)}"
+    rc = rc or "14"
+    return rc, message, ctx.record(key, kind="x_debit", rc=rc, amount=amount, pan=pan,
+                                   ref=order_no)
+
+
+def _party_refusal(ctx: HostContext, request: Message, order_no: str) -> tuple[str | None, str]:
+    if not order_no:
+        return RC_FORMAT_ERROR, ""
+    card = ctx.store.card(request.get(2) or "")
+    if card is None or card.kind is not CardKind.MEMBER:
+        return "14", ""
+    if card.status is CardStatus.BLOCKED:
+        return "62", ""
+    order = get_order(ctx.store, order_no)
+    if order is None:
+        return RC_UNKNOWN_ORDER, ""
+    if order.status == "paid":
+        return RC_PAID, ""
+    terminal = ctx.store.terminal(request.get(41) or "")
+    pik = terminal.pik if terminal is not None else None
+    if pik is None:
+        return "99", ""
+    refused = pin_refusal(request, card, pik)
+    return (refused, "第三方卡密码错误\nwrong card password") if refused else (None, "")

@@ -36,6 +36,7 @@ from xpos.core.flows.online import (
     OnlineReply,
     OrderBankPay,
     OrderDetails,
+    OrderPartyPay,
     OrderQuery,
     Outcome,
     SaleRequest,
@@ -43,14 +44,17 @@ from xpos.core.flows.online import (
 from xpos.core.rules import Decision, JournalEffect, Kind
 from xpos.errors import CodecError
 from xpos.journal import TxnRecord, TxnStatus
+from xpos.model import CardData
 from xpos.proto import messages as m
 from xpos.proto.codec import Message
 from xpos.proto.order import (
     BankLeg,
+    PartyLeg,
     order_paid_request,
     order_query_request,
     parse_order_message,
     parse_order_query_response,
+    party_debit_request,
 )
 from xpos.security.keys import WorkingKeys
 
@@ -74,10 +78,12 @@ class OrderService:
         self._txn = txn
         self._active: int | None = None
 
-    async def handle(self, request: OrderQuery | OrderBankPay) -> OnlineReply:
+    async def handle(self, request: OrderQuery | OrderBankPay | OrderPartyPay) -> OnlineReply:
         """Run one order request."""
         if isinstance(request, OrderQuery):
             return await self.query(request)
+        if isinstance(request, OrderPartyPay):
+            return await self.pay_by_party(request)
         return await self.pay_by_bank(request)
 
     async def query(self, request: OrderQuery) -> OnlineReply:
@@ -122,11 +128,8 @@ class OrderService:
         keys = await txn._prepare()
         if isinstance(keys, OnlineReply):
             return keys
-        journal, cfg = txn._journal, txn._cfg
-        payment = journal.begin_txn(kind=PAYMENT_KIND, domain="x", stan=journal.next_stan(),
-                                    batch=journal.batch_no, amount=request.amount,
-                                    masked_pan=request.card.masked_pan, tid=cfg.tid,
-                                    mid=cfg.mid, detail={"order": request.order_no})
+        journal = txn._journal
+        payment = self._begin_payment(request.order_no, request.amount, request.card)
         self._active = payment
         try:
             sale = await txn.sale(SaleRequest(amount=request.amount, card=request.card,
@@ -138,15 +141,39 @@ class OrderService:
             journal.complete_txn(payment, status=TxnStatus.FAILED, clear_reversal=False)
             return sale
         decision, text = await self._notify(journal.get(payment), sale_leg(sale), keys)
-        notice = None
-        if decision.journal is JournalEffect.DECLINED:
-            notice = Notice.ORDER_NOTICE_REFUSED
-        elif decision.journal is not JournalEffect.APPROVED:
-            notice = Notice.ORDER_NOTICE_PENDING
-        return OnlineReply(outcome=Outcome.APPROVED, notice=notice, rc=sale.rc, stan=sale.stan,
-                           batch=sale.batch, auth_code=sale.auth_code, rrn=sale.rrn,
-                           when=sale.when, masked_pan=sale.masked_pan, amount=sale.amount,
-                           message=text)
+        return _paid_reply(sale, decision, text)
+
+    async def pay_by_party(self, request: OrderPartyPay) -> OnlineReply:
+        """Journal the payment, run the third-party debit, then send the order-paid notice."""
+        txn = self._txn
+        keys = await txn._prepare()
+        if isinstance(keys, OnlineReply):
+            return keys
+        journal, cfg = txn._journal, txn._cfg
+        payment = self._begin_payment(request.order_no, request.amount, request.card)
+        message = party_debit_request(
+            stan=journal.next_stan(), tid=cfg.tid, mid=cfg.mid, batch=journal.batch_no,
+            order_no=request.order_no, amount=request.amount, pan=request.card.pan,
+            pin_block=request.pin_block)
+        message = m.add_mac(message, txn._mac(keys))
+        sent = txn._begin(Kind.PARTY_DEBIT, "x", message, request.amount,
+                          request.card.masked_pan,
+                          detail={"order": request.order_no, ORDER_PAY_KEY: payment})
+        debit = await txn._finish(message, sent, keys)
+        if debit.outcome is not Outcome.APPROVED:
+            journal.complete_txn(payment, status=TxnStatus.FAILED, clear_reversal=False)
+            return debit
+        leg = PartyLeg(batch=debit.batch, stan=debit.stan, amount=debit.amount)
+        decision, text = await self._notify(journal.get(payment), leg, keys)
+        return _paid_reply(debit, decision, text)
+
+    def _begin_payment(self, order_no: str, amount: int, card: CardData) -> int:
+        """Journal the payment (pending, no reversal) before any leg is sent."""
+        journal, cfg = self._txn._journal, self._txn._cfg
+        return journal.begin_txn(kind=PAYMENT_KIND, domain="x", stan=journal.next_stan(),
+                                 batch=journal.batch_no, amount=amount,
+                                 masked_pan=card.masked_pan, tid=cfg.tid, mid=cfg.mid,
+                                 detail={"order": order_no})
 
     async def flush(self, keys: WorkingKeys) -> None:
         """Settle every pending payment but the one in progress (see the module text)."""
@@ -164,15 +191,19 @@ class OrderService:
             elif leg.status is TxnStatus.APPROVED:
                 log.warning("order payment STAN %06d: sending the order-paid notice again",
                             payment.stan)
-                await self._notify(payment, record_leg(leg), keys)
+                paying: BankLeg | PartyLeg = record_leg(leg)
+                if leg.kind != "sale":
+                    paying = PartyLeg(batch=leg.batch, stan=leg.stan, amount=leg.amount)
+                await self._notify(payment, paying, keys)
 
     def _bank_leg(self, payment: TxnRecord) -> TxnRecord | None:
         for record in self._txn._journal.transactions(batch=payment.batch):
-            if record.kind == "sale" and record.detail.get(ORDER_PAY_KEY) == payment.id:
+            if (record.kind in ("sale", Kind.PARTY_DEBIT.value)
+                    and record.detail.get(ORDER_PAY_KEY) == payment.id):
                 return record
         return None
 
-    async def _notify(self, payment: TxnRecord, leg: BankLeg,
+    async def _notify(self, payment: TxnRecord, leg: BankLeg | PartyLeg,
                       keys: WorkingKeys) -> tuple[Decision, str]:
         """Send the order-paid notice of ``payment``; apply the rules to the journal."""
         txn = self._txn
@@ -191,7 +222,9 @@ class OrderService:
                 text = parse_order_message(response)
             except CodecError:
                 text = ""
-        bank = {"bank_stan": leg.stan, "bank_batch": leg.batch, "bank_rrn": leg.rrn}
+        bank: dict[str, object] = {"leg_stan": leg.stan, "leg_batch": leg.batch}
+        if isinstance(leg, BankLeg):
+            bank["bank_rrn"] = leg.rrn
         if decision.journal is JournalEffect.APPROVED:
             rrn = (response.get(37) or "").strip() if response is not None else ""
             txn._journal.complete_txn(payment.id, status=TxnStatus.APPROVED, rc=answer.rc,
@@ -203,6 +236,19 @@ class OrderService:
             txn._journal.complete_txn(payment.id, status=TxnStatus.DECLINED, rc=answer.rc,
                                       detail_update=bank, clear_reversal=False)
         return decision, text
+
+
+def _paid_reply(leg: OnlineReply, decision: Decision, text: str) -> OnlineReply:
+    """The flow's answer once the paying leg is approved: the leg's references, and why
+    the order is not (yet) confirmed when the notice was not taken."""
+    notice = None
+    if decision.journal is JournalEffect.DECLINED:
+        notice = Notice.ORDER_NOTICE_REFUSED
+    elif decision.journal is not JournalEffect.APPROVED:
+        notice = Notice.ORDER_NOTICE_PENDING
+    return OnlineReply(outcome=Outcome.APPROVED, notice=notice, rc=leg.rc, stan=leg.stan,
+                       batch=leg.batch, auth_code=leg.auth_code, rrn=leg.rrn, when=leg.when,
+                       masked_pan=leg.masked_pan, amount=leg.amount, message=text)
 
 
 def sale_leg(reply: OnlineReply) -> BankLeg:

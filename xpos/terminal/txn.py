@@ -44,6 +44,7 @@ from xpos.core.flows.online import (
     OnlineReply,
     OnlineRequest,
     OrderBankPay,
+    OrderPartyPay,
     OrderQuery,
     Outcome,
     ReadinessRequest,
@@ -72,6 +73,7 @@ from xpos.journal import Journal, ReversalDraft, ReversalRecord, TxnRecord, TxnS
 from xpos.model import mask_code
 from xpos.proto import messages as m
 from xpos.proto.codec import Message, asks_sign_on
+from xpos.proto.order import parse_order_message
 from xpos.security.keys import WorkingKeys, parse_signon_keys
 from xpos.security.keystore import KeyStore
 from xpos.security.mac import MacAlgorithm, compute_mac
@@ -148,7 +150,7 @@ class TransactionService:
             return reprint_reply(self._journal, request)
         if isinstance(request, TotalsRequest):
             return totals_reply(self._journal, self._clock())
-        if isinstance(request, OrderQuery | OrderBankPay):
+        if isinstance(request, OrderQuery | OrderBankPay | OrderPartyPay):
             return await self.orders.handle(request)
         return await self.voucher(request)
 
@@ -495,8 +497,14 @@ def _batch_from_60(response: Message) -> int | None:
 
 
 def _host_message(request: Message, response: Message) -> str:
-    """The platform's own words (voucher DF14) in an X answer, or ``""``."""
-    if m.classify(request) is not m.MessageKind.VOUCHER_VERIFY:
+    """The platform's own words (voucher DF14, X2 DF26) in an X answer, or ``""``."""
+    kind = m.classify(request)
+    if kind is m.MessageKind.PARTY_DEBIT:
+        try:
+            return parse_order_message(response)
+        except CodecError:
+            return ""
+    if kind is not m.MessageKind.VOUCHER_VERIFY:
         return ""
     try:
         info = m.parse_voucher_response(response)

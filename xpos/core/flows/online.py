@@ -178,9 +178,28 @@ class OrderBankPay:
     pin_block: bytes | None = field(repr=False)
 
 
+@dataclass(frozen=True, kw_only=True)
+class OrderPartyPay:
+    """X2: pay an order by a third-party (member) card: a platform debit, then the notice.
+
+    Journaled like :class:`OrderBankPay`; the debit carries its reversal like a sale.
+
+    Attributes:
+        order_no: The order number the platform returned.
+        amount: The amount due, fen.
+        card: The swiped third-party card.
+        pin_block: Its password as a PIN block, or ``None`` when none was keyed.
+    """
+
+    order_no: str
+    amount: int
+    card: CardData
+    pin_block: bytes | None = field(repr=False)
+
+
 OnlineRequest = (SignOnRequest | ReadinessRequest | SaleRequest | VoucherRequest
                  | ReprintRequest | TotalsRequest | SupervisorCheck | VoidLookup
-                 | VoidRequest | OrderQuery | OrderBankPay)
+                 | VoidRequest | OrderQuery | OrderBankPay | OrderPartyPay)
 """Every request a flow may send online."""
 
 

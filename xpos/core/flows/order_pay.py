@@ -1,14 +1,20 @@
-"""X2 order payment (订单支付) by bank card, and journey J1 (coupon at the car-rental desk).
+"""X2 order payment (订单支付) by bank card or third-party card, and journey J1.
 
 Readiness → the order number or coupon number, keyed (ended with ``#``) or scanned →
 Online(:class:`OrderQuery`): the platform (and, for a coupon, its provider) answers
 with the order and the amount due now (full, partial, deposit, after a coupon, points
-or a discount; the reason is shown) → the order shown and confirmed → bank card swiped
-→ PIN → Online(:class:`OrderBankPay`): the runtime journals the payment, runs a real
-bank sale (journal before send, reversal) and then sends the order-paid notice naming
-the bank leg. On approval the bank slip (merchant copy with the signature line,
-customer copy, both with the order number) and the order slip are printed, then
-支付成功. A refusal shows the platform's own words (DF26) under the reason.
+or a discount; the reason is shown) → the order shown and confirmed → how to pay:
+
+1. 银行卡 (bank card): swipe → PIN → Online(:class:`OrderBankPay`): the runtime journals
+   the payment, runs a real bank sale (journal before send, reversal) and then sends the
+   order-paid notice naming the bank leg. Printed: the bank slip (merchant copy with the
+   signature line, customer copy, both with the order number), then the order slip.
+2. 第三方卡 (third-party card, e.g. the platform's member card): swipe → its password on
+   the PIN pad (ENTER alone when the card has none) → Online(:class:`OrderPartyPay`): a
+   platform debit journaled with its reversal like a sale, then the order-paid notice.
+   Printed: the order slip.
+
+Then 支付成功. A refusal shows the reason and the platform's own words (DF26).
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from xpos.core.flows.online import (
     OnlineReply,
     OrderBankPay,
     OrderDetails,
+    OrderPartyPay,
     OrderQuery,
     Outcome,
     ReadinessRequest,
@@ -40,7 +47,7 @@ from xpos.core.flows.online import (
 from xpos.core.i18n import CATALOGUE, t
 from xpos.core.order_slips import OrderSlip, order_bank_slip, order_slip
 from xpos.core.slips import SaleSlip
-from xpos.core.steps import Confirm, Input, InputField
+from xpos.core.steps import Confirm, Input, InputField, ReadCard, Select
 from xpos.model import CardData, CardSource, format_fen
 from xpos.model.textwidth import printable
 
@@ -58,6 +65,14 @@ def order_pay_flow(ctx: FlowContext) -> Flow:
     order = yield from _find_order(ctx, title)
     if order is None:
         return
+    method = yield from ask(Select(title=t("order.method", ctx.lang), items=(
+        ("bank", t("order.by_bank", ctx.lang)), ("party", t("order.by_party", ctx.lang)))))
+    if not method.ok:
+        yield from notify(title, "", t("txn.cancelled", ctx.lang))
+        return
+    if method.id == "party":
+        yield from _pay_by_party(ctx, title, order)
+        return
     card = yield from swipe_card(ctx, title, order.due)
     if card is None:
         return
@@ -73,6 +88,30 @@ def order_pay_flow(ctx: FlowContext) -> Flow:
     yield from print_copies(ctx, lambda copy: order_bank_slip(bank, order.order_no, copy=copy))
     if paid.notice is None:
         slip = _order_slip(ctx, order, card, paid)
+        yield from print_slip(ctx, functools.partial(order_slip, slip))
+        yield from notify(title, "", t("order.paid", ctx.lang), amount_line(ctx, order.due))
+        return
+    yield from notify(title, "", outcome_text(paid, ctx.lang), *host_lines(paid.message))
+
+
+def _pay_by_party(ctx: FlowContext, title: str, order: OrderDetails) -> Flow:
+    """Third-party card: swipe, its password (PIN pad), the platform debit, the order slip."""
+    prompt = "\n".join((title, amount_line(ctx, order.due), "", t("order.party_swipe", ctx.lang)))
+    read = yield from ask(ReadCard(prompt=prompt, sources=frozenset({CardSource.SWIPE})))
+    if not read.ok or read.card is None or not read.card.pan:
+        yield from notify(title, "", t("card.no_pan" if read.ok else "txn.cancelled", ctx.lang))
+        return
+    card = read.card
+    pin = yield from enter_pin(ctx, title, card, order.due)
+    if pin is None:
+        return
+    paid = yield from go_online(OrderPartyPay(order_no=order.order_no, amount=order.due,
+                                              card=card, pin_block=pin.block))
+    if paid.outcome is not Outcome.APPROVED:
+        yield from notify(title, "", refusal_text(ctx, paid), *host_lines(paid.message))
+        return
+    if paid.notice is None:
+        slip = _order_slip(ctx, order, card, paid, by="第三方卡 PARTY CARD")
         yield from print_slip(ctx, functools.partial(order_slip, slip))
         yield from notify(title, "", t("order.paid", ctx.lang), amount_line(ctx, order.due))
         return
@@ -122,8 +161,8 @@ def _bank_slip(ctx: FlowContext, card: CardData, amount: int, reply: OnlineReply
 
 
 def _order_slip(ctx: FlowContext, order: OrderDetails, card: CardData,
-                reply: OnlineReply) -> OrderSlip:
-    paid_by = f"银行卡 BANK CARD {reply.masked_pan or card.masked_pan}"
+                reply: OnlineReply, *, by: str = "银行卡 BANK CARD") -> OrderSlip:
+    paid_by = f"{by} {reply.masked_pan or card.masked_pan}"
     return OrderSlip(merchant_name=ctx.merchant_name, mid=ctx.mid, tid=ctx.tid,
                      order_no=printable(order.order_no), title=order.title,
                      total=order.total, due=order.due, reason=order.reason, paid_by=paid_by,
