@@ -512,6 +512,72 @@ ORDER_PAID_0110 = Golden(
 )
 
 
+# -- X2 third-party debit (0200, 3 = 730000, 60.1 = 73) of member card MEMBER_PAN with
+#    its password (PIN block), and the order-paid notice naming that leg --------------
+
+_PARTY_TLV = "DF25" "0A" "36363030303030303037"          # DF25 order no. "6600000007"
+_PARTY_60 = "0014" "73000001000500"                      # 60: 73 000001 000 5 0 0
+
+PARTY_DEBIT_0200 = Golden(
+    name="0200 third-party debit, member card with its password",
+    message=_req("0200", {2: MEMBER_PAN, 3: "730000", 4: "000000015000", 11: "000011",
+                          22: "021", 25: "00", 26: "12", 41: TID, 42: MID, 49: "156",
+                          52: PIN_BLOCK, 60: "73000001000500", 62: _PARTY_TLV,
+                          64: "3633344445364146"}),
+    wire=_wire(
+        _TPDU_REQ, _HEADER, "0200",
+        "702004C000C09015",   # bitmap: 2 3 4 11 22 25 26 41 42 49 52 60 62 64
+        "19" "6222021234567890123" "0",   # 2 LL=19: the third-party card (field 2 only)
+        "730000",                         # 3 X2 third-party debit
+        "000000015000",                   # 4 amount 150.00
+        "000011", "0210", "00", "12",     # 11 STAN, 22 021 (PIN), 25, 26
+        _T, _M, "313536",
+        PIN_BLOCK,                        # 52 the card's password as a PIN block
+        _PARTY_60,
+        "0013" + _PARTY_TLV,              # 62 LLL=013 bytes
+        "3633344445364146",               # 64 MAC "634DE6AF"
+    ),
+)
+
+_PARTY_MSG_TLV = "DF26" "0D" "E4BD99E9A29D" "203130302E3030"   # DF26 "余额 100.00"
+
+PARTY_DEBIT_0210_NO_FUNDS = Golden(
+    name="0210 third-party debit response, 51 with the balance in the platform's words",
+    message=_rsp("0210", {3: "730000", 4: "000000015000", 11: "000011", 12: "103045",
+                          13: "0115", 25: "00", 37: "250115000011", 39: "51", 41: TID,
+                          42: MID, 49: "156", 60: "73000001000500", 62: _PARTY_MSG_TLV,
+                          64: "3445323435453841"}),
+    wire=_wire(
+        _TPDU_RSP, _HEADER, "0210",
+        "303800800AC08015",   # bitmap: 3 4 11 12 13 25 37 39 41 42 49 60 62 64
+        "730000", "000000015000", "000011", "103045", "0115", "00",
+        "323530313135303030303131",       # 37 RRN
+        "3531",                           # 39 "51"
+        _T, _M, "313536", _PARTY_60,
+        "0016" + _PARTY_MSG_TLV,          # 62 LLL=016 bytes
+        "3445323435453841",               # 64 MAC "4E245E8A"
+    ),
+)
+
+_PAID_PARTY_TLV = ("DF25" "0A" "36363030303030303037"              # order no. "6600000007"
+                   "DF2B" "0C" "303030303031" "303030303131"       # batch 000001, STAN 000011
+                   "DF2C" "05" "3135303030")                       # third-party amount 15000
+
+ORDER_PAID_0100_PARTY = Golden(
+    name="0100 order-paid notice naming the third-party leg",
+    message=_req("0100", {3: "720000", 4: "000000015000", 11: "000012", 41: TID, 42: MID,
+                          49: "156", 60: "72000001000500", 62: _PAID_PARTY_TLV,
+                          64: "4337373737433746"}),
+    wire=_wire(
+        _TPDU_REQ, _HEADER, "0100",
+        "3020000000C08015",               # bitmap: 3 4 11 41 42 49 60 62 64
+        "720000", "000000015000", "000012", _T, _M, "313536", _ORDER_P_60,
+        "0036" + _PAID_PARTY_TLV,         # 62 LLL=036 bytes
+        "4337373737433746",               # 64 MAC "C7777C7F"
+    ),
+)
+
+
 GOLDEN: tuple[Golden, ...] = (
     SIGN_ON_0800, SIGN_ON_0810, SIGN_ON_0810_DECLINED,
     SALE_0200, SALE_0200_NO_PIN, SALE_0210, SALE_0210_DECLINED,
@@ -520,4 +586,5 @@ GOLDEN: tuple[Golden, ...] = (
     VOUCHER_0100, VOUCHER_0100_MEMBER,
     VOUCHER_0110, VOUCHER_0110_UNKNOWN, VOUCHER_0110_USED, VOUCHER_0110_EXPIRED,
     ORDER_QUERY_0100, ORDER_QUERY_0110, ORDER_QUERY_0110_PAID, ORDER_PAID_0100, ORDER_PAID_0110,
+    PARTY_DEBIT_0200, PARTY_DEBIT_0210_NO_FUNDS, ORDER_PAID_0100_PARTY,
 )

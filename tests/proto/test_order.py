@@ -6,10 +6,11 @@ import pytest
 
 from xpos.errors import DecodeError, EncodeError
 from xpos.proto.codec import Message
-from xpos.proto.messages import MacFunction, MessageKind, add_mac, classify
+from xpos.proto.messages import MacFunction, MessageKind, add_mac, classify, reversal_request
 from xpos.proto.order import (
     BankLeg,
     OrderInfo,
+    PartyLeg,
     order_paid_request,
     order_paid_response,
     order_query_request,
@@ -18,6 +19,9 @@ from xpos.proto.order import (
     parse_order_paid_request,
     parse_order_query_request,
     parse_order_query_response,
+    parse_party_debit_request,
+    party_debit_request,
+    party_debit_response,
 )
 
 from . import golden as g
@@ -107,3 +111,37 @@ def test_a_malformed_order_answer_is_one_decode_error(tlv: str) -> None:
 def test_a_malformed_notice_is_one_decode_error(tlv: str) -> None:
     with pytest.raises(DecodeError):
         parse_order_paid_request(Message(mti="0100", fields={62: tlv}))
+
+
+def test_the_third_party_builders_make_the_golden_messages(mac: MacFunction) -> None:
+    debit = party_debit_request(stan=11, tid=g.TID, mid=g.MID, batch=1, order_no="6600000007",
+                                amount=15_000, pan=g.MEMBER_PAN,
+                                pin_block=bytes.fromhex(g.PIN_BLOCK))
+    assert add_mac(_framed(debit), mac) == g.PARTY_DEBIT_0200.message
+    refused = party_debit_response(g.PARTY_DEBIT_0200.message, rc="51", auth_code=None,
+                                   message="余额 100.00", when=g.WHEN, rrn="250115000011")
+    assert add_mac(refused, mac) == g.PARTY_DEBIT_0210_NO_FUNDS.message
+    paid = order_paid_request(stan=12, tid=g.TID, mid=g.MID, batch=1, order_no="6600000007",
+                              bank=PartyLeg(batch=1, stan=11, amount=15_000))
+    assert add_mac(_framed(paid), mac) == g.ORDER_PAID_0100_PARTY.message
+
+
+def test_the_third_party_messages_parse_back() -> None:
+    assert parse_party_debit_request(g.PARTY_DEBIT_0200.message) == "6600000007"
+    assert parse_order_message(g.PARTY_DEBIT_0210_NO_FUNDS.message) == "余额 100.00"
+    paid = parse_order_paid_request(g.ORDER_PAID_0100_PARTY.message)
+    assert (paid.bank, paid.party) == (None, PartyLeg(batch=1, stan=11, amount=15_000))
+    assert classify(g.PARTY_DEBIT_0200.message) is MessageKind.PARTY_DEBIT
+
+
+def test_a_third_party_debit_reversal_drops_the_card_number_and_the_password() -> None:
+    reversal = reversal_request(g.PARTY_DEBIT_0200.message, reason="98")
+    assert reversal.mti == "0400" and reversal.get(3) == "730000"
+    assert all(reversal.get(n) is None for n in (2, 52, 62, 64))
+
+
+@pytest.mark.parametrize("pan", ["", "12345", "62220212345678901234", "6222O21234567890"])
+def test_a_bad_third_party_card_number_is_refused_before_sending(pan: str) -> None:
+    with pytest.raises(EncodeError):
+        party_debit_request(stan=11, tid=g.TID, mid=g.MID, batch=1, order_no="1", amount=1,
+                            pan=pan, pin_block=None)
