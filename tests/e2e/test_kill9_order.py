@@ -10,7 +10,9 @@ host:
   child stops right before sending it): after the restart the notice goes out first,
   the order is marked paid by that bank leg;
 * the host took the notice and holds its answer back: after the restart the notice is
-  sent again, answered 00 again, and nothing moves twice.
+  sent again, answered 00 again, and nothing moves twice;
+* the same two instants of a third-party (member card) payment: the platform debit is
+  reversed (card credited back, order open), or the notice goes out after the restart.
 
 Reconciled against the host every time: 0 money taken without the order marked paid,
 0 double debits.
@@ -25,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from xpos.core.flows.online import OrderBankPay, OrderQuery, Outcome
+from xpos.core.flows.online import OrderBankPay, OrderPartyPay, OrderQuery, Outcome
 from xpos.drivers.fakes import FakePinPad
 from xpos.journal import TxnStatus
 from xpos.model import CardData, CardSource
@@ -39,6 +41,8 @@ from xpos.terminal.orders import PAYMENT_KIND
 from .test_kill9 import _terminal
 
 ALICE = DEMO.card("alice")
+MEMBER = DEMO.card("member")
+PARTY_ORDER, PARTY_DUE = "6600000007", 15_000
 ROOT = Path(__file__).resolve().parents[2]
 ORDER, DUE = "6600000001", 60_000
 
@@ -56,18 +60,24 @@ async def run_child(data_dir: Path, port: int, where: str) -> None:
     terminal = _terminal(data_dir, port)
     terminal.keystore.load_tmk(list(DEMO.tmk_components), DEMO.tmk_kcv)
     assert (await terminal.txn.sign_on()).outcome is Outcome.APPROVED
-    if where == "notice":
+    if where in ("notice", "party-notice"):
         async def stop_here(*args: object) -> None:
             print("bank-approved", flush=True)
             await asyncio.Event().wait()
         terminal.txn.orders._notify = stop_here  # type: ignore[method-assign,assignment]
     pinpad = terminal.devices.pinpad
     assert isinstance(pinpad, FakePinPad)
-    pinpad.enter(ALICE.pin or "")
-    block = await pinpad.get_pin_block(ALICE.pan, DUE)
-    card = CardData(source=CardSource.SWIPE, pan=ALICE.pan, expiry=ALICE.expiry,
-                    track2=track2_for(ALICE.pan, ALICE.expiry))
+    holder = MEMBER if where.startswith("party") else ALICE
+    due = PARTY_DUE if where.startswith("party") else DUE
+    pinpad.enter(holder.pin or "")
+    block = await pinpad.get_pin_block(holder.pan, due)
+    card = CardData(source=CardSource.SWIPE, pan=holder.pan, expiry=holder.expiry,
+                    track2=track2_for(holder.pan, holder.expiry))
     print("paying", flush=True)
+    if where.startswith("party"):
+        await terminal.txn.orders.pay_by_party(OrderPartyPay(
+            order_no=PARTY_ORDER, amount=due, card=card, pin_block=block))
+        return
     await terminal.txn.orders.pay_by_bank(OrderBankPay(order_no=ORDER, amount=DUE, card=card,
                                                        pin_block=block))
 
@@ -136,3 +146,61 @@ async def _scenario(data_dir: Path, where: str) -> None:
 def test_kill_9_during_an_order_payment_takes_no_money_without_the_order_paid(
         tmp_path: Path, where: str) -> None:
     asyncio.run(_scenario(tmp_path, where))
+
+
+async def _party_scenario(data_dir: Path, where: str) -> None:
+    arrived = asyncio.Event()
+
+    async def hold(seconds: float) -> None:
+        arrived.set()
+        await asyncio.Event().wait()
+
+    db = data_dir / "host" / "host.db"
+    db.parent.mkdir(parents=True)
+    host = ReferenceHost(db, tls=ensure_demo_pki(data_dir), sleep=hold)
+    port = await host.start()
+    try:
+        if where == "party-debit":
+            host.faults.delay(60, on=frozenset({MessageKind.PARTY_DEBIT}))
+        child = await asyncio.create_subprocess_exec(
+            sys.executable, "-c", CHILD, str(data_dir), str(port), where, str(ROOT),
+            stdout=asyncio.subprocess.PIPE)
+        assert child.stdout is not None
+        if where == "party-notice":
+            while (await asyncio.wait_for(child.stdout.readline(), 60)) != b"bank-approved\n":
+                pass
+        else:
+            await asyncio.wait_for(arrived.wait(), 60)
+        os.kill(child.pid, signal.SIGKILL)
+        await child.wait()
+        assert host.store.balance(MEMBER.pan) == MEMBER.balance - PARTY_DUE  # host debited
+
+        terminal = _terminal(data_dir, port)
+        try:
+            await terminal.txn.handle(OrderQuery(code=PARTY_ORDER))
+            payment = terminal.journal.last(PAYMENT_KIND)
+            debit = terminal.journal.last("third-party debit")
+            assert payment is not None and debit is not None
+        finally:
+            await terminal.close()
+        order = get_order(host.store, PARTY_ORDER)
+        assert order is not None
+        live = [e for e in host.store.entries(tid=DEMO.tid, kind="x_debit")
+                if e.approved and not e.reversed]
+        if where == "party-debit":   # reversed: the card has its money back, order open
+            assert (payment.status, debit.status) == (TxnStatus.FAILED, TxnStatus.REVERSED)
+            assert order.status == "open" and live == []
+            assert host.store.balance(MEMBER.pan) == MEMBER.balance
+        else:
+            assert (payment.status, debit.status) == (TxnStatus.APPROVED, TxnStatus.APPROVED)
+            assert order.status == "paid" and len(live) == 1
+            assert order.paid_ref == f"X{debit.batch:06d}{debit.stan:06d}"
+            assert host.store.balance(MEMBER.pan) == MEMBER.balance - PARTY_DUE
+    finally:
+        await host.stop()
+
+
+@pytest.mark.parametrize("where", ["party-debit", "party-notice"])
+def test_kill_9_during_a_third_party_payment_takes_no_money_without_the_order_paid(
+        tmp_path: Path, where: str) -> None:
+    asyncio.run(_party_scenario(tmp_path, where))
