@@ -6,10 +6,10 @@ A payment is three journal rows and two or three messages, in this order:
 
 1. **The payment** (kind ``order_pay``, domain ``x``, no reversal) is journaled
    *pending* before anything is sent; its STAN is the one the order-paid notice uses.
-2. **The bank leg** is an ordinary sale (:meth:`TransactionService.sale`): journaled
-   with its reversal before it is sent, its detail naming the payment
-   (``order_pay`` = the payment's journal id). A sale without a usable answer is
-   reversed like any sale.
+2. **The paying leg** is an ordinary sale (:meth:`TransactionService.sale`) or a
+   third-party debit (0200/730000, kind ``third-party debit``): journaled with its
+   reversal before it is sent, its detail naming the payment (``order_pay`` = the
+   payment's journal id). A leg without a usable answer is reversed like any sale.
 3. **The order-paid notice** (0100/720000) names the bank leg (batch, STAN, RRN,
    amount); the platform checks it against the acquirer's ledger and marks the order
    paid. The rules (:mod:`xpos.core.rules`, kind ``order paid``) say what its answer
