@@ -113,6 +113,7 @@ CATALOGUE: Mapping[str, tuple[str, str]] = {
     "order.by_party": ("第三方卡", "Third-party card"),
     "order.party_swipe": ("请刷第三方卡", "Swipe 3rd-party card"),
     "order.rc.55": ("第三方卡密码错误", "Wrong card password"),
+    "totals.kind.third-party debit": ("第三方卡", "3rd-party card"),
     "order.rc.25": ("无此订单", "No such order"),
     "order.rc.P1": ("订单已支付", "Order already paid"),
     "order.rc.P2": ("银行卡交易不符", "Bank leg mismatch"),

@@ -34,9 +34,15 @@ def reprint_reply(journal: Journal, request: ReprintRequest) -> OnlineReply:
                        documents=documents)
 
 
+NOT_MONEY = frozenset({"order_pay"})
+"""Journal kinds that record business, not money: an X2 payment's money is its leg
+(the bank sale or the third-party debit), so the payment row is not counted again."""
+
+
 def totals_reply(journal: Journal, now: dt.datetime) -> OnlineReply:
     """The current batch's approved transactions by domain and kind (B1)."""
     batch = journal.batch_no
     lines = tuple(TotalsLine(domain=domain, kind=kind, count=count, amount=amount)
-                  for domain, kind, count, amount in journal.batch_totals(batch))
+                  for domain, kind, count, amount in journal.batch_totals(batch)
+                  if kind not in NOT_MONEY)
     return OnlineReply(outcome=Outcome.APPROVED, batch=batch, when=now, totals=lines)
