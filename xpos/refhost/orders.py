@@ -217,7 +217,9 @@ def handle_order_paid(ctx: HostContext, request: Message) -> Message:
     if rc != RC_APPROVED:
         ctx.record(key, kind="order_paid", rc=rc, amount=paid.amount, ref=paid.order_no)
     found = ctx.store.find(key.tid, key.batch, key.stan, ("order_paid",))
-    rrn = found.rrn if found is not None else ""
+    if found is None:  # the same leg again under a new STAN: a row that moves nothing
+        found = ctx.record(key, kind="order_paid", rc=rc, ref=paid.order_no)
+    rrn = found.rrn
     return ctx.seal(gate.terminal, order_paid_response(
         request, rc=rc, message=message, when=when, rrn=rrn))
 
