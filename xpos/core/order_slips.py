@@ -100,3 +100,39 @@ def order_slip(slip: OrderSlip) -> Document:
         _center("支付成功 PAID", bold=True),
     ]
     return Document(name="order", elements=tuple(body), cut=True)
+
+
+@dataclass(frozen=True, kw_only=True)
+class XRecordLine:
+    """One X record on the X4 list slip (masked data only)."""
+
+    stan: int
+    kind: str
+    status: str
+    amount: int
+    ref: str
+    when: datetime | None
+
+
+def x_records_slip(*, merchant_name: str, mid: str, tid: str, title: str,
+                   records: tuple[XRecordLine, ...]) -> Document:
+    """Lay out the X4 list of X-menu records (one block per record)."""
+    body: list[TextLine | Feed] = [_center(TITLE_RECORDS, bold=True),
+                                   *_merchant(merchant_name, mid, tid),
+                                   *_lines(printable(title))]
+    for record in records:
+        body += [_line(RULE), *_field("凭证号 TRACE NO.:", f"{record.stan:06d}"),
+                 *_field("类型 TYPE:", X_KIND_LABELS.get(record.kind, record.kind)),
+                 *_field("金额 AMOUNT:", format_yuan(record.amount)),
+                 *_field("状态 STATUS:", record.status)]
+        if record.ref:
+            body += _field("单号 REF.:", record.ref)
+        if record.when is not None:
+            body.append(_line(record.when.strftime("%Y/%m/%d %H:%M:%S")))
+    body.append(_line(RULE))
+    return Document(name="x-records", elements=tuple(body), cut=True)
+
+
+TITLE_RECORDS = "X交易查询 X RECORDS"
+X_KIND_LABELS = {"voucher": "券兑换/VOUCHER", "order_pay": "订单支付/ORDER",
+                 "third-party debit": "第三方卡/PARTY CARD"}

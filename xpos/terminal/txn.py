@@ -57,6 +57,7 @@ from xpos.core.flows.online import (
     VoidRequest,
     VoucherDetails,
     VoucherRequest,
+    XRecordsRequest,
 )
 from xpos.core.rules import Answer, Check, Decision, JournalEffect, Keys, Kind, Next, Reach, Reason
 from xpos.errors import (
@@ -80,7 +81,7 @@ from xpos.security.mac import MacAlgorithm, compute_mac
 from xpos.security.track import encrypt_track2
 from xpos.terminal.config import TerminalConfig
 from xpos.terminal.hostlink import HostLink
-from xpos.terminal.local import reprint_reply, totals_reply
+from xpos.terminal.local import reprint_reply, totals_reply, x_records_reply
 from xpos.terminal.orders import OrderService
 
 log = logging.getLogger(__name__)
@@ -149,7 +150,9 @@ class TransactionService:
         if isinstance(request, ReprintRequest):
             return reprint_reply(self._journal, request)
         if isinstance(request, TotalsRequest):
-            return totals_reply(self._journal, self._clock())
+            return totals_reply(self._journal, self._clock(), request.domain)
+        if isinstance(request, XRecordsRequest):
+            return x_records_reply(self._journal, request)
         if isinstance(request, OrderQuery | OrderBankPay | OrderPartyPay):
             return await self.orders.handle(request)
         return await self.voucher(request)

@@ -36,6 +36,7 @@ from xpos.core.flows.sign_on import sign_on_flow
 from xpos.core.flows.totals import totals_flow
 from xpos.core.flows.void import void_flow
 from xpos.core.flows.voucher import voucher_flow
+from xpos.core.flows.x_records import x_records_flow, x_totals_flow
 
 BUILTIN_FLOWS: Mapping[str, Callable[[FlowContext], Flow]] = MappingProxyType(
     {
@@ -47,6 +48,8 @@ BUILTIN_FLOWS: Mapping[str, Callable[[FlowContext], Flow]] = MappingProxyType(
         "reprint_trace": reprint_trace_flow,
         "totals": totals_flow,
         "order_pay": order_pay_flow,
+        "x_records": x_records_flow,
+        "x_totals": x_totals_flow,
     }
 )
 """Built-in flows by name."""

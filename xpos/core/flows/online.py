@@ -143,7 +143,13 @@ class ReprintRequest:
 
 @dataclass(frozen=True, kw_only=True)
 class TotalsRequest:
-    """The totals of the current batch (B1); answered locally from the journal."""
+    """The totals of the current batch (B1); answered locally from the journal.
+
+    Attributes:
+        domain: ``"x"`` for the X batch only (X4); None for both.
+    """
+
+    domain: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -197,9 +203,48 @@ class OrderPartyPay:
     pin_block: bytes | None = field(repr=False)
 
 
+@dataclass(frozen=True, kw_only=True)
+class XRecordsRequest:
+    """X4: find local X-menu records; answered from the journal, nothing is sent.
+
+    ``APPROVED`` with :attr:`OnlineReply.records` (oldest first) when any match, else
+    ``DECLINED``.
+
+    Attributes:
+        by: ``"trace"`` (凭证号), ``"order"`` (订单号), ``"code"`` (券号: compared
+            masked, as the journal keeps it), ``"date"`` (YYYYMMDD, local) or
+            ``"batch"`` (every X record of the current batch).
+        value: What was keyed.
+    """
+
+    by: str
+    value: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class XRecord:
+    """One X-menu record as X4 shows and prints it (masked data only).
+
+    Attributes:
+        stan: Trace number.
+        kind: Journal kind (``voucher``, ``order_pay``, ``third-party debit``).
+        status: Journal status (``approved``, ``declined``…).
+        amount: Fen.
+        ref: The order number or the masked voucher code, or empty.
+        when: Local time of the record, or None.
+    """
+
+    stan: int
+    kind: str
+    status: str
+    amount: int
+    ref: str
+    when: datetime | None
+
+
 OnlineRequest = (SignOnRequest | ReadinessRequest | SaleRequest | VoucherRequest
                  | ReprintRequest | TotalsRequest | SupervisorCheck | VoidLookup
-                 | VoidRequest | OrderQuery | OrderBankPay | OrderPartyPay)
+                 | VoidRequest | OrderQuery | OrderBankPay | OrderPartyPay | XRecordsRequest)
 """Every request a flow may send online."""
 
 
@@ -311,6 +356,7 @@ class OnlineReply:
         message: The platform's own words for its answer (e.g. 已于2024-05-01使用):
             outside text, shown only through :func:`xpos.core.flows.common.host_lines`.
         order: The order of an approved :class:`OrderQuery` or :class:`OrderBankPay`.
+        records: The X records an :class:`XRecordsRequest` found.
     """
 
     outcome: Outcome
@@ -328,6 +374,7 @@ class OnlineReply:
     totals: tuple[TotalsLine, ...] = ()
     message: str = ""
     order: OrderDetails | None = None
+    records: tuple[XRecord, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
