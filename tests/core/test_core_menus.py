@@ -42,8 +42,9 @@ def test_shipped_menus_parse():
         "builtin:reprint_trace",
         "builtin:totals",
     ]
-    assert [item.action for item in menus["x"].items] == ["builtin:voucher_verify",
-                                                         "service:menu"]
+    assert [item.action for item in menus["x"].items] == [
+        "builtin:voucher_verify", "service:menu", "builtin:order_pay", "builtin:x_records",
+        "builtin:x_totals"]
 
 
 def test_valid_menus_parse_with_titles_and_versions():
@@ -189,7 +190,8 @@ def test_menu_flow_enters_the_x_menu_and_cancel_goes_back_one_level():
     assert run.done
     x_menu = run.of_type(Select)[1]
     assert (x_menu.title, x_menu.submenu) == ("X菜单", True)
-    assert [label for _, label in x_menu.items] == ["订单验证", "互动业务"]
+    assert [label for _, label in x_menu.items] == [
+        "订单验证", "互动业务", "订单支付", "X交易查询", "X交易汇总"]
 
 
 def test_menu_timeout_in_a_submenu_closes_the_whole_menu():

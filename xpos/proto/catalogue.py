@@ -62,6 +62,9 @@ class MessageKind(enum.Enum):
     COMPLETION_VOID = "completion_void"
     SESSION_OPEN = "session_open"
     SESSION_STEP = "session_step"
+    ORDER_QUERY = "order_query"
+    ORDER_PAID = "order_paid"
+    PARTY_DEBIT = "party_debit"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -111,6 +114,12 @@ CATALOGUE: tuple[MessageType, ...] = (
                 mac=True, description="X3 interactive session open 互动业务"),
     MessageType(kind=MessageKind.SESSION_STEP, mti="0100", processing_code="790000",
                 mac=True, description="X3 interactive step result 互动业务"),
+    MessageType(kind=MessageKind.ORDER_QUERY, mti="0100", processing_code="710000",
+                mac=True, description="X-menu order query 订单查询"),
+    MessageType(kind=MessageKind.ORDER_PAID, mti="0100", processing_code="720000",
+                mac=True, description="X-menu order-paid notice 订单支付通知"),
+    MessageType(kind=MessageKind.PARTY_DEBIT, mti="0200", processing_code="730000",
+                mac=True, description="X-menu third-party card debit 第三方卡扣款"),
 )
 
 

@@ -298,7 +298,8 @@ def _reversible(msg: Message) -> bool:
         return False
     return kind in (MessageKind.SALE, MessageKind.VOID, MessageKind.VOUCHER_VERIFY,
                     MessageKind.PREAUTH, MessageKind.PREAUTH_VOID, MessageKind.COMPLETION,
-                    MessageKind.COMPLETION_VOID)
+                    MessageKind.COMPLETION_VOID,
+                    MessageKind.PARTY_DEBIT)
 
 
 def reversal_request(original: Message, *, reason: str,

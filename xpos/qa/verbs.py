@@ -66,6 +66,8 @@ HOST_MESSAGES |= {kind: kind for kind in ("preauth", "preauth_void", "completion
 HOST_MESSAGES.update(session_open="session_open", session_step="session_step")  # X3
 HOST_CHECKS = ("message", "response_code", "amount", "mti", "count", "which", "fields",
                "response_fields")
+HOST_MESSAGES.update(order_query="order_query", order_paid="order_paid",
+                     party_debit="party_debit")  # X2
 JOURNAL_LAST_FIELDS = ("type", "status", "amount", "response_code", "masked_pan", "domain",
                        "batch")
 FAULTS: tuple[str, ...] = ("decline", "drop", "delay", "bad_mac", "close", "malformed", "truncated")

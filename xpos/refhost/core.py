@@ -16,6 +16,9 @@ REVERSAL 0400      :func:`.bank.handle_reversal`               0410
 VOUCHER 0100/7000  :func:`.xmenu.handle_voucher`               0110 + TLV in 62
 PREAUTH family     :func:`.preauth.handle_preauth_family`      0110 / 0210
 SESSION 0100/78,79 :func:`.services.handler.handle_session`    0110 + next step in 62
+ORDER_QUERY 7100   :func:`.orders.handle_order_query`          0110 + TLV in 62
+ORDER_PAID 7200    :func:`.orders.handle_order_paid`           0110 (+ DF26 in 62)
+PARTY_DEBIT 7300   :func:`.orders.handle_party_debit`          0210 (+ DF26 in 62)
 =================  =========================================  ==========================
 
 (0400s of the pre-authorisation family, F25 ``06``, are answered by
@@ -58,6 +61,7 @@ from xpos.proto.messages import (
 from xpos.refhost.bank import handle_reversal, handle_sale
 from xpos.refhost.context import RC_FORMAT_ERROR, HostContext, request_key
 from xpos.refhost.faults import Fault, FaultKind, corrupt_mac
+from xpos.refhost.orders import handle_order_paid, handle_order_query, handle_party_debit
 from xpos.refhost.preauth import FAMILY_MESSAGES, handle_any_reversal, handle_preauth_family
 from xpos.refhost.services.handler import attach_services, corrupt_step, handle_session
 from xpos.refhost.services.registry import ServiceRegistry
@@ -81,6 +85,9 @@ HANDLERS: dict[MessageKind, Handler] = {
     MessageKind.VOUCHER_VERIFY: handle_voucher,
     MessageKind.SESSION_OPEN: handle_session,
     MessageKind.SESSION_STEP: handle_session,
+    MessageKind.ORDER_QUERY: handle_order_query,
+    MessageKind.ORDER_PAID: handle_order_paid,
+    MessageKind.PARTY_DEBIT: handle_party_debit,
 }
 LEDGER_KINDS: dict[MessageKind, str] = {
     MessageKind.SIGN_ON: "sign_on",
@@ -90,6 +97,9 @@ LEDGER_KINDS: dict[MessageKind, str] = {
     MessageKind.VOUCHER_VERIFY: "voucher",
     MessageKind.SESSION_OPEN: "x3",
     MessageKind.SESSION_STEP: "x3",
+    MessageKind.ORDER_QUERY: "order_query",
+    MessageKind.ORDER_PAID: "order_paid",
+    MessageKind.PARTY_DEBIT: "x_debit",
 }
 # the pre-authorisation family (xpos/refhost/preauth.py); its reversals are told apart
 # there (F25 06) and every other 0400 goes on to bank.handle_reversal
@@ -174,9 +184,11 @@ class HostCore:
                            amount=int(amount) if amount.isdigit() else 0)
         when = ctx.now()
         terminal = ctx.store.terminal(key.tid)
-        if kind in (MessageKind.SALE, MessageKind.VOID, *FAMILY_MESSAGES):
+        if kind in (MessageKind.SALE, MessageKind.VOID, MessageKind.PARTY_DEBIT,
+                    *FAMILY_MESSAGES):
             response = sale_response(request, rc=rc, auth_code=None, rrn=entry.rrn, when=when)
-        elif kind is MessageKind.VOUCHER_VERIFY:
+        elif kind in (MessageKind.VOUCHER_VERIFY, MessageKind.ORDER_QUERY,
+                      MessageKind.ORDER_PAID):
             response = voucher_response(request, rc=rc, info=None, when=when, rrn=entry.rrn)
         elif kind is MessageKind.REVERSAL:
             response = reversal_response(request, rc=rc, when=when)

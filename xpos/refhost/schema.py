@@ -65,7 +65,20 @@ _V3: Migration = (
     "CREATE UNIQUE INDEX ledger_one_family_approval ON ledger(tid, batch, stan, kind)"
     " WHERE rc = '00' AND kind IN ('preauth', 'preauth_void', 'completion', 'completion_void')",
 )
-MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3)
+# v4: X2 orders (xpos.refhost.orders). An order is paid once: ``paid_ref`` names the
+# bank leg (batch 6 + STAN 6 + RRN 12) that paid it; a coupon (``coupon``) gives
+# ``coupon_percent`` % off the total when it is keyed instead of the order number.
+_V4: Migration = (
+    "CREATE TABLE orders (order_no TEXT PRIMARY KEY, title TEXT NOT NULL,"
+    " total INTEGER NOT NULL CHECK (total >= 0), due INTEGER NOT NULL CHECK (due >= 0),"
+    " reason TEXT NOT NULL DEFAULT '', coupon TEXT UNIQUE,"
+    " coupon_percent INTEGER CHECK (coupon_percent BETWEEN 1 AND 100),"
+    " status TEXT NOT NULL CHECK (status IN ('open', 'paid')), paid_ref TEXT,"
+    " paid_amount INTEGER, paid_at TEXT)",
+    # the RFID UIDs of cards (a tapped member card is known by its UID)
+    "CREATE TABLE card_uids (uid TEXT PRIMARY KEY, pan TEXT NOT NULL)",
+)
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4)
 SCHEMA = Schema(name="host database", migrations=MIGRATIONS, error=ConfigError)
 SCHEMA_VERSION = SCHEMA.version
 LEDGER_COLUMNS = ("id, tid, stan, batch, kind, amount, masked_pan, rc, auth_code, rrn, "

@@ -43,6 +43,9 @@ from xpos.core.flows.online import (
     Notice,
     OnlineReply,
     OnlineRequest,
+    OrderBankPay,
+    OrderPartyPay,
+    OrderQuery,
     Outcome,
     ReadinessRequest,
     ReprintRequest,
@@ -54,11 +57,13 @@ from xpos.core.flows.online import (
     VoidRequest,
     VoucherDetails,
     VoucherRequest,
+    XRecordsRequest,
 )
 from xpos.core.flows.preauth_requests import PreauthLookup, PreauthRequest
 from xpos.core.flows.remote import SessionOpen, SessionResult
 from xpos.core.rules import Answer, Check, Decision, JournalEffect, Keys, Kind, Next, Reach, Reason
 from xpos.errors import (
+    CodecError,
     HostTimeoutError,
     HostUnreachableError,
     JournalError,
@@ -71,6 +76,7 @@ from xpos.journal import Journal, ReversalDraft, ReversalRecord, TxnRecord, TxnS
 from xpos.model import mask_code
 from xpos.proto import messages as m
 from xpos.proto.codec import Message, asks_sign_on
+from xpos.proto.order import parse_order_message
 from xpos.security.keys import WorkingKeys, parse_signon_keys
 from xpos.security.keystore import KeyStore
 from xpos.security.mac import MacAlgorithm, compute_mac
@@ -79,7 +85,8 @@ from xpos.terminal import preauth
 from xpos.terminal.config import TerminalConfig
 from xpos.terminal.crashpoints import crashpoint
 from xpos.terminal.hostlink import HostLink
-from xpos.terminal.local import reprint_reply, totals_reply
+from xpos.terminal.local import reprint_reply, totals_reply, x_records_reply
+from xpos.terminal.orders import OrderService
 from xpos.terminal.platform import PlatformSessions
 
 log = logging.getLogger(__name__)
@@ -129,6 +136,7 @@ class TransactionService:
         self._clock = clock or dt.datetime.now
         self.last_txn_id: int | None = None
         self.platform = PlatformSessions(self)
+        self.orders = OrderService(self)
 
     async def handle(self, request: OnlineRequest) -> OnlineReply:
         """Run one online request and describe its outcome for the flow."""
@@ -148,13 +156,17 @@ class TransactionService:
         if isinstance(request, ReprintRequest):
             return reprint_reply(self._journal, request)
         if isinstance(request, TotalsRequest):
-            return totals_reply(self._journal, self._clock())
+            return totals_reply(self._journal, self._clock(), request.domain)
         if isinstance(request, PreauthLookup):  # the pre-authorisation family
             return preauth.lookup(self, request)
         if isinstance(request, PreauthRequest):
             return await preauth.run(self, request)
         if isinstance(request, SessionOpen | SessionResult):
             return await self.platform.handle(request)
+        if isinstance(request, XRecordsRequest):
+            return x_records_reply(self._journal, request)
+        if isinstance(request, OrderQuery | OrderBankPay | OrderPartyPay):
+            return await self.orders.handle(request)
         return await self.voucher(request)
 
     # -- sign-on ---------------------------------------------------------------------
@@ -213,8 +225,9 @@ class TransactionService:
 
     # -- sale ------------------------------------------------------------------------
 
-    async def sale(self, request: SaleRequest) -> OnlineReply:
-        """0200/0210 with the pending-reversal discipline."""
+    async def sale(self, request: SaleRequest, *,
+                   detail: dict[str, object] | None = None) -> OnlineReply:
+        """0200/0210 with the pending-reversal discipline (``detail`` goes to the journal)."""
         keys = await self._prepare()
         if isinstance(keys, OnlineReply):
             return keys
@@ -227,7 +240,7 @@ class TransactionService:
                                  double_length_keys=self._cfg.key_mode != "001")
         message = m.add_mac(message, self._mac(keys))
         sent = self._begin(Kind.SALE, "bank", message, request.amount,
-                           request.card.masked_pan, detail={})
+                           request.card.masked_pan, detail=detail or {})
         return await self._finish(message, sent, keys)
 
     # -- void ------------------------------------------------------------------------
@@ -302,7 +315,9 @@ class TransactionService:
         message = m.voucher_request(stan=stan, tid=self._cfg.tid, mid=self._cfg.mid,
                                     batch=batch, code=request.code, method=request.method,
                                     order_no=request.order_no,
-                                    member_pan=member.pan if member else None)
+                                    member_pan=member.pan if member and member.pan else None,
+                                    member_uid=member.uid if member and not member.pan
+                                    else None)
         message = m.add_mac(message, self._mac(keys))
         sent = self._begin(Kind.VOUCHER, "x", message, 0,
                            member.masked_pan if member else "",
@@ -318,6 +333,8 @@ class TransactionService:
         if keys is None or self._journal.needs_batch:  # no batch yet: after a recovery
             return OnlineReply(outcome=Outcome.NOT_SIGNED_ON)
         blocked = await self._flush_reversal(keys)
+        if blocked is None:
+            await self.orders.flush(keys)  # X2 payments left pending (docs: orders.py)
         return keys if blocked is None else blocked
 
     def _begin(self, kind: Kind, domain: str, message: Message, amount: int,
@@ -353,7 +370,8 @@ class TransactionService:
         if response is None:
             return reply
         return replace(reply, rc=answer.rc, auth_code=auth, rrn=rrn,
-                       when=self._when(response), voucher=voucher)
+                       when=self._when(response), voucher=voucher,
+                       message=_host_message(message, response))
 
     def _apply_journal(self, decision: Decision, sent: _Sent, *, rc: str, auth: str, rrn: str,
                        voucher: VoucherDetails | None) -> None:
@@ -529,3 +547,20 @@ def _key_check(response: Message, keys: WorkingKeys | None) -> Check:
 def _batch_from_60(response: Message) -> int | None:
     field60 = response.get(60) or ""
     return int(field60[2:8]) if len(field60) >= 8 and field60[2:8].isdigit() else None
+
+
+def _host_message(request: Message, response: Message) -> str:
+    """The platform's own words (voucher DF14, X2 DF26) in an X answer, or ``""``."""
+    kind = m.classify(request)
+    if kind is m.MessageKind.PARTY_DEBIT:
+        try:
+            return parse_order_message(response)
+        except CodecError:
+            return ""
+    if kind is not m.MessageKind.VOUCHER_VERIFY:
+        return ""
+    try:
+        info = m.parse_voucher_response(response)
+    except CodecError:
+        return ""
+    return info.message if info is not None else ""

@@ -29,6 +29,7 @@ from xpos.core.flows.online import (
     VoucherDetails,
     VoucherRequest,
 )
+from xpos.core.flows.order_pay import order_pay_flow
 from xpos.core.flows.preauth import (
     completion_flow,
     completion_void_flow,
@@ -41,6 +42,7 @@ from xpos.core.flows.sign_on import sign_on_flow
 from xpos.core.flows.totals import totals_flow
 from xpos.core.flows.void import void_flow
 from xpos.core.flows.voucher import voucher_flow
+from xpos.core.flows.x_records import x_records_flow, x_totals_flow
 
 BUILTIN_FLOWS: Mapping[str, Callable[[FlowContext], Flow]] = MappingProxyType(
     {
@@ -55,6 +57,9 @@ BUILTIN_FLOWS: Mapping[str, Callable[[FlowContext], Flow]] = MappingProxyType(
         "preauth_void": preauth_void_flow,
         "completion": completion_flow,
         "completion_void": completion_void_flow,
+        "order_pay": order_pay_flow,
+        "x_records": x_records_flow,
+        "x_totals": x_totals_flow,
     }
 )
 """Built-in flows by name."""
@@ -81,6 +86,7 @@ __all__ = [
     "VoucherRequest",
     "completion_flow",
     "completion_void_flow",
+    "order_pay_flow",
     "preauth_flow",
     "preauth_void_flow",
     "reprint_last_flow",
