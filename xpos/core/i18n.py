@@ -100,6 +100,18 @@ CATALOGUE: Mapping[str, tuple[str, str]] = {
     "totals.sum": ("合计 {count}笔", "Total x{count}"),
     "totals.none": ("无交易", "None"),
     "totals.print": ("打印汇总单?", "Print totals?"),
+    # settlement (B4)
+    "settle.title": ("结算", "Settlement"),
+    "settle.confirm": ("确认结算?", "Settle now?"),
+    "settle.resume": ("继续结算?", "Continue it?"),
+    "settle.done": ("结算成功", "Settled"),
+    "settle.balanced": ("对账平", "Balanced"),
+    "settle.unbalanced": ("对账不平 已批上送", "Unbalanced, uploaded"),
+    "settle.unfinished": ("结算未完成", "Settlement unfinished"),
+    "settle.reprint_title": ("重打结算单", "Reprint settlement"),
+    "settle.no_slip": ("无结算单", "No settlement slip"),
+    "online.settle_pending": ("结算未完成\n请先结算", "Settlement unfinished\nsettle first"),
+    "online.settle_refused": ("主机拒绝结算 {rc}", "Host refused: {rc}"),
 }
 
 

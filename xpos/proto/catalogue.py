@@ -56,6 +56,10 @@ class MessageKind(enum.Enum):
     VOID = "void"
     REVERSAL = "reversal"
     VOUCHER_VERIFY = "voucher_verify"
+    SETTLE = "settle"
+    X_SETTLE = "x_settle"
+    BATCH_UPLOAD = "batch_upload"
+    BATCH_END = "batch_end"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -68,6 +72,8 @@ class MessageType:
         processing_code: Required field 3, or ``None`` when field 3 does not decide.
         mac: Whether field 64 is carried (request and response).
         description: What it is, for docs and transcripts.
+        function: Required 60.3 (network management code), or ``None`` when 60.3 does
+            not decide (it tells the batch-upload detail from its end, both 0320).
     """
 
     kind: MessageKind
@@ -75,6 +81,7 @@ class MessageType:
     processing_code: str | None
     mac: bool
     description: str
+    function: str | None = None
 
 
 CATALOGUE: tuple[MessageType, ...] = (
@@ -88,6 +95,16 @@ CATALOGUE: tuple[MessageType, ...] = (
                 description="reversal 冲正"),
     MessageType(kind=MessageKind.VOUCHER_VERIFY, mti="0100", processing_code="700000",
                 mac=True, description="X-menu voucher verification 订单验证"),
+    # Settlement (issue 10): no MAC (reference §1.4). The X settlement comes before the
+    # bank one: a row whose processing code is None matches any field 3.
+    MessageType(kind=MessageKind.X_SETTLE, mti="0500", processing_code="700000", mac=False,
+                description="X-menu settlement X结算"),
+    MessageType(kind=MessageKind.SETTLE, mti="0500", processing_code=None, mac=False,
+                description="settlement 结算"),
+    MessageType(kind=MessageKind.BATCH_UPLOAD, mti="0320", processing_code=None, mac=False,
+                description="batch upload 批上送", function="201"),
+    MessageType(kind=MessageKind.BATCH_END, mti="0320", processing_code=None, mac=False,
+                description="batch upload end 批上送结束", function="202"),
 )
 
 
@@ -117,7 +134,8 @@ def message_type(msg: Message) -> MessageType | None:
         return None
     base = request_mti(msg.mti)
     for row in CATALOGUE:
-        if row.mti == base and row.processing_code in (None, msg.get(3)):
+        if (row.mti == base and row.processing_code in (None, msg.get(3))
+                and row.function in (None, (msg.get(60) or "")[8:11])):
             return row
     return None
 

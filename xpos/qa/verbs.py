@@ -57,11 +57,14 @@ from xpos.qa.yamlsrc import YNode
 #: Simulated seconds an ``expect_*`` step waits by default.
 DEFAULT_TIMEOUT_S = 60.0
 HOST_MESSAGES = {"sign_on": "sign_on", "sale": "sale", "void": "void", "reversal": "reversal",
-                 "voucher": "voucher_verify", "voucher_verify": "voucher_verify"}
+                 "voucher": "voucher_verify", "voucher_verify": "voucher_verify",
+                 "settle": "settle", "x_settle": "x_settle", "batch_upload": "batch_upload",
+                 "batch_end": "batch_end"}
 HOST_CHECKS = ("message", "response_code", "amount", "mti", "count")
 JOURNAL_LAST_FIELDS = ("type", "status", "amount", "response_code", "masked_pan", "domain",
                        "batch")
-FAULTS = ("decline", "drop", "delay", "bad_mac", "close", "malformed", "truncated")
+FAULTS = ("decline", "drop", "delay", "bad_mac", "close", "malformed", "truncated",
+          "unbalanced")
 _FAULT_KEYS = {"code": "decline", "seconds": "delay", "delay": "delay"}
 
 StepParser = Callable[[YNode, int, dict[str, str]], Step]

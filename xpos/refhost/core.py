@@ -14,7 +14,14 @@ SALE 0200/000000   :func:`.bank.handle_sale`                   0210
 VOID 0200/200000   :func:`.void.handle_void`                   0210
 REVERSAL 0400      :func:`.bank.handle_reversal`               0410
 VOUCHER 0100/7000  :func:`.xmenu.handle_voucher`               0110 + TLV in 62
+SETTLE 0500        :func:`.settle.handle_settle`               0510 + results in 48
+X_SETTLE 0500/70   :func:`.settle.handle_settle`               0510 + result in 48
+BATCH_UPLOAD 0320  :func:`.settle.handle_batch_upload`         0330
+BATCH_END 0320     :func:`.settle.handle_batch_end`            0330 (batch closed)
 =================  =========================================  ==========================
+
+A sale, void or voucher in a batch the terminal has settled is answered ``12`` without
+processing (:func:`.settle.batch_closed`).
 
 Anything else that is a request (a known MTI class the catalogue does not list, e.g. a
 void or settlement) is answered ``40`` (function not supported) with the identifying
@@ -51,6 +58,16 @@ from xpos.proto.messages import (
 from xpos.refhost.bank import handle_reversal, handle_sale
 from xpos.refhost.context import RC_FORMAT_ERROR, HostContext, request_key
 from xpos.refhost.faults import Fault, FaultKind, corrupt_mac
+from xpos.refhost.settle import (
+    RC_CLOSED,
+    SETTLE_KINDS,
+    batch_closed,
+    book_unjournaled,
+    handle_batch_end,
+    handle_batch_upload,
+    handle_settle,
+)
+from xpos.refhost.settle import answer as settle_answer
 from xpos.refhost.signon import handle_sign_on
 from xpos.refhost.store import HostStore
 from xpos.refhost.void import handle_void
@@ -69,6 +86,10 @@ HANDLERS: dict[MessageKind, Handler] = {
     MessageKind.VOID: handle_void,
     MessageKind.REVERSAL: handle_reversal,
     MessageKind.VOUCHER_VERIFY: handle_voucher,
+    MessageKind.SETTLE: handle_settle,
+    MessageKind.X_SETTLE: handle_settle,
+    MessageKind.BATCH_UPLOAD: handle_batch_upload,
+    MessageKind.BATCH_END: handle_batch_end,
 }
 LEDGER_KINDS: dict[MessageKind, str] = {
     MessageKind.SIGN_ON: "sign_on",
@@ -76,6 +97,10 @@ LEDGER_KINDS: dict[MessageKind, str] = {
     MessageKind.VOID: "void",
     MessageKind.REVERSAL: "reversal",
     MessageKind.VOUCHER_VERIFY: "voucher",
+    MessageKind.SETTLE: "settle",
+    MessageKind.X_SETTLE: "x_settle",
+    MessageKind.BATCH_UPLOAD: "batch_upload",
+    MessageKind.BATCH_END: "batch_end",
 }
 
 
@@ -128,6 +153,10 @@ class HostCore:
         if fault is not None and fault.kind is FaultKind.DECLINE:
             return self._declined(kind, request, fault.code)
         try:
+            if batch_closed(self.context, kind, request):  # settled: no late transaction
+                return self._declined(kind, request, RC_CLOSED)
+            if fault is not None and fault.kind is FaultKind.UNBALANCED:
+                book_unjournaled(self.context, request)
             response = HANDLERS[kind](self.context, request)
         except (CodecError, SecurityError) as exc:  # messages hold no card data
             log.info("%s %s answered %s: %s", request.mti, kind.value, RC_FORMAT_ERROR, exc)
@@ -156,6 +185,8 @@ class HostCore:
             response = voucher_response(request, rc=rc, info=None, when=when, rrn=entry.rrn)
         elif kind is MessageKind.REVERSAL:
             response = reversal_response(request, rc=rc, when=when)
+        elif kind in SETTLE_KINDS:
+            response = settle_answer(ctx, request, rc)
         else:
             response = sign_on_response(request, rc=rc, field62=None, batch=key.batch,
                                         when=when, rrn=entry.rrn)

@@ -20,6 +20,9 @@ What each fault does to that request:
 * ``bad_mac()`` — processed normally; field 64 of the answer is corrupted.
 * ``close()`` — processed normally; the server closes the connection instead of
   answering.
+* ``unbalanced()`` — (a settlement, by default) the host first books an approved sale
+  the terminal never journaled (:func:`xpos.refhost.settle.book_unjournaled`), then
+  processes the request: its totals really disagree.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ class FaultKind(enum.Enum):
     CLOSE = "close"
     MALFORMED = "malformed"
     TRUNCATED = "truncated"
+    UNBALANCED = "unbalanced"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -132,6 +136,11 @@ class FaultPlan:
     def clear(self) -> None:
         """Forget all planned faults."""
         self._queue.clear()
+
+    def unbalanced(self, *, on: frozenset[MessageKind] = frozenset({MessageKind.SETTLE})
+                   ) -> FaultPlan:
+        """Book a sale the terminal never journaled when the next settlement arrives."""
+        return self.add(Fault(kind=FaultKind.UNBALANCED, on=on))
 
     def take(self, kind: MessageKind | None) -> Fault | None:
         """Remove and return the head fault if it applies to a request of ``kind``."""

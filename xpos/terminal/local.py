@@ -35,8 +35,14 @@ def reprint_reply(journal: Journal, request: ReprintRequest) -> OnlineReply:
 
 
 def totals_reply(journal: Journal, now: dt.datetime) -> OnlineReply:
-    """The current batch's approved transactions by domain and kind (B1)."""
+    """The current batches' approved transactions by domain and kind (B1).
+
+    Bank rows of the current bank batch, X-menu rows of the current X batch: both are
+    what happened since the last settlement (which opens new batches).
+    """
     batch = journal.batch_no
+    rows = [row for row in journal.batch_totals(batch) if row[0] == "bank"]
+    rows += [row for row in journal.batch_totals(journal.x_batch_no) if row[0] == "x"]
     lines = tuple(TotalsLine(domain=domain, kind=kind, count=count, amount=amount)
-                  for domain, kind, count, amount in journal.batch_totals(batch))
+                  for domain, kind, count, amount in rows)
     return OnlineReply(outcome=Outcome.APPROVED, batch=batch, when=now, totals=lines)

@@ -47,6 +47,9 @@ from xpos.core.flows.online import (
     ReadinessRequest,
     ReprintRequest,
     SaleRequest,
+    SettleReprintRequest,
+    SettleRequest,
+    SettleStatus,
     SignOnRequest,
     SupervisorCheck,
     TotalsRequest,
@@ -76,6 +79,7 @@ from xpos.security.track import encrypt_track2
 from xpos.terminal.config import TerminalConfig
 from xpos.terminal.hostlink import HostLink
 from xpos.terminal.local import reprint_reply, totals_reply
+from xpos.terminal.settle import SettlementRunner
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +127,7 @@ class TransactionService:
         self._on_keys = on_keys
         self._clock = clock or dt.datetime.now
         self.last_txn_id: int | None = None
+        self.settlement = SettlementRunner(self)
 
     async def handle(self, request: OnlineRequest) -> OnlineReply:
         """Run one online request and describe its outcome for the flow."""
@@ -130,6 +135,8 @@ class TransactionService:
             return await self.sign_on()
         if isinstance(request, ReadinessRequest):
             ready = self._working_keys() is not None and not self._journal.needs_batch
+            if ready and self._journal.open_settlement() is not None:
+                return OnlineReply(outcome=Outcome.DECLINED, notice=Notice.SETTLE_PENDING)
             return OnlineReply(outcome=Outcome.APPROVED if ready else Outcome.NOT_SIGNED_ON)
         if isinstance(request, SaleRequest):
             return await self.sale(request)
@@ -143,6 +150,12 @@ class TransactionService:
             return reprint_reply(self._journal, request)
         if isinstance(request, TotalsRequest):
             return totals_reply(self._journal, self._clock())
+        if isinstance(request, SettleStatus):
+            return self.settlement.status()
+        if isinstance(request, SettleRequest):
+            return await self.settlement.run()
+        if isinstance(request, SettleReprintRequest):
+            return self.settlement.reprint()
         return await self.voucher(request)
 
     # -- sign-on ---------------------------------------------------------------------
@@ -285,7 +298,7 @@ class TransactionService:
         keys = await self._prepare()
         if isinstance(keys, OnlineReply):
             return keys
-        stan, batch = self._journal.next_stan(), self._journal.batch_no
+        stan, batch = self._journal.next_stan(), self._journal.batch_for("x")
         member = request.member_card
         message = m.voucher_request(stan=stan, tid=self._cfg.tid, mid=self._cfg.mid,
                                     batch=batch, code=request.code, method=request.method,
@@ -305,6 +318,8 @@ class TransactionService:
         keys = self._working_keys()
         if keys is None or self._journal.needs_batch:  # no batch yet: after a recovery
             return OnlineReply(outcome=Outcome.NOT_SIGNED_ON)
+        if self._journal.open_settlement() is not None:  # finish the settlement first
+            return OnlineReply(outcome=Outcome.DECLINED, notice=Notice.SETTLE_PENDING)
         blocked = await self._flush_reversal(keys)
         return keys if blocked is None else blocked
 
@@ -313,7 +328,7 @@ class TransactionService:
         # The reversal builder already leaves out PAN, track and PIN (REVERSAL_STRIPPED).
         reversal = m.reversal_request(message, reason=Reason.R98.value)
         stan = int(message.get(11) or 0)
-        batch = self._journal.batch_no
+        batch = self._journal.batch_for(domain)
         self.last_txn_id = txn_id = self._journal.begin_txn(
             kind=kind.value, domain=domain, stan=stan, batch=batch, amount=amount,
             masked_pan=masked_pan, tid=self._cfg.tid, mid=self._cfg.mid, detail=detail,

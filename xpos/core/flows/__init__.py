@@ -31,6 +31,7 @@ from xpos.core.flows.online import (
 )
 from xpos.core.flows.reprint import reprint_last_flow, reprint_trace_flow
 from xpos.core.flows.sale import sale_flow
+from xpos.core.flows.settle import settle_flow, settle_reprint_flow
 from xpos.core.flows.sign_on import sign_on_flow
 from xpos.core.flows.totals import totals_flow
 from xpos.core.flows.void import void_flow
@@ -45,6 +46,8 @@ BUILTIN_FLOWS: Mapping[str, Callable[[FlowContext], Flow]] = MappingProxyType(
         "reprint_last": reprint_last_flow,
         "reprint_trace": reprint_trace_flow,
         "totals": totals_flow,
+        "settle": settle_flow,
+        "settle_reprint": settle_reprint_flow,
     }
 )
 """Built-in flows by name."""
@@ -72,6 +75,8 @@ __all__ = [
     "reprint_last_flow",
     "reprint_trace_flow",
     "sale_flow",
+    "settle_flow",
+    "settle_reprint_flow",
     "sign_on_flow",
     "totals_flow",
     "void_flow",

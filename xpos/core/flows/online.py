@@ -14,6 +14,7 @@ from collections.abc import Generator
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from xpos.core.batch import SettleSummary
 from xpos.core.slips import TotalsLine
 from xpos.core.steps import Step
 from xpos.model import CardData, Document, mask_code, masked_repr
@@ -146,9 +147,33 @@ class TotalsRequest:
     """The totals of the current batch (B1); answered locally from the journal."""
 
 
+@dataclass(frozen=True, kw_only=True)
+class SettleStatus:
+    """Which batch a settlement would settle, and whether one is unfinished; local.
+
+    ``APPROVED`` with ``batch`` (and ``notice`` = ``SETTLE_PENDING`` when an unfinished
+    settlement will be continued), or ``NOT_SIGNED_ON``.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class SettleRequest:
+    """Settle (结算, B4), or continue the unfinished settlement: pending reversals, 0500,
+    batch upload when unbalanced, batch-upload end, the X settlement, a new batch.
+
+    ``APPROVED`` with :attr:`OnlineReply.settlement` once done; otherwise the outcome of
+    the step that stopped it (the settlement stays unfinished and continues next time).
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class SettleReprintRequest:
+    """The last settlement slip, as first printed, for 重打结算单; answered locally."""
+
+
 OnlineRequest = (SignOnRequest | ReadinessRequest | SaleRequest | VoucherRequest
                  | ReprintRequest | TotalsRequest | SupervisorCheck | VoidLookup
-                 | VoidRequest)
+                 | VoidRequest | SettleStatus | SettleRequest | SettleReprintRequest)
 """Every request a flow may send online."""
 
 
@@ -207,6 +232,10 @@ class Notice(enum.Enum):
     """The trace number is not a sale (e.g. a void or a voucher)."""
     VOID_OTHER_CARD = "void_other_card"
     """The card swiped is not the original's."""
+    SETTLE_PENDING = "settle_pending"
+    """A settlement is unfinished: it must be completed (结算) before anything else."""
+    SETTLE_REFUSED = "settle_refused"
+    """The host refused the settlement message (its response code is in ``rc``)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -234,6 +263,7 @@ class OnlineReply:
         voucher: The voucher details of an approved verification.
         documents: The receipts found for a :class:`ReprintRequest`.
         totals: The lines of a :class:`TotalsRequest` (domain, then kind order).
+        settlement: What a finished :class:`SettleRequest` settled.
     """
 
     outcome: Outcome
@@ -249,6 +279,7 @@ class OnlineReply:
     voucher: VoucherDetails | None = None
     documents: tuple[Document, ...] = ()
     totals: tuple[TotalsLine, ...] = ()
+    settlement: SettleSummary | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
