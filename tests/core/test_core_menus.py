@@ -31,11 +31,13 @@ def test_shipped_menus_parse():
         "menu:x",
         "menu:print",
         "builtin:void",
+        "builtin:settle",
     ]
     assert [item.action for item in menus["print"].items] == [
         "builtin:reprint_last",
         "builtin:reprint_trace",
         "builtin:totals",
+        "builtin:settle_reprint",
     ]
     assert [item.action for item in menus["x"].items] == ["builtin:voucher_verify"]
 
@@ -160,7 +162,7 @@ def test_menu_flow_runs_a_builtin_and_comes_back_to_the_menu():
     assert Online(request=SignOnRequest()) in run.history
     main = run.of_type(Select)[0]
     assert main.title == "主菜单"
-    assert [label for _, label in main.items] == ["签到", "消费", "X菜单", "打印", "撤销"]
+    assert [label for _, label in main.items] == ["签到", "消费", "X菜单", "打印", "撤销", "结算"]
     assert not main.submenu
 
 
@@ -196,7 +198,8 @@ def test_menu_flow_in_english():
     run = run_flow(menu_flow(shipped(), ctx), [])
     main = run.expect(Select)
     assert main.title == "Main menu"
-    assert [label for _, label in main.items] == ["Sign on", "Sale", "X menu", "Print", "Void"]
+    assert [label for _, label in main.items] == ["Sign on", "Sale", "X menu", "Print", "Void",
+                                                  "Settlement"]
 
 
 def test_menu_flow_ignores_an_unknown_item_id_and_asks_again():

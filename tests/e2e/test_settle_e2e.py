@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from xpos.core.flows.online import TotalsRequest
 from xpos.core.slips import mark_reprint
 from xpos.journal import TxnStatus
 from xpos.proto.messages import MessageKind
@@ -47,9 +48,14 @@ def test_balanced_settlement_sends_batch_end_only_and_opens_a_new_batch(
         rig.receipts()
         journal = rig.terminal.journal
         assert (journal.batch_no, journal.x_batch_no) == (1, 1)
+        before = await rig.terminal.txn.handle(TotalsRequest())
+        assert {(x.domain, x.kind, x.count) for x in before.totals} == {
+            ("bank", "sale", 2), ("x", "voucher", 1)}
         screen = await settle(rig)
         assert "结算成功" in screen and "对账平" in screen, screen
         assert (journal.batch_no, journal.x_batch_no) == (2, 2)
+        after = await rig.terminal.txn.handle(TotalsRequest())  # since the last settlement
+        assert after.totals == () and after.batch == 2
         slip = rig.receipts()
         assert "结算单 SETTLEMENT" in slip and "2笔 ￥17.34" in slip
         assert "对账平 BALANCED" in slip and "新批次号 NEW BATCH: 000002" in slip

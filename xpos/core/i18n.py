@@ -107,10 +107,10 @@ CATALOGUE: Mapping[str, tuple[str, str]] = {
     "settle.done": ("结算成功", "Settled"),
     "settle.balanced": ("对账平", "Balanced"),
     "settle.unbalanced": ("对账不平 已批上送", "Unbalanced, uploaded"),
-    "settle.unfinished": ("结算未完成", "Settlement unfinished"),
+    "settle.unfinished": ("结算未完成", "Not finished"),
     "settle.reprint_title": ("重打结算单", "Reprint settlement"),
     "settle.no_slip": ("无结算单", "No settlement slip"),
-    "online.settle_pending": ("结算未完成\n请先结算", "Settlement unfinished\nsettle first"),
+    "online.settle_pending": ("结算未完成\n请先结算", "Settlement pending\nsettle first"),
     "online.settle_refused": ("主机拒绝结算 {rc}", "Host refused: {rc}"),
 }
 
