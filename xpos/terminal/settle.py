@@ -86,6 +86,7 @@ class SettlementRunner:
         self._svc = service
         self._journal: Journal = service._journal
         self._when: dt.datetime | None = None
+        self._items: tuple[int, list[ps.UploadItem]] | None = None  # (batch, items) this run
 
     def status(self) -> OnlineReply:
         """:class:`SettleStatus`: the batch, and ``SETTLE_PENDING`` if one is unfinished."""
@@ -113,6 +114,7 @@ class SettlementRunner:
         blocked = await self._svc._flush_reversal(keys)
         if blocked is not None:
             return blocked
+        self._items = None  # read from the journal again on each run
         record = self._journal.open_settlement() or self._start()
         while record.state != "done":
             step = await self._step(record)
@@ -156,8 +158,12 @@ class SettlementRunner:
                                  operator=self._svc._operator(), x_platform=x_platform)
 
     def _chunk(self, record: SettlementRecord) -> list[ps.UploadItem]:
+        """The items of the next 0320 (the batch is read from the journal once per run:
+        no transaction enters it while the settlement is open)."""
+        if self._items is None or self._items[0] != record.batch:
+            self._items = (record.batch, upload_items(self._journal, record.batch))
         first = record.upload_index * ps.ITEMS_PER_UPLOAD
-        return upload_items(self._journal, record.batch)[first:first + ps.ITEMS_PER_UPLOAD]
+        return self._items[1][first:first + ps.ITEMS_PER_UPLOAD]
 
     def _answered(self, record: SettlementRecord, response: Message) -> SettlementRecord:
         """Journal what an approved answer moves the settlement on to."""
