@@ -85,7 +85,7 @@ def test_a_version_2_journal_is_migrated_with_x_batch_1(tmp_path: Path) -> None:
     old.close()
     open_db(path, SCHEMA).close()
     with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA.version
         counters = dict(conn.execute("SELECT name, value FROM counter").fetchall())
         assert counters == {"stan": 0, "batch": 41, "x_batch": 1}
         assert conn.execute("SELECT COUNT(*) FROM settlement").fetchone()[0] == 0
