@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from xpos.model import Key
-from xpos.qa import parse
+from xpos.qa import parse, proof_parse
 from xpos.qa.parse import load_scenarios
 
 DOC = (Path(__file__).parent.parent.parent / "docs" / "qa.md").read_text(encoding="utf-8")
@@ -16,7 +16,10 @@ DOC = (Path(__file__).parent.parent.parent / "docs" / "qa.md").read_text(encodin
     *parse.VERBS, *(k.value for k in Key if len(k.value) > 1), *parse.CARD_FIELDS,
     *parse.VOUCHER_FIELDS, *parse.PROVIDER_FIELDS, *parse.FIXTURE_KINDS, *parse.FAULTS,
     *parse.HOST_MESSAGES, *parse.HOST_CHECKS, *parse.JOURNAL_LAST_FIELDS,
-    *parse.TERMINAL_KEYS, *parse.SCENARIO_KEYS,
+    *parse.TERMINAL_KEYS, *parse.SCENARIO_KEYS, *proof_parse.HOST_CONTROLS,
+    *proof_parse.HOST_SIDES, *proof_parse.DEVICE_FAULTS, *proof_parse.HOST_STATE_KEYS,
+    *proof_parse.LEDGER_SELECT, *proof_parse.JOURNAL_REVERSAL, *proof_parse.ORDER_KEYS,
+    "row", "jobs", "job", "after",
 ])
 def test_every_word_is_documented(word: str) -> None:
     assert f"`{word}`" in DOC or f"{word}:" in DOC

@@ -247,6 +247,8 @@ MINIMAL = {
     "pin": '"1234"', "expect_screen": '"x"', "expect_receipt": '"x"',
     "expect_host": "{message: sale}", "expect_journal": "{count: 0}", "host_fault": "drop",
     "power_cycle": "{}", "wait": "1s", "paper_out": "{}", "paper_reload": "{}",
+    "mark": "{}", "expect_order": "[sale]", "expect_host_state": "{batch: 1}",
+    "host_control": "down", "device_fault": "pinpad_error", "never_shown": '"x"',
 }
 
 
@@ -263,7 +265,7 @@ def test_the_registry_has_one_row_per_verb_with_its_parser_and_action(tmp_path: 
 
 def test_only_verbs_without_an_argument_may_be_written_bare(tmp_path: Path) -> None:
     bare = [row.name for row in REGISTRY if row.bare]
-    assert bare == ["power_cycle", "paper_out", "paper_reload"]
+    assert bare == ["power_cycle", "paper_out", "paper_reload", "mark"]
     steps = "".join(f"  - {verb}\n" for verb in bare)
     (scenario,) = load_scenarios(write(tmp_path, "name: bare\nsteps:\n" + steps))
     assert [s.verb for s in scenario.steps] == bare

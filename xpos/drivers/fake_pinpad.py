@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 from xpos.drivers.listeners import Listener, Listeners
 from xpos.drivers.url import DeviceUrl
-from xpos.errors import KeyMissingError
+from xpos.errors import DeviceError, KeyMissingError
 from xpos.model import mask_pan
 from xpos.security.pinblock import MAX_PIN, MIN_PIN, checked_pik, encrypt_pin_block, iso0_clear
 
@@ -27,10 +27,11 @@ from xpos.security.pinblock import MAX_PIN, MIN_PIN, checked_pik, encrypt_pin_bl
 class _Entry:
     """One PIN entry (or a cancel); ``repr`` hides the digits."""
 
-    __slots__ = ("pin",)
+    __slots__ = ("failure", "pin")
 
-    def __init__(self, pin: str | None) -> None:
+    def __init__(self, pin: str | None, failure: str = "") -> None:
         self.pin = pin
+        self.failure = failure  # not empty: the PED fails instead of answering
 
     def __repr__(self) -> str:
         return "<PIN entry>" if self.pin is not None else "<cancel>"
@@ -98,6 +99,11 @@ class FakePinPad:
         self._entries.put_nowait(_Entry(None))
         self._changes.notify()
 
+    def fail(self, message: str = "PIN pad failure / 密码键盘故障") -> None:
+        """Test side: the PIN pad fails (the waiting or next request raises DeviceError)."""
+        self._entries.put_nowait(_Entry(None, failure=message))
+        self._changes.notify()
+
     async def get_pin_block(self, pan: str, amount: int | None) -> bytes | None:
         """Wait for PIN entry and return the ISO-0 block encrypted under the PIK.
 
@@ -109,6 +115,7 @@ class FakePinPad:
 
         Raises:
             KeyMissingError: if no PIK is loaded (checked before waiting).
+            DeviceError: the PIN pad failed (test side: :meth:`fail`).
             SecurityError: if the PAN cannot form an ISO-0 block.
         """
         pik = self._pik
@@ -126,6 +133,8 @@ class FakePinPad:
             self._waiting -= 1
             self._changes.notify()
         pin, entry.pin = entry.pin, None
+        if entry.failure:
+            raise DeviceError(entry.failure)
         if pin is None:
             return None
         return encrypt_pin_block(pik, iso0_clear(pin, pan))

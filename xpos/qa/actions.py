@@ -63,6 +63,8 @@ class Run:
     clock: Clock
     screens: list[tuple[str, ...]] = field(default_factory=list)
     jobs: list[bytes] = field(default_factory=list)
+    mark: int = 0  # index in rig.messages where ``expect_order`` starts looking
+    at_end: list[Step] = field(default_factory=list)  # checked when every step is done
 
     def all_screens(self) -> list[tuple[str, ...]]:
         return [*self.screens, *self.rig.display.history]
@@ -72,7 +74,11 @@ class Run:
 
     def receipt_text(self) -> str:
         """Every print job decoded, one after the other, a blank line between jobs."""
-        return "\n\n".join(decode_escpos(job) for job in self.all_jobs())
+        return "\n\n".join(self.job_texts())
+
+    def job_texts(self) -> list[str]:
+        """Every print job decoded, oldest first."""
+        return [decode_escpos(job) for job in self.all_jobs()]
 
 
 #: What a verb does: run one step on a live scenario run (raise StepFailed if unmet).
@@ -265,7 +271,7 @@ async def expect_receipt(run: Run, step: Step) -> None:
     problems: list[str] = []
 
     def check() -> bool:
-        problems[:] = check_receipt(step, run.receipt_text())
+        problems[:] = check_receipt(step, run.receipt_text(), run.job_texts())
         return not problems
 
     if not await wait_until(run, check, step.timeout_s):
@@ -324,9 +330,24 @@ async def paper(run: Run, step: Step) -> None:
     assert isinstance(step, PaperStep)
     if step.paper:
         run.rig.printer.reload()
+    elif step.after:
+        _paper_out_after(run, step.after)
     else:
         run.rig.printer.paper_out()
     await settle(run)
+
+
+def _paper_out_after(run: Run, jobs: int) -> None:
+    """Run the printer out of paper once it has printed ``jobs`` more jobs."""
+    printer = run.rig.printer
+    target = len(printer.jobs) + jobs
+
+    def watch() -> None:
+        if len(printer.jobs) >= target:
+            stop()
+            printer.paper_out()
+
+    stop = printer.on_change(watch)
 
 
 def _indent(text: str) -> str:

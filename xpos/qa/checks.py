@@ -14,6 +14,7 @@ from xpos.journal import Journal
 from xpos.proto.catalogue import classify
 from xpos.proto.codec import Message
 from xpos.proto.session import correlation_key
+from xpos.qa import proof_checks
 from xpos.qa.model import (
     ExpectHostStep,
     ExpectJournalStep,
@@ -32,9 +33,16 @@ def screen_matches(step: ExpectScreenStep, screen: str) -> bool:
     return found != step.absent
 
 
-def check_receipt(step: ExpectReceiptStep, printed: str) -> list[str]:
-    """Problems with the text printed so far (empty when the step passes)."""
-    problems = [_missing(text) for text in step.contains if text not in printed]
+def check_receipt(step: ExpectReceiptStep, printed: str,
+                  jobs: Sequence[str] = ()) -> list[str]:
+    """Problems with the text printed so far (empty when the step passes).
+
+    ``jobs`` are the print jobs decoded one by one (for ``jobs`` / ``job``).
+    """
+    problems = proof_checks.job_problems(step.jobs, step.job, jobs)
+    if step.job is not None:
+        printed = proof_checks.pick(jobs, step.job) or ""
+    problems += [_missing(text) for text in step.contains if text not in printed]
     problems += [f"the receipts contain {masked(text)!r}, which they must not"
                  for text in step.not_contains if text in printed]
     return problems
@@ -77,17 +85,23 @@ def exchanges(messages: Sequence[tuple[str, Message]]) -> list[Exchange]:
 def check_host(step: ExpectHostStep, messages: Sequence[tuple[str, Message]]) -> str:
     """The problem with the host traffic, or ``""`` when the step passes."""
     pairs = exchanges(messages)
-    mine = [p for p in pairs if p.kind == step.message]
     checks = dict(step.checks)
+    mine = [p for p in pairs if p.kind == step.message or (not step.message and checks["mti"] in (
+        p.request.mti, p.response.mti if p.response else ""))]
+    what = step.message or checks.get("mti", "")
     if "count" in checks and len(mine) != checks["count"]:
-        return (f"expected {checks['count']} {step.message} request(s), found {len(mine)}; "
+        return (f"expected {checks['count']} {what} request(s), found {len(mine)}; "
                 f"sent: {_kinds(pairs)}")
-    if not mine:
+    last = proof_checks.pick(mine, step.which)
+    if last is None:
         if checks.get("count") == 0:
             return ""
-        return f"no {step.message} request was sent; sent: {_kinds(pairs)}"
-    last = mine[-1]
-    problems: list[str] = []
+        if mine:
+            return f"there is no {proof_checks.ordinal(step.which)} {what} request: " \
+                   f"{len(mine)} sent; sent: {_kinds(pairs)}"
+        return f"no {what} request was sent; sent: {_kinds(pairs)}"
+    problems: list[str] = proof_checks.field_problems(last.request, step.fields, "request")
+    problems += proof_checks.field_problems(last.response, step.response_fields, "response")
     if "response_code" in checks:
         code = "none" if last.response is None else (last.response.get(39) or "none")
         if code != checks["response_code"]:
@@ -101,7 +115,8 @@ def check_host(step: ExpectHostStep, messages: Sequence[tuple[str, Message]]) ->
         if checks["mti"] not in mtis:
             problems.append(f"MTI {'/'.join(sorted(mtis))}, expected {checks['mti']}")
     if problems:
-        return f"the last {step.message} exchange has " + ", ".join(problems)
+        return (f"the {proof_checks.ordinal(step.which)} {what} exchange has "
+                + ", ".join(problems))
     return ""
 
 
@@ -121,11 +136,11 @@ def check_journal(step: ExpectJournalStep, journal: Journal) -> str:
         if record is None:
             problems.append("the journal has no transaction")
         else:
-            seen = {"type": record.kind, "status": record.status.value, "amount": record.amount,
-                    "response_code": record.rc or "none", "masked_pan": record.masked_pan,
-                    "domain": record.domain, "batch": record.batch}
+            seen = proof_checks.journal_seen(record)
             problems += [f"last.{key} is {seen[key]!r}, expected {value!r}"
                          for key, value in step.last if seen[key] != value]
+    if step.row:
+        problems += proof_checks.journal_row_problems(step.row, journal)
     return "journal: " + "; ".join(problems) if problems else ""
 
 

@@ -10,16 +10,19 @@
 
 Nothing here can hold a PIN (only the PIN pad sees it; the step prints as ``******``),
 a PIN block, a full track or a full PAN: the transcript and journal are masked at the
-source and the screens and receipts never show more than a masked PAN.
+source and the screens and receipts never show more than a masked PAN. On top of that,
+every file goes through :meth:`Scenario.scrub`: card numbers masked, and every secret of
+the scenario (``fixtures.secrets``, fixture PINs, ``pin:`` PINs) starred out.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from xpos.journal import Journal
-from xpos.qa.model import Scenario, Step, marked_steps, masked
+from xpos.qa.model import Scenario, Step, marked_steps
 from xpos.receipts.decode import decode_escpos
 
 
@@ -47,22 +50,32 @@ def write_evidence(directory: Path, evidence: Evidence) -> Path:
         "receipts.txt": _receipts(evidence.jobs),
         "host.txt": _host(evidence),
         "journal.txt": _journal(evidence.journal),
-        "log.txt": "\n".join(masked(line, evidence.scenario.pans) for line in evidence.log)
-                   + "\n" if evidence.log else "(nothing was logged)\n",
+        "log.txt": "\n".join(evidence.log) + "\n" if evidence.log else "(nothing was logged)\n",
     }
+    scrub = evidence.scenario.scrubber()
     for name, text in files.items():
-        (directory / name).write_text(text, encoding="utf-8")
-    (directory / "receipts.escpos").write_bytes(b"".join(evidence.jobs))
+        (directory / name).write_text(scrub(text), encoding="utf-8")
+    (directory / "receipts.escpos").write_bytes(
+        _hide_bytes(b"".join(evidence.jobs), evidence.scenario.secrets))
     return directory
 
 
 def _failure(evidence: Evidence) -> str:
     scenario = evidence.scenario
     lines = [f"scenario: {scenario.name}", f"file: {scenario.where}",
-             f"failed: {masked(evidence.message, scenario.pans)}", "", "steps:"]
+             f"failed: {evidence.message}", "", "steps:"]
     done = scenario.steps.index(evidence.step) if evidence.step in scenario.steps else 0
     lines += ["  " + line for line in marked_steps(scenario, done=done, failed=evidence.step)]
     return "\n".join(lines) + "\n"
+
+
+def _hide_bytes(data: bytes, secrets: frozenset[str]) -> bytes:
+    """The raw printer bytes with every (ASCII) secret starred out."""
+    for secret in sorted(secrets, key=len, reverse=True):
+        raw = secret.encode("utf-8")
+        pattern = rb"(?<!\d)" + re.escape(raw) + rb"(?!\d)" if secret.isdigit() else re.escape(raw)
+        data = re.sub(pattern, b"*" * len(raw), data)
+    return data
 
 
 def _screens(screens: list[tuple[str, ...]]) -> str:

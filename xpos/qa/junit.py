@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
 
-from xpos.qa.model import marked_steps, masked
+from xpos.qa.model import marked_steps
 from xpos.qa.runner import ScenarioResult
 
 
@@ -32,9 +32,10 @@ def junit_xml(results: Sequence[ScenarioResult]) -> bytes:
                                  file=path, line=str(result.scenario.line))
             ET.SubElement(case, "system-out").text = _steps(result)
             if not result.passed:
+                scrub = result.scenario.scrub
                 failure = ET.SubElement(case, "failure",
-                                        message=masked(result.message.splitlines()[0]))
-                text = masked(result.message)
+                                        message=scrub(result.message.splitlines()[0]))
+                text = scrub(result.message)
                 if result.evidence is not None:
                     text += f"\n\nevidence: {result.evidence}"
                 failure.text = text
@@ -46,7 +47,7 @@ def junit_xml(results: Sequence[ScenarioResult]) -> bytes:
 def _steps(result: ScenarioResult) -> str:
     """The steps, marked ✓ done, ✗ failed, · not run (secrets masked as in reports)."""
     lines = marked_steps(result.scenario, done=result.steps_run, failed=result.step)
-    return masked("\n".join(lines), result.scenario.pans)
+    return result.scenario.scrub("\n".join(lines))
 
 
 def write_junit(path: Path, results: Sequence[ScenarioResult]) -> None:

@@ -8,7 +8,7 @@ report and evidence can be shared.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,8 +78,10 @@ class Fixtures:
     cards: tuple[CardFixture, ...] = ()
     vouchers: tuple[VoucherFixture, ...] = ()
     providers: tuple[ProviderFixture, ...] = ()
+    secrets: tuple[str, ...] = field(default=(), repr=False)  # masked in every report
 
     def __bool__(self) -> bool:
+        """True when there is host-side data (``secrets`` are not host data)."""
         return bool(self.cards or self.vouchers or self.providers)
 
 
@@ -190,22 +192,35 @@ class ExpectReceiptStep(Step):
     contains: tuple[str, ...] = field(repr=False)
     not_contains: tuple[str, ...] = field(repr=False)
     timeout_s: float
+    jobs: int | None = None  # how many print jobs there must be
+    job: int | None = None  # check only this job (1 = first; -1 = the newest)
 
     def _arg(self) -> str:
-        return masked(f"{{contains: {list(self.contains)}, "
-                      f"not_contains: {list(self.not_contains)}}}")
+        parts = [] if self.job is None else [f"job: {'last' if self.job == -1 else self.job}"]
+        parts += [f"{key}: {list(value)}" for key, value in (
+            ("contains", self.contains), ("not_contains", self.not_contains)) if value]
+        parts += [] if self.jobs is None else [f"jobs: {self.jobs}"]
+        return masked("{" + ", ".join(parts) + "}")
 
 
 @dataclass(frozen=True, kw_only=True)
 class ExpectHostStep(Step):
     """Check the newest exchange of a kind on the host link."""
 
-    message: str
+    message: str  # "" = any kind (selected by ``mti``)
     checks: tuple[tuple[str, Any], ...]  # (field name, expected)
+    which: int = -1  # the exchange checked: -1 the newest, 1 the first, 2 the second …
+    fields: tuple[tuple[int, str], ...] = ()  # request fields: number, value/none/present
+    response_fields: tuple[tuple[int, str], ...] = ()
 
     def _arg(self) -> str:
-        return "{" + ", ".join([f"message: {self.message}",
-                                *(f"{k}: {v}" for k, v in self.checks)]) + "}"
+        parts = [f"message: {self.message}"] if self.message else []
+        parts += [f"{k}: {v}" for k, v in self.checks]
+        if self.which != -1:
+            parts.append(f"which: {self.which}")
+        parts += [f"{name}: {dict(value)}" for name, value in (
+            ("fields", self.fields), ("response_fields", self.response_fields)) if value]
+        return "{" + ", ".join(parts) + "}"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -215,9 +230,11 @@ class ExpectJournalStep(Step):
     last: tuple[tuple[str, Any], ...]
     pending_reversal: bool | None
     count: int | None
+    row: tuple[tuple[str, Any], ...] = ()  # ("trace", n) first, then the fields to check
 
     def _arg(self) -> str:
         parts = [f"last: {dict(self.last)}"] if self.last else []
+        parts += [f"row: {dict(self.row)}"] if self.row else []
         if self.pending_reversal is not None:
             parts.append(f"pending_reversal: {self.pending_reversal}")
         if self.count is not None:
@@ -261,6 +278,10 @@ class PaperStep(Step):
     """Take the paper out of the printer, or put a new roll in."""
 
     paper: bool  # False = paper_out, True = paper_reload
+    after: int = 0  # paper_out only: after this many more print jobs (0 = now)
+
+    def _arg(self) -> str:
+        return f"{{after: {self.after}}}" if self.after else "{}"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -293,12 +314,41 @@ class Scenario:
         return f"{self.path}:{self.line}"
 
     @property
+    def secrets(self) -> frozenset[str]:
+        """Texts no report may show: ``fixtures.secrets``, fixture PINs, ``pin:`` PINs."""
+        pins = {s.pin for s in self.steps if isinstance(s, PinStep) and s.pin}
+        pins |= {c.pin for c in self.fixtures.cards if c.pin}
+        return frozenset(pins | set(self.fixtures.secrets))
+
+    def scrub(self, text: str) -> str:
+        """``text`` fit for a report: :func:`masked` with the scenario's cards, and every
+        secret replaced by ``******`` (a digit secret only where no digit touches it)."""
+        return self.scrubber()(text)
+
+    def scrubber(self) -> Callable[[str], str]:
+        """:meth:`scrub` with the cards and secrets gathered once (for many lines)."""
+        pans, secrets = self.pans, self.secrets
+        return lambda text: hide_secrets(masked(text, pans), secrets)
+
+    @property
     def pans(self) -> frozenset[str]:
         """Every card number the scenario can present (fixtures, demo cards, swipes)."""
         swiped = {s.track2.replace("D", "=").split("=", 1)[0] for s in self.steps
                   if isinstance(s, SwipeStep)}
         return frozenset({c.pan for c in self.fixtures.cards} | {c.pan for c in DEMO.cards}
                          | swiped)
+
+
+def hide_secrets(text: str, secrets: Iterable[str]) -> str:
+    """Replace every secret in ``text`` by ``******`` (longest first)."""
+    for secret in sorted(set(secrets), key=len, reverse=True):
+        if not secret:
+            continue
+        if secret.isdigit():
+            text = re.sub(rf"(?<!\d){secret}(?!\d)", "******", text)
+        else:
+            text = text.replace(secret, "******")
+    return text
 
 
 def _masked_track(track2: str) -> str:

@@ -61,12 +61,12 @@ TERMINAL_KEYS: dict[str, str] = {
     "tid": "str", "mid": "str", "merchant_name": "str", "operator": "str", "lang": "str",
     "mac_algorithm": "str", "mak_kcv": "str", "key_mode": "str", "encrypt_track": "bool",
     "connect_timeout_s": "float", "response_timeout_s": "float", "reversal_retries": "int",
-    "menus_dir": "str", "pki_dir": "str",
+    "menus_dir": "str", "pki_dir": "str", "backup_host": "str",
 }
 CARD_FIELDS = ("id", "kind", "pan", "expiry", "pin", "balance", "status")
 VOUCHER_FIELDS = ("code", "provider", "title", "quantity", "expires", "status")
 PROVIDER_FIELDS = ("id", "name")
-FIXTURE_KINDS = ("cards", "vouchers", "providers")
+FIXTURE_KINDS = ("cards", "vouchers", "providers", "secrets")
 
 
 def load_scenarios(path: Path) -> list[Scenario]:
@@ -143,7 +143,9 @@ def _fixtures(node: YNode) -> Fixtures:
                  if "providers" in kinds else ())
     card_nodes = read_list(kinds.get("cards"), "cards")
     check_unique([(c.id, n) for c, n in zip(cards, card_nodes, strict=True)], "id")
-    return Fixtures(cards=cards, vouchers=vouchers, providers=providers)
+    secrets = tuple(read_text(n, "secrets", nonempty=True)
+                    for n in read_list(kinds.get("secrets"), "secrets"))
+    return Fixtures(cards=cards, vouchers=vouchers, providers=providers, secrets=secrets)
 
 
 def _card(node: YNode) -> CardFixture:

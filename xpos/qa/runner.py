@@ -46,7 +46,9 @@ from pathlib import Path
 from xpos.errors import XposError
 from xpos.qa.actions import Run, StepFailed
 from xpos.qa.evidence import Evidence, write_evidence
-from xpos.qa.model import Fixtures, HostFaultStep, Scenario, Step, masked
+from xpos.qa.model import Fixtures, HostFaultStep, Scenario, Step
+from xpos.qa.proof_actions import check_at_end
+from xpos.qa.proof_model import ExpectHostStateStep, HostControlStep
 from xpos.qa.verbs import ACTIONS
 from xpos.testing.host import (
     DEMO,
@@ -179,8 +181,8 @@ async def run_scenario(scenario: Scenario, *, workdir: Path, host: str | None = 
         result = await _run_scenario(scenario, workdir=workdir, host=host,
                                      evidence_dir=evidence_dir, shared=shared,
                                      pki_dir=pki_dir, log=capture.lines)
-    return dataclasses.replace(result, log=tuple(masked(line, scenario.pans)
-                                                 for line in capture.lines))
+    scrub = scenario.scrubber()
+    return dataclasses.replace(result, log=tuple(scrub(line) for line in capture.lines))
 
 
 async def _run_scenario(scenario: Scenario, *, workdir: Path, host: str | None,
@@ -209,6 +211,7 @@ async def _run_scenario(scenario: Scenario, *, workdir: Path, host: str | None,
             run = Run(scenario=scenario, rig=rig, clock=clock)
             if rig.sign_on_error:
                 raise _SetupFailed(_sign_on_failure(rig, host))
+            _serve_backup(rig, overrides)
             for step in scenario.steps:
                 try:
                     await ACTIONS[type(step)](run, step)
@@ -216,6 +219,8 @@ async def _run_scenario(scenario: Scenario, *, workdir: Path, host: str | None,
                     failure = (step, str(exc))
                     break
                 done += 1
+            if failure is None:
+                failure = await _check_at_end(run)
             if failure is not None and evidence_dir is not None:
                 evidence, note = _write_evidence(evidence_dir / slug(scenario), run, *failure,
                                                  log=log)
@@ -229,7 +234,7 @@ async def _run_scenario(scenario: Scenario, *, workdir: Path, host: str | None,
         return ScenarioResult(scenario=scenario, passed=True, steps_run=done, seconds=seconds)
     failed, message = failure
     where = f"{scenario.path}:{failed.line}: {failed.describe()}: " if failed else ""
-    message = masked(where + message, scenario.pans)
+    message = scenario.scrub(where + message)
     return ScenarioResult(scenario=scenario, passed=False, message=message, step=failed,
                           steps_run=done, seconds=seconds, evidence=evidence)
 
@@ -288,9 +293,25 @@ def slug(scenario: Scenario) -> str:
 def _needs_embedded_host(scenario: Scenario) -> str:
     if scenario.fixtures:
         return "fixtures need the embedded reference host (run without --host)"
-    if any(isinstance(s, HostFaultStep) for s in scenario.steps):
-        return "host_fault needs the embedded reference host (run without --host)"
+    for kind, verb in ((HostFaultStep, "host_fault"), (HostControlStep, "host_control"),
+                       (ExpectHostStateStep, "expect_host_state")):
+        if any(isinstance(s, kind) for s in scenario.steps):
+            return f"{verb} needs the embedded reference host (run without --host)"
     return ""
+
+
+def _serve_backup(rig: TerminalRig, overrides: dict[str, object]) -> None:
+    """In memory, the embedded host also answers at the terminal's ``backup_host``."""
+    backup = overrides.get("backup_host")
+    if backup and rig.in_memory:
+        rig.network.hosts[str(backup)] = rig.host
+
+
+async def _check_at_end(run: Run) -> tuple[Step | None, str] | None:
+    try:
+        return await check_at_end(run)
+    except StepFailed as exc:
+        return None, str(exc)
 
 
 def _fixture_loader(scenario: Scenario) -> Callable[[ReferenceHost], None]:

@@ -20,6 +20,9 @@ from typing import Any
 
 from xpos.model import Key
 from xpos.qa import actions
+from xpos.qa import proof_actions as pa
+from xpos.qa import proof_model as pm
+from xpos.qa import proof_parse as pp
 from xpos.qa.actions import Action
 from xpos.qa.model import (
     ExpectHostStep,
@@ -60,7 +63,8 @@ HOST_MESSAGES = {"sign_on": "sign_on", "sale": "sale", "void": "void", "reversal
                  "voucher": "voucher_verify", "voucher_verify": "voucher_verify",
                  "settle": "settle", "x_settle": "x_settle", "batch_upload": "batch_upload",
                  "batch_end": "batch_end"}
-HOST_CHECKS = ("message", "response_code", "amount", "mti", "count")
+HOST_CHECKS = ("message", "response_code", "amount", "mti", "count", "which", "fields",
+               "response_fields")
 JOURNAL_LAST_FIELDS = ("type", "status", "amount", "response_code", "masked_pan", "domain",
                        "batch")
 FAULTS = ("decline", "drop", "delay", "bad_mac", "close", "malformed", "truncated",
@@ -215,19 +219,24 @@ def _expect_receipt(arg: YNode, line: int, cards: dict[str, str]) -> Step:
         return ExpectReceiptStep(line=line, contains=(read_text(arg, "expect_receipt",
                                                             nonempty=True),),
                                  not_contains=(), timeout_s=DEFAULT_TIMEOUT_S)
-    f = read_mapping(arg, "expect_receipt", ("contains", "not_contains", "timeout"))
+    f = read_mapping(arg, "expect_receipt", ("contains", "not_contains", "timeout", "jobs",
+                                             "job"))
     step = ExpectReceiptStep(line=line, contains=read_texts(f.get("contains"), "contains"),
                              not_contains=read_texts(f.get("not_contains"), "not_contains"),
-                             timeout_s=_timeout(f))
-    if not step.contains and not step.not_contains:
-        raise arg.error("expect_receipt needs contains and/or not_contains",
+                             timeout_s=_timeout(f),
+                             jobs=read_int(f["jobs"], "jobs", low=0) if "jobs" in f else None,
+                             job=pp.read_job(f["job"]) if "job" in f else None)
+    if not step.contains and not step.not_contains and step.jobs is None:
+        raise arg.error("expect_receipt needs contains, not_contains and/or jobs",
                         key="expect_receipt")
     return step
 
 
 def _expect_host(arg: YNode, line: int, cards: dict[str, str]) -> Step:
-    f = read_mapping(arg, "expect_host", HOST_CHECKS, required=("message",))
-    message = read_choice(f["message"], "message", tuple(HOST_MESSAGES))
+    f = read_mapping(arg, "expect_host", HOST_CHECKS)
+    if "message" not in f and "mti" not in f:
+        raise arg.error("expect_host needs 'message' (or 'mti')", key="message")
+    message = read_choice(f["message"], "message", tuple(HOST_MESSAGES)) if "message" in f else ""
     checks: list[tuple[str, Any]] = []
     if "response_code" in f:
         code = read_text(f["response_code"], "response_code")
@@ -241,13 +250,18 @@ def _expect_host(arg: YNode, line: int, cards: dict[str, str]) -> Step:
         checks.append(("mti", read_digits(f["mti"], "mti", 4, 4)))
     if "count" in f:
         checks.append(("count", read_int(f["count"], "count", low=0)))
-    return ExpectHostStep(line=line, message=HOST_MESSAGES[message], checks=tuple(checks))
+    return ExpectHostStep(
+        line=line, message=HOST_MESSAGES.get(message, ""), checks=tuple(checks),
+        which=pp.read_which(f["which"]) if "which" in f else -1,
+        fields=pp.read_fields(f["fields"], "fields") if "fields" in f else (),
+        response_fields=pp.read_fields(f["response_fields"], "response_fields")
+        if "response_fields" in f else ())
 
 
 def _expect_journal(arg: YNode, line: int, cards: dict[str, str]) -> Step:
-    f = read_mapping(arg, "expect_journal", ("last", "pending_reversal", "count"))
+    f = read_mapping(arg, "expect_journal", ("last", "pending_reversal", "count", "row"))
     if not f:
-        raise arg.error("expect_journal needs last, pending_reversal or count",
+        raise arg.error("expect_journal needs last, pending_reversal, count or row",
                         key="expect_journal")
     last: list[tuple[str, Any]] = []
     if "last" in f:
@@ -263,7 +277,8 @@ def _expect_journal(arg: YNode, line: int, cards: dict[str, str]) -> Step:
         line=line, last=tuple(last),
         pending_reversal=read_bool(f["pending_reversal"], "pending_reversal")
         if "pending_reversal" in f else None,
-        count=read_int(f["count"], "count", low=0) if "count" in f else None)
+        count=read_int(f["count"], "count", low=0) if "count" in f else None,
+        row=pp.read_journal_row(f["row"], JOURNAL_LAST_FIELDS) if "row" in f else ())
 
 
 def _host_fault(arg: YNode, line: int, cards: dict[str, str]) -> Step:
@@ -305,6 +320,9 @@ def _wait(arg: YNode, line: int, cards: dict[str, str]) -> Step:
 
 
 def _paper_out(arg: YNode, line: int, cards: dict[str, str]) -> Step:
+    if isinstance(arg.value, dict) and arg.value:
+        found = read_mapping(arg, "paper_out", ("after",), required=("after",))
+        return PaperStep(line=line, paper=False, after=read_int(found["after"], "after", low=1))
     _no_arg(arg, "paper_out")
     return PaperStep(line=line, paper=False)
 
@@ -331,6 +349,13 @@ REGISTRY: tuple[Verb, ...] = (
     Verb("wait", WaitStep, _wait, actions.wait),
     Verb("paper_out", PaperStep, _paper_out, actions.paper, bare=True),
     Verb("paper_reload", PaperStep, _paper_reload, actions.paper, bare=True),
+    Verb("mark", pm.MarkStep, pp.parse_mark, pa.mark, bare=True),
+    Verb("expect_order", pm.ExpectOrderStep, pp.parse_expect_order, pa.expect_order),
+    Verb("expect_host_state", pm.ExpectHostStateStep, pp.parse_expect_host_state,
+         pa.expect_host_state),
+    Verb("host_control", pm.HostControlStep, pp.parse_host_control, pa.host_control),
+    Verb("device_fault", pm.DeviceFaultStep, pp.parse_device_fault, pa.device_fault),
+    Verb("never_shown", pm.NeverShownStep, pp.parse_never_shown, pa.never_shown),
 )
 BY_NAME: dict[str, Verb] = {verb.name: verb for verb in REGISTRY}
 #: Verbs (documented names) accepted in a scenario.

@@ -121,6 +121,8 @@ class MemoryNetwork:
         self.hosts: dict[str, ReferenceHost] = dict(hosts or {})
         self.identity = identity
         self.connections = 0
+        self.down: set[str] = set()
+        self._open: dict[str, list[asyncio.StreamWriter]] = {}
 
     async def __call__(self, address: HostAddress) -> Streams:
         """Connect to the host at ``address``.
@@ -129,9 +131,24 @@ class MemoryNetwork:
             ConnectionRefusedError: no host serves that address (or it was stopped).
         """
         host = self.hosts.get(str(address))
-        if host is None or host.stopped:
+        if host is None or host.stopped or str(address) in self.down:
             raise ConnectionRefusedError(f"nothing serves {address} in memory")
         terminal_end, host_end = stream_pair()
         host.accept(*host_end, identity=self.identity)
         self.connections += 1
+        live = [w for w in self._open.get(str(address), []) if not w.is_closing()]
+        self._open[str(address)] = [*live, host_end[1]]
         return terminal_end
+
+    def set_down(self, address: str, down: bool = True) -> None:
+        """Test side: take the host at ``address`` off the network, or bring it back.
+
+        Taking it down closes its open connections (the terminal reads EOF) and refuses
+        new ones, as a host that went away would; the host itself (its data) is kept.
+        """
+        if not down:
+            self.down.discard(address)
+            return
+        self.down.add(address)
+        for writer in self._open.pop(address, []):
+            writer.close()
