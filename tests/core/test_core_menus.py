@@ -32,6 +32,7 @@ def test_shipped_menus_parse():
         "menu:print",
         "builtin:void",
         "menu:preauth",
+        "builtin:settle",
     ]
     assert [item.action for item in menus["preauth"].items] == [
         "builtin:preauth", "builtin:preauth_void", "builtin:completion",
@@ -41,6 +42,7 @@ def test_shipped_menus_parse():
         "builtin:reprint_last",
         "builtin:reprint_trace",
         "builtin:totals",
+        "builtin:settle_reprint",
     ]
     assert [item.action for item in menus["x"].items] == [
         "builtin:voucher_verify", "service:menu", "builtin:order_pay", "builtin:x_records",
@@ -168,7 +170,7 @@ def test_menu_flow_runs_a_builtin_and_comes_back_to_the_menu():
     main = run.of_type(Select)[0]
     assert main.title == "主菜单"
     assert [label for _, label in main.items] == ["签到", "消费", "X菜单", "打印", "撤销",
-                                                 "预授权"]
+                                                 "预授权", "结算"]
     assert not main.submenu
 
 
@@ -206,7 +208,7 @@ def test_menu_flow_in_english():
     main = run.expect(Select)
     assert main.title == "Main menu"
     assert [label for _, label in main.items] == ["Sign on", "Sale", "X menu", "Print", "Void",
-                                                 "Pre-auth"]
+                                                 "Pre-auth", "Settlement"]
 
 
 def test_menu_flow_ignores_an_unknown_item_id_and_asks_again():

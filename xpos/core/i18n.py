@@ -174,6 +174,18 @@ CATALOGUE: Mapping[str, tuple[str, str]] = {
                                     "Card debited,\norder notice later"),
     "online.order_notice_refused": ("银行卡已扣款\n订单未确认\n请联系客服",
                                     "Card debited, order\nnot confirmed:\ncall support"),
+    # settlement (B4)
+    "settle.title": ("结算", "Settlement"),
+    "settle.confirm": ("确认结算?", "Settle now?"),
+    "settle.resume": ("继续结算?", "Continue it?"),
+    "settle.done": ("结算成功", "Settled"),
+    "settle.balanced": ("对账平", "Balanced"),
+    "settle.unbalanced": ("对账不平 已批上送", "Unbalanced, uploaded"),
+    "settle.unfinished": ("结算未完成", "Not finished"),
+    "settle.reprint_title": ("重打结算单", "Reprint settlement"),
+    "settle.no_slip": ("无结算单", "No settlement slip"),
+    "online.settle_pending": ("结算未完成\n请先结算", "Settlement pending\nsettle first"),
+    "online.settle_refused": ("主机拒绝结算 {rc}", "Host refused: {rc}"),
 }
 
 

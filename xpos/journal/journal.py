@@ -37,7 +37,7 @@ from typing import Any
 
 from xpos.errors import JournalError
 from xpos.journal import guards
-from xpos.journal.db import Database, check_counter
+from xpos.journal.db import check_counter
 from xpos.journal.records import (
     VOIDED_BY,
     ReversalDraft,
@@ -48,9 +48,10 @@ from xpos.journal.records import (
     reversal_from_row,
     txn_from_row,
 )
+from xpos.journal.settlement import SettlementLog
 
 
-class Journal(Database):
+class Journal(SettlementLog):
     """Transactions, reversal queue, counters and print records in one SQLite file.
 
     Args:

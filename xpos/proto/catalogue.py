@@ -65,6 +65,10 @@ class MessageKind(enum.Enum):
     ORDER_QUERY = "order_query"
     ORDER_PAID = "order_paid"
     PARTY_DEBIT = "party_debit"
+    SETTLE = "settle"
+    X_SETTLE = "x_settle"
+    BATCH_UPLOAD = "batch_upload"
+    BATCH_END = "batch_end"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -80,6 +84,8 @@ class MessageType:
         type_code: Required 60.1 (the first two characters of field 60), or ``None``
             when 60.1 does not decide. A row with a type code is preferred to one
             without (a completion 0200/000000/20 is not a sale 0200/000000/22).
+        function: Required 60.3 (network management code), or ``None`` when 60.3 does
+            not decide (it tells the batch-upload detail from its end, both 0320).
     """
 
     kind: MessageKind
@@ -88,6 +94,7 @@ class MessageType:
     mac: bool
     description: str
     type_code: str | None = None
+    function: str | None = None
 
 
 CATALOGUE: tuple[MessageType, ...] = (
@@ -120,6 +127,16 @@ CATALOGUE: tuple[MessageType, ...] = (
                 mac=True, description="X-menu order-paid notice 订单支付通知"),
     MessageType(kind=MessageKind.PARTY_DEBIT, mti="0200", processing_code="730000",
                 mac=True, description="X-menu third-party card debit 第三方卡扣款"),
+    # Settlement (issue 10): no MAC (reference §1.4). The X settlement comes before the
+    # bank one: a row whose processing code is None matches any field 3.
+    MessageType(kind=MessageKind.X_SETTLE, mti="0500", processing_code="700000", mac=False,
+                description="X-menu settlement X结算"),
+    MessageType(kind=MessageKind.SETTLE, mti="0500", processing_code=None, mac=False,
+                description="settlement 结算"),
+    MessageType(kind=MessageKind.BATCH_UPLOAD, mti="0320", processing_code=None, mac=False,
+                description="batch upload 批上送", function="201"),
+    MessageType(kind=MessageKind.BATCH_END, mti="0320", processing_code=None, mac=False,
+                description="batch upload end 批上送结束", function="202"),
 )
 
 
@@ -152,6 +169,8 @@ def message_type(msg: Message) -> MessageType | None:
     found: MessageType | None = None
     for row in CATALOGUE:
         if row.mti != base or row.processing_code not in (None, msg.get(3)):
+            continue
+        if row.function not in (None, (msg.get(60) or "")[8:11]):
             continue
         if row.type_code is not None:
             if row.type_code == type_code:

@@ -19,10 +19,16 @@ SESSION 0100/78,79 :func:`.services.handler.handle_session`    0110 + next step 
 ORDER_QUERY 7100   :func:`.orders.handle_order_query`          0110 + TLV in 62
 ORDER_PAID 7200    :func:`.orders.handle_order_paid`           0110 (+ DF26 in 62)
 PARTY_DEBIT 7300   :func:`.orders.handle_party_debit`          0210 (+ DF26 in 62)
+SETTLE 0500        :func:`.settle.handle_settle`               0510 + results in 48
+X_SETTLE 0500/70   :func:`.settle.handle_settle`               0510 + result in 48
+BATCH_UPLOAD 0320  :func:`.settle.handle_batch_upload`         0330
+BATCH_END 0320     :func:`.settle.handle_batch_end`            0330 (batch closed)
 =================  =========================================  ==========================
 
 (0400s of the pre-authorisation family, F25 ``06``, are answered by
 :func:`.preauth.handle_any_reversal`, which hands every other 0400 to the bank's.)
+A sale, void or voucher in a batch the terminal has settled is answered ``12`` without
+processing (:func:`.settle.batch_closed`).
 
 Anything else that is a request (a known MTI class the catalogue does not list, e.g. a
 void or settlement) is answered ``40`` (function not supported) with the identifying
@@ -65,6 +71,16 @@ from xpos.refhost.orders import handle_order_paid, handle_order_query, handle_pa
 from xpos.refhost.preauth import FAMILY_MESSAGES, handle_any_reversal, handle_preauth_family
 from xpos.refhost.services.handler import attach_services, corrupt_step, handle_session
 from xpos.refhost.services.registry import ServiceRegistry
+from xpos.refhost.settle import (
+    RC_CLOSED,
+    SETTLE_KINDS,
+    batch_closed,
+    book_unjournaled,
+    handle_batch_end,
+    handle_batch_upload,
+    handle_settle,
+)
+from xpos.refhost.settle import answer as settle_answer
 from xpos.refhost.signon import handle_sign_on
 from xpos.refhost.store import HostStore
 from xpos.refhost.void import handle_void
@@ -88,6 +104,10 @@ HANDLERS: dict[MessageKind, Handler] = {
     MessageKind.ORDER_QUERY: handle_order_query,
     MessageKind.ORDER_PAID: handle_order_paid,
     MessageKind.PARTY_DEBIT: handle_party_debit,
+    MessageKind.SETTLE: handle_settle,
+    MessageKind.X_SETTLE: handle_settle,
+    MessageKind.BATCH_UPLOAD: handle_batch_upload,
+    MessageKind.BATCH_END: handle_batch_end,
 }
 LEDGER_KINDS: dict[MessageKind, str] = {
     MessageKind.SIGN_ON: "sign_on",
@@ -100,6 +120,10 @@ LEDGER_KINDS: dict[MessageKind, str] = {
     MessageKind.ORDER_QUERY: "order_query",
     MessageKind.ORDER_PAID: "order_paid",
     MessageKind.PARTY_DEBIT: "x_debit",
+    MessageKind.SETTLE: "settle",
+    MessageKind.X_SETTLE: "x_settle",
+    MessageKind.BATCH_UPLOAD: "batch_upload",
+    MessageKind.BATCH_END: "batch_end",
 }
 # the pre-authorisation family (xpos/refhost/preauth.py); its reversals are told apart
 # there (F25 06) and every other 0400 goes on to bank.handle_reversal
@@ -159,6 +183,10 @@ class HostCore:
         if fault is not None and fault.kind is FaultKind.DECLINE:
             return self._declined(kind, request, fault.code)
         try:
+            if batch_closed(self.context, kind, request):  # settled: no late transaction
+                return self._declined(kind, request, RC_CLOSED)
+            if fault is not None and fault.kind is FaultKind.UNBALANCED:
+                book_unjournaled(self.context, request)
             response = HANDLERS[kind](self.context, request)
         except (CodecError, SecurityError) as exc:  # messages hold no card data
             log.info("%s %s answered %s: %s", request.mti, kind.value, RC_FORMAT_ERROR, exc)
@@ -194,6 +222,8 @@ class HostCore:
             response = reversal_response(request, rc=rc, when=when)
         elif kind in (MessageKind.SESSION_OPEN, MessageKind.SESSION_STEP):
             response = step_response(request, rc=rc, when=when, rrn=entry.rrn, step=None)
+        elif kind in SETTLE_KINDS:
+            response = settle_answer(ctx, request, rc)
         else:
             response = sign_on_response(request, rc=rc, field62=None, batch=key.batch,
                                         when=when, rrn=entry.rrn)

@@ -31,6 +31,9 @@ What each fault does to that request:
 * ``late()`` — processed normally; the answer is held back and sent, stale, on the next
   answer the host writes to any connection (after the terminal gave up and reconnected),
   just before that answer.
+* ``unbalanced()`` — (a settlement, by default) the host first books an approved sale
+  the terminal never journaled (:func:`xpos.refhost.settle.book_unjournaled`), then
+  processes the request: its totals really disagree.
 """
 
 from __future__ import annotations
@@ -67,6 +70,7 @@ class FaultKind(enum.Enum):
     GARBAGE = "garbage"
     DUPLICATE = "duplicate"
     LATE = "late"
+    UNBALANCED = "unbalanced"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -163,6 +167,11 @@ class FaultPlan:
     def clear(self) -> None:
         """Forget all planned faults."""
         self._queue.clear()
+
+    def unbalanced(self, *, on: frozenset[MessageKind] = frozenset({MessageKind.SETTLE})
+                   ) -> FaultPlan:
+        """Book a sale the terminal never journaled when the next settlement arrives."""
+        return self.add(Fault(kind=FaultKind.UNBALANCED, on=on))
 
     def take(self, kind: MessageKind | None) -> Fault | None:
         """Remove and return the head fault if it applies to a request of ``kind``."""

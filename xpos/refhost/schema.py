@@ -78,7 +78,23 @@ _V4: Migration = (
     # the RFID UIDs of cards (a tapped member card is known by its UID)
     "CREATE TABLE card_uids (uid TEXT PRIMARY KEY, pan TEXT NOT NULL)",
 )
-MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4)
+# v5: settlement (issue 10): one row per settled (TID, domain, batch); the batch-upload
+# items (one per TID + batch + item STAN) and the 0320 messages that carried them (a
+# repeated message STAN is a retransmission, an item seen in another message a duplicate).
+_V5: Migration = (
+    "CREATE TABLE settlement (tid TEXT NOT NULL, domain TEXT NOT NULL"
+    " CHECK (domain IN ('bank', 'x')), batch INTEGER NOT NULL, result TEXT NOT NULL,"
+    " closed INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL,"
+    " PRIMARY KEY (tid, domain, batch))",
+    "CREATE TABLE upload_item (tid TEXT NOT NULL, batch INTEGER NOT NULL,"
+    " stan INTEGER NOT NULL, amount INTEGER NOT NULL, msg_stan INTEGER NOT NULL,"
+    " PRIMARY KEY (tid, batch, stan))",
+    "CREATE TABLE upload_msg (tid TEXT NOT NULL, batch INTEGER NOT NULL,"
+    " msg_stan INTEGER NOT NULL, items INTEGER NOT NULL, duplicates INTEGER NOT NULL,"
+    " retransmits INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (tid, batch, msg_stan))",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4, _V5)
 SCHEMA = Schema(name="host database", migrations=MIGRATIONS, error=ConfigError)
 SCHEMA_VERSION = SCHEMA.version
 LEDGER_COLUMNS = ("id, tid, stan, batch, kind, amount, masked_pan, rc, auth_code, rrn, "

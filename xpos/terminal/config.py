@@ -68,8 +68,8 @@ class TerminalConfig:
         pin_timeout_s: How long a PIN entry may take before the sale ends
             (输入密码超时, nothing sent).
         lang: UI language, ``"zh"`` (default) or ``"en"``.
-        supervisor_password: The supervisor (主管) password that void asks for (digits,
-            1-12; default ``"123456"``: change it on a real terminal).
+        supervisor_password: The supervisor (主管) password that void and settlement ask
+            for (digits, 1-12; default ``"123456"``: change it on a real terminal).
         menus_dir: Directory of menu TOML files; ``None``: the menus shipped in the
             package (``xpos/menus/``, read with :mod:`importlib.resources`).
         devices: Device URLs by kind (``keypad``, ``display``, ``magstripe``, ``rfid``,

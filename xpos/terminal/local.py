@@ -47,11 +47,17 @@ NOT_MONEY = frozenset({"order_pay"})
 
 
 def totals_reply(journal: Journal, now: dt.datetime, domain: str | None = None) -> OnlineReply:
-    """The current batch's approved transactions by domain and kind (B1; X4 with
-    ``domain="x"``: the X batch only)."""
+    """The current batches' approved transactions by domain and kind (B1; X4 with
+    ``domain="x"``: the X batch only).
+
+    Bank rows of the current bank batch, X-menu rows of the current X batch: both are
+    what happened since the last settlement (which opens new batches).
+    """
     batch = journal.batch_no
+    rows = [row for row in journal.batch_totals(batch) if row[0] == "bank"]
+    rows += [row for row in journal.batch_totals(journal.x_batch_no) if row[0] == "x"]
     lines = tuple(TotalsLine(domain=where, kind=kind, count=count, amount=amount)
-                  for where, kind, count, amount in journal.batch_totals(batch)
+                  for where, kind, count, amount in rows
                   if kind not in NOT_MONEY and domain in (None, where))
     return OnlineReply(outcome=Outcome.APPROVED, batch=batch, when=now, totals=lines)
 
@@ -59,7 +65,7 @@ def totals_reply(journal: Journal, now: dt.datetime, domain: str | None = None) 
 def x_records_reply(journal: Journal, request: XRecordsRequest) -> OnlineReply:
     """X4: the X-menu records of the journal that match ``request`` (oldest first)."""
     found = tuple(_x_record(r) for r in journal.transactions(domain="x")
-                  if _matches(r, request, journal.batch_no))
+                  if _matches(r, request, journal.x_batch_no))
     if not found:
         return OnlineReply(outcome=Outcome.DECLINED)
     return OnlineReply(outcome=Outcome.APPROVED, batch=journal.batch_no, records=found)

@@ -96,7 +96,7 @@ class OrderService:
         stan = journal.next_stan()
         try:
             message = order_query_request(stan=stan, tid=cfg.tid, mid=cfg.mid,
-                                          batch=journal.batch_no, code=request.code)
+                                          batch=journal.batch_for("x"), code=request.code)
         except CodecError:
             return OnlineReply(outcome=Outcome.DECLINED, rc="25", stan=stan)
         message = m.add_mac(message, txn._mac(keys))
@@ -152,7 +152,7 @@ class OrderService:
         journal, cfg = txn._journal, txn._cfg
         payment = self._begin_payment(request.order_no, request.amount, request.card)
         message = party_debit_request(
-            stan=journal.next_stan(), tid=cfg.tid, mid=cfg.mid, batch=journal.batch_no,
+            stan=journal.next_stan(), tid=cfg.tid, mid=cfg.mid, batch=journal.batch_for("x"),
             order_no=request.order_no, amount=request.amount, pan=request.card.pan,
             pin_block=request.pin_block)
         message = m.add_mac(message, txn._mac(keys))
@@ -171,7 +171,7 @@ class OrderService:
         """Journal the payment (pending, no reversal) before any leg is sent."""
         journal, cfg = self._txn._journal, self._txn._cfg
         return journal.begin_txn(kind=PAYMENT_KIND, domain="x", stan=journal.next_stan(),
-                                 batch=journal.batch_no, amount=amount,
+                                 batch=journal.batch_for("x"), amount=amount,
                                  masked_pan=card.masked_pan, tid=cfg.tid, mid=cfg.mid,
                                  detail={"order": order_no})
 

@@ -73,7 +73,7 @@ _SETTLE_ROUNDS = 20
 
 #: Documents recorded without a transaction: reprints (else a reprint would become the
 #: last transaction's receipt) and totals slips.
-_UNATTACHED_PRINTS = ("reprint-", "totals")
+_UNATTACHED_PRINTS = ("reprint-", "totals", "settlement")
 
 
 def link_config(config: TerminalConfig) -> LinkConfig:

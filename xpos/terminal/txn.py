@@ -50,6 +50,9 @@ from xpos.core.flows.online import (
     ReadinessRequest,
     ReprintRequest,
     SaleRequest,
+    SettleReprintRequest,
+    SettleRequest,
+    SettleStatus,
     SignOnRequest,
     SupervisorCheck,
     TotalsRequest,
@@ -88,6 +91,7 @@ from xpos.terminal.hostlink import HostLink
 from xpos.terminal.local import reprint_reply, totals_reply, x_records_reply
 from xpos.terminal.orders import OrderService
 from xpos.terminal.platform import PlatformSessions
+from xpos.terminal.settle import SettlementRunner
 
 log = logging.getLogger(__name__)
 
@@ -137,6 +141,7 @@ class TransactionService:
         self.last_txn_id: int | None = None
         self.platform = PlatformSessions(self)
         self.orders = OrderService(self)
+        self.settlement = SettlementRunner(self)
 
     async def handle(self, request: OnlineRequest) -> OnlineReply:
         """Run one online request and describe its outcome for the flow."""
@@ -144,6 +149,8 @@ class TransactionService:
             return await self.sign_on()
         if isinstance(request, ReadinessRequest):
             ready = self._working_keys() is not None and not self._journal.needs_batch
+            if ready and self._journal.open_settlement() is not None:
+                return OnlineReply(outcome=Outcome.DECLINED, notice=Notice.SETTLE_PENDING)
             return OnlineReply(outcome=Outcome.APPROVED if ready else Outcome.NOT_SIGNED_ON)
         if isinstance(request, SaleRequest):
             return await self.sale(request)
@@ -167,6 +174,12 @@ class TransactionService:
             return x_records_reply(self._journal, request)
         if isinstance(request, OrderQuery | OrderBankPay | OrderPartyPay):
             return await self.orders.handle(request)
+        if isinstance(request, SettleStatus):
+            return self.settlement.status()
+        if isinstance(request, SettleRequest):
+            return await self.settlement.run()
+        if isinstance(request, SettleReprintRequest):
+            return self.settlement.reprint()
         return await self.voucher(request)
 
     # -- sign-on ---------------------------------------------------------------------
@@ -310,7 +323,7 @@ class TransactionService:
         keys = await self._prepare()
         if isinstance(keys, OnlineReply):
             return keys
-        stan, batch = self._journal.next_stan(), self._journal.batch_no
+        stan, batch = self._journal.next_stan(), self._journal.batch_for("x")
         member = request.member_card
         message = m.voucher_request(stan=stan, tid=self._cfg.tid, mid=self._cfg.mid,
                                     batch=batch, code=request.code, method=request.method,
@@ -332,6 +345,8 @@ class TransactionService:
         keys = self._working_keys()
         if keys is None or self._journal.needs_batch:  # no batch yet: after a recovery
             return OnlineReply(outcome=Outcome.NOT_SIGNED_ON)
+        if self._journal.open_settlement() is not None:  # finish the settlement first
+            return OnlineReply(outcome=Outcome.DECLINED, notice=Notice.SETTLE_PENDING)
         blocked = await self._flush_reversal(keys)
         if blocked is None:
             await self.orders.flush(keys)  # X2 payments left pending (docs: orders.py)
@@ -342,7 +357,7 @@ class TransactionService:
         # The reversal builder already leaves out PAN, track and PIN (REVERSAL_STRIPPED).
         reversal = m.reversal_request(message, reason=Reason.R98.value)
         stan = int(message.get(11) or 0)
-        batch = self._journal.batch_no
+        batch = self._journal.batch_for(domain)
         self.last_txn_id = txn_id = self._journal.begin_txn(
             kind=kind.value, domain=domain, stan=stan, batch=batch, amount=amount,
             masked_pan=masked_pan, tid=self._cfg.tid, mid=self._cfg.mid, detail=detail,

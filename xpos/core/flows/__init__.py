@@ -38,6 +38,7 @@ from xpos.core.flows.preauth import (
 )
 from xpos.core.flows.reprint import reprint_last_flow, reprint_trace_flow
 from xpos.core.flows.sale import sale_flow
+from xpos.core.flows.settle import settle_flow, settle_reprint_flow
 from xpos.core.flows.sign_on import sign_on_flow
 from xpos.core.flows.totals import totals_flow
 from xpos.core.flows.void import void_flow
@@ -60,6 +61,8 @@ BUILTIN_FLOWS: Mapping[str, Callable[[FlowContext], Flow]] = MappingProxyType(
         "order_pay": order_pay_flow,
         "x_records": x_records_flow,
         "x_totals": x_totals_flow,
+        "settle": settle_flow,
+        "settle_reprint": settle_reprint_flow,
     }
 )
 """Built-in flows by name."""
@@ -92,6 +95,8 @@ __all__ = [
     "reprint_last_flow",
     "reprint_trace_flow",
     "sale_flow",
+    "settle_flow",
+    "settle_reprint_flow",
     "sign_on_flow",
     "totals_flow",
     "void_flow",

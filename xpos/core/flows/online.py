@@ -14,6 +14,7 @@ from collections.abc import Generator
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from xpos.core.batch import SettleSummary
 from xpos.core.flows.preauth_requests import PreauthLookup, PreauthRequest
 from xpos.core.flows.remote import HostStep, SessionOpen, SessionResult
 from xpos.core.slips import TotalsLine
@@ -244,11 +245,35 @@ class XRecord:
     when: datetime | None
 
 
+@dataclass(frozen=True, kw_only=True)
+class SettleStatus:
+    """Which batch a settlement would settle, and whether one is unfinished; local.
+
+    ``APPROVED`` with ``batch`` (and ``notice`` = ``SETTLE_PENDING`` when an unfinished
+    settlement will be continued), or ``NOT_SIGNED_ON``.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class SettleRequest:
+    """Settle (结算, B4), or continue the unfinished settlement: pending reversals, 0500,
+    batch upload when unbalanced, batch-upload end, the X settlement, a new batch.
+
+    ``APPROVED`` with :attr:`OnlineReply.settlement` once done; otherwise the outcome of
+    the step that stopped it (the settlement stays unfinished and continues next time).
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class SettleReprintRequest:
+    """The last settlement slip, as first printed, for 重打结算单; answered locally."""
+
+
 OnlineRequest = (SignOnRequest | ReadinessRequest | SaleRequest | VoucherRequest
                  | ReprintRequest | TotalsRequest | SupervisorCheck | VoidLookup
                  | VoidRequest | PreauthLookup | PreauthRequest | SessionOpen
                  | SessionResult | OrderQuery | OrderBankPay | OrderPartyPay
-                 | XRecordsRequest)
+                 | XRecordsRequest | SettleStatus | SettleRequest | SettleReprintRequest)
 """Every request a flow may send online."""
 
 
@@ -331,6 +356,10 @@ class Notice(enum.Enum):
     """X2: the bank leg is approved; the order-paid notice is sent again later."""
     ORDER_NOTICE_REFUSED = "order_notice_refused"
     """X2: the bank leg is approved but the platform refused the order-paid notice."""
+    SETTLE_PENDING = "settle_pending"
+    """A settlement is unfinished: it must be completed (结算) before anything else."""
+    SETTLE_REFUSED = "settle_refused"
+    """The host refused the settlement message (its response code is in ``rc``)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -382,6 +411,7 @@ class OnlineReply:
             outside text, shown only through :func:`xpos.core.flows.common.host_lines`.
         order: The order of an approved :class:`OrderQuery` or :class:`OrderBankPay`.
         records: The X records an :class:`XRecordsRequest` found.
+        settlement: What a finished :class:`SettleRequest` settled.
     """
 
     outcome: Outcome
@@ -401,6 +431,7 @@ class OnlineReply:
     message: str = ""
     order: OrderDetails | None = None
     records: tuple[XRecord, ...] = ()
+    settlement: SettleSummary | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
