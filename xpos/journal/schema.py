@@ -85,7 +85,7 @@ _V4 = (
     "CREATE UNIQUE INDEX settlement_one_open ON settlement (state) WHERE state <> 'done'",
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3)
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4)
 SCHEMA = Schema(name="journal", migrations=MIGRATIONS, error=JournalError)
 SCHEMA_VERSION = SCHEMA.version
 
