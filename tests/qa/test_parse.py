@@ -158,8 +158,8 @@ steps:
     ("name: x\nstep:\n  - power_cycle\n", 2, "step", ["unknown key 'step' in a scenario"]),
     ("name: x\nsteps:\n  - host_fault: {next: explode}\n", 3, "explode",
      ["unknown next 'explode'"]),
-    ("name: x\nsteps:\n  - expect_host: {message: refund}\n", 3, "refund",
-     ["unknown message 'refund'"]),
+    ("name: x\nsteps:\n  - expect_host: {message: teleport}\n", 3, "teleport",
+     ["unknown message 'teleport'"]),
     ("name: x\nsteps:\n  - expect_journal: {last: {kind: sale}}\n", 3, "kind",
      ["unknown key 'kind' in last"]),
     ("name: x\nsteps:\n  - pin: \"12\"\n", 3, "pin", ["pin must be 4 to 12 digits"]),
@@ -247,6 +247,7 @@ MINIMAL = {
     "pin": '"1234"', "expect_screen": '"x"', "expect_receipt": '"x"',
     "expect_host": "{message: sale}", "expect_journal": "{count: 0}", "host_fault": "drop",
     "power_cycle": "{}", "wait": "1s", "paper_out": "{}", "paper_reload": "{}",
+    "key_original": "2",
 }
 
 

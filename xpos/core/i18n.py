@@ -100,6 +100,26 @@ CATALOGUE: Mapping[str, tuple[str, str]] = {
     "totals.sum": ("合计 {count}笔", "Total x{count}"),
     "totals.none": ("无交易", "None"),
     "totals.print": ("打印汇总单?", "Print totals?"),
+    # refund (退货) and balance inquiry (查余额)
+    "refund.title": ("退货", "Refund"),
+    "refund.rrn_prompt": ("请输入原参考号", "Original ref. no."),
+    "refund.rrn": ("参考号", "Ref. no."),
+    "refund.date_prompt": ("请输入原交易日期", "Original date"),
+    "refund.date": ("日期(MMDD)", "Date (MMDD)"),
+    "refund.bad_date": ("日期错误", "Invalid date"),
+    "refund.original": ("原交易: {stan:06d}", "Original: {stan:06d}"),
+    "refund.amount": ("请输入退货金额", "Refund amount"),
+    "refund.confirm": ("确认退货?", "Refund this amount?"),
+    "refund.unknown_rrn": ("无原始交易", "No such original"),
+    "refund.not_refundable": ("原交易不能退货", "Not refundable"),
+    "refund.over": ("超出可退货金额", "Over refundable amt"),
+    "online.refund_unknown": ("退货结果未知\n请与收单行核实", "Refund unknown,\ncheck acquirer"),
+    "online.refund_other_card": ("卡号与原交易不符", "Not the original\ncard"),
+    "online.no_reply": ("主机无应答", "No reply from host"),
+    "online.balance_bad_mac": ("MAC校验错", "MAC error"),
+    "totals.kind.refund": ("退货", "Refund"),
+    "balance.title": ("查余额", "Balance"),
+    "balance.shown": ("余额: {amount}", "Balance: {amount}"),
 }
 
 

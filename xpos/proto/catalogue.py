@@ -56,6 +56,8 @@ class MessageKind(enum.Enum):
     VOID = "void"
     REVERSAL = "reversal"
     VOUCHER_VERIFY = "voucher_verify"
+    REFUND = "refund"
+    BALANCE = "balance"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -88,6 +90,10 @@ CATALOGUE: tuple[MessageType, ...] = (
                 description="reversal 冲正"),
     MessageType(kind=MessageKind.VOUCHER_VERIFY, mti="0100", processing_code="700000",
                 mac=True, description="X-menu voucher verification 订单验证"),
+    MessageType(kind=MessageKind.REFUND, mti="0220", processing_code="200000", mac=True,
+                description="refund 退货"),
+    MessageType(kind=MessageKind.BALANCE, mti="0200", processing_code="310000", mac=True,
+                description="balance inquiry 查余额"),
 )
 
 

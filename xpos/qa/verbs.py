@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from xpos.model import Key
-from xpos.qa import actions
+from xpos.qa import actions, refs
 from xpos.qa.actions import Action
 from xpos.qa.model import (
     ExpectHostStep,
@@ -57,7 +57,8 @@ from xpos.qa.yamlsrc import YNode
 #: Simulated seconds an ``expect_*`` step waits by default.
 DEFAULT_TIMEOUT_S = 60.0
 HOST_MESSAGES = {"sign_on": "sign_on", "sale": "sale", "void": "void", "reversal": "reversal",
-                 "voucher": "voucher_verify", "voucher_verify": "voucher_verify"}
+                 "voucher": "voucher_verify", "voucher_verify": "voucher_verify",
+                 "refund": "refund", "balance": "balance"}
 HOST_CHECKS = ("message", "response_code", "amount", "mti", "count")
 JOURNAL_LAST_FIELDS = ("type", "status", "amount", "response_code", "masked_pan", "domain",
                        "batch")
@@ -328,6 +329,7 @@ REGISTRY: tuple[Verb, ...] = (
     Verb("wait", WaitStep, _wait, actions.wait),
     Verb("paper_out", PaperStep, _paper_out, actions.paper, bare=True),
     Verb("paper_reload", PaperStep, _paper_reload, actions.paper, bare=True),
+    Verb("key_original", refs.KeyOriginalStep, refs.parse_key_original, refs.key_original),
 )
 BY_NAME: dict[str, Verb] = {verb.name: verb for verb in REGISTRY}
 #: Verbs (documented names) accepted in a scenario.

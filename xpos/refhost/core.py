@@ -14,6 +14,8 @@ SALE 0200/000000   :func:`.bank.handle_sale`                   0210
 VOID 0200/200000   :func:`.void.handle_void`                   0210
 REVERSAL 0400      :func:`.bank.handle_reversal`               0410
 VOUCHER 0100/7000  :func:`.xmenu.handle_voucher`               0110 + TLV in 62
+REFUND 0220/2000   :func:`.refund.handle_refund`               0230
+BALANCE 0200/3100  :func:`.balance.handle_balance`             0210 + balance in 54
 =================  =========================================  ==========================
 
 Anything else that is a request (a known MTI class the catalogue does not list, e.g. a
@@ -48,9 +50,12 @@ from xpos.proto.messages import (
     swap_tpdu,
     voucher_response,
 )
+from xpos.proto.refund import balance_response
+from xpos.refhost.balance import handle_balance
 from xpos.refhost.bank import handle_reversal, handle_sale
 from xpos.refhost.context import RC_FORMAT_ERROR, HostContext, request_key
 from xpos.refhost.faults import Fault, FaultKind, corrupt_mac
+from xpos.refhost.refund import handle_refund
 from xpos.refhost.signon import handle_sign_on
 from xpos.refhost.store import HostStore
 from xpos.refhost.void import handle_void
@@ -69,6 +74,8 @@ HANDLERS: dict[MessageKind, Handler] = {
     MessageKind.VOID: handle_void,
     MessageKind.REVERSAL: handle_reversal,
     MessageKind.VOUCHER_VERIFY: handle_voucher,
+    MessageKind.REFUND: handle_refund,
+    MessageKind.BALANCE: handle_balance,
 }
 LEDGER_KINDS: dict[MessageKind, str] = {
     MessageKind.SIGN_ON: "sign_on",
@@ -76,6 +83,8 @@ LEDGER_KINDS: dict[MessageKind, str] = {
     MessageKind.VOID: "void",
     MessageKind.REVERSAL: "reversal",
     MessageKind.VOUCHER_VERIFY: "voucher",
+    MessageKind.REFUND: "refund",
+    MessageKind.BALANCE: "balance",
 }
 
 
@@ -150,8 +159,10 @@ class HostCore:
                            amount=int(amount) if amount.isdigit() else 0)
         when = ctx.now()
         terminal = ctx.store.terminal(key.tid)
-        if kind in (MessageKind.SALE, MessageKind.VOID):
+        if kind in (MessageKind.SALE, MessageKind.VOID, MessageKind.REFUND):
             response = sale_response(request, rc=rc, auth_code=None, rrn=entry.rrn, when=when)
+        elif kind is MessageKind.BALANCE:
+            response = balance_response(request, rc=rc, balance=None, rrn=entry.rrn, when=when)
         elif kind is MessageKind.VOUCHER_VERIFY:
             response = voucher_response(request, rc=rc, info=None, when=when, rrn=entry.rrn)
         elif kind is MessageKind.REVERSAL:

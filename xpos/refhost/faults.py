@@ -32,7 +32,8 @@ from xpos.proto.codec import Message
 from xpos.proto.messages import MessageKind
 
 FINANCIAL: frozenset[MessageKind] = frozenset({MessageKind.SALE, MessageKind.VOID,
-                                               MessageKind.VOUCHER_VERIFY})
+                                               MessageKind.VOUCHER_VERIFY,
+                                               MessageKind.REFUND, MessageKind.BALANCE})
 
 
 class FaultKind(enum.Enum):

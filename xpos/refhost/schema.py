@@ -50,7 +50,13 @@ _V2: Migration = (
     "CREATE UNIQUE INDEX ledger_one_live_void ON ledger(tid, ref)"
     " WHERE rc = '00' AND kind = 'void' AND reversed = 0",
 )
-MIGRATIONS: tuple[Migration, ...] = (_V1, _V2)
+# v3: refunds. One approval per TID + batch + STAN for a refund (``ref`` = the
+# original sale's RRN); balance inquiries are recorded without an amount.
+_V3: Migration = (
+    "CREATE UNIQUE INDEX ledger_one_refund_approval ON ledger(tid, batch, stan)"
+    " WHERE rc = '00' AND kind = 'refund'",
+)
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3)
 SCHEMA = Schema(name="host database", migrations=MIGRATIONS, error=ConfigError)
 SCHEMA_VERSION = SCHEMA.version
 LEDGER_COLUMNS = ("id, tid, stan, batch, kind, amount, masked_pan, rc, auth_code, rrn, "

@@ -74,6 +74,8 @@ class TerminalConfig:
             package (``xpos/menus/``, read with :mod:`importlib.resources`).
         devices: Device URLs by kind (``keypad``, ``display``, ``magstripe``, ``rfid``,
             ``scanner``, ``pinpad``, ``printer``); ``fake:`` by default.
+        refund_pin: Whether 退货 (refund) asks for the PIN (default no, as CUP
+            terminals do).
     """
 
     data_dir: Path
@@ -104,6 +106,7 @@ class TerminalConfig:
     supervisor_password: str = field(default="123456", repr=False)
     menus_dir: Path | None = None
     devices: dict[str, str] = field(default_factory=dict)
+    refund_pin: bool = False
 
     def replace(self, **changes: Unpack[ConfigOverrides]) -> TerminalConfig:
         """A copy with some fields changed, checked like the file.
@@ -151,6 +154,7 @@ class ConfigOverrides(TypedDict, total=False):
     supervisor_password: str
     menus_dir: Path | str | None
     devices: dict[str, str]
+    refund_pin: bool
 
 
 def default_data_dir() -> Path:
@@ -282,6 +286,7 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
     "connect_timeout_s": (int, float), "response_timeout_s": (int, float),
     "pin_timeout_s": (int, float),
     "devices": dict, "menus_dir": (str, Path, type(None)),
+    "refund_pin": bool,
 }
 
 

@@ -40,11 +40,14 @@ from dataclasses import dataclass, replace
 
 from xpos.core import rules
 from xpos.core.flows.online import (
+    BalanceRequest,
     Notice,
     OnlineReply,
     OnlineRequest,
     Outcome,
     ReadinessRequest,
+    RefundLookup,
+    RefundRequest,
     ReprintRequest,
     SaleRequest,
     SignOnRequest,
@@ -73,6 +76,7 @@ from xpos.security.keys import WorkingKeys, parse_signon_keys
 from xpos.security.keystore import KeyStore
 from xpos.security.mac import MacAlgorithm, compute_mac
 from xpos.security.track import encrypt_track2
+from xpos.terminal import cardops
 from xpos.terminal.config import TerminalConfig
 from xpos.terminal.hostlink import HostLink
 from xpos.terminal.local import reprint_reply, totals_reply
@@ -143,6 +147,12 @@ class TransactionService:
             return reprint_reply(self._journal, request)
         if isinstance(request, TotalsRequest):
             return totals_reply(self._journal, self._clock())
+        if isinstance(request, RefundLookup):
+            return cardops.refund_lookup(self._journal, request)
+        if isinstance(request, RefundRequest):
+            return await cardops.refund(self, request)
+        if isinstance(request, BalanceRequest):
+            return await cardops.balance(self, request)
         return await self.voucher(request)
 
     # -- sign-on ---------------------------------------------------------------------

@@ -29,6 +29,7 @@ from xpos.core.flows.online import (
     VoucherDetails,
     VoucherRequest,
 )
+from xpos.core.flows.refund import balance_flow, refund_flow
 from xpos.core.flows.reprint import reprint_last_flow, reprint_trace_flow
 from xpos.core.flows.sale import sale_flow
 from xpos.core.flows.sign_on import sign_on_flow
@@ -45,6 +46,8 @@ BUILTIN_FLOWS: Mapping[str, Callable[[FlowContext], Flow]] = MappingProxyType(
         "reprint_last": reprint_last_flow,
         "reprint_trace": reprint_trace_flow,
         "totals": totals_flow,
+        "refund": refund_flow,
+        "balance": balance_flow,
     }
 )
 """Built-in flows by name."""
@@ -69,6 +72,8 @@ __all__ = [
     "VoidRequest",
     "VoucherDetails",
     "VoucherRequest",
+    "balance_flow",
+    "refund_flow",
     "reprint_last_flow",
     "reprint_trace_flow",
     "sale_flow",
