@@ -120,6 +120,9 @@ CATALOGUE: Mapping[str, tuple[str, str]] = {
     "totals.kind.refund": ("退货", "Refund"),
     "balance.title": ("查余额", "Balance"),
     "balance.shown": ("余额: {amount}", "Balance: {amount}"),
+    "void.amount": ("撤销金额 0=全额", "Amount, 0 = all"),
+    "void.partial_refused": ("发卡行不支持\n部分撤销", "Issuer allows no\npartial void"),
+    "online.void_over_amount": ("超过原交易金额", "Over original amount"),
 }
 
 

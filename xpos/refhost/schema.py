@@ -50,11 +50,13 @@ _V2: Migration = (
     "CREATE UNIQUE INDEX ledger_one_live_void ON ledger(tid, ref)"
     " WHERE rc = '00' AND kind = 'void' AND reversed = 0",
 )
-# v3: refunds. One approval per TID + batch + STAN for a refund (``ref`` = the
-# original sale's RRN); balance inquiries are recorded without an amount.
+# v3: refunds and partial voids. One approval per TID + batch + STAN for a refund
+# (``ref`` = the original sale's RRN); balance inquiries are recorded without an amount;
+# a card's issuer allows a partial void (B5) or not (``allow_partial``).
 _V3: Migration = (
     "CREATE UNIQUE INDEX ledger_one_refund_approval ON ledger(tid, batch, stan)"
     " WHERE rc = '00' AND kind = 'refund'",
+    "ALTER TABLE cards ADD COLUMN allow_partial INTEGER NOT NULL DEFAULT 1",
 )
 MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3)
 SCHEMA = Schema(name="host database", migrations=MIGRATIONS, error=ConfigError)

@@ -190,12 +190,13 @@ class HostStore:
 
     def card(self, pan: str) -> CardRow | None:
         """The card row, or None if the PAN is unknown."""
-        row = self._one("SELECT id, pan, expiry, balance, status, kind, pin_hash FROM cards"
-                        " WHERE pan = ?", pan)
+        row = self._one("SELECT id, pan, expiry, balance, status, kind, pin_hash, allow_partial"
+                        " FROM cards WHERE pan = ?", pan)
         if row is None:
             return None
         return CardRow(id=row[0], pan=row[1], expiry=row[2], balance=row[3],
-                       status=CardStatus(row[4]), kind=CardKind(row[5]), pin_hash=row[6])
+                       status=CardStatus(row[4]), kind=CardKind(row[5]), pin_hash=row[6],
+                       allow_partial=bool(row[7]))
 
     def balance(self, pan: str) -> int:
         """The card's balance in fen.
@@ -207,6 +208,11 @@ class HostStore:
         if card is None:
             raise LookupError("unknown card")
         return card.balance
+
+    def set_allow_partial(self, pan: str, allowed: bool) -> None:
+        """Say whether the card's issuer allows a partial void (B5)."""
+        with self._tx() as db:
+            db.execute("UPDATE cards SET allow_partial = ? WHERE pan = ?", (int(allowed), pan))
 
     def set_card_status(self, pan: str, status: CardStatus) -> None:
         """Block or unblock a card."""

@@ -261,12 +261,16 @@ class TransactionService:
         return Notice.VOID_DONE if record.voided else record
 
     async def void(self, request: VoidRequest) -> OnlineReply:
-        """0200/0210 F3 200000: a full void, journaled with its reversal before it is sent."""
+        """0200/0210 F3 200000: a full or partial void (the host decides whether a partial
+        one is allowed), journaled with its reversal before it is sent."""
         original = self._voidable(request.stan)
         if isinstance(original, Notice):
             return OnlineReply(outcome=Outcome.DECLINED, notice=original)
         if request.card.masked_pan != original.masked_pan:
             return OnlineReply(outcome=Outcome.DECLINED, notice=Notice.VOID_OTHER_CARD)
+        amount = request.amount or original.amount  # 0 / None: the whole amount
+        if amount > original.amount:
+            return OnlineReply(outcome=Outcome.DECLINED, notice=Notice.VOID_OVER_AMOUNT)
         keys = await self._prepare()
         if isinstance(keys, OnlineReply):
             return keys
@@ -277,15 +281,18 @@ class TransactionService:
                             rrn=rrn if len(rrn) == _RRN_LENGTH else "",
                             auth_code=original.auth_code or "")
         message = m.void_request(original=source, stan=stan, tid=self._cfg.tid,
-                                 mid=self._cfg.mid, batch=batch, amount=original.amount,
+                                 mid=self._cfg.mid, batch=batch, amount=amount,
                                  track2=track2, expiry=request.card.expiry,
                                  pin_block=request.pin_block, track_encrypted=encrypted,
                                  operator=self._operator(),
                                  double_length_keys=self._cfg.key_mode != "001")
         message = m.add_mac(message, self._mac(keys))
-        sent = self._begin(Kind.VOID, "bank", message, original.amount, original.masked_pan,
-                           detail={"original_stan": original.stan,
-                                   "original_batch": original.batch})
+        detail: dict[str, object] = {"original_stan": original.stan,
+                                     "original_batch": original.batch}
+        if amount < original.amount:
+            detail["original_amount"] = original.amount  # a partial void (adjust, B5)
+        sent = self._begin(Kind.VOID, "bank", message, amount, original.masked_pan,
+                           detail=detail)
         return await self._finish(message, replace(sent, voids=original.id), keys)
 
     # -- X menu: voucher verification --------------------------------------------------

@@ -123,6 +123,9 @@ class VoidRequest:
     stan: int
     card: CardData
     pin_block: bytes | None = field(repr=False)
+    amount: int | None = None
+    """The amount to cancel in fen: ``None`` (or the original's) for a full void, less
+    for a partial void (adjust, B5) that only the host/issuer may allow."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -260,6 +263,8 @@ class Notice(enum.Enum):
     """The trace number is not a sale (e.g. a void or a voucher)."""
     VOID_OTHER_CARD = "void_other_card"
     """The card swiped is not the original's."""
+    VOID_OVER_AMOUNT = "void_over_amount"
+    """The amount to cancel is more than the original's."""
     REFUND_UNKNOWN = "refund_unknown"
     """A refund got no usable answer: its outcome is unknown (never reversed)."""
     NO_REPLY = "no_reply"
