@@ -124,7 +124,7 @@ DEMO = DemoData(
         DemoCard(holder="alice", pan="6212345678901234567", expiry="3012", pin="123456",
                  balance=100_000, note="approved"),
         DemoCard(holder="bob", pan="6222020000000000001", expiry="3012", pin="888888",
-                 balance=500, note="low balance: 51 above 5.00; no partial void: 40",
+                 balance=500, note="low balance: 51 above 5.00",
                  allow_partial=False),
         DemoCard(holder="carol", pan="6222020000000000019", expiry="2001", pin="111111",
                  balance=100_000, note="expired: 54"),
