@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from datetime import datetime
 
 import pytest
@@ -14,8 +15,15 @@ from xpos.testing.rig import TerminalRig
 
 from .conftest import ALICE, RunRig, alice_track, back_to_menu, sale, sign_on
 
-REFUND_KEY = "6"
-BALANCE_KEY = "7"
+
+async def choose(rig: TerminalRig, label: str) -> str:
+    """Press the main-menu digit of ``label``, turning pages (DOWN) until it shows."""
+    for _ in range(4):
+        found = re.search(rf"(\d)\.{label}", "\n".join(rig.display.lines))
+        if found:
+            return await rig.press(found.group(1))
+        await rig.press("DOWN")
+    raise AssertionError(f"no menu item {label}")
 
 
 async def approved_sale(rig: TerminalRig, amount: str) -> tuple[str, str]:
@@ -28,7 +36,7 @@ async def approved_sale(rig: TerminalRig, amount: str) -> tuple[str, str]:
 
 
 async def refund(rig: TerminalRig, rrn: str, date: str, amount: str) -> str:
-    assert "主管密码" in await rig.press(REFUND_KEY)
+    assert "主管密码" in await choose(rig, "退货")
     assert "原参考号" in await rig.type("123456#")
     await rig.type(rrn + "#")
     shown = await rig.type(date + "#")
@@ -91,7 +99,7 @@ def test_the_balance_is_shown_and_nowhere_else(run_rig: RunRig,
         await sign_on(rig)
         await approved_sale(rig, "1234")
         rig.receipts()
-        await rig.press(BALANCE_KEY)
+        await choose(rig, "查余额")
         await rig.swipe(alice_track())
         shown = await rig.pin(ALICE.pin or "")
         assert "余额: 987.66" in shown
