@@ -100,6 +100,9 @@ CATALOGUE: Mapping[str, tuple[str, str]] = {
     "totals.sum": ("合计 {count}笔", "Total x{count}"),
     "totals.none": ("无交易", "None"),
     "totals.print": ("打印汇总单?", "Print totals?"),
+    "till.from": ("收银机发起", "From the till"),
+    "till.busy": ("终端忙 请稍后", "Terminal busy"),
+    "till.not_supported": ("终端不支持该交易", "Not supported"),
 }
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, TypedDict, Unpack, cast
 
 from xpos.drivers.base import KINDS
+from xpos.drivers.ecr_port import check_ecr_url
 from xpos.drivers.url import parse_device_url
 from xpos.errors import ConfigError
 
@@ -74,6 +75,8 @@ class TerminalConfig:
             package (``xpos/menus/``, read with :mod:`importlib.resources`).
         devices: Device URLs by kind (``keypad``, ``display``, ``magstripe``, ``rfid``,
             ``scanner``, ``pinpad``, ``printer``); ``fake:`` by default.
+        ecr: The cash-register (ECR) port: ``serial:///dev/ttyS1?baud=9600`` or
+            ``tcp://0.0.0.0:7000``; empty (the default): no till.
     """
 
     data_dir: Path
@@ -104,6 +107,7 @@ class TerminalConfig:
     supervisor_password: str = field(default="123456", repr=False)
     menus_dir: Path | None = None
     devices: dict[str, str] = field(default_factory=dict)
+    ecr: str = ""
 
     def replace(self, **changes: Unpack[ConfigOverrides]) -> TerminalConfig:
         """A copy with some fields changed, checked like the file.
@@ -151,6 +155,7 @@ class ConfigOverrides(TypedDict, total=False):
     supervisor_password: str
     menus_dir: Path | str | None
     devices: dict[str, str]
+    ecr: str
 
 
 def default_data_dir() -> Path:
@@ -352,6 +357,15 @@ def _validate(config: TerminalConfig, source: str) -> None:
         if value:
             parse_address(value, key=key, source=source)
     _validate_link_header(config, source)
+    if config.ecr:
+        _validate_ecr(config.ecr, source)
+
+
+def _validate_ecr(url: str, source: str) -> None:
+    try:
+        check_ecr_url(url)
+    except ConfigError as exc:
+        raise ConfigError(f"{source}: key 'ecr' {exc}") from None
 
 
 def _validate_link_header(config: TerminalConfig, source: str) -> None:
