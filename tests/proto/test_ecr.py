@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from tests.proto.ecr_golden import GOLDEN, SALE_REQUEST
@@ -85,3 +88,12 @@ def test_a_response_with_an_unknown_result_is_refused() -> None:
         decode_response(b"CM004SALERC002XX")
     ok = decode_response(encode_response(EcrResponse(command="", reference="", result="NS")))
     assert ok.result == "NS" and ok.trace == 0
+
+
+def test_the_golden_frames_in_docs_drivers_md_are_the_real_bytes() -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "drivers.md").read_text("utf-8")
+    blocks = re.findall(r"```\n(02 0[0-9]{3}[^`]*)```", doc)
+    wires = {g.wire for g in GOLDEN}
+    assert len(blocks) == 3
+    for block in blocks:
+        assert bytes.fromhex(block.replace(" ", "").replace("\n", "")) in wires, block
