@@ -23,6 +23,8 @@ from xpos.proto.ecr import (
     encode_request,
 )
 from xpos.proto.ecr_link import Control, Frame, FrameSplitter, Token
+from xpos.terminal.ecr import EcrService
+from xpos.terminal.runtime import Terminal
 
 TILL_TIMEOUT_S = 30.0
 """Real seconds a till waits for an ACK or a response before it gives up."""
@@ -143,3 +145,12 @@ class Till:
             except TimeoutError:
                 raise TillError("no answer from the terminal in time") from None
             self._tokens.extend(self._splitter.feed(data))
+
+
+async def ecr_idle_loop(terminal: Terminal, port: MemoryEcrPort) -> None:
+    """The terminal's idle loop with its ECR port on ``port`` (what the rig runs)."""
+
+    async def opener() -> MemoryEcrPort:
+        return port
+
+    await EcrService(terminal, opener=opener).run_forever()
