@@ -23,6 +23,7 @@ from xpos.qa import actions
 from xpos.qa import proof_actions as pa
 from xpos.qa import proof_model as pm
 from xpos.qa import proof_parse as pp
+from xpos.qa import till_verbs as tv
 from xpos.qa.actions import Action
 from xpos.qa.model import (
     ExpectHostStep,
@@ -353,6 +354,8 @@ REGISTRY: tuple[Verb, ...] = (
     Verb("host_control", pm.HostControlStep, pp.parse_host_control, pa.host_control),
     Verb("device_fault", pm.DeviceFaultStep, pp.parse_device_fault, pa.device_fault),
     Verb("never_shown", pm.NeverShownStep, pp.parse_never_shown, pa.never_shown),
+    Verb("till", tv.TillStep, tv.parse_till, tv.till),
+    Verb("expect_till", tv.ExpectTillStep, tv.parse_expect_till, tv.expect_till),
 )
 BY_NAME: dict[str, Verb] = {verb.name: verb for verb in REGISTRY}
 #: Verbs (documented names) accepted in a scenario.

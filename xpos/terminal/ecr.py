@@ -171,6 +171,9 @@ class EcrService:
         self._idle = True
         try:
             await asyncio.wait({step_task, taken}, return_when=asyncio.FIRST_COMPLETED)
+        except BaseException:  # cancelled: the step goes too
+            step_task.cancel()
+            raise
         finally:
             self._idle = False
             taken.cancel()

@@ -48,6 +48,7 @@ class MemoryEcrPort:
         self._to_till: asyncio.Queue[bytes] = asyncio.Queue()
         self.closed = False
         self.sent: list[bytes] = []
+        self._till: Till | None = None
 
     async def read(self) -> bytes:
         """Bytes from the till; an unplugged port raises :class:`DeviceError`."""
@@ -78,8 +79,10 @@ class MemoryEcrPort:
         return await self._to_till.get()
 
     def till(self) -> Till:
-        """The till at the other end."""
-        return Till(self.till_send, self.till_receive)
+        """The till at the other end (the same one on every call)."""
+        if self._till is None:
+            self._till = Till(self.till_send, self.till_receive)
+        return self._till
 
 
 class Till:
