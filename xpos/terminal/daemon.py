@@ -8,9 +8,11 @@ terminal through the composition root (:func:`~xpos.terminal.compose.open_termin
 which opens the configured devices, and runs the main menu forever as the idle screen.
 SIGTERM and SIGINT set a stop event: the menu task is cancelled and the terminal closed
 (host link, journal, devices), and :func:`serve` returns normally. If the menu task
-ends by itself, or an input device fails for good (a closed or unplugged port:
+ends by itself, or the keypad or PIN pad fails for good (a closed or unplugged port:
 :meth:`Terminal.wait_device_failure`), that is a fatal error: it is raised after the
 terminal is closed, and ``xpos run`` exits non-zero so the service manager restarts it.
+A card reader that fails while running is not fatal: :class:`~xpos.terminal.replug.ReaderReplug`
+reopens it from its URL every 5 s, and the terminal goes on meanwhile.
 A lost or damaged journal, or a key store gone after a TMK was loaded
 (:class:`~xpos.errors.JournalLostError`, :class:`~xpos.errors.KeysLostError`), is logged
 at ERROR and shown on the display (交易记录丢失 请联系维护) before it is raised: the
@@ -43,6 +45,7 @@ from xpos.errors import ConfigError, JournalLostError, KeysLostError
 from xpos.terminal.compose import check_provisioned, open_terminal, show_refusal
 from xpos.terminal.config import TerminalConfig
 from xpos.terminal.ecr import EcrService
+from xpos.terminal.replug import ReaderReplug
 from xpos.terminal.sdnotify import Notifier
 
 log = logging.getLogger(__name__)
@@ -107,6 +110,7 @@ async def serve(config: TerminalConfig, *, notifier: Notifier | None = None) -> 
         log.error("refusing to transact: %s", exc)
         show_refusal(config, exc)
         raise
+    terminal.replug = ReaderReplug(config, clock=terminal.clock)
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in _STOP_SIGNALS:
