@@ -249,6 +249,7 @@ MINIMAL = {
     "power_cycle": "{}", "wait": "1s", "paper_out": "{}", "paper_reload": "{}",
     "mark": "{}", "expect_order": "[sale]", "expect_host_state": "{batch: 1}",
     "host_control": "down", "device_fault": "pinpad_error", "never_shown": '"x"',
+    "till": '{sale: "1.00"}', "expect_till": "{result: NS}",
 }
 
 
