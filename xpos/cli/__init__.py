@@ -390,6 +390,7 @@ def _devices_list(args: argparse.Namespace) -> int:
     from xpos.terminal.config import load_config
     from xpos.terminal.devstate import MISSING, device_states, render_states
 
+    prepare_data_dir(args.data_dir, create=False)  # a listing never makes one
     config = load_config(args.data_dir, file=args.config)
     states = asyncio.run(device_states(config))
     for line in render_states(states):
