@@ -43,11 +43,11 @@ def printed_text(run):
     )
 
 
-def test_voucher_input_takes_one_alnum_code_or_a_scan_or_a_swipe():
+def test_voucher_input_takes_one_alnum_code_or_a_scan_or_a_swipe_or_a_tap():
     run = run_flow(voucher_flow(CTX), [])
     step = run.expect(Input)
     assert step.prompt == "请输入券号/扫码"
-    assert step.sources == frozenset({CardSource.SCAN, CardSource.SWIPE})
+    assert step.sources == frozenset({CardSource.SCAN, CardSource.SWIPE, CardSource.TAP})
     assert [(f.kind, f.max_len) for f in step.fields] == [("alnum", 32)]
 
 
@@ -70,6 +70,24 @@ def test_member_card_then_order_number_is_sent_with_method_member():
     assert run.expect(Online).request == VoucherRequest(
         code="", method="member", order_no="20240506001", member_card=MEMBER
     )
+
+
+def test_a_tapped_member_card_then_order_number_is_sent_with_method_member():
+    tapped = CardData(source=CardSource.TAP, uid="04A1B2C3")
+    run = run_flow(voucher_flow(CTX), [ok(values=("",), card=tapped), typed("20240506001")])
+    assert run.of_type(Input)[1].prompt == "请输入订单号"
+    assert run.expect(Online).request == VoucherRequest(
+        code="", method="member", order_no="20240506001", member_card=tapped)
+
+
+def test_a_refusal_shows_the_platforms_words_as_text_only():
+    said = "已于2024-05-01使用\x1b@\x07\nused on 2024-05-01" + "很长" * 30
+    run = run_flow(voucher_flow(CTX), [typed("99999999"),
+                                       reply(Outcome.DECLINED, rc="V1", message=said), ok()])
+    # controls dropped, cut to the 20-column display, at most 3 rows of the host's text
+    assert run.of_type(Display)[-1].lines == (
+        "订单验证", "", "券已使用",
+        "已于2024-05-01使用@", "used on 2024-05-01很", "长很长很长很长很长很")
 
 
 def test_approved_voucher_prints_the_slip_and_shows_the_title():

@@ -29,7 +29,7 @@ def catalogue_keys_used_in_core():
 def rows(text):
     return text.format(batch=999999, amount="999999.99", quantity=99, page=9, pages=9,
                        count=9999, label="Voucher", stan=999999,
-                       date="2026/12/31").split("\n")
+                       date="2026/12/31", code="999999", rc="A0").split("\n")
 
 
 def test_every_catalogue_key_used_in_the_core_exists():

@@ -24,20 +24,29 @@ def shipped() -> MenuSet:
 
 def test_shipped_menus_parse():
     menus = shipped()
-    assert menus.versions == {"main": 1, "print": 1, "x": 1}
+    assert menus.versions == {"main": 1, "preauth": 1, "print": 1, "x": 1}
     assert [item.action for item in menus["main"].items] == [
         "builtin:sign_on",
         "builtin:sale",
         "menu:x",
         "menu:print",
         "builtin:void",
+        "menu:preauth",
+        "builtin:settle",
+    ]
+    assert [item.action for item in menus["preauth"].items] == [
+        "builtin:preauth", "builtin:preauth_void", "builtin:completion",
+        "builtin:completion_void",
     ]
     assert [item.action for item in menus["print"].items] == [
         "builtin:reprint_last",
         "builtin:reprint_trace",
         "builtin:totals",
+        "builtin:settle_reprint",
     ]
-    assert [item.action for item in menus["x"].items] == ["builtin:voucher_verify"]
+    assert [item.action for item in menus["x"].items] == [
+        "builtin:voucher_verify", "service:menu", "builtin:order_pay", "builtin:x_records",
+        "builtin:x_totals"]
 
 
 def test_valid_menus_parse_with_titles_and_versions():
@@ -160,7 +169,8 @@ def test_menu_flow_runs_a_builtin_and_comes_back_to_the_menu():
     assert Online(request=SignOnRequest()) in run.history
     main = run.of_type(Select)[0]
     assert main.title == "主菜单"
-    assert [label for _, label in main.items] == ["签到", "消费", "X菜单", "打印", "撤销"]
+    assert [label for _, label in main.items] == ["签到", "消费", "X菜单", "打印", "撤销",
+                                                 "预授权", "结算"]
     assert not main.submenu
 
 
@@ -182,7 +192,8 @@ def test_menu_flow_enters_the_x_menu_and_cancel_goes_back_one_level():
     assert run.done
     x_menu = run.of_type(Select)[1]
     assert (x_menu.title, x_menu.submenu) == ("X菜单", True)
-    assert [label for _, label in x_menu.items] == ["订单验证"]
+    assert [label for _, label in x_menu.items] == [
+        "订单验证", "互动业务", "订单支付", "X交易查询", "X交易汇总"]
 
 
 def test_menu_timeout_in_a_submenu_closes_the_whole_menu():
@@ -196,9 +207,31 @@ def test_menu_flow_in_english():
     run = run_flow(menu_flow(shipped(), ctx), [])
     main = run.expect(Select)
     assert main.title == "Main menu"
-    assert [label for _, label in main.items] == ["Sign on", "Sale", "X menu", "Print", "Void"]
+    assert [label for _, label in main.items] == ["Sign on", "Sale", "X menu", "Print", "Void",
+                                                 "Pre-auth", "Settlement"]
 
 
 def test_menu_flow_ignores_an_unknown_item_id_and_asks_again():
     run = run_flow(menu_flow(shipped(), CTX), [ok(id="99")])
     assert len(run.of_type(Select)) == 2
+
+
+def test_a_service_action_names_a_platform_service_and_starts_a_session():
+    from xpos.core.flows.remote import SessionOpen
+
+    x_menu = X.replace('action = "builtin:voucher_verify"', 'action = "service:bills"')
+    menus = parse_menus(texts(main=MAIN, x=x_menu))
+    x_index = next(str(n + 1) for n, item in enumerate(menus["main"].items)
+                   if item.action == "menu:x")
+    run = run_flow(menu_flow(menus, CTX), [
+        keyed(x_index),
+        expect(Select, keyed("1")),
+        expect(Online, reply(Outcome.DECLINED)),
+    ])
+    assert run.of_type(Online)[0].request == SessionOpen(service="bills")
+    with pytest.raises(MenuError, match="bad service id"):
+        parse_menus(texts(main=MAIN, x=X.replace('action = "builtin:voucher_verify"',
+                                                 'action = "service:Bad!"')))
+    with pytest.raises(MenuError, match="service:<id>"):
+        parse_menus(texts(main=MAIN, x=X.replace('action = "builtin:voucher_verify"',
+                                                 'action = "remote:bills"')))

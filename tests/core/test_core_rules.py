@@ -53,6 +53,8 @@ def expected(kind: Kind, a: Answer) -> tuple[Outcome, JournalEffect, Reason, Key
             return Outcome.ERROR, JournalEffect.NONE, Reason.NONE, Keys.DROP, Notice.BAD_KEYS
         return Outcome.APPROVED, JournalEffect.NONE, Reason.NONE, Keys.INSTALL, None
     keys = Keys.DROP if answered and (a.resign or a.rc == "77") else Keys.KEEP
+    if kind in (Kind.ORDER_QUERY, Kind.ORDER_PAID):
+        return _expected_order(kind, a, keys)
     if kind is Kind.REVERSAL:
         if not answered:
             outcome = {Reach.UNREACHABLE: Outcome.UNREACHABLE, Reach.TIMEOUT: Outcome.NO_RESPONSE,
@@ -73,8 +75,31 @@ def expected(kind: Kind, a: Answer) -> tuple[Outcome, JournalEffect, Reason, Key
         return Outcome.DECLINED, JournalEffect.DECLINED, Reason.NONE, keys, None
     if a.check is Check.OK:
         booked = JournalEffect.APPROVED_VOIDING if kind is Kind.VOID else JournalEffect.APPROVED
+        if kind in (Kind.PREAUTH_VOID, Kind.COMPLETION, Kind.COMPLETION_VOID):
+            booked = JournalEffect.APPROVED_LINKED
         return Outcome.APPROVED, booked, Reason.NONE, keys, None
     return Outcome.BAD_MAC, JournalEffect.PENDING, Reason.A0, keys, None
+
+
+def _expected_order(kind: Kind, a: Answer,
+                    keys: Keys) -> tuple[Outcome, JournalEffect, Reason, Keys, Notice | None]:
+    """X2: a query journals nothing; an order-paid notice stays pending (sent again later)
+    until the platform answers it, 00 with a good MAC approves it, a refusal declines it."""
+    outcome = {Reach.UNREACHABLE: Outcome.UNREACHABLE, Reach.TIMEOUT: Outcome.NO_RESPONSE,
+               Reach.MALFORMED: Outcome.REJECTED}.get(a.reach)
+    if outcome is None:
+        if a.rc != "00":
+            outcome = Outcome.DECLINED
+        else:
+            outcome = Outcome.APPROVED if a.check is Check.OK else Outcome.BAD_MAC
+    if kind is Kind.ORDER_QUERY:
+        return outcome, JournalEffect.NONE, Reason.NONE, keys, None
+    journal = JournalEffect.PENDING
+    if outcome is Outcome.APPROVED:
+        journal = JournalEffect.APPROVED
+    elif outcome is Outcome.DECLINED and a.rc != "77":
+        journal = JournalEffect.DECLINED
+    return outcome, journal, Reason.NONE, keys, None
 
 
 COMBINATIONS = [
@@ -88,7 +113,7 @@ def _summary(d: Decision) -> tuple[Outcome, JournalEffect, Reason, Keys, Notice 
 
 
 def test_every_combination_decides_as_written() -> None:
-    assert len(COMBINATIONS) == 5 * 4 * 9 * 3 * 2
+    assert len(COMBINATIONS) == len(KINDS) * 4 * 9 * 3 * 2 and len(KINDS) >= 9
     wrong = [(kind, answer, _summary(decide(kind, answer)), expected(kind, answer))
              for kind, answer in COMBINATIONS
              if _summary(decide(kind, answer)) != expected(kind, answer)]
@@ -107,13 +132,19 @@ def test_exactly_one_row_matches_each_combination_and_every_row_is_used() -> Non
 # -- the defects, one by one ---------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", [Kind.SALE, Kind.VOID, Kind.VOUCHER, Kind.REVERSAL])
+@pytest.mark.parametrize("kind", [Kind.SALE, Kind.VOID, Kind.VOUCHER, Kind.REVERSAL,
+                                  Kind.PREAUTH, Kind.PREAUTH_VOID, Kind.COMPLETION,
+                                  Kind.COMPLETION_VOID,
+                                  Kind.ORDER_QUERY, Kind.ORDER_PAID, Kind.PARTY_DEBIT])
 @pytest.mark.parametrize("check", list(Check))
 def test_resign_code_77_drops_the_keys_on_every_maced_answer(kind: Kind, check: Check) -> None:
     assert decide(kind, Answer(reach=Reach.ANSWERED, rc="77", check=check)).keys is Keys.DROP
 
 
-@pytest.mark.parametrize("kind", [Kind.SALE, Kind.VOID, Kind.VOUCHER, Kind.REVERSAL])
+@pytest.mark.parametrize("kind", [Kind.SALE, Kind.VOID, Kind.VOUCHER, Kind.REVERSAL,
+                                  Kind.PREAUTH, Kind.PREAUTH_VOID, Kind.COMPLETION,
+                                  Kind.COMPLETION_VOID,
+                                  Kind.ORDER_QUERY, Kind.ORDER_PAID, Kind.PARTY_DEBIT])
 @pytest.mark.parametrize("rc", ["00", "12", "51"])
 def test_resign_flag_drops_the_keys_on_every_maced_answer(kind: Kind, rc: str) -> None:
     answer = Answer(reach=Reach.ANSWERED, rc=rc, check=Check.OK, resign=True)

@@ -24,7 +24,7 @@ def write(folder: Path, **files: str) -> Path:
 
 def test_shipped_menus_load():
     menus = load_menus(SHIPPED)
-    assert menus.versions == {"main": 1, "print": 1, "x": 1}
+    assert menus.versions == {"main": 1, "preauth": 1, "print": 1, "x": 1}
     assert menus["main"].path == str(SHIPPED / "main.toml")
 
 

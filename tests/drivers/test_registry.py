@@ -57,7 +57,7 @@ def test_fake_display_takes_rows_and_cols() -> None:
 
 @pytest.mark.parametrize(("kind", "url", "message"), [
     ("teleporter", "fake:", "unknown device kind 'teleporter'"),
-    ("printer", "escpos+usb://04b8:0202", "no printer driver for URL scheme 'escpos+usb'"),
+    ("printer", "escpos+bt://00:11", "no printer driver for URL scheme 'escpos+bt'"),
     ("display", "fake:?cols=abc", "cols must be"),
     ("display", "fake:?colour=red", "unknown parameter 'colour'"),
     ("keypad", "fake:?rows=2", "unknown parameter 'rows'"),

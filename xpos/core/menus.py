@@ -13,7 +13,7 @@ Each ``*.toml`` file in the menu directory holds one menu (schema in docs/menus.
     [[menu.items]]
     label = "消费"
     label_en = "Sale"
-    action = "builtin:sale"   # or "menu:<id>" for a submenu
+    action = "builtin:sale"   # or "menu:<id>" for a submenu, "service:<id>" (X3)
 
 :func:`parse_menus` takes the files' texts (file name -> TOML text; this module reads
 no files: :func:`xpos.terminal.menufiles.load_menus` reads a menu folder and calls it), checks
@@ -35,6 +35,7 @@ from types import MappingProxyType
 
 from xpos.core.flows import BUILTIN_FLOWS
 from xpos.core.flows.common import ask
+from xpos.core.flows.interactive import service_flow
 from xpos.core.flows.online import Command, Flow, FlowContext
 from xpos.core.i18n import pick
 from xpos.core.menu_schema import check_menu_table
@@ -45,6 +46,7 @@ ROOT_MENU = "main"
 """The id of the menu shown first."""
 
 _ID = re.compile(r"[a-z][a-z0-9_]{0,31}")
+_SERVICE_ID = re.compile(r"[a-z][a-z0-9_-]{0,31}")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -57,12 +59,12 @@ class MenuItem:
 
     @property
     def kind(self) -> str:
-        """``"builtin"`` or ``"menu"``."""
+        """``"builtin"``, ``"menu"`` or ``"service"`` (an X3 platform service)."""
         return self.action.partition(":")[0]
 
     @property
     def target(self) -> str:
-        """The built-in flow name or the submenu id."""
+        """The built-in flow name, the submenu id or the platform service id."""
         return self.action.partition(":")[2]
 
     def label_in(self, lang: str) -> str:
@@ -218,14 +220,19 @@ def _run_menu(
         if item.kind == "menu":
             if (yield from _run_menu(menus, item.target, ctx, flows, submenu=True)):
                 return True
+        elif item.kind == "service":
+            yield from service_flow(ctx, item.target)
         elif item.target in flows:
             yield from flows[item.target](ctx)
 
 
 def _check_action(action: str, builtins: Collection[str], *, path: str, key: str) -> None:
     scheme, colon, name = action.partition(":")
-    if not colon or scheme not in ("builtin", "menu"):
-        raise MenuError(f"{action!r}: use 'builtin:<flow>' or 'menu:<id>'", path=path, key=key)
+    if not colon or scheme not in ("builtin", "menu", "service"):
+        raise MenuError(f"{action!r}: use 'builtin:<flow>', 'menu:<id>' or 'service:<id>'",
+                        path=path, key=key)
+    if scheme == "service" and not _SERVICE_ID.fullmatch(name):
+        raise MenuError(f"bad service id {name!r}", path=path, key=key)
     if scheme == "builtin" and name not in builtins:
         known = ", ".join(sorted(builtins))
         raise MenuError(f"unknown built-in flow {name!r} (known: {known})", path=path, key=key)

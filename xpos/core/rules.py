@@ -51,6 +51,13 @@ class Kind(enum.Enum):
     VOID = "void"
     VOUCHER = "voucher"
     REVERSAL = "reversal"
+    PREAUTH = "preauth"
+    PREAUTH_VOID = "preauth_void"
+    COMPLETION = "completion"
+    COMPLETION_VOID = "completion_void"
+    ORDER_QUERY = "order query"
+    ORDER_PAID = "order paid"
+    PARTY_DEBIT = "third-party debit"
 
 
 class Reach(enum.Enum):
@@ -87,6 +94,10 @@ class JournalEffect(enum.Enum):
     """The row becomes declined and its reversal is deleted, in one transaction."""
     FAILED = "failed"
     """Nothing was sent: the row fails and its reversal is dropped."""
+    APPROVED_LINKED = "approved, original marked"
+    """Pre-auth void / completion / completion void: as APPROVED, and the original found
+    in the journal is marked (hold released / completed / completion voided) in the same
+    transaction."""
     PENDING = "pending"
     """The row stays pending; its reversal stays queued."""
     REVERSED = "reversed"
@@ -214,7 +225,15 @@ _77 = frozenset({RcClass.RESIGN})
 _ANY_BUT_00 = frozenset(RcClass) - _00
 _DECLINING = frozenset({RcClass.NO_ORIGINAL, RcClass.OTHER})
 _REFUSING = frozenset({RcClass.OTHER})
+_PREAUTH = frozenset({Kind.PREAUTH})
+_LINKED = frozenset({Kind.PREAUTH_VOID, Kind.COMPLETION, Kind.COMPLETION_VOID})
+_FAMILY = _PREAUTH | _LINKED
+_MACED = _MACED | _FAMILY  # the pre-authorisation family is MAC'd (reference §1.4)
 _O, _J, _R, _K = Outcome, JournalEffect, Reason, Keys
+_ORDER_QUERY = frozenset({Kind.ORDER_QUERY})
+_ORDER_PAID = frozenset({Kind.ORDER_PAID})
+_PARTY = frozenset({Kind.PARTY_DEBIT})
+_MACED = _MACED | _ORDER_QUERY | _ORDER_PAID | _PARTY
 
 RULES: tuple[Rule, ...] = (
     # -- sign-on (0800/0810: not MAC'd; the check is the keys' KCVs) ---------------------
@@ -263,6 +282,69 @@ RULES: tuple[Rule, ...] = (
          outcome=_O.DECLINED, journal=_J.PENDING, reversal=_R.R06, keys=_K.DROP),
     Rule(kinds=_REVERSAL, reach=Reach.ANSWERED, rcs=_REFUSING, checks=None,
          outcome=_O.DECLINED, journal=_J.PENDING, reversal=_R.R06, keys=_K.KEEP),
+    # -- pre-authorisation family (0100/0110, 0200/0210 with F25 06): reversible -------
+    Rule(kinds=_FAMILY, reach=Reach.UNREACHABLE, rcs=None, checks=None,
+         outcome=_O.UNREACHABLE, journal=_J.FAILED, reversal=_R.NONE, keys=_K.KEEP),
+    Rule(kinds=_FAMILY, reach=Reach.TIMEOUT, rcs=None, checks=None,
+         outcome=_O.NO_RESPONSE, journal=_J.PENDING, reversal=_R.R98, keys=_K.KEEP),
+    Rule(kinds=_FAMILY, reach=Reach.MALFORMED, rcs=None, checks=None,
+         outcome=_O.REJECTED, journal=_J.PENDING, reversal=_R.R98, keys=_K.KEEP),
+    Rule(kinds=_PREAUTH, reach=Reach.ANSWERED, rcs=_00, checks=_GOOD,
+         outcome=_O.APPROVED, journal=_J.APPROVED, reversal=_R.NONE, keys=_K.KEEP),
+    Rule(kinds=_LINKED, reach=Reach.ANSWERED, rcs=_00, checks=_GOOD,
+         outcome=_O.APPROVED, journal=_J.APPROVED_LINKED, reversal=_R.NONE, keys=_K.KEEP),
+    Rule(kinds=_FAMILY, reach=Reach.ANSWERED, rcs=_00, checks=_NOT_GOOD,
+         outcome=_O.BAD_MAC, journal=_J.PENDING, reversal=_R.A0, keys=_K.KEEP),
+    Rule(kinds=_FAMILY, reach=Reach.ANSWERED, rcs=_77, checks=None,
+         outcome=_O.DECLINED, journal=_J.DECLINED, reversal=_R.NONE, keys=_K.DROP),
+    Rule(kinds=_FAMILY, reach=Reach.ANSWERED, rcs=_DECLINING, checks=None,
+         outcome=_O.DECLINED, journal=_J.DECLINED, reversal=_R.NONE, keys=_K.KEEP),
+    # -- X2 order query (0100/710000): moves no money, nothing journaled -----------------
+    Rule(kinds=_ORDER_QUERY, reach=Reach.UNREACHABLE, rcs=None, checks=None,
+         outcome=_O.UNREACHABLE, journal=_J.NONE, reversal=_R.NONE, keys=_K.KEEP),
+    Rule(kinds=_ORDER_QUERY, reach=Reach.TIMEOUT, rcs=None, checks=None,
+         outcome=_O.NO_RESPONSE, journal=_J.NONE, reversal=_R.NONE, keys=_K.KEEP),
+    Rule(kinds=_ORDER_QUERY, reach=Reach.MALFORMED, rcs=None, checks=None,
+         outcome=_O.REJECTED, journal=_J.NONE, reversal=_R.NONE, keys=_K.KEEP),
+    Rule(kinds=_ORDER_QUERY, reach=Reach.ANSWERED, rcs=_00, checks=_GOOD,
+         outcome=_O.APPROVED, journal=_J.NONE, reversal=_R.NONE, keys=_K.KEEP),
+    Rule(kinds=_ORDER_QUERY, reach=Reach.ANSWERED, rcs=_00, checks=_NOT_GOOD,
+         outcome=_O.BAD_MAC, journal=_J.NONE, reversal=_R.NONE, keys=_K.KEEP),
+    Rule(kinds=_ORDER_QUERY, reach=Reach.ANSWERED, rcs=_77, checks=None,
+         outcome=_O.DECLINED, journal=_J.NONE, reversal=_R.NONE, keys=_K.DROP),
+    Rule(kinds=_ORDER_QUERY, reach=Reach.ANSWERED, rcs=_DECLINING, checks=None,
+         outcome=_O.DECLINED, journal=_J.NONE, reversal=_R.NONE, keys=_K.KEEP),
+    # -- X2 order-paid notice (0100/720000): journaled before it is sent, no reversal;
+    #    sent again (idempotent) until the platform takes or refuses it ----------------
+    Rule(kinds=_ORDER_PAID, reach=Reach.UNREACHABLE, rcs=None, checks=None,
+         outcome=_O.UNREACHABLE, journal=_J.PENDING, reversal=_R.NONE, keys=_K.KEEP),
+    Rule(kinds=_ORDER_PAID, reach=Reach.TIMEOUT, rcs=None, checks=None,
+         outcome=_O.NO_RESPONSE, journal=_J.PENDING, reversal=_R.NONE, keys=_K.KEEP),
+    Rule(kinds=_ORDER_PAID, reach=Reach.MALFORMED, rcs=None, checks=None,
+         outcome=_O.REJECTED, journal=_J.PENDING, reversal=_R.NONE, keys=_K.KEEP),
+    Rule(kinds=_ORDER_PAID, reach=Reach.ANSWERED, rcs=_00, checks=_GOOD,
+         outcome=_O.APPROVED, journal=_J.APPROVED, reversal=_R.NONE, keys=_K.KEEP),
+    Rule(kinds=_ORDER_PAID, reach=Reach.ANSWERED, rcs=_00, checks=_NOT_GOOD,
+         outcome=_O.BAD_MAC, journal=_J.PENDING, reversal=_R.NONE, keys=_K.KEEP),
+    Rule(kinds=_ORDER_PAID, reach=Reach.ANSWERED, rcs=_77, checks=None,
+         outcome=_O.DECLINED, journal=_J.PENDING, reversal=_R.NONE, keys=_K.DROP),
+    Rule(kinds=_ORDER_PAID, reach=Reach.ANSWERED, rcs=_DECLINING, checks=None,
+         outcome=_O.DECLINED, journal=_J.DECLINED, reversal=_R.NONE, keys=_K.KEEP),
+    # -- X2 third-party debit (0200/730000): money, exactly like a sale ----------------
+    Rule(kinds=_PARTY, reach=Reach.UNREACHABLE, rcs=None, checks=None,
+         outcome=_O.UNREACHABLE, journal=_J.FAILED, reversal=_R.NONE, keys=_K.KEEP),
+    Rule(kinds=_PARTY, reach=Reach.TIMEOUT, rcs=None, checks=None,
+         outcome=_O.NO_RESPONSE, journal=_J.PENDING, reversal=_R.R98, keys=_K.KEEP),
+    Rule(kinds=_PARTY, reach=Reach.MALFORMED, rcs=None, checks=None,
+         outcome=_O.REJECTED, journal=_J.PENDING, reversal=_R.R98, keys=_K.KEEP),
+    Rule(kinds=_PARTY, reach=Reach.ANSWERED, rcs=_00, checks=_GOOD,
+         outcome=_O.APPROVED, journal=_J.APPROVED, reversal=_R.NONE, keys=_K.KEEP),
+    Rule(kinds=_PARTY, reach=Reach.ANSWERED, rcs=_00, checks=_NOT_GOOD,
+         outcome=_O.BAD_MAC, journal=_J.PENDING, reversal=_R.A0, keys=_K.KEEP),
+    Rule(kinds=_PARTY, reach=Reach.ANSWERED, rcs=_77, checks=None,
+         outcome=_O.DECLINED, journal=_J.DECLINED, reversal=_R.NONE, keys=_K.DROP),
+    Rule(kinds=_PARTY, reach=Reach.ANSWERED, rcs=_DECLINING, checks=None,
+         outcome=_O.DECLINED, journal=_J.DECLINED, reversal=_R.NONE, keys=_K.KEEP),
 )
 """The money rules. Every (kind, answer) matches exactly one row (a test checks)."""
 

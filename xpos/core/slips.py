@@ -33,6 +33,8 @@ TRANS_VOID = "撤销/VOID"
 TITLE_TOTALS = "交易汇总 TOTALS"
 DOMAIN_LINES = {"bank": "银行卡 BANK CARD", "x": "X菜单 X MENU"}
 KIND_LABELS = {"sale": TRANS_SALE, "void": TRANS_VOID, "voucher": "券兑换/VOUCHER"}
+PREAUTH_LABELS = {"preauth": "预授权/PRE-AUTH", "preauth_void": "预授权撤销/PA VOID",
+                  "completion": "预授权完成/COMPLETE", "completion_void": "完成撤销/CMPL VOID"}
 NO_TXN = "无交易 NONE"
 TOTAL = "合计 TOTAL"
 
@@ -295,9 +297,11 @@ def _domain_totals(domain: str, lines: tuple[TotalsLine, ...]) -> list[TextLine]
     if not mine:
         return [*body, _line(NO_TXN)]
     for line in mine:
-        label = KIND_LABELS.get(line.kind, printable(line.kind).upper())
+        label = KIND_LABELS.get(line.kind) or PREAUTH_LABELS.get(line.kind) or printable(
+            line.kind).upper()
         body += _columns(label, f"{line.count}笔 {format_yuan(line.amount)}")
-    count, amount = sum(x.count for x in mine), net_amount(mine)
+    count = sum(x.count for x in mine if x.kind not in NOT_SALES)
+    amount = net_amount(mine)
     return [*body, *_columns(TOTAL, f"{count}笔 {format_yuan(amount)}")]
 
 
@@ -305,9 +309,16 @@ NETTED_OUT = frozenset({"void"})
 """Kinds whose amount is taken off the total (a void gives its sale's amount back)."""
 
 
+NETTED_OUT = NETTED_OUT | {"completion_void"}  # gives a completion's amount back
+NOT_SALES = frozenset({"preauth", "preauth_void"})
+"""Kinds listed in the totals but left out of the total: a pre-auth holds, debits nothing."""
+
+
 def net_amount(lines: Iterable[TotalsLine]) -> int:
-    """The net of some totals lines in fen: voids subtracted, everything else added."""
-    return sum(-x.amount if x.kind in NETTED_OUT else x.amount for x in lines)
+    """The net of some totals lines in fen: voids subtracted, pre-auths (holds, not
+    sales) left out, everything else added."""
+    return sum(-x.amount if x.kind in NETTED_OUT else x.amount for x in lines
+               if x.kind not in NOT_SALES)
 
 
 def totals_slip(slip: TotalsSlip) -> Document:

@@ -40,6 +40,10 @@ KINDS: tuple[str, ...] = (
 #: Kinds whose devices implement :class:`CardReader`.
 READER_KINDS: tuple[str, ...] = ("magstripe", "rfid", "scanner")
 
+#: Optional devices: absent (``none:``) unless configured. The customer display is a
+#: :class:`Display` (a 2 x 20 pole display), the beeper a :class:`Beeper`.
+OPTIONAL_KINDS: tuple[str, ...] = ("customer_display", "beeper")
+
 
 @runtime_checkable
 class Keypad(Protocol):
@@ -107,6 +111,15 @@ class Printer(Protocol):
 
 
 @runtime_checkable
+class Beeper(Protocol):
+    """Audible feedback."""
+
+    def beep(self, kind: str) -> None:
+        """Sound ``"ok"`` (a card read) or ``"error"`` (a refused key); never raises."""
+        ...
+
+
+@runtime_checkable
 class Closable(Protocol):
     """Anything holding an OS resource that must be released."""
 
@@ -125,6 +138,8 @@ class DeviceSet:
         readers: Card readers (magstripe, RFID, scanner), in configuration order.
         pinpad: The PIN pad.
         printer: The receipt printer.
+        customer_display: The display facing the customer (optional).
+        beeper: The beeper (optional).
     """
 
     keypad: Keypad
@@ -132,11 +147,13 @@ class DeviceSet:
     readers: tuple[CardReader, ...]
     pinpad: PinPad
     printer: Printer
+    customer_display: Display | None = None
+    beeper: Beeper | None = None
 
     def close(self) -> None:
         """Close every device that has a ``close()`` method."""
         devices: list[object] = [self.keypad, self.display, *self.readers]
-        devices += [self.pinpad, self.printer]
+        devices += [self.pinpad, self.printer, self.customer_display, self.beeper]
         for device in devices:
             if isinstance(device, Closable):
                 device.close()

@@ -222,3 +222,33 @@ async def check_printer(
     reload()
     _require(dev.paper_ok, "paper_ok still False after reload")
     dev.print_bytes(data)
+
+
+async def check_printer_mid_job(
+    dev: Printer,
+    *,
+    output: Callable[[], bytes],
+    paper_out_after: Callable[[int], None],
+    reload: Callable[[], None],
+) -> None:
+    """The status contract of a printer that can tell (``DLE EOT``): paper that runs out
+    *during* a job is reported, and the job sent again after the reload is printed whole.
+
+    ``paper_out_after(n)`` (test side) lets ``n`` more bytes print before the paper ends.
+    """
+    job = b"\x1b@" + b"X-POS mid-job conformance line\n" * 8
+    paper_out_after(len(job) // 2)
+    before = output()
+    try:
+        dev.print_bytes(job)
+    except PaperOutError:
+        pass
+    else:
+        raise AssertionError("paper ran out during a job but print_bytes did not raise")
+    cut_short = output()[len(before):]
+    _require(job.startswith(cut_short) and cut_short != job, "the job was not cut short")
+    _require(not dev.paper_ok, "paper_ok True after paper ran out during a job")
+    reload()
+    _require(dev.paper_ok, "paper_ok still False after reload")
+    dev.print_bytes(job)
+    _require(output().endswith(cut_short + job), "the job was not printed whole after reload")

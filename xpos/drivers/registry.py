@@ -26,7 +26,9 @@ from typing import cast
 
 from xpos.drivers.base import (
     KINDS,
+    OPTIONAL_KINDS,
     READER_KINDS,
+    Beeper,
     CardReader,
     DeviceSet,
     Display,
@@ -64,6 +66,23 @@ BUILTIN_DRIVERS: Mapping[tuple[str, str], str] = {
     # Test backends (xpos.drivers.fifo): input from outside the process, PIN in clear.
     ("keypad", "fifo"): "xpos.drivers.fifo:open_fifo_keypad",
     ("pinpad", "fifo"): "xpos.drivers.fifo:open_fifo_pinpad",
+    # python-escpos printers with DLE EOT status (xpos.drivers.escpos_printer).
+    ("printer", "escpos+tcp"): "xpos.drivers.escpos_printer:open_tcp_printer",
+    ("printer", "escpos+serial"): "xpos.drivers.escpos_printer:open_serial_printer",
+    ("printer", "escpos+usb"): "xpos.drivers.escpos_printer:open_usb_printer",
+    ("printer", "escpos+file"): "xpos.drivers.escpos_printer:open_file_printer",
+    # Optional devices (none: unless configured): customer display and beeper.
+    ("customer_display", "fake"): "xpos.drivers.pole_display:open_fake_customer_display",
+    ("customer_display", "serial"): "xpos.drivers.pole_display:open_serial_pole_display",
+    ("beeper", "fake"): "xpos.drivers.beeper:open_fake_beeper",
+    ("beeper", "file"): "xpos.drivers.beeper:open_file_beeper",
+    ("beeper", "evdev"): "xpos.drivers.beeper:open_evdev_beeper",
+    ("beeper", "console"): "xpos.drivers.beeper:open_console_beeper",
+    # Serial keypad; the PIN pad on the terminal's keypad (built by open_devices).
+    ("keypad", "serial"): "xpos.drivers.serial_keypad:open_serial_keypad",
+    ("pinpad", "keypad"): "xpos.drivers.keypad_pinpad:open_keypad_pinpad",
+    # PC/SC contactless readers through pyscard (the optional [pcsc] extra).
+    ("rfid", "pcsc"): "xpos.drivers.pcsc:open_pcsc_rfid",
 }
 
 _PROTOCOLS: Mapping[str, type] = {
@@ -74,6 +93,8 @@ _PROTOCOLS: Mapping[str, type] = {
     "scanner": CardReader,
     "pinpad": PinPad,
     "printer": Printer,
+    "customer_display": Display,
+    "beeper": Beeper,
 }
 
 
@@ -141,8 +162,9 @@ class DriverRegistry:
 
 
 def _check_kind(kind: str) -> str:
-    if kind not in KINDS:
-        raise ConfigError(f"unknown device kind {kind!r}; known: {', '.join(KINDS)}")
+    if kind not in KINDS and kind not in OPTIONAL_KINDS:
+        known = ", ".join((*KINDS, *OPTIONAL_KINDS))
+        raise ConfigError(f"unknown device kind {kind!r}; known: {known}")
     return kind
 
 
@@ -166,7 +188,10 @@ def open_devices(
 ) -> DeviceSet:
     """Open a terminal's devices; every kind missing from ``config`` is ``fake:``.
 
-    Reader kinds (magstripe, rfid, scanner) may be ``"none:"`` to leave them out.
+    Reader kinds (magstripe, rfid, scanner) may be ``"none:"`` to leave them out; the
+    optional kinds (customer display, beeper) are ``"none:"`` unless configured.
+    ``pinpad = "keypad:"`` puts the PIN pad on the configured keypad
+    (:mod:`xpos.drivers.keypad_pinpad`).
     Devices opened before a failure are closed again.
 
     Raises:
@@ -179,12 +204,29 @@ def open_devices(
     try:
         for kind in KINDS:
             url = config.get(kind, DEFAULT_URL)
-            if not (kind in READER_KINDS and url.strip() == NONE_URL):
+            if kind == "pinpad" and _keypad_pin(url):
+                opened["keypad"], opened[kind] = _share_keypad(opened["keypad"], url)
+            elif not (kind in READER_KINDS and url.strip() == NONE_URL):
+                opened[kind] = reg.open(kind, url)
+        for kind in OPTIONAL_KINDS:
+            url = config.get(kind, NONE_URL)
+            if url.strip() != NONE_URL:
                 opened[kind] = reg.open(kind, url)
     except BaseException:
         _close_all(opened.values())
         raise
     return _device_set(opened)
+
+
+def _keypad_pin(url: str) -> bool:
+    return parse_device_url(url).scheme == "keypad"
+
+
+def _share_keypad(keypad: object, url: str) -> tuple[object, object]:
+    """``pinpad = "keypad:"``: the PIN pad takes the terminal's keypad during PIN entry."""
+    from xpos.drivers.keypad_pinpad import share_keypad
+
+    return share_keypad(cast(Keypad, keypad), parse_device_url(url))
 
 
 def _close_all(devices: Iterable[object]) -> None:
@@ -202,4 +244,6 @@ def _device_set(opened: Mapping[str, object]) -> DeviceSet:
         readers=readers,
         pinpad=cast(PinPad, opened["pinpad"]),
         printer=cast(Printer, opened["printer"]),
+        customer_display=cast(Display | None, opened.get("customer_display")),
+        beeper=cast(Beeper | None, opened.get("beeper")),
     )

@@ -37,7 +37,7 @@ from typing import Any
 
 from xpos.errors import JournalError
 from xpos.journal import guards
-from xpos.journal.db import Database, check_counter
+from xpos.journal.db import check_counter
 from xpos.journal.records import (
     VOIDED_BY,
     ReversalDraft,
@@ -48,9 +48,10 @@ from xpos.journal.records import (
     reversal_from_row,
     txn_from_row,
 )
+from xpos.journal.settlement import SettlementLog
 
 
-class Journal(Database):
+class Journal(SettlementLog):
     """Transactions, reversal queue, counters and print records in one SQLite file.
 
     Args:
@@ -286,13 +287,34 @@ class Journal(Database):
 
     # -- print record -----------------------------------------------------------
 
-    def record_print(self, txn_id: int | None, name: str, data: bytes) -> None:
-        """Keep the bytes of a printed document for reprints (B2, B3)."""
+    def record_print(self, txn_id: int | None, name: str, data: bytes) -> int:
+        """Keep the bytes of a document about to be printed, for reprints (B2, B3).
+
+        Returns:
+            The record's id; it says *not printed* until :meth:`mark_printed`.
+        """
         with self._write(checkpoint=False) as conn:
-            conn.execute(
+            cursor = conn.execute(
                 "INSERT INTO print_record (txn_id, name, data, created_at) VALUES (?, ?, ?, ?)",
                 (txn_id, name, bytes(data), self._now()),
             )
+        return int(cursor.lastrowid or 0)
+
+    def mark_printed(self, record_id: int) -> None:
+        """The printer took the whole job of print record ``record_id``."""
+        with self._write(checkpoint=False) as conn:
+            conn.execute("UPDATE print_record SET printed_at = ? WHERE id = ?",
+                         (self._now(), record_id))
+
+    def print_status(self, txn_id: int) -> list[tuple[str, bool]]:
+        """``(name, printed)`` of every print record of a transaction, oldest first.
+
+        A record not printed is a slip lost to paper-out (sent again whole after the
+        reload: a new record), a slip the operator gave up on, or one cut by a kill.
+        """
+        rows = self._conn.execute(
+            "SELECT name, printed_at FROM print_record WHERE txn_id = ? ORDER BY id", (txn_id,))
+        return [(row["name"], row["printed_at"] is not None) for row in rows]
 
     def last_print(self) -> tuple[str, bytes] | None:
         """The newest print record as ``(name, data)``, or ``None``."""
@@ -336,3 +358,45 @@ class Journal(Database):
             "SELECT name, data FROM print_record WHERE txn_id = ? ORDER BY id", (txn_id,)
         ).fetchall()
         return [(r["name"], bytes(r["data"])) for r in rows]
+
+    # -- the pre-authorisation family (issue 10) ------------------------------------
+
+    def complete_linked(self, txn_id: int, *, rc: str, auth_code: str | None,
+                        rrn: str | None, detail_update: Mapping[str, Any],
+                        original: int, mark: str, original_kind: str) -> TxnRecord:
+        """Approve a PENDING pre-auth void / completion / completion void and mark its
+        original, in one SQLite transaction (a kill -9 leaves both or neither).
+
+        Args:
+            txn_id: From :meth:`begin_txn`.
+            rc, auth_code, rrn: Fields 39, 38, 37.
+            detail_update: Keys merged into the row's detail.
+            original: The journal id of the original.
+            mark: The detail key set on the original (``voided_by`` or
+                ``completed_by``) to this transaction's STAN.
+            original_kind: The kind the original must have.
+
+        Raises:
+            JournalError: the transaction is not PENDING, or the original is not an
+                approved ``original_kind`` without ``voided_by`` / ``mark`` (nothing is
+                changed then).
+        """
+        with self._write() as conn:
+            old = self.get(txn_id)
+            if old.status is not TxnStatus.PENDING:
+                raise JournalError(f"transaction {txn_id} is already {old.status.value}")
+            linked = self.get(original)
+            if (linked.kind != original_kind or linked.status is not TxnStatus.APPROVED
+                    or VOIDED_BY in linked.detail or mark in linked.detail):
+                raise JournalError(f"transaction {original} cannot be marked {mark}")
+            detail = guards.detail_json({**old.detail, **detail_update})
+            now = self._now()
+            conn.execute(
+                "UPDATE txn SET status = 'approved', rc = ?, auth_code = ?, rrn = ?,"
+                " detail = ?, updated_at = ? WHERE id = ?",
+                (rc, auth_code, rrn, detail, now, txn_id))
+            conn.execute("DELETE FROM reversal WHERE txn_id = ?", (txn_id,))
+            marked = guards.detail_json({**linked.detail, mark: old.stan})
+            conn.execute("UPDATE txn SET detail = ?, updated_at = ? WHERE id = ?",
+                         (marked, now, original))
+            return self.get(txn_id)

@@ -61,7 +61,31 @@ _V2 = (
     "INSERT INTO meta (key, value) VALUES ('journal_id', lower(hex(randomblob(16))))",
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_V1, _V2)
+# v3: when a print job reached the printer whole; NULL = not printed (paper out, a kill).
+_V3 = ("ALTER TABLE print_record ADD COLUMN printed_at TEXT",)
+# v4: settlement (issue 10): the X-menu batch counter and the settlement progress, one
+# row per settlement run (xpos.journal.settlement).
+_V4 = (
+    "INSERT INTO counter (name, value) VALUES ('x_batch', 1)",
+    """CREATE TABLE settlement (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        batch INTEGER NOT NULL CHECK (batch BETWEEN 1 AND 999999),
+        x_batch INTEGER NOT NULL CHECK (x_batch BETWEEN 1 AND 999999),
+        state TEXT NOT NULL
+            CHECK (state IN ('settle', 'upload', 'end', 'x_settle', 'done')),
+        stan INTEGER,
+        upload_index INTEGER NOT NULL DEFAULT 0,
+        uploaded INTEGER NOT NULL DEFAULT 0,
+        totals TEXT NOT NULL,
+        result TEXT NOT NULL DEFAULT '',
+        x_result TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )""",
+    "CREATE UNIQUE INDEX settlement_one_open ON settlement (state) WHERE state <> 'done'",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4)
 SCHEMA = Schema(name="journal", migrations=MIGRATIONS, error=JournalError)
 SCHEMA_VERSION = SCHEMA.version
 

@@ -56,6 +56,19 @@ class MessageKind(enum.Enum):
     VOID = "void"
     REVERSAL = "reversal"
     VOUCHER_VERIFY = "voucher_verify"
+    PREAUTH = "preauth"
+    PREAUTH_VOID = "preauth_void"
+    COMPLETION = "completion"
+    COMPLETION_VOID = "completion_void"
+    SESSION_OPEN = "session_open"
+    SESSION_STEP = "session_step"
+    ORDER_QUERY = "order_query"
+    ORDER_PAID = "order_paid"
+    PARTY_DEBIT = "party_debit"
+    SETTLE = "settle"
+    X_SETTLE = "x_settle"
+    BATCH_UPLOAD = "batch_upload"
+    BATCH_END = "batch_end"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -68,6 +81,11 @@ class MessageType:
         processing_code: Required field 3, or ``None`` when field 3 does not decide.
         mac: Whether field 64 is carried (request and response).
         description: What it is, for docs and transcripts.
+        type_code: Required 60.1 (the first two characters of field 60), or ``None``
+            when 60.1 does not decide. A row with a type code is preferred to one
+            without (a completion 0200/000000/20 is not a sale 0200/000000/22).
+        function: Required 60.3 (network management code), or ``None`` when 60.3 does
+            not decide (it tells the batch-upload detail from its end, both 0320).
     """
 
     kind: MessageKind
@@ -75,6 +93,8 @@ class MessageType:
     processing_code: str | None
     mac: bool
     description: str
+    type_code: str | None = None
+    function: str | None = None
 
 
 CATALOGUE: tuple[MessageType, ...] = (
@@ -88,6 +108,35 @@ CATALOGUE: tuple[MessageType, ...] = (
                 description="reversal 冲正"),
     MessageType(kind=MessageKind.VOUCHER_VERIFY, mti="0100", processing_code="700000",
                 mac=True, description="X-menu voucher verification 订单验证"),
+    # the pre-authorisation family (F25 06): 60.1 tells them from sale and void
+    MessageType(kind=MessageKind.PREAUTH, mti="0100", processing_code="030000", mac=True,
+                description="pre-authorisation 预授权", type_code="10"),
+    MessageType(kind=MessageKind.PREAUTH_VOID, mti="0100", processing_code="200000",
+                mac=True, description="pre-authorisation void 预授权撤销", type_code="11"),
+    MessageType(kind=MessageKind.COMPLETION, mti="0200", processing_code="000000", mac=True,
+                description="pre-authorisation completion 预授权完成", type_code="20"),
+    MessageType(kind=MessageKind.COMPLETION_VOID, mti="0200", processing_code="200000",
+                mac=True, description="completion void 预授权完成撤销", type_code="21"),
+    MessageType(kind=MessageKind.SESSION_OPEN, mti="0100", processing_code="780000",
+                mac=True, description="X3 interactive session open 互动业务"),
+    MessageType(kind=MessageKind.SESSION_STEP, mti="0100", processing_code="790000",
+                mac=True, description="X3 interactive step result 互动业务"),
+    MessageType(kind=MessageKind.ORDER_QUERY, mti="0100", processing_code="710000",
+                mac=True, description="X-menu order query 订单查询"),
+    MessageType(kind=MessageKind.ORDER_PAID, mti="0100", processing_code="720000",
+                mac=True, description="X-menu order-paid notice 订单支付通知"),
+    MessageType(kind=MessageKind.PARTY_DEBIT, mti="0200", processing_code="730000",
+                mac=True, description="X-menu third-party card debit 第三方卡扣款"),
+    # Settlement (issue 10): no MAC (reference §1.4). The X settlement comes before the
+    # bank one: a row whose processing code is None matches any field 3.
+    MessageType(kind=MessageKind.X_SETTLE, mti="0500", processing_code="700000", mac=False,
+                description="X-menu settlement X结算"),
+    MessageType(kind=MessageKind.SETTLE, mti="0500", processing_code=None, mac=False,
+                description="settlement 结算"),
+    MessageType(kind=MessageKind.BATCH_UPLOAD, mti="0320", processing_code=None, mac=False,
+                description="batch upload 批上送", function="201"),
+    MessageType(kind=MessageKind.BATCH_END, mti="0320", processing_code=None, mac=False,
+                description="batch upload end 批上送结束", function="202"),
 )
 
 
@@ -116,10 +165,19 @@ def message_type(msg: Message) -> MessageType | None:
     if not msg.mti.isdigit() or len(msg.mti) != 4:
         return None
     base = request_mti(msg.mti)
+    type_code = (msg.get(60) or "")[:2]
+    found: MessageType | None = None
     for row in CATALOGUE:
-        if row.mti == base and row.processing_code in (None, msg.get(3)):
-            return row
-    return None
+        if row.mti != base or row.processing_code not in (None, msg.get(3)):
+            continue
+        if row.function not in (None, (msg.get(60) or "")[8:11]):
+            continue
+        if row.type_code is not None:
+            if row.type_code == type_code:
+                return row
+        elif found is None:
+            found = row
+    return found
 
 
 def classify(msg: Message) -> MessageKind:

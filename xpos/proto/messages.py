@@ -296,7 +296,10 @@ def _reversible(msg: Message) -> bool:
         kind = classify(msg)
     except RemoteProtocolError:
         return False
-    return kind in (MessageKind.SALE, MessageKind.VOID, MessageKind.VOUCHER_VERIFY)
+    return kind in (MessageKind.SALE, MessageKind.VOID, MessageKind.VOUCHER_VERIFY,
+                    MessageKind.PREAUTH, MessageKind.PREAUTH_VOID, MessageKind.COMPLETION,
+                    MessageKind.COMPLETION_VOID,
+                    MessageKind.PARTY_DEBIT)
 
 
 def reversal_request(original: Message, *, reason: str,

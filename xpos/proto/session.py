@@ -49,6 +49,7 @@ from xpos.errors import DecodeError, LocalProtocolError
 from xpos.proto.catalogue import is_response, response_check, response_mti
 from xpos.proto.codec import Message, decode_message, encode_message
 from xpos.proto.framing import DEFAULT_MAX_FRAME, FrameReader, frame
+from xpos.proto.interactive import is_platform_message
 
 __all__ = [
     "FrameError",
@@ -191,9 +192,11 @@ class TerminalSession(_Receiver):
 
     def stamp(self, msg: Message) -> Message:
         """``msg`` with this session's TPDU and header (what :meth:`send` puts on the wire)."""
-        if self._tpdu in (None, msg.tpdu) and self._header in (None, msg.header):
+        # An X3 platform message keeps its TPDU: its destination is the platform's.
+        tpdu = msg.tpdu if is_platform_message(msg) else self._tpdu
+        if tpdu in (None, msg.tpdu) and self._header in (None, msg.header):
             return msg
-        return msg.replace(tpdu=self._tpdu, header=self._header)
+        return msg.replace(tpdu=tpdu, header=self._header)
 
     def send(self, msg: Message, *, now: float) -> bytes:
         """Stamp, encode and frame a request, and start waiting for its response.

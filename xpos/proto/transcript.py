@@ -4,7 +4,8 @@ evidence.
 Nothing sensitive survives :func:`describe`: field 2 is masked 6/4, tracks (35, 36)
 become ``<track masked 621234*********4567>`` or ``<track>``, the PIN block (52) becomes
 ``<PIN block>``, sign-on keys (62 of 08xx) become ``<keys>``, ICC data only shows its
-size, and X-menu TLV shows voucher codes masked to their last 4 characters.
+size, and X-menu TLV shows voucher codes masked to their last 4 characters; X3 session
+TLV is shown by tag name, its encrypted track and PIN block by size only.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from xpos.errors import DecodeError
 from xpos.model import mask_pan
 from xpos.proto.catalogue import message_type
 from xpos.proto.codec import Message
+from xpos.proto.interactive import TAG_PIN, TAG_TRACK, X3_TAG_NAMES
 from xpos.proto.spec import FIELDS
 from xpos.proto.tlv import decode_tlv
 from xpos.proto.voucher import (
@@ -41,6 +43,8 @@ _TLV_TEXT: dict[int, tuple[str, Callable[[str], str]]] = {
     TAG_PROVIDER: ("provider", str),
     TAG_MESSAGE: ("message", str),
 }
+_TLV_TEXT.update({tag: (name, str) for tag, name in X3_TAG_NAMES.items()})
+_TLV_HIDDEN = {TAG_TRACK: "track", TAG_PIN: "pin_block"}  # X3: sizes only
 _MIN_PAN = 12
 
 
@@ -67,7 +71,7 @@ def _tlv(value: str) -> str:
         return f"<bad TLV, {len(value) // 2} bytes>"
     parts = []
     for item in items:
-        name, show = _TLV_TEXT.get(item.tag, (f"{item.tag:X}", None))
+        name, show = _TLV_TEXT.get(item.tag, (_TLV_HIDDEN.get(item.tag, f"{item.tag:X}"), None))
         if show is None:
             parts.append(f"{name}=<{len(item.value)} bytes>")
             continue
@@ -79,7 +83,7 @@ def _tlv(value: str) -> str:
 def _field62(msg: Message, value: str) -> str:
     if msg.mti.startswith("08"):
         return "<keys>"
-    if msg.get(3) == "700000":
+    if msg.get(3) in ("700000", "780000", "790000"):
         return _tlv(value)
     return f"<{len(value) // 2} bytes>"
 

@@ -13,6 +13,8 @@ request (terminal -> host)            response (host -> terminal)
        M member card + order number     DF13 provider, UTF-8
   DF03 order number, ASCII              DF14 message to show, UTF-8 (optional)
   DF04 member card, masked 6/4, ASCII
+  DF29 member card RFID UID, hex ASCII
+       (a tapped member card: no PAN)
 
 The member card's full PAN travels only in field 2 (where every party already expects a
 PAN and masks it); the TLV, which the platform forwards to the application provider,
@@ -60,6 +62,8 @@ VOUCHER_PROCESSING_CODE = "700000"
 VOUCHER_60_1 = "70"
 TAG_CODE, TAG_METHOD, TAG_ORDER, TAG_MEMBER = 0xDF01, 0xDF02, 0xDF03, 0xDF04
 TAG_TITLE, TAG_QUANTITY, TAG_PROVIDER, TAG_MESSAGE = 0xDF11, 0xDF12, 0xDF13, 0xDF14
+TAG_MEMBER_UID = 0xDF29
+"""A tapped member card's RFID UID (X2's tag range, used by X1's member method)."""
 METHODS: Mapping[str, bytes] = MappingProxyType(
     {"keyed": b"K", "scanned": b"S", "member": b"M"})
 VOUCHER_RESPONSE_CODES: Mapping[str, tuple[str, str]] = MappingProxyType({
@@ -92,6 +96,7 @@ class VoucherRequest:
         order_no: Order number, if sent.
         member_pan: Full member card number from field 2 (hidden in ``repr``).
         member_masked: The masked member card number from the TLV.
+        member_uid: The RFID UID of a tapped member card (DF29), if sent.
     """
 
     method: str
@@ -99,6 +104,7 @@ class VoucherRequest:
     order_no: str | None
     member_pan: str | None
     member_masked: str | None
+    member_uid: str | None = None
 
     def __repr__(self) -> str:
         """Show the request with the voucher code and member PAN masked."""
@@ -112,11 +118,12 @@ def mask_voucher_code(code: str) -> str:
 
 
 def _request_tlv(code: str, method: str, order_no: str | None,
-                 member_pan: str | None) -> bytes:
+                 member_pan: str | None, member_uid: str | None = None) -> bytes:
     if method not in METHODS:
         raise EncodeError(f"unknown presentation method {method!r}", field="62")
-    if method == "member" and not (member_pan and order_no):
-        raise EncodeError("member method needs member_pan and order_no", field="62")
+    if method == "member" and not ((member_pan or member_uid) and order_no):
+        raise EncodeError("member method needs member_pan (or member_uid) and order_no",
+                          field="62")
     if method != "member" and not code:
         raise EncodeError(f"{method} method needs a voucher code", field="62")
     items = [(TAG_CODE, code.encode("ascii"))] if code else []
@@ -125,11 +132,14 @@ def _request_tlv(code: str, method: str, order_no: str | None,
         items.append((TAG_ORDER, order_no.encode("ascii")))
     if member_pan:
         items.append((TAG_MEMBER, mask_pan(member_pan).encode("ascii")))
+    if member_uid:
+        items.append((TAG_MEMBER_UID, member_uid.encode("ascii")))
     return encode_tlv(items)
 
 
 def voucher_request(*, stan: int, tid: str, mid: str, batch: int, code: str, method: str,
-                    order_no: str | None = None, member_pan: str | None = None) -> Message:
+                    order_no: str | None = None, member_pan: str | None = None,
+                    member_uid: str | None = None) -> Message:
     """Build a 0100 voucher verification request (without MAC).
 
     Args:
@@ -141,12 +151,13 @@ def voucher_request(*, stan: int, tid: str, mid: str, batch: int, code: str, met
         method: ``"keyed"``, ``"scanned"`` or ``"member"``.
         order_no: Order number (member method).
         member_pan: Member card number (member method); sent in field 2 only.
+        member_uid: A tapped member card's RFID UID instead of ``member_pan``.
 
     Raises:
         EncodeError: missing or invalid data for the method.
     """
     try:
-        tlv = _request_tlv(code, method, order_no, member_pan)
+        tlv = _request_tlv(code, method, order_no, member_pan, member_uid)
     except UnicodeEncodeError as exc:
         raise EncodeError("voucher code and order number must be ASCII", field="62") from exc
     fields = {3: VOUCHER_PROCESSING_CODE, 11: stan_field(stan), 41: tid, 42: mid,
@@ -237,4 +248,5 @@ def parse_voucher_request(msg: Message) -> VoucherRequest:
         code=_text(tlv, TAG_CODE, "ascii") if TAG_CODE in tlv else "",
         order_no=_text(tlv, TAG_ORDER, "ascii") if TAG_ORDER in tlv else None,
         member_pan=msg.get(2),
-        member_masked=_text(tlv, TAG_MEMBER, "ascii") if TAG_MEMBER in tlv else None)
+        member_masked=_text(tlv, TAG_MEMBER, "ascii") if TAG_MEMBER in tlv else None,
+        member_uid=_text(tlv, TAG_MEMBER_UID, "ascii") if TAG_MEMBER_UID in tlv else None)

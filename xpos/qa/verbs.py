@@ -62,11 +62,20 @@ from xpos.qa.yamlsrc import YNode
 DEFAULT_TIMEOUT_S = 60.0
 HOST_MESSAGES = {"sign_on": "sign_on", "sale": "sale", "void": "void", "reversal": "reversal",
                  "voucher": "voucher_verify", "voucher_verify": "voucher_verify"}
+HOST_MESSAGES |= {kind: kind for kind in ("preauth", "preauth_void", "completion",
+                                          "completion_void")}  # the pre-auth family
+HOST_MESSAGES.update(session_open="session_open", session_step="session_step")  # X3
+HOST_MESSAGES.update(settle="settle", x_settle="x_settle",
+                     batch_upload="batch_upload", batch_end="batch_end")
 HOST_CHECKS = ("message", "response_code", "amount", "mti", "count", "which", "fields",
                "response_fields")
+HOST_MESSAGES.update(order_query="order_query", order_paid="order_paid",
+                     party_debit="party_debit")  # X2
 JOURNAL_LAST_FIELDS = ("type", "status", "amount", "response_code", "masked_pan", "domain",
                        "batch")
-FAULTS = ("decline", "drop", "delay", "bad_mac", "close", "malformed", "truncated")
+FAULTS: tuple[str, ...] = ("decline", "drop", "delay", "bad_mac", "close", "malformed", "truncated")
+FAULTS += ("bad_tlv", "unknown_step")  # X3: what the platform's next step turns into
+FAULTS += ("unbalanced",)  # settlement: the host books a sale the terminal never saw
 _FAULT_KEYS = {"code": "decline", "seconds": "delay", "delay": "delay"}
 
 StepParser = Callable[[YNode, int, dict[str, str]], Step]

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import atexit
 import functools
+import logging
 import os
 import shutil
 import tempfile
@@ -37,9 +38,12 @@ from typing import TYPE_CHECKING, Any
 
 from xpos.model import Align, Document, Feed, QrCode, TextLine
 from xpos.model.textwidth import printable
+from xpos.receipts.raster import FontMissingError, line_image
 
 if TYPE_CHECKING:
     from escpos.printer import Dummy
+
+log = logging.getLogger(__name__)
 
 FS_CHINESE_ON = b"\x1c\x26"
 FS_CHINESE_OFF = b"\x1c\x2e"
@@ -62,12 +66,17 @@ def _text(printer: Dummy, text: str) -> None:
             printer._raw(encode_chinese(chunk))  # python-escpos's raw-bytes hook
 
 
-def _text_line(printer: Dummy, line: TextLine) -> None:
+def _text_line(printer: Dummy, line: TextLine, chinese: str = "fs") -> None:
+    text = printable(line.text)
+    if chinese == "image" and not text.isascii():
+        printer.set(align="left", bold=False, custom_size=True, width=1, height=1)
+        printer._raw(line_image(text, align=line.align, double=line.double, bold=line.bold))
+        return
     size = 2 if line.double else 1
     printer.set(
         align=_ALIGN[line.align], bold=line.bold, custom_size=True, width=size, height=size
     )
-    _text(printer, printable(line.text) + "\n")
+    _text(printer, text + "\n")
 
 
 def _qr(printer: Dummy, qr: QrCode) -> None:
@@ -138,18 +147,64 @@ def _dummy_class() -> Any:  # python-escpos has no type hints
     return Dummy
 
 
-def render(doc: Document, *, profile: str = "POS-5890") -> bytes:
+#: The python-escpos profile of the common 58 mm Chinese printer, the default.
+DEFAULT_PROFILE = "POS-5890"
+
+
+def printer_profile(printer: object) -> str:
+    """The profile a printer device asks its slips to be rendered for.
+
+    A backend with a ``profile`` attribute (``escpos+tcp://…?profile=TM-T88V``) names
+    it; fakes and file printers have none and get :data:`DEFAULT_PROFILE`.
+    """
+    profile = getattr(printer, "profile", None)
+    return profile if isinstance(profile, str) and profile else DEFAULT_PROFILE
+
+
+#: How Chinese reaches the paper: ``FS &`` + GB18030, or lines drawn as pictures.
+CHINESE_MODES = ("fs", "image")
+
+
+def printer_chinese(printer: object) -> str:
+    """The Chinese route a printer device asks for (``chinese`` attribute, else ``fs``)."""
+    chinese = getattr(printer, "chinese", None)
+    return chinese if chinese in CHINESE_MODES else "fs"
+
+
+def render_for(doc: Document, printer: object) -> tuple[bytes, bytes]:
+    """``(kept, sent)``: the bytes for the journal and the bytes for ``printer``.
+
+    The journal always keeps the ``FS &`` text form (reprints decode it back into a
+    document); a printer configured with ``chinese=image`` is sent the same slip with
+    its Chinese lines drawn (:mod:`xpos.receipts.raster`).
+
+    Without a CJK font the printer gets the text form too (logged as an error).
+    """
+    profile = printer_profile(printer)
+    kept = render(doc, profile=profile)
+    if printer_chinese(printer) == "image":
+        try:
+            return kept, render(doc, profile=profile, chinese="image")
+        except FontMissingError as exc:  # print the text form rather than nothing
+            log.error("%s; printing Chinese as text (FS &)", exc)
+    return kept, kept
+
+
+def render(doc: Document, *, profile: str = DEFAULT_PROFILE, chinese: str = "fs") -> bytes:
     """Render a document to the ESC/POS bytes for a printer of ``profile``.
+
+    ``chinese="image"`` draws every line with non-ASCII text as a ``GS v 0`` picture.
 
     Raises:
         ValueError: for a text that GB18030 cannot encode (never for Unicode text).
+        FontMissingError: ``chinese="image"`` and no CJK font installed.
     """
     printer = _dummy_class()(profile=profile)
     printer.hw("INIT")
     _select_code_page(printer)
     for element in doc.elements:
         if isinstance(element, TextLine):
-            _text_line(printer, element)
+            _text_line(printer, element, chinese)
         elif isinstance(element, QrCode):
             _qr(printer, element)
         elif isinstance(element, Feed):

@@ -194,12 +194,14 @@ def handle_reversal(ctx: HostContext, request: Message) -> Message:
 
 
 def _undo(ctx: HostContext, request: Message, key: RequestKey) -> str:
-    original = ctx.store.find(key.tid, key.batch, key.stan, ("sale", "voucher", "void"))
+    original = ctx.store.find(key.tid, key.batch, key.stan,
+                              ("sale", "voucher", "void", "x_debit"))
     claimed = int(request.get(4) or "0")
     if original is None:
         ctx.record(key, kind="reversal", rc=RC_APPROVED, amount=claimed)
         return RC_APPROVED
-    if original.kind in ("sale", "void") and original.approved and claimed != original.amount:
+    if (original.kind in ("sale", "void", "x_debit") and original.approved
+            and claimed != original.amount):
         ctx.record(key, kind="reversal", rc="64", amount=claimed)
         return "64"
     draft = ctx.draft(key, kind="reversal", rc=RC_APPROVED, amount=original.amount,

@@ -14,7 +14,21 @@ SALE 0200/000000   :func:`.bank.handle_sale`                   0210
 VOID 0200/200000   :func:`.void.handle_void`                   0210
 REVERSAL 0400      :func:`.bank.handle_reversal`               0410
 VOUCHER 0100/7000  :func:`.xmenu.handle_voucher`               0110 + TLV in 62
+PREAUTH family     :func:`.preauth.handle_preauth_family`      0110 / 0210
+SESSION 0100/78,79 :func:`.services.handler.handle_session`    0110 + next step in 62
+ORDER_QUERY 7100   :func:`.orders.handle_order_query`          0110 + TLV in 62
+ORDER_PAID 7200    :func:`.orders.handle_order_paid`           0110 (+ DF26 in 62)
+PARTY_DEBIT 7300   :func:`.orders.handle_party_debit`          0210 (+ DF26 in 62)
+SETTLE 0500        :func:`.settle.handle_settle`               0510 + results in 48
+X_SETTLE 0500/70   :func:`.settle.handle_settle`               0510 + result in 48
+BATCH_UPLOAD 0320  :func:`.settle.handle_batch_upload`         0330
+BATCH_END 0320     :func:`.settle.handle_batch_end`            0330 (batch closed)
 =================  =========================================  ==========================
+
+(0400s of the pre-authorisation family, F25 ``06``, are answered by
+:func:`.preauth.handle_any_reversal`, which hands every other 0400 to the bank's.)
+A sale, void or voucher in a batch the terminal has settled is answered ``12`` without
+processing (:func:`.settle.batch_closed`).
 
 Anything else that is a request (a known MTI class the catalogue does not list, e.g. a
 void or settlement) is answered ``40`` (function not supported) with the identifying
@@ -34,9 +48,11 @@ import logging
 import os
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 from xpos.errors import CodecError, RemoteProtocolError, SecurityError
 from xpos.proto.codec import Message
+from xpos.proto.interactive import step_response
 from xpos.proto.messages import (
     MessageKind,
     classify,
@@ -51,6 +67,20 @@ from xpos.proto.messages import (
 from xpos.refhost.bank import handle_reversal, handle_sale
 from xpos.refhost.context import RC_FORMAT_ERROR, HostContext, request_key
 from xpos.refhost.faults import Fault, FaultKind, corrupt_mac
+from xpos.refhost.orders import handle_order_paid, handle_order_query, handle_party_debit
+from xpos.refhost.preauth import FAMILY_MESSAGES, handle_any_reversal, handle_preauth_family
+from xpos.refhost.services.handler import attach_services, corrupt_step, handle_session
+from xpos.refhost.services.registry import ServiceRegistry
+from xpos.refhost.settle import (
+    RC_CLOSED,
+    SETTLE_KINDS,
+    batch_closed,
+    book_unjournaled,
+    handle_batch_end,
+    handle_batch_upload,
+    handle_settle,
+)
+from xpos.refhost.settle import answer as settle_answer
 from xpos.refhost.signon import handle_sign_on
 from xpos.refhost.store import HostStore
 from xpos.refhost.void import handle_void
@@ -69,6 +99,15 @@ HANDLERS: dict[MessageKind, Handler] = {
     MessageKind.VOID: handle_void,
     MessageKind.REVERSAL: handle_reversal,
     MessageKind.VOUCHER_VERIFY: handle_voucher,
+    MessageKind.SESSION_OPEN: handle_session,
+    MessageKind.SESSION_STEP: handle_session,
+    MessageKind.ORDER_QUERY: handle_order_query,
+    MessageKind.ORDER_PAID: handle_order_paid,
+    MessageKind.PARTY_DEBIT: handle_party_debit,
+    MessageKind.SETTLE: handle_settle,
+    MessageKind.X_SETTLE: handle_settle,
+    MessageKind.BATCH_UPLOAD: handle_batch_upload,
+    MessageKind.BATCH_END: handle_batch_end,
 }
 LEDGER_KINDS: dict[MessageKind, str] = {
     MessageKind.SIGN_ON: "sign_on",
@@ -76,7 +115,21 @@ LEDGER_KINDS: dict[MessageKind, str] = {
     MessageKind.VOID: "void",
     MessageKind.REVERSAL: "reversal",
     MessageKind.VOUCHER_VERIFY: "voucher",
+    MessageKind.SESSION_OPEN: "x3",
+    MessageKind.SESSION_STEP: "x3",
+    MessageKind.ORDER_QUERY: "order_query",
+    MessageKind.ORDER_PAID: "order_paid",
+    MessageKind.PARTY_DEBIT: "x_debit",
+    MessageKind.SETTLE: "settle",
+    MessageKind.X_SETTLE: "x_settle",
+    MessageKind.BATCH_UPLOAD: "batch_upload",
+    MessageKind.BATCH_END: "batch_end",
 }
+# the pre-authorisation family (xpos/refhost/preauth.py); its reversals are told apart
+# there (F25 06) and every other 0400 goes on to bank.handle_reversal
+HANDLERS |= dict.fromkeys(FAMILY_MESSAGES, handle_preauth_family)
+HANDLERS[MessageKind.REVERSAL] = handle_any_reversal
+LEDGER_KINDS |= {kind: kind.value for kind in FAMILY_MESSAGES}
 
 
 def _local_now() -> datetime:
@@ -100,6 +153,8 @@ class HostCore:
         self.store = store
         self.context = HostContext(store, mac_algorithm=mac_algorithm, mak_kcv=mak_kcv,
                                    clock=clock, rng=rng)
+        # X3 services: the shipped ones and the operator's folder next to the database.
+        attach_services(self.context, ServiceRegistry(extra=Path(store.path).parent / "services"))
 
     @staticmethod
     def kind_of(request: Message) -> MessageKind | None:
@@ -128,6 +183,10 @@ class HostCore:
         if fault is not None and fault.kind is FaultKind.DECLINE:
             return self._declined(kind, request, fault.code)
         try:
+            if batch_closed(self.context, kind, request):  # settled: no late transaction
+                return self._declined(kind, request, RC_CLOSED)
+            if fault is not None and fault.kind is FaultKind.UNBALANCED:
+                book_unjournaled(self.context, request)
             response = HANDLERS[kind](self.context, request)
         except (CodecError, SecurityError) as exc:  # messages hold no card data
             log.info("%s %s answered %s: %s", request.mti, kind.value, RC_FORMAT_ERROR, exc)
@@ -136,6 +195,9 @@ class HostCore:
             return None
         if fault is not None and fault.kind is FaultKind.BAD_MAC:
             return corrupt_mac(response)
+        if fault is not None and fault.kind in (FaultKind.BAD_TLV, FaultKind.UNKNOWN_STEP):
+            return corrupt_step(self.context, response, unknown=fault.kind is
+                                FaultKind.UNKNOWN_STEP)
         return response
 
     def _declined(self, kind: MessageKind, request: Message, rc: str) -> Message | None:
@@ -150,12 +212,18 @@ class HostCore:
                            amount=int(amount) if amount.isdigit() else 0)
         when = ctx.now()
         terminal = ctx.store.terminal(key.tid)
-        if kind in (MessageKind.SALE, MessageKind.VOID):
+        if kind in (MessageKind.SALE, MessageKind.VOID, MessageKind.PARTY_DEBIT,
+                    *FAMILY_MESSAGES):
             response = sale_response(request, rc=rc, auth_code=None, rrn=entry.rrn, when=when)
-        elif kind is MessageKind.VOUCHER_VERIFY:
+        elif kind in (MessageKind.VOUCHER_VERIFY, MessageKind.ORDER_QUERY,
+                      MessageKind.ORDER_PAID):
             response = voucher_response(request, rc=rc, info=None, when=when, rrn=entry.rrn)
         elif kind is MessageKind.REVERSAL:
             response = reversal_response(request, rc=rc, when=when)
+        elif kind in (MessageKind.SESSION_OPEN, MessageKind.SESSION_STEP):
+            response = step_response(request, rc=rc, when=when, rrn=entry.rrn, step=None)
+        elif kind in SETTLE_KINDS:
+            response = settle_answer(ctx, request, rc)
         else:
             response = sign_on_response(request, rc=rc, field62=None, batch=key.batch,
                                         when=when, rrn=entry.rrn)

@@ -20,6 +20,20 @@ What each fault does to that request:
 * ``bad_mac()`` — processed normally; field 64 of the answer is corrupted.
 * ``close()`` — processed normally; the server closes the connection instead of
   answering.
+* ``bad_tlv()`` / ``unknown_step()`` (X3 session messages) — processed normally; the
+  answer's field 62 is malformed TLV, or its step type is ``ZZZ``; MAC'd again.
+* ``malformed()`` — processed normally; a well-framed body that is not ISO 8583 is sent.
+* ``truncated()`` — processed normally; half the answer frame is sent, then the
+  connection is closed.
+* ``garbage()`` — processed normally; bytes that are not even a frame (a length prefix
+  beyond any frame limit, then noise) are sent instead of the answer.
+* ``duplicate()`` — processed normally; the answer frame is sent twice.
+* ``late()`` — processed normally; the answer is held back and sent, stale, on the next
+  answer the host writes to any connection (after the terminal gave up and reconnected),
+  just before that answer.
+* ``unbalanced()`` — (a settlement, by default) the host first books an approved sale
+  the terminal never journaled (:func:`xpos.refhost.settle.book_unjournaled`), then
+  processes the request: its totals really disagree.
 """
 
 from __future__ import annotations
@@ -33,6 +47,12 @@ from xpos.proto.messages import MessageKind
 
 FINANCIAL: frozenset[MessageKind] = frozenset({MessageKind.SALE, MessageKind.VOID,
                                                MessageKind.VOUCHER_VERIFY})
+FINANCIAL |= {MessageKind.PREAUTH, MessageKind.PREAUTH_VOID, MessageKind.COMPLETION,
+              MessageKind.COMPLETION_VOID}  # the pre-authorisation family
+
+
+X3: frozenset[MessageKind] = frozenset({MessageKind.SESSION_OPEN, MessageKind.SESSION_STEP})
+"""The X3 session messages (the default target of ``bad_tlv`` and ``unknown_step``)."""
 
 
 class FaultKind(enum.Enum):
@@ -45,6 +65,12 @@ class FaultKind(enum.Enum):
     CLOSE = "close"
     MALFORMED = "malformed"
     TRUNCATED = "truncated"
+    BAD_TLV = "bad_tlv"
+    UNKNOWN_STEP = "unknown_step"
+    GARBAGE = "garbage"
+    DUPLICATE = "duplicate"
+    LATE = "late"
+    UNBALANCED = "unbalanced"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -74,6 +100,7 @@ class FaultPlan:
     def __init__(self) -> None:
         """Start with no faults."""
         self._queue: deque[Fault] = deque()
+        self._held: list[bytes] = []
 
     def __len__(self) -> int:
         """The number of faults not applied yet."""
@@ -129,15 +156,54 @@ class FaultPlan:
         """Send only the first half of the answer frame, then close the connection."""
         return self.add(Fault(kind=FaultKind.TRUNCATED, on=on))
 
+    def bad_tlv(self, *, on: frozenset[MessageKind] = X3) -> FaultPlan:
+        """Process the next X3 message; its answer's field 62 is malformed TLV (MAC'd)."""
+        return self.add(Fault(kind=FaultKind.BAD_TLV, on=on))
+
+    def unknown_step(self, *, on: frozenset[MessageKind] = X3) -> FaultPlan:
+        """Process the next X3 message; its answer's step type becomes ``ZZZ`` (MAC'd)."""
+        return self.add(Fault(kind=FaultKind.UNKNOWN_STEP, on=on))
+
     def clear(self) -> None:
         """Forget all planned faults."""
         self._queue.clear()
+
+    def unbalanced(self, *, on: frozenset[MessageKind] = frozenset({MessageKind.SETTLE})
+                   ) -> FaultPlan:
+        """Book a sale the terminal never journaled when the next settlement arrives."""
+        return self.add(Fault(kind=FaultKind.UNBALANCED, on=on))
 
     def take(self, kind: MessageKind | None) -> Fault | None:
         """Remove and return the head fault if it applies to a request of ``kind``."""
         if kind is None or not self._queue or kind not in self._queue[0].on:
             return None
         return self._queue.popleft()
+
+    def garbage(self, *, on: frozenset[MessageKind] = FINANCIAL) -> FaultPlan:
+        """Send bytes that are not a frame instead of the answer to the next matching one."""
+        return self.add(Fault(kind=FaultKind.GARBAGE, on=on))
+
+    def duplicate(self, *, on: frozenset[MessageKind] = FINANCIAL) -> FaultPlan:
+        """Send the answer to the next matching request twice."""
+        return self.add(Fault(kind=FaultKind.DUPLICATE, on=on))
+
+    def late(self, *, on: frozenset[MessageKind] = FINANCIAL) -> FaultPlan:
+        """Hold the answer to the next matching request back until the host's next answer."""
+        return self.add(Fault(kind=FaultKind.LATE, on=on))
+
+    def wire(self, kind: FaultKind, data: bytes) -> bytes:
+        """The bytes to write for an answer framed as ``data`` under wire fault ``kind``."""
+        if kind is FaultKind.GARBAGE:
+            return GARBAGE_BYTES
+        if kind is FaultKind.DUPLICATE:
+            return data + data
+        self._held.append(data)
+        return b""
+
+    def release_held(self) -> bytes:
+        """Answers held back by ``late()``, to write before the next answer (once)."""
+        held, self._held = b"".join(self._held), []
+        return held
 
 
 def corrupt_mac(msg: Message) -> Message:
@@ -150,3 +216,14 @@ def corrupt_mac(msg: Message) -> Message:
         return msg.replace(set={64: "FF" * 8})
     flipped = bytes(b ^ 0xFF for b in bytes.fromhex(mac))
     return msg.replace(set={64: flipped.hex().upper()})
+
+
+
+WIRE_FAULTS = frozenset({FaultKind.GARBAGE, FaultKind.DUPLICATE, FaultKind.LATE})
+"""Faults applied to the answer's bytes by :meth:`FaultPlan.wire` (the server asks)."""
+GARBAGE_BYTES = b"\xff\xfe" + bytes(range(0x80, 0xA0))
+"""What ``garbage()`` sends: a length prefix far beyond any frame limit, then noise."""
+WIRE_NOTES = {FaultKind.GARBAGE: "bytes that are not a frame sent instead of the answer",
+              FaultKind.DUPLICATE: "answer sent twice",
+              FaultKind.LATE: "answer held back until the next answer"}
+"""The transcript note of each wire fault."""

@@ -50,7 +50,51 @@ _V2: Migration = (
     "CREATE UNIQUE INDEX ledger_one_live_void ON ledger(tid, ref)"
     " WHERE rc = '00' AND kind = 'void' AND reversed = 0",
 )
-MIGRATIONS: tuple[Migration, ...] = (_V1, _V2)
+# v3: the pre-authorisation family (xpos/refhost/holds.py). A hold belongs to the
+# approved pre-auth ledger row that placed it: ``held`` (the amount is not available
+# for other pre-auths), ``released`` (pre-auth voided or reversed) or ``completed``
+# (``completion`` = the ledger row of the completion that debited the card). One
+# approval per TID + batch + STAN + kind for the family too.
+_V3: Migration = (
+    "CREATE TABLE holds (id INTEGER PRIMARY KEY,"
+    " preauth INTEGER NOT NULL UNIQUE REFERENCES ledger(id),"
+    " account INTEGER NOT NULL REFERENCES cards(id), amount INTEGER NOT NULL CHECK (amount > 0),"
+    " status TEXT NOT NULL CHECK (status IN ('held', 'released', 'completed')),"
+    " completion INTEGER REFERENCES ledger(id))",
+    "CREATE INDEX holds_by_account ON holds(account, status)",
+    "CREATE UNIQUE INDEX ledger_one_family_approval ON ledger(tid, batch, stan, kind)"
+    " WHERE rc = '00' AND kind IN ('preauth', 'preauth_void', 'completion', 'completion_void')",
+)
+# v4: X2 orders (xpos.refhost.orders). An order is paid once: ``paid_ref`` names the
+# bank leg (batch 6 + STAN 6 + RRN 12) that paid it; a coupon (``coupon``) gives
+# ``coupon_percent`` % off the total when it is keyed instead of the order number.
+_V4: Migration = (
+    "CREATE TABLE orders (order_no TEXT PRIMARY KEY, title TEXT NOT NULL,"
+    " total INTEGER NOT NULL CHECK (total >= 0), due INTEGER NOT NULL CHECK (due >= 0),"
+    " reason TEXT NOT NULL DEFAULT '', coupon TEXT UNIQUE,"
+    " coupon_percent INTEGER CHECK (coupon_percent BETWEEN 1 AND 100),"
+    " status TEXT NOT NULL CHECK (status IN ('open', 'paid')), paid_ref TEXT,"
+    " paid_amount INTEGER, paid_at TEXT)",
+    # the RFID UIDs of cards (a tapped member card is known by its UID)
+    "CREATE TABLE card_uids (uid TEXT PRIMARY KEY, pan TEXT NOT NULL)",
+)
+# v5: settlement (issue 10): one row per settled (TID, domain, batch); the batch-upload
+# items (one per TID + batch + item STAN) and the 0320 messages that carried them (a
+# repeated message STAN is a retransmission, an item seen in another message a duplicate).
+_V5: Migration = (
+    "CREATE TABLE settlement (tid TEXT NOT NULL, domain TEXT NOT NULL"
+    " CHECK (domain IN ('bank', 'x')), batch INTEGER NOT NULL, result TEXT NOT NULL,"
+    " closed INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL,"
+    " PRIMARY KEY (tid, domain, batch))",
+    "CREATE TABLE upload_item (tid TEXT NOT NULL, batch INTEGER NOT NULL,"
+    " stan INTEGER NOT NULL, amount INTEGER NOT NULL, msg_stan INTEGER NOT NULL,"
+    " PRIMARY KEY (tid, batch, stan))",
+    "CREATE TABLE upload_msg (tid TEXT NOT NULL, batch INTEGER NOT NULL,"
+    " msg_stan INTEGER NOT NULL, items INTEGER NOT NULL, duplicates INTEGER NOT NULL,"
+    " retransmits INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (tid, batch, msg_stan))",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4, _V5)
 SCHEMA = Schema(name="host database", migrations=MIGRATIONS, error=ConfigError)
 SCHEMA_VERSION = SCHEMA.version
 LEDGER_COLUMNS = ("id, tid, stan, batch, kind, amount, masked_pan, rc, auth_code, rrn, "

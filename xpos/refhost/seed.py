@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from xpos.refhost.demo_orders import DEMO_ORDERS, MEMBER_UID
+from xpos.refhost.orders import put_card_uid, seed_orders
 from xpos.refhost.rows import CardKind, CardStatus, VoucherStatus
 from xpos.refhost.store import HostStore
 from xpos.security.kcv import kcv
@@ -172,6 +174,11 @@ def seed_demo(store: HostStore, demo: DemoData = DEMO, *, reset: bool = False) -
         add_voucher(v.code, provider=demo.provider_id, title=v.title, quantity=v.quantity,
                     expires=v.expires, status=v.status, used_at=v.used_at,
                     used_by_tid=demo.tid if v.used_at else None)
+    seed_orders(store, DEMO_ORDERS, reset=reset)  # X2 (xpos.refhost.demo_orders)
+    for card in demo.cards:  # the member card also answers to a tap (its RFID UID)
+        if card.kind is CardKind.MEMBER:
+            put_card_uid(store, MEMBER_UID, card.pan)
+            break
 
 
 def refresh_demo(store: HostStore, demo: DemoData = DEMO) -> None:

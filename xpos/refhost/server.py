@@ -55,7 +55,7 @@ from xpos.proto.session import FrameError, HostSession, RequestReceived
 from xpos.proto.transcript import describe
 from xpos.refhost.binding import RC_SECURITY_VIOLATION, TRUSTED_LINE, Peer, bound_to, tls_peer
 from xpos.refhost.core import HostCore
-from xpos.refhost.faults import Fault, FaultKind, FaultPlan
+from xpos.refhost.faults import WIRE_FAULTS, WIRE_NOTES, Fault, FaultKind, FaultPlan
 from xpos.refhost.seed import seed_demo
 from xpos.refhost.store import HostStore
 from xpos.security.mac import MacAlgorithm
@@ -285,6 +285,10 @@ class ReferenceHost:
         data = session.send(response)
         if fault is not None and fault.kind in (FaultKind.MALFORMED, FaultKind.TRUNCATED):
             return await self._send_broken(connection, fault.kind, data, writer)
+        writer.write(self.faults.release_held())
+        if fault is not None and fault.kind in WIRE_FAULTS:
+            data = self.faults.wire(fault.kind, data)
+            self._note(connection, f"<{WIRE_NOTES[fault.kind]} (fault {fault.kind.value})>")
         writer.write(data)
         await writer.drain()
         self._log(FROM_HOST, connection, response)

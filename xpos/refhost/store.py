@@ -326,7 +326,7 @@ class HostStore:
             cur = db.execute("UPDATE ledger SET reversed = 1 WHERE id = ? AND reversed = 0"
                              " AND rc = '00'", (original.id,))
             undone = cur.rowcount == 1
-            if undone and original.kind == "sale":
+            if undone and original.kind in ("sale", "x_debit"):  # x_debit: X2 third party
                 db.execute("UPDATE cards SET balance = balance + ? WHERE id = ?",
                            (original.amount, original.account))
             elif undone and original.kind == "void":

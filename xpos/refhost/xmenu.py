@@ -39,6 +39,7 @@ from xpos.refhost.context import (
     RequestKey,
     request_key,
 )
+from xpos.refhost.orders import card_of_uid
 from xpos.refhost.rows import CardKind, CardStatus, LedgerEntry, TerminalRow, VoucherRow
 from xpos.refhost.rows import VoucherStatus as Status
 
@@ -81,6 +82,8 @@ def _member_refusal(ctx: HostContext, wanted: VoucherRequest) -> str | None:
     if wanted.method != "member":
         return None
     card = ctx.store.card(wanted.member_pan or "")
+    if card is None and wanted.member_uid:  # a tapped member card (X2: xpos.refhost.orders)
+        card = ctx.store.card(card_of_uid(ctx.store, wanted.member_uid) or "")
     if card is None or card.kind is not CardKind.MEMBER:
         return "14"
     return "62" if card.status is CardStatus.BLOCKED else None

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypedDict, Unpack, cast
 
-from xpos.drivers.base import KINDS
+from xpos.drivers.base import KINDS, OPTIONAL_KINDS
 from xpos.drivers.ecr_port import check_ecr_url
 from xpos.drivers.url import parse_device_url
 from xpos.errors import ConfigError
@@ -69,12 +69,19 @@ class TerminalConfig:
         pin_timeout_s: How long a PIN entry may take before the sale ends
             (输入密码超时, nothing sent).
         lang: UI language, ``"zh"`` (default) or ``"en"``.
-        supervisor_password: The supervisor (主管) password that void asks for (digits,
-            1-12; default ``"123456"``: change it on a real terminal).
+        supervisor_password: The supervisor (主管) password that void and settlement ask
+            for (digits, 1-12; default ``"123456"``: change it on a real terminal).
         menus_dir: Directory of menu TOML files; ``None``: the menus shipped in the
             package (``xpos/menus/``, read with :mod:`importlib.resources`).
         devices: Device URLs by kind (``keypad``, ``display``, ``magstripe``, ``rfid``,
-            ``scanner``, ``pinpad``, ``printer``); ``fake:`` by default.
+            ``scanner``, ``pinpad``, ``printer``); ``fake:`` by default. The optional
+            ``customer_display`` and ``beeper`` are absent (``none:``) by default.
+        platform_tpdu_destination: TPDU destination address (4 digits) of the X3
+            platform; X3 session messages go over the acquirer link with it (default
+            ``0008``; the acquirer's is in ``tpdu``).
+        platform_retry_s: After the platform did not answer (or answered that it does
+            not know X3 messages), sessions are refused at once with 平台不可用 for this
+            long (default 300 s).
         ecr: The cash-register (ECR) port: ``serial:///dev/ttyS1?baud=9600`` or
             ``tcp://0.0.0.0:7000``; empty (the default): no till.
     """
@@ -107,6 +114,8 @@ class TerminalConfig:
     supervisor_password: str = field(default="123456", repr=False)
     menus_dir: Path | None = None
     devices: dict[str, str] = field(default_factory=dict)
+    platform_tpdu_destination: str = "0008"
+    platform_retry_s: float = 300.0
     ecr: str = ""
 
     def replace(self, **changes: Unpack[ConfigOverrides]) -> TerminalConfig:
@@ -155,6 +164,8 @@ class ConfigOverrides(TypedDict, total=False):
     supervisor_password: str
     menus_dir: Path | str | None
     devices: dict[str, str]
+    platform_tpdu_destination: str
+    platform_retry_s: float
     ecr: str
 
 
@@ -285,7 +296,7 @@ def _build(values: dict[str, Any], data_dir: Path, source: str) -> TerminalConfi
 _TYPES: dict[str, type | tuple[type, ...]] = {
     "tls": bool, "header_test": bool, "encrypt_track": bool, "reversal_retries": int,
     "connect_timeout_s": (int, float), "response_timeout_s": (int, float),
-    "pin_timeout_s": (int, float),
+    "pin_timeout_s": (int, float), "platform_retry_s": (int, float),
     "devices": dict, "menus_dir": (str, Path, type(None)),
 }
 
@@ -297,7 +308,7 @@ def _coerce(key: str, value: Any, source: str) -> Any:
     if isinstance(value, str | Path) and key == "menus_dir":
         return Path(value)
     if isinstance(value, int | float) and key in ("connect_timeout_s", "response_timeout_s",
-                                                  "pin_timeout_s"):
+                                                  "pin_timeout_s", "platform_retry_s"):
         return float(value)
     if key == "devices" and isinstance(value, dict):
         return _devices(value, source)
@@ -306,9 +317,9 @@ def _coerce(key: str, value: Any, source: str) -> Any:
 
 def _devices(value: Mapping[object, object], source: str) -> dict[str, str]:
     for kind, url in value.items():
-        if kind not in KINDS:
+        if kind not in KINDS and kind not in OPTIONAL_KINDS:
             raise ConfigError(f"{source}: key 'devices' has an unknown device kind {kind!r}; "
-                              f"known: {', '.join(KINDS)}")
+                              f"known: {', '.join((*KINDS, *OPTIONAL_KINDS))}")
         if not isinstance(url, str):
             raise ConfigError(f"{source}: key 'devices' has a {kind} URL that is not a "
                               f"string ({type(url).__name__})")
@@ -335,6 +346,11 @@ def _validate(config: TerminalConfig, source: str) -> None:
         (config.reversal_retries >= 0, "reversal_retries", "must not be negative"),
         (_seconds(config.pin_timeout_s), "pin_timeout_s",
          "must be a finite number of seconds above 0"),
+        (_seconds(config.platform_retry_s), "platform_retry_s",
+         "must be a finite number of seconds above 0"),
+        (bool(_DIGITS.fullmatch(config.platform_tpdu_destination))
+         and len(config.platform_tpdu_destination) == 4, "platform_tpdu_destination",
+         "must be 4 digits"),
         (config.supervisor_password.isdigit() and len(config.supervisor_password) <= 12
          and config.supervisor_password.isascii(), "supervisor_password",
          "must be 1 to 12 digits"),

@@ -43,6 +43,7 @@ from xpos.proto.session import (
     correlation_key,
 )
 from xpos.proto.transcript import describe
+from xpos.terminal import crashpoints
 from xpos.terminal.clock import Clock, LoopClock
 
 log = logging.getLogger(__name__)
@@ -180,6 +181,7 @@ class HostLink:
                 await self._drop()
                 raise HostTimeoutError(f"connection lost while sending: {exc}") from exc
             self._traffic("→host", request)
+            crashpoints.after_send(request)
             try:
                 return await self._await_response(request)
             except asyncio.CancelledError:

@@ -53,12 +53,14 @@ from xpos.errors import CardReadError, ConfigError, PaperOutError, XposError
 from xpos.journal import Journal
 from xpos.model import CardSource, Document
 from xpos.proto.codec import make_header
-from xpos.receipts.escpos import render
+from xpos.receipts.escpos import render_for
 from xpos.security.keys import WorkingKeys
 from xpos.security.keystore import KeyStore
 from xpos.security.pki import TlsFiles, client_context, pki_files
+from xpos.terminal import crashpoints
 from xpos.terminal.clock import Clock, LoopClock
 from xpos.terminal.config import JOURNAL_NAME, KEYSTORE_NAME, TerminalConfig, parse_address
+from xpos.terminal.customer import beep, show_customer
 from xpos.terminal.hostlink import HostAddress, HostLink, LinkConfig, TrafficHook
 from xpos.terminal.menufiles import load_menus
 from xpos.terminal.txn import TransactionService
@@ -71,7 +73,7 @@ _SETTLE_ROUNDS = 20
 
 #: Documents recorded without a transaction: reprints (else a reprint would become the
 #: last transaction's receipt) and totals slips.
-_UNATTACHED_PRINTS = ("reprint-", "totals")
+_UNATTACHED_PRINTS = ("reprint-", "totals", "settlement")
 
 
 def link_config(config: TerminalConfig) -> LinkConfig:
@@ -339,6 +341,7 @@ class Terminal:
         for effect in effects:
             if isinstance(effect, Show):
                 self.devices.display.show(effect.lines)
+                show_customer(self.devices, effect.lines)
             elif isinstance(effect, SetTimer):
                 deadline = effect.deadline
             elif isinstance(effect, EnableSources):
@@ -351,6 +354,7 @@ class Terminal:
                 self._print(effect.document)
             elif isinstance(effect, Beep):
                 log.debug("beep %s", effect.kind)
+                beep(self.devices, effect.kind)
             elif isinstance(effect, Done):
                 break
         return deadline
@@ -361,14 +365,17 @@ class Terminal:
         Recorded first, so a receipt lost to paper-out (or a kill) can be reprinted.
         A transaction's receipts are recorded with it; reprints and totals with none.
         """
-        data = render(document)
+        data, job = render_for(document, self.devices.printer)
         own = not document.name.startswith(_UNATTACHED_PRINTS)
-        self.journal.record_print(self.txn.last_txn_id if own else None, document.name, data)
+        record = self.journal.record_print(self.txn.last_txn_id if own else None,
+                                           document.name, data)
         try:
-            self.devices.printer.print_bytes(data)
+            self.devices.printer.print_bytes(job)
         except PaperOutError:
             self._queue.put_nowait(PrintDone(code=ResultCode.UNABLE, now=self._now()))
             return
+        self.journal.mark_printed(record)
+        crashpoints.after_print(document.name)
         self._queue.put_nowait(PrintDone(code=ResultCode.OK, now=self._now()))
 
     async def _next_event(self, deadline: float | None) -> Event:

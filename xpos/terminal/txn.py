@@ -43,10 +43,16 @@ from xpos.core.flows.online import (
     Notice,
     OnlineReply,
     OnlineRequest,
+    OrderBankPay,
+    OrderPartyPay,
+    OrderQuery,
     Outcome,
     ReadinessRequest,
     ReprintRequest,
     SaleRequest,
+    SettleReprintRequest,
+    SettleRequest,
+    SettleStatus,
     SignOnRequest,
     SupervisorCheck,
     TotalsRequest,
@@ -54,9 +60,13 @@ from xpos.core.flows.online import (
     VoidRequest,
     VoucherDetails,
     VoucherRequest,
+    XRecordsRequest,
 )
+from xpos.core.flows.preauth_requests import PreauthLookup, PreauthRequest
+from xpos.core.flows.remote import SessionOpen, SessionResult
 from xpos.core.rules import Answer, Check, Decision, JournalEffect, Keys, Kind, Next, Reach, Reason
 from xpos.errors import (
+    CodecError,
     HostTimeoutError,
     HostUnreachableError,
     JournalError,
@@ -69,13 +79,19 @@ from xpos.journal import Journal, ReversalDraft, ReversalRecord, TxnRecord, TxnS
 from xpos.model import mask_code
 from xpos.proto import messages as m
 from xpos.proto.codec import Message, asks_sign_on
+from xpos.proto.order import parse_order_message
 from xpos.security.keys import WorkingKeys, parse_signon_keys
 from xpos.security.keystore import KeyStore
 from xpos.security.mac import MacAlgorithm, compute_mac
 from xpos.security.track import encrypt_track2
+from xpos.terminal import preauth
 from xpos.terminal.config import TerminalConfig
+from xpos.terminal.crashpoints import crashpoint
 from xpos.terminal.hostlink import HostLink
-from xpos.terminal.local import reprint_reply, totals_reply
+from xpos.terminal.local import reprint_reply, totals_reply, x_records_reply
+from xpos.terminal.orders import OrderService
+from xpos.terminal.platform import PlatformSessions
+from xpos.terminal.settle import SettlementRunner
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +139,9 @@ class TransactionService:
         self._on_keys = on_keys
         self._clock = clock or dt.datetime.now
         self.last_txn_id: int | None = None
+        self.platform = PlatformSessions(self)
+        self.orders = OrderService(self)
+        self.settlement = SettlementRunner(self)
 
     async def handle(self, request: OnlineRequest) -> OnlineReply:
         """Run one online request and describe its outcome for the flow."""
@@ -130,6 +149,8 @@ class TransactionService:
             return await self.sign_on()
         if isinstance(request, ReadinessRequest):
             ready = self._working_keys() is not None and not self._journal.needs_batch
+            if ready and self._journal.open_settlement() is not None:
+                return OnlineReply(outcome=Outcome.DECLINED, notice=Notice.SETTLE_PENDING)
             return OnlineReply(outcome=Outcome.APPROVED if ready else Outcome.NOT_SIGNED_ON)
         if isinstance(request, SaleRequest):
             return await self.sale(request)
@@ -142,7 +163,23 @@ class TransactionService:
         if isinstance(request, ReprintRequest):
             return reprint_reply(self._journal, request)
         if isinstance(request, TotalsRequest):
-            return totals_reply(self._journal, self._clock())
+            return totals_reply(self._journal, self._clock(), request.domain)
+        if isinstance(request, PreauthLookup):  # the pre-authorisation family
+            return preauth.lookup(self, request)
+        if isinstance(request, PreauthRequest):
+            return await preauth.run(self, request)
+        if isinstance(request, SessionOpen | SessionResult):
+            return await self.platform.handle(request)
+        if isinstance(request, XRecordsRequest):
+            return x_records_reply(self._journal, request)
+        if isinstance(request, OrderQuery | OrderBankPay | OrderPartyPay):
+            return await self.orders.handle(request)
+        if isinstance(request, SettleStatus):
+            return self.settlement.status()
+        if isinstance(request, SettleRequest):
+            return await self.settlement.run()
+        if isinstance(request, SettleReprintRequest):
+            return self.settlement.reprint()
         return await self.voucher(request)
 
     # -- sign-on ---------------------------------------------------------------------
@@ -201,8 +238,9 @@ class TransactionService:
 
     # -- sale ------------------------------------------------------------------------
 
-    async def sale(self, request: SaleRequest) -> OnlineReply:
-        """0200/0210 with the pending-reversal discipline."""
+    async def sale(self, request: SaleRequest, *,
+                   detail: dict[str, object] | None = None) -> OnlineReply:
+        """0200/0210 with the pending-reversal discipline (``detail`` goes to the journal)."""
         keys = await self._prepare()
         if isinstance(keys, OnlineReply):
             return keys
@@ -215,7 +253,7 @@ class TransactionService:
                                  double_length_keys=self._cfg.key_mode != "001")
         message = m.add_mac(message, self._mac(keys))
         sent = self._begin(Kind.SALE, "bank", message, request.amount,
-                           request.card.masked_pan, detail={})
+                           request.card.masked_pan, detail=detail or {})
         return await self._finish(message, sent, keys)
 
     # -- void ------------------------------------------------------------------------
@@ -285,12 +323,14 @@ class TransactionService:
         keys = await self._prepare()
         if isinstance(keys, OnlineReply):
             return keys
-        stan, batch = self._journal.next_stan(), self._journal.batch_no
+        stan, batch = self._journal.next_stan(), self._journal.batch_for("x")
         member = request.member_card
         message = m.voucher_request(stan=stan, tid=self._cfg.tid, mid=self._cfg.mid,
                                     batch=batch, code=request.code, method=request.method,
                                     order_no=request.order_no,
-                                    member_pan=member.pan if member else None)
+                                    member_pan=member.pan if member and member.pan else None,
+                                    member_uid=member.uid if member and not member.pan
+                                    else None)
         message = m.add_mac(message, self._mac(keys))
         sent = self._begin(Kind.VOUCHER, "x", message, 0,
                            member.masked_pan if member else "",
@@ -305,7 +345,11 @@ class TransactionService:
         keys = self._working_keys()
         if keys is None or self._journal.needs_batch:  # no batch yet: after a recovery
             return OnlineReply(outcome=Outcome.NOT_SIGNED_ON)
+        if self._journal.open_settlement() is not None:  # finish the settlement first
+            return OnlineReply(outcome=Outcome.DECLINED, notice=Notice.SETTLE_PENDING)
         blocked = await self._flush_reversal(keys)
+        if blocked is None:
+            await self.orders.flush(keys)  # X2 payments left pending (docs: orders.py)
         return keys if blocked is None else blocked
 
     def _begin(self, kind: Kind, domain: str, message: Message, amount: int,
@@ -313,7 +357,7 @@ class TransactionService:
         # The reversal builder already leaves out PAN, track and PIN (REVERSAL_STRIPPED).
         reversal = m.reversal_request(message, reason=Reason.R98.value)
         stan = int(message.get(11) or 0)
-        batch = self._journal.batch_no
+        batch = self._journal.batch_for(domain)
         self.last_txn_id = txn_id = self._journal.begin_txn(
             kind=kind.value, domain=domain, stan=stan, batch=batch, amount=amount,
             masked_pan=masked_pan, tid=self._cfg.tid, mid=self._cfg.mid, detail=detail,
@@ -322,7 +366,9 @@ class TransactionService:
                      masked_pan=masked_pan, code_masked=str(detail.get("code", "")))
 
     async def _finish(self, message: Message, sent: _Sent, keys: WorkingKeys) -> OnlineReply:
+        crashpoint(f"{sent.kind.value}.before_send")
         answer, response = await self._exchange(message, keys)
+        crashpoint(f"{sent.kind.value}.after_answer")
         decision = rules.decide(sent.kind, answer)
         self._log(decision, sent.stan)
         self._apply_keys(decision, None)
@@ -332,13 +378,15 @@ class TransactionService:
         if decision.journal is JournalEffect.APPROVED and response is not None:
             voucher = self._voucher_details(message, response, sent)
         self._apply_journal(decision, sent, rc=answer.rc, auth=auth, rrn=rrn, voucher=voucher)
+        crashpoint(f"{sent.kind.value}.after_commit")
         reply = OnlineReply(outcome=decision.outcome, notice=decision.notice,
                             stan=sent.stan, batch=sent.batch, amount=sent.amount,
                             masked_pan=sent.masked_pan)
         if response is None:
             return reply
         return replace(reply, rc=answer.rc, auth_code=auth, rrn=rrn,
-                       when=self._when(response), voucher=voucher)
+                       when=self._when(response), voucher=voucher,
+                       message=_host_message(message, response))
 
     def _apply_journal(self, decision: Decision, sent: _Sent, *, rc: str, auth: str, rrn: str,
                        voucher: VoucherDetails | None) -> None:
@@ -388,6 +436,7 @@ class TransactionService:
             except HostUnreachableError:
                 return OnlineReply(outcome=Outcome.UNREACHABLE)
             attempts = self._journal.reversal_attempted(record.id)
+            crashpoint("reversal.before_send")
             decision = await self._send_reversal(record, keys)
             after = rules.after_reversal(decision, attempts=attempts,
                                          retries=self._cfg.reversal_retries)
@@ -405,6 +454,7 @@ class TransactionService:
         reversal = Message(mti=record.mti, fields=dict(record.fields))
         reversal = m.add_mac(reversal.replace(set={39: record.reason}), self._mac(keys))
         answer, _ = await self._exchange(reversal, keys)
+        crashpoint("reversal.after_answer")
         decision = rules.decide(Kind.REVERSAL, answer)
         self._log(decision, int(record.fields.get(11) or 0))
         self._apply_keys(decision, None)
@@ -461,6 +511,39 @@ class TransactionService:
     def _when(self, response: Message) -> dt.datetime:
         return rules.host_time(self._clock(), response.get(13), response.get(12))
 
+    # -- for the X3 platform sessions (xpos.terminal.platform) --------------------------
+
+    @property
+    def config(self) -> TerminalConfig:
+        """The working parameters."""
+        return self._cfg
+
+    @property
+    def journal(self) -> Journal:
+        """The terminal journal."""
+        return self._journal
+
+    async def prepare(self) -> WorkingKeys | OnlineReply:
+        """The working keys once pending reversals are out, or the reply that stops us."""
+        return await self._prepare()
+
+    def working_keys(self) -> WorkingKeys | None:
+        """The working keys, or None before a sign-on."""
+        return self._working_keys()
+
+    def mac(self, keys: WorkingKeys) -> Callable[[bytes], bytes]:
+        """The MAC function of the link under ``keys``."""
+        return self._mac(keys)
+
+    async def exchange(self, request: Message,
+                       keys: WorkingKeys | None = None) -> tuple[Answer, Message | None]:
+        """Send ``request``; describe what came back (MAC checked with ``keys`` if given)."""
+        return await self._exchange(request, keys)
+
+    def now(self) -> dt.datetime:
+        """The local wall clock."""
+        return self._clock()
+
 
 def _local_time(created_at: str) -> dt.datetime | None:
     """A journal timestamp (ISO 8601, UTC) as naive local time, or None if unreadable."""
@@ -479,3 +562,20 @@ def _key_check(response: Message, keys: WorkingKeys | None) -> Check:
 def _batch_from_60(response: Message) -> int | None:
     field60 = response.get(60) or ""
     return int(field60[2:8]) if len(field60) >= 8 and field60[2:8].isdigit() else None
+
+
+def _host_message(request: Message, response: Message) -> str:
+    """The platform's own words (voucher DF14, X2 DF26) in an X answer, or ``""``."""
+    kind = m.classify(request)
+    if kind is m.MessageKind.PARTY_DEBIT:
+        try:
+            return parse_order_message(response)
+        except CodecError:
+            return ""
+    if kind is not m.MessageKind.VOUCHER_VERIFY:
+        return ""
+    try:
+        info = m.parse_voucher_response(response)
+    except CodecError:
+        return ""
+    return info.message if info is not None else ""

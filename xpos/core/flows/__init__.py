@@ -29,12 +29,21 @@ from xpos.core.flows.online import (
     VoucherDetails,
     VoucherRequest,
 )
+from xpos.core.flows.order_pay import order_pay_flow
+from xpos.core.flows.preauth import (
+    completion_flow,
+    completion_void_flow,
+    preauth_flow,
+    preauth_void_flow,
+)
 from xpos.core.flows.reprint import reprint_last_flow, reprint_trace_flow
 from xpos.core.flows.sale import sale_flow
+from xpos.core.flows.settle import settle_flow, settle_reprint_flow
 from xpos.core.flows.sign_on import sign_on_flow
 from xpos.core.flows.totals import totals_flow
 from xpos.core.flows.void import void_flow
 from xpos.core.flows.voucher import voucher_flow
+from xpos.core.flows.x_records import x_records_flow, x_totals_flow
 
 BUILTIN_FLOWS: Mapping[str, Callable[[FlowContext], Flow]] = MappingProxyType(
     {
@@ -45,6 +54,15 @@ BUILTIN_FLOWS: Mapping[str, Callable[[FlowContext], Flow]] = MappingProxyType(
         "reprint_last": reprint_last_flow,
         "reprint_trace": reprint_trace_flow,
         "totals": totals_flow,
+        "preauth": preauth_flow,
+        "preauth_void": preauth_void_flow,
+        "completion": completion_flow,
+        "completion_void": completion_void_flow,
+        "order_pay": order_pay_flow,
+        "x_records": x_records_flow,
+        "x_totals": x_totals_flow,
+        "settle": settle_flow,
+        "settle_reprint": settle_reprint_flow,
     }
 )
 """Built-in flows by name."""
@@ -69,9 +87,16 @@ __all__ = [
     "VoidRequest",
     "VoucherDetails",
     "VoucherRequest",
+    "completion_flow",
+    "completion_void_flow",
+    "order_pay_flow",
+    "preauth_flow",
+    "preauth_void_flow",
     "reprint_last_flow",
     "reprint_trace_flow",
     "sale_flow",
+    "settle_flow",
+    "settle_reprint_flow",
     "sign_on_flow",
     "totals_flow",
     "void_flow",

@@ -12,6 +12,7 @@ from typing import TypeVar, cast
 from xpos.core.flows.online import Command, FlowContext, Online, OnlineReply, OnlineRequest, Outcome
 from xpos.core.i18n import t
 from xpos.core.responses import response_message
+from xpos.core.screen import COLS
 from xpos.core.steps import (
     Asks,
     Confirm,
@@ -24,6 +25,7 @@ from xpos.core.steps import (
 )
 from xpos.errors import LocalProtocolError
 from xpos.model import Document
+from xpos.model.textwidth import printable, wrap_width
 
 R = TypeVar("R", bound=StepResult)
 
@@ -120,3 +122,19 @@ def print_slip(
         yield from notify(t("print.failed", ctx.lang))
         return False
     return (yield from print_document(ctx, document))
+
+
+HOST_MESSAGE_ROWS = 3
+"""At most this many display rows of a platform's message are shown."""
+
+
+def host_lines(message: str) -> tuple[str, ...]:
+    """The platform's own words (e.g. 已于2024-05-01使用) as display rows.
+
+    Outside text is data: control and format characters are dropped and the text is cut
+    into rows of the display's width, at most :data:`HOST_MESSAGE_ROWS` of them.
+    """
+    if not printable(message).strip():
+        return ()
+    rows = [row for row in wrap_width(message, COLS) if row.strip()]
+    return tuple(rows[:HOST_MESSAGE_ROWS])

@@ -14,6 +14,9 @@ from collections.abc import Generator
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from xpos.core.batch import SettleSummary
+from xpos.core.flows.preauth_requests import PreauthLookup, PreauthRequest
+from xpos.core.flows.remote import HostStep, SessionOpen, SessionResult
 from xpos.core.slips import TotalsLine
 from xpos.core.steps import Step
 from xpos.model import CardData, Document, mask_code, masked_repr
@@ -143,12 +146,134 @@ class ReprintRequest:
 
 @dataclass(frozen=True, kw_only=True)
 class TotalsRequest:
-    """The totals of the current batch (B1); answered locally from the journal."""
+    """The totals of the current batch (B1); answered locally from the journal.
+
+    Attributes:
+        domain: ``"x"`` for the X batch only (X4); None for both.
+    """
+
+    domain: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrderQuery:
+    """X2: ask the platform for an order and the amount due now (0100, F3 710000).
+
+    Attributes:
+        code: The order number or coupon number keyed or scanned.
+    """
+
+    code: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrderBankPay:
+    """X2: pay an order by bank card: a bank sale, then the order-paid notice.
+
+    The runtime journals the payment before the sale, the sale (with its reversal)
+    before it is sent, and sends the notice (journaled, sent again until answered)
+    after the sale's approval.
+
+    Attributes:
+        order_no: The order number the platform returned.
+        amount: The amount due, fen.
+        card: The swiped bank card.
+        pin_block: The encrypted PIN block, or ``None`` without PIN.
+    """
+
+    order_no: str
+    amount: int
+    card: CardData
+    pin_block: bytes | None = field(repr=False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrderPartyPay:
+    """X2: pay an order by a third-party (member) card: a platform debit, then the notice.
+
+    Journaled like :class:`OrderBankPay`; the debit carries its reversal like a sale.
+
+    Attributes:
+        order_no: The order number the platform returned.
+        amount: The amount due, fen.
+        card: The swiped third-party card.
+        pin_block: Its password as a PIN block, or ``None`` when none was keyed.
+    """
+
+    order_no: str
+    amount: int
+    card: CardData
+    pin_block: bytes | None = field(repr=False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class XRecordsRequest:
+    """X4: find local X-menu records; answered from the journal, nothing is sent.
+
+    ``APPROVED`` with :attr:`OnlineReply.records` (oldest first) when any match, else
+    ``DECLINED``.
+
+    Attributes:
+        by: ``"trace"`` (凭证号), ``"order"`` (订单号), ``"code"`` (券号: compared
+            masked, as the journal keeps it), ``"date"`` (YYYYMMDD, local) or
+            ``"batch"`` (every X record of the current batch).
+        value: What was keyed.
+    """
+
+    by: str
+    value: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class XRecord:
+    """One X-menu record as X4 shows and prints it (masked data only).
+
+    Attributes:
+        stan: Trace number.
+        kind: Journal kind (``voucher``, ``order_pay``, ``third-party debit``).
+        status: Journal status (``approved``, ``declined``…).
+        amount: Fen.
+        ref: The order number or the masked voucher code, or empty.
+        when: Local time of the record, or None.
+    """
+
+    stan: int
+    kind: str
+    status: str
+    amount: int
+    ref: str
+    when: datetime | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class SettleStatus:
+    """Which batch a settlement would settle, and whether one is unfinished; local.
+
+    ``APPROVED`` with ``batch`` (and ``notice`` = ``SETTLE_PENDING`` when an unfinished
+    settlement will be continued), or ``NOT_SIGNED_ON``.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class SettleRequest:
+    """Settle (结算, B4), or continue the unfinished settlement: pending reversals, 0500,
+    batch upload when unbalanced, batch-upload end, the X settlement, a new batch.
+
+    ``APPROVED`` with :attr:`OnlineReply.settlement` once done; otherwise the outcome of
+    the step that stopped it (the settlement stays unfinished and continues next time).
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class SettleReprintRequest:
+    """The last settlement slip, as first printed, for 重打结算单; answered locally."""
 
 
 OnlineRequest = (SignOnRequest | ReadinessRequest | SaleRequest | VoucherRequest
                  | ReprintRequest | TotalsRequest | SupervisorCheck | VoidLookup
-                 | VoidRequest)
+                 | VoidRequest | PreauthLookup | PreauthRequest | SessionOpen
+                 | SessionResult | OrderQuery | OrderBankPay | OrderPartyPay
+                 | XRecordsRequest | SettleStatus | SettleRequest | SettleReprintRequest)
 """Every request a flow may send online."""
 
 
@@ -207,6 +332,34 @@ class Notice(enum.Enum):
     """The trace number is not a sale (e.g. a void or a voucher)."""
     VOID_OTHER_CARD = "void_other_card"
     """The card swiped is not the original's."""
+    PREAUTH_UNKNOWN = "preauth_unknown"
+    """Pre-auth family: no transaction with that trace number in the journal."""
+    PREAUTH_NOT_PREAUTH = "preauth_not_preauth"
+    """The trace number is not a pre-auth (for a pre-auth void or a completion)."""
+    PREAUTH_NOT_COMPLETION = "preauth_not_completion"
+    """The trace number is not a completion (for a completion void)."""
+    PREAUTH_NOT_APPROVED = "preauth_not_approved"
+    """The original was declined, failed, reversed or is still unresolved."""
+    PREAUTH_VOIDED = "preauth_voided"
+    """The original is already voided (its hold released, or the completion voided)."""
+    PREAUTH_COMPLETED = "preauth_completed"
+    """The pre-auth is already completed."""
+    PREAUTH_OVER = "preauth_over"
+    """The completion amount is above the held amount."""
+    PREAUTH_OTHER_BATCH = "preauth_other_batch"
+    """The completion belongs to another (settled) batch: it cannot be voided."""
+    PLATFORM_UNAVAILABLE = "platform_unavailable"
+    """The platform did not answer (or does not know X3): 平台不可用, for a while."""
+    PLATFORM_ERROR = "platform_error"
+    """The platform's step could not be read (malformed TLV) at the session's start."""
+    ORDER_NOTICE_PENDING = "order_notice_pending"
+    """X2: the bank leg is approved; the order-paid notice is sent again later."""
+    ORDER_NOTICE_REFUSED = "order_notice_refused"
+    """X2: the bank leg is approved but the platform refused the order-paid notice."""
+    SETTLE_PENDING = "settle_pending"
+    """A settlement is unfinished: it must be completed (结算) before anything else."""
+    SETTLE_REFUSED = "settle_refused"
+    """The host refused the settlement message (its response code is in ``rc``)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -217,6 +370,25 @@ class VoucherDetails:
     quantity: int
     provider: str
     code_masked: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrderDetails:
+    """X2: what the platform said about an order.
+
+    Attributes:
+        order_no: The order number.
+        title: What was ordered (outside text: shown and printed as text only).
+        total: Order total, fen.
+        due: Amount to pay now, fen.
+        reason: Why ``due`` differs from ``total`` (coupon, deposit…), or empty.
+    """
+
+    order_no: str
+    title: str
+    total: int
+    due: int
+    reason: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -234,6 +406,12 @@ class OnlineReply:
         voucher: The voucher details of an approved verification.
         documents: The receipts found for a :class:`ReprintRequest`.
         totals: The lines of a :class:`TotalsRequest` (domain, then kind order).
+        step: The platform's next step (X3 :class:`SessionOpen` / :class:`SessionResult`).
+        message: The platform's own words for its answer (e.g. 已于2024-05-01使用):
+            outside text, shown only through :func:`xpos.core.flows.common.host_lines`.
+        order: The order of an approved :class:`OrderQuery` or :class:`OrderBankPay`.
+        records: The X records an :class:`XRecordsRequest` found.
+        settlement: What a finished :class:`SettleRequest` settled.
     """
 
     outcome: Outcome
@@ -249,6 +427,11 @@ class OnlineReply:
     voucher: VoucherDetails | None = None
     documents: tuple[Document, ...] = ()
     totals: tuple[TotalsLine, ...] = ()
+    step: HostStep | None = None
+    message: str = ""
+    order: OrderDetails | None = None
+    records: tuple[XRecord, ...] = ()
+    settlement: SettleSummary | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,5 +1,8 @@
 """Totals (交易汇总, B1): the current batch by transaction type, on screen and printed.
 
+Pre-auths and pre-auth voids are listed but are not sales: 合计 leaves them out;
+completions count, completion voids are subtracted like voids.
+
 :class:`TotalsRequest` is answered locally from the journal: approved, not reversed
 transactions of the current batch (since the last settlement), counted and summed (fen)
 per kind, bank and X-menu batches apart. The screen shows them on as many 20x8 pages as
@@ -15,7 +18,14 @@ from xpos.core.flows.common import NO_TIME, ask, go_online, notify, outcome_text
 from xpos.core.flows.online import Command, Flow, FlowContext, OnlineReply, Outcome, TotalsRequest
 from xpos.core.i18n import CATALOGUE, t
 from xpos.core.screen import ROWS, right
-from xpos.core.slips import DOMAIN_LINES, TotalsLine, TotalsSlip, net_amount, totals_slip
+from xpos.core.slips import (
+    DOMAIN_LINES,
+    NOT_SALES,
+    TotalsLine,
+    TotalsSlip,
+    net_amount,
+    totals_slip,
+)
 from xpos.core.steps import Confirm, Display
 from xpos.model import format_fen
 
@@ -52,7 +62,8 @@ def screen_lines(lang: str, batch: int, lines: tuple[TotalsLine, ...]) -> list[s
         for line in mine:
             rows += [t("totals.count", lang, label=_kind(line.kind, lang), count=line.count),
                      right(format_fen(line.amount))]
-        count, amount = sum(x.count for x in mine), net_amount(mine)
+        count = sum(x.count for x in mine if x.kind not in NOT_SALES)
+        amount = net_amount(mine)
         rows += [t("totals.sum", lang, count=count), right(format_fen(amount))]
     return rows
 

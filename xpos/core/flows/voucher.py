@@ -4,7 +4,8 @@ The customer presents a voucher in one of three ways, all from one input screen:
 
 - keyed: the code typed on the keypad, ended with ``#`` → method ``keyed``;
 - scanned: a barcode/QR read by the scanner → method ``scanned``;
-- member: a member card swiped, then the order number typed → method ``member``.
+- member: a member card swiped or tapped (RFID), then the order number typed → method
+  ``member`` (a tap sends the card's UID, tag DF29, instead of a PAN).
 
 The platform verifies (and redeems) it; an approval prints the redemption slip and
 shows 验证成功 with the voucher's title, anything else shows the reason.
@@ -19,6 +20,7 @@ from xpos.core.flows.common import (
     NO_TIME,
     ask,
     go_online,
+    host_lines,
     notify,
     outcome_text,
     print_slip,
@@ -40,7 +42,7 @@ from xpos.model import CardData, CardSource, mask_code
 CODE_MAX_LEN = 32
 """Longest voucher code or order number accepted."""
 
-SOURCES = frozenset({CardSource.SCAN, CardSource.SWIPE})
+SOURCES = frozenset({CardSource.SCAN, CardSource.SWIPE, CardSource.TAP})
 """Where a voucher may come from besides the keypad."""
 
 
@@ -52,7 +54,7 @@ def voucher_flow(ctx: FlowContext) -> Flow:
         return
     reply = yield from go_online(request)
     if reply.outcome is not Outcome.APPROVED:
-        yield from notify(title, "", outcome_text(reply, ctx.lang))
+        yield from notify(title, "", outcome_text(reply, ctx.lang), *host_lines(reply.message))
         return
     details = reply.voucher
     if details is None:
@@ -76,6 +78,8 @@ def _present(ctx: FlowContext, title: str) -> Generator[Command, object, Voucher
     if card.source is CardSource.SCAN and card.code:
         return VoucherRequest(code=card.code, method="scanned")
     if card.source is CardSource.SWIPE and card.pan:
+        return (yield from _member(ctx, card))
+    if card.source is CardSource.TAP and card.uid:  # a member card tapped (RFID)
         return (yield from _member(ctx, card))
     yield from notify(title, "", t("card.no_pan", ctx.lang))
     return None

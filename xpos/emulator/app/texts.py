@@ -71,7 +71,7 @@ NOTES: Mapping[str, tuple[str, str]] = {
     "expired: 54": ("过期卡 54", "expired: 54"),
     "blocked: 62": ("冻结卡 62", "blocked: 62"),
     "member card (X menu)": ("会员卡 (X菜单)", "member card (X menu)"),
-    "demo RFID card": ("演示非接卡, 暂无交易读取", "demo RFID card: no flow reads it yet"),
+    "demo RFID card": ("会员卡(挥卡), 订单验证可用", "member card, tapped: order verification"),
     "valid: 00": ("有效 00", "valid: 00"),
     "already used: V1": ("已使用 V1", "already used: V1"),
     "expired: V2": ("已过期 V2", "expired: V2"),

@@ -25,7 +25,7 @@ class Presentation(enum.Enum):
 
 
 DEMO_RFID_UIDS: tuple[tuple[str, str], ...] = (("04A1B2C3", "demo RFID card"),)
-"""(UID, note) of the RFID cards in the wallet; no current flow asks for a tap."""
+"""(UID, note) of the RFID cards in the wallet: the demo member card, tapped (订单验证)."""
 
 
 SHORT_NAME = 8

@@ -1,0 +1,206 @@
+"""kill -9 in the middle of an X2 order payment: no money taken without the order paid.
+
+Three instants, each a real SIGKILL of a terminal process talking TLS to the reference
+host:
+
+* the host debited the bank leg and holds its answer back (the terminal never learns
+  of the approval): after the restart the sale is reversed, the payment fails, the
+  order stays open, the card has its money back;
+* the bank leg is approved and journaled, the order-paid notice not sent yet (the
+  child stops right before sending it): after the restart the notice goes out first,
+  the order is marked paid by that bank leg;
+* the host took the notice and holds its answer back: after the restart the notice is
+  sent again, answered 00 again, and nothing moves twice;
+* the same two instants of a third-party (member card) payment: the platform debit is
+  reversed (card credited back, order open), or the notice goes out after the restart.
+
+Reconciled against the host every time: 0 money taken without the order marked paid,
+0 double debits.
+"""
+
+import asyncio
+import os
+import signal
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from xpos.core.flows.online import OrderBankPay, OrderPartyPay, OrderQuery, Outcome
+from xpos.drivers.fakes import FakePinPad
+from xpos.journal import TxnStatus
+from xpos.model import CardData, CardSource
+from xpos.proto.messages import MessageKind
+from xpos.refhost.orders import get_order
+from xpos.refhost.seed import DEMO, track2_for
+from xpos.refhost.server import ReferenceHost
+from xpos.security.pki import ensure_demo_pki
+from xpos.terminal.orders import PAYMENT_KIND
+
+from .test_kill9 import _terminal
+
+ALICE = DEMO.card("alice")
+MEMBER = DEMO.card("member")
+PARTY_ORDER, PARTY_DUE = "6600000007", 15_000
+ROOT = Path(__file__).resolve().parents[2]
+ORDER, DUE = "6600000001", 60_000
+
+CHILD = textwrap.dedent("""
+    import asyncio, sys
+    from pathlib import Path
+    sys.path.insert(0, sys.argv[4])
+    from tests.e2e.test_kill9_order import run_child
+    asyncio.run(run_child(Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3]))
+""")
+
+
+async def run_child(data_dir: Path, port: int, where: str) -> None:
+    """Sign on and pay ORDER by bank card; with ``where == "notice"`` stop before the notice."""
+    terminal = _terminal(data_dir, port)
+    terminal.keystore.load_tmk(list(DEMO.tmk_components), DEMO.tmk_kcv)
+    assert (await terminal.txn.sign_on()).outcome is Outcome.APPROVED
+    if where in ("notice", "party-notice"):
+        async def stop_here(*args: object) -> None:
+            print("bank-approved", flush=True)
+            await asyncio.Event().wait()
+        terminal.txn.orders._notify = stop_here  # type: ignore[method-assign,assignment]
+    pinpad = terminal.devices.pinpad
+    assert isinstance(pinpad, FakePinPad)
+    holder = MEMBER if where.startswith("party") else ALICE
+    due = PARTY_DUE if where.startswith("party") else DUE
+    pinpad.enter(holder.pin or "")
+    block = await pinpad.get_pin_block(holder.pan, due)
+    card = CardData(source=CardSource.SWIPE, pan=holder.pan, expiry=holder.expiry,
+                    track2=track2_for(holder.pan, holder.expiry))
+    print("paying", flush=True)
+    if where.startswith("party"):
+        await terminal.txn.orders.pay_by_party(OrderPartyPay(
+            order_no=PARTY_ORDER, amount=due, card=card, pin_block=block))
+        return
+    await terminal.txn.orders.pay_by_bank(OrderBankPay(order_no=ORDER, amount=DUE, card=card,
+                                                       pin_block=block))
+
+
+def _live_sales(host: ReferenceHost) -> list[object]:
+    return [e for e in host.store.entries(tid=DEMO.tid, kind="sale")
+            if e.approved and not e.reversed]
+
+
+async def _scenario(data_dir: Path, where: str) -> None:
+    arrived = asyncio.Event()
+
+    async def hold(seconds: float) -> None:
+        arrived.set()
+        await asyncio.Event().wait()
+
+    db = data_dir / "host" / "host.db"
+    db.parent.mkdir(parents=True)
+    host = ReferenceHost(db, tls=ensure_demo_pki(data_dir), sleep=hold)
+    port = await host.start()
+    try:
+        held = {"sale": MessageKind.SALE, "paid": MessageKind.ORDER_PAID}.get(where)
+        if held is not None:
+            host.faults.delay(60, on=frozenset({held}))
+        child = await asyncio.create_subprocess_exec(
+            sys.executable, "-c", CHILD, str(data_dir), str(port), where, str(ROOT),
+            stdout=asyncio.subprocess.PIPE)
+        assert child.stdout is not None
+        if held is None:
+            while (await asyncio.wait_for(child.stdout.readline(), 60)) != b"bank-approved\n":
+                pass
+        else:
+            await asyncio.wait_for(arrived.wait(), 60)
+        os.kill(child.pid, signal.SIGKILL)
+        await child.wait()
+
+        terminal = _terminal(data_dir, port)
+        try:
+            payment = terminal.journal.last(PAYMENT_KIND)
+            assert payment is not None and payment.status is TxnStatus.PENDING
+            await terminal.txn.handle(OrderQuery(code=ORDER))  # the next request settles it
+            payment = terminal.journal.get(payment.id)
+            sale = terminal.journal.last("sale")
+            assert sale is not None
+        finally:
+            await terminal.close()
+        order = get_order(host.store, ORDER)
+        assert order is not None
+        live = _live_sales(host)
+        if where == "sale":   # never learnt of the approval: reversed, order open
+            assert (payment.status, sale.status) == (TxnStatus.FAILED, TxnStatus.REVERSED)
+            assert order.status == "open" and live == []
+            assert host.store.balance(ALICE.pan) == ALICE.balance
+        else:                 # approved: the order is paid by exactly this one bank leg
+            assert (payment.status, sale.status) == (TxnStatus.APPROVED, TxnStatus.APPROVED)
+            assert order.status == "paid" and len(live) == 1
+            assert order.paid_ref == f"{sale.batch:06d}{sale.stan:06d}{sale.rrn}"
+            assert host.store.balance(ALICE.pan) == ALICE.balance - DUE
+        # one ledger row: a notice sent again is answered 00 again without a second one
+        assert len(host.store.entries(kind="order_paid")) == (0 if where == "sale" else 1)
+    finally:
+        await host.stop()
+
+
+@pytest.mark.parametrize("where", ["sale", "notice", "paid"])
+def test_kill_9_during_an_order_payment_takes_no_money_without_the_order_paid(
+        tmp_path: Path, where: str) -> None:
+    asyncio.run(_scenario(tmp_path, where))
+
+
+async def _party_scenario(data_dir: Path, where: str) -> None:
+    arrived = asyncio.Event()
+
+    async def hold(seconds: float) -> None:
+        arrived.set()
+        await asyncio.Event().wait()
+
+    db = data_dir / "host" / "host.db"
+    db.parent.mkdir(parents=True)
+    host = ReferenceHost(db, tls=ensure_demo_pki(data_dir), sleep=hold)
+    port = await host.start()
+    try:
+        if where == "party-debit":
+            host.faults.delay(60, on=frozenset({MessageKind.PARTY_DEBIT}))
+        child = await asyncio.create_subprocess_exec(
+            sys.executable, "-c", CHILD, str(data_dir), str(port), where, str(ROOT),
+            stdout=asyncio.subprocess.PIPE)
+        assert child.stdout is not None
+        if where == "party-notice":
+            while (await asyncio.wait_for(child.stdout.readline(), 60)) != b"bank-approved\n":
+                pass
+        else:
+            await asyncio.wait_for(arrived.wait(), 60)
+        os.kill(child.pid, signal.SIGKILL)
+        await child.wait()
+        assert host.store.balance(MEMBER.pan) == MEMBER.balance - PARTY_DUE  # host debited
+
+        terminal = _terminal(data_dir, port)
+        try:
+            await terminal.txn.handle(OrderQuery(code=PARTY_ORDER))
+            payment = terminal.journal.last(PAYMENT_KIND)
+            debit = terminal.journal.last("third-party debit")
+            assert payment is not None and debit is not None
+        finally:
+            await terminal.close()
+        order = get_order(host.store, PARTY_ORDER)
+        assert order is not None
+        live = [e for e in host.store.entries(tid=DEMO.tid, kind="x_debit")
+                if e.approved and not e.reversed]
+        if where == "party-debit":   # reversed: the card has its money back, order open
+            assert (payment.status, debit.status) == (TxnStatus.FAILED, TxnStatus.REVERSED)
+            assert order.status == "open" and live == []
+            assert host.store.balance(MEMBER.pan) == MEMBER.balance
+        else:
+            assert (payment.status, debit.status) == (TxnStatus.APPROVED, TxnStatus.APPROVED)
+            assert order.status == "paid" and len(live) == 1
+            assert order.paid_ref == f"X{debit.batch:06d}{debit.stan:06d}"
+            assert host.store.balance(MEMBER.pan) == MEMBER.balance - PARTY_DUE
+    finally:
+        await host.stop()
+
+
+@pytest.mark.parametrize("where", ["party-debit", "party-notice"])
+def test_kill_9_during_a_third_party_payment_takes_no_money_without_the_order_paid(
+        tmp_path: Path, where: str) -> None:
+    asyncio.run(_party_scenario(tmp_path, where))

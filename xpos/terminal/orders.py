@@ -1,0 +1,263 @@
+"""X2 order payment in the shell: order query, bank leg, order-paid notice, recovery.
+
+Theory of operation
+-------------------
+A payment is three journal rows and two or three messages, in this order:
+
+1. **The payment** (kind ``order_pay``, domain ``x``, no reversal) is journaled
+   *pending* before anything is sent; its STAN is the one the order-paid notice uses.
+2. **The paying leg** is an ordinary sale (:meth:`TransactionService.sale`) or a
+   third-party debit (0200/730000, kind ``third-party debit``): journaled with its
+   reversal before it is sent, its detail naming the payment (``order_pay`` = the
+   payment's journal id). A leg without a usable answer is reversed like any sale.
+3. **The order-paid notice** (0100/720000) names the bank leg (batch, STAN, RRN,
+   amount); the platform checks it against the acquirer's ledger and marks the order
+   paid. The rules (:mod:`xpos.core.rules`, kind ``order paid``) say what its answer
+   does to the payment row: approved, declined, or still pending.
+
+A payment still pending is settled by :meth:`OrderService.flush`, which the
+transaction service runs after the pending reversals before every online request
+(also the first one after a restart or a kill -9): with no bank leg, or a bank leg
+declined, failed or reversed, no money was taken and the payment fails; with an
+approved bank leg the notice is sent (again; the platform answers a repeat of the same
+bank leg ``00`` again). So a crash at any instant leaves either the money returned or
+the order marked paid, and never two debits: the bank leg is one sale, reversed at
+most once.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from xpos.core import rules
+from xpos.core.flows.online import (
+    Notice,
+    OnlineReply,
+    OrderBankPay,
+    OrderDetails,
+    OrderPartyPay,
+    OrderQuery,
+    Outcome,
+    SaleRequest,
+)
+from xpos.core.rules import Decision, JournalEffect, Kind
+from xpos.errors import CodecError
+from xpos.journal import TxnRecord, TxnStatus
+from xpos.model import CardData
+from xpos.proto import messages as m
+from xpos.proto.codec import Message
+from xpos.proto.order import (
+    BankLeg,
+    PartyLeg,
+    order_paid_request,
+    order_query_request,
+    parse_order_message,
+    parse_order_query_response,
+    party_debit_request,
+)
+from xpos.security.keys import WorkingKeys
+
+if TYPE_CHECKING:
+    from xpos.terminal.txn import TransactionService
+
+log = logging.getLogger(__name__)
+
+PAYMENT_KIND = "order_pay"
+"""Journal kind of an order payment (the row the order-paid notice completes)."""
+ORDER_PAY_KEY = "order_pay"
+"""Detail key of a bank leg: the journal id of the payment it belongs to."""
+_GONE = (TxnStatus.DECLINED, TxnStatus.FAILED, TxnStatus.REVERSED)
+
+
+class OrderService:
+    """Runs the X2 requests for :class:`~xpos.terminal.txn.TransactionService`."""
+
+    def __init__(self, txn: TransactionService) -> None:
+        """Serve orders with ``txn``'s journal, keys and host link."""
+        self._txn = txn
+        self._active: int | None = None
+
+    async def handle(self, request: OrderQuery | OrderBankPay | OrderPartyPay) -> OnlineReply:
+        """Run one order request."""
+        if isinstance(request, OrderQuery):
+            return await self.query(request)
+        if isinstance(request, OrderPartyPay):
+            return await self.pay_by_party(request)
+        return await self.pay_by_bank(request)
+
+    async def query(self, request: OrderQuery) -> OnlineReply:
+        """0100/710000: the order and its amount due (nothing is journaled)."""
+        txn = self._txn
+        keys = await txn._prepare()
+        if isinstance(keys, OnlineReply):
+            return keys
+        journal, cfg = txn._journal, txn._cfg
+        stan = journal.next_stan()
+        try:
+            message = order_query_request(stan=stan, tid=cfg.tid, mid=cfg.mid,
+                                          batch=journal.batch_for("x"), code=request.code)
+        except CodecError:
+            return OnlineReply(outcome=Outcome.DECLINED, rc="25", stan=stan)
+        message = m.add_mac(message, txn._mac(keys))
+        answer, response = await txn._exchange(message, keys)
+        decision = rules.decide(Kind.ORDER_QUERY, answer)
+        txn._log(decision, stan)
+        txn._apply_keys(decision, None)
+        reply = OnlineReply(outcome=decision.outcome, notice=decision.notice, stan=stan,
+                            rc=answer.rc or None)
+        if response is None:
+            return reply
+        try:
+            info = parse_order_query_response(response)
+            text = parse_order_message(response)
+        except CodecError as exc:
+            log.warning("order query answer unreadable: %s", exc)
+            return OnlineReply(outcome=Outcome.REJECTED, stan=stan)
+        order = None if info is None else OrderDetails(
+            order_no=info.order_no, title=info.title, total=info.total, due=info.due,
+            reason=info.reason)
+        if decision.outcome is Outcome.APPROVED and order is None:
+            return OnlineReply(outcome=Outcome.REJECTED, stan=stan)
+        return OnlineReply(outcome=decision.outcome, notice=decision.notice, rc=answer.rc,
+                           stan=stan, message=text, order=order, when=txn._when(response))
+
+    async def pay_by_bank(self, request: OrderBankPay) -> OnlineReply:
+        """Journal the payment, run the bank sale, then send the order-paid notice."""
+        txn = self._txn
+        keys = await txn._prepare()
+        if isinstance(keys, OnlineReply):
+            return keys
+        journal = txn._journal
+        payment = self._begin_payment(request.order_no, request.amount, request.card)
+        self._active = payment
+        try:
+            sale = await txn.sale(SaleRequest(amount=request.amount, card=request.card,
+                                              pin_block=request.pin_block),
+                                  detail={"order": request.order_no, ORDER_PAY_KEY: payment})
+        finally:
+            self._active = None
+        if sale.outcome is not Outcome.APPROVED:
+            journal.complete_txn(payment, status=TxnStatus.FAILED, clear_reversal=False)
+            return sale
+        decision, text = await self._notify(journal.get(payment), sale_leg(sale), keys)
+        return _paid_reply(sale, decision, text)
+
+    async def pay_by_party(self, request: OrderPartyPay) -> OnlineReply:
+        """Journal the payment, run the third-party debit, then send the order-paid notice."""
+        txn = self._txn
+        keys = await txn._prepare()
+        if isinstance(keys, OnlineReply):
+            return keys
+        journal, cfg = txn._journal, txn._cfg
+        payment = self._begin_payment(request.order_no, request.amount, request.card)
+        message = party_debit_request(
+            stan=journal.next_stan(), tid=cfg.tid, mid=cfg.mid, batch=journal.batch_for("x"),
+            order_no=request.order_no, amount=request.amount, pan=request.card.pan,
+            pin_block=request.pin_block)
+        message = m.add_mac(message, txn._mac(keys))
+        sent = txn._begin(Kind.PARTY_DEBIT, "x", message, request.amount,
+                          request.card.masked_pan,
+                          detail={"order": request.order_no, ORDER_PAY_KEY: payment})
+        debit = await txn._finish(message, sent, keys)
+        if debit.outcome is not Outcome.APPROVED:
+            journal.complete_txn(payment, status=TxnStatus.FAILED, clear_reversal=False)
+            return debit
+        leg = PartyLeg(batch=debit.batch, stan=debit.stan, amount=debit.amount)
+        decision, text = await self._notify(journal.get(payment), leg, keys)
+        return _paid_reply(debit, decision, text)
+
+    def _begin_payment(self, order_no: str, amount: int, card: CardData) -> int:
+        """Journal the payment (pending, no reversal) before any leg is sent."""
+        journal, cfg = self._txn._journal, self._txn._cfg
+        return journal.begin_txn(kind=PAYMENT_KIND, domain="x", stan=journal.next_stan(),
+                                 batch=journal.batch_for("x"), amount=amount,
+                                 masked_pan=card.masked_pan, tid=cfg.tid, mid=cfg.mid,
+                                 detail={"order": order_no})
+
+    async def flush(self, keys: WorkingKeys) -> None:
+        """Settle every pending payment but the one in progress (see the module text)."""
+        journal = self._txn._journal
+        for payment in journal.transactions():
+            if payment.kind != PAYMENT_KIND or payment.status is not TxnStatus.PENDING:
+                continue
+            if payment.id == self._active:
+                continue
+            leg = self._bank_leg(payment)
+            if leg is None or leg.status in _GONE:
+                log.warning("order payment STAN %06d: no bank money taken; payment failed",
+                            payment.stan)
+                journal.complete_txn(payment.id, status=TxnStatus.FAILED, clear_reversal=False)
+            elif leg.status is TxnStatus.APPROVED:
+                log.warning("order payment STAN %06d: sending the order-paid notice again",
+                            payment.stan)
+                paying: BankLeg | PartyLeg = record_leg(leg)
+                if leg.kind != "sale":
+                    paying = PartyLeg(batch=leg.batch, stan=leg.stan, amount=leg.amount)
+                await self._notify(payment, paying, keys)
+
+    def _bank_leg(self, payment: TxnRecord) -> TxnRecord | None:
+        for record in self._txn._journal.transactions(batch=payment.batch):
+            if (record.kind in ("sale", Kind.PARTY_DEBIT.value)
+                    and record.detail.get(ORDER_PAY_KEY) == payment.id):
+                return record
+        return None
+
+    async def _notify(self, payment: TxnRecord, leg: BankLeg | PartyLeg,
+                      keys: WorkingKeys) -> tuple[Decision, str]:
+        """Send the order-paid notice of ``payment``; apply the rules to the journal."""
+        txn = self._txn
+        cfg = txn._cfg
+        message: Message = order_paid_request(
+            stan=payment.stan, tid=cfg.tid, mid=cfg.mid, batch=payment.batch,
+            order_no=str(payment.detail.get("order", "")), bank=leg)
+        message = m.add_mac(message, txn._mac(keys))
+        answer, response = await txn._exchange(message, keys)
+        decision = rules.decide(Kind.ORDER_PAID, answer)
+        txn._log(decision, payment.stan)
+        txn._apply_keys(decision, None)
+        text = ""
+        if response is not None:
+            try:
+                text = parse_order_message(response)
+            except CodecError:
+                text = ""
+        bank: dict[str, object] = {"leg_stan": leg.stan, "leg_batch": leg.batch}
+        if isinstance(leg, BankLeg):
+            bank["bank_rrn"] = leg.rrn
+        if decision.journal is JournalEffect.APPROVED:
+            rrn = (response.get(37) or "").strip() if response is not None else ""
+            txn._journal.complete_txn(payment.id, status=TxnStatus.APPROVED, rc=answer.rc,
+                                      rrn=rrn or None, detail_update=bank,
+                                      clear_reversal=False)
+        elif decision.journal is JournalEffect.DECLINED:
+            log.error("order-paid notice STAN %06d refused (rc %s): bank leg STAN %06d "
+                      "approved, order not paid", payment.stan, answer.rc, leg.stan)
+            txn._journal.complete_txn(payment.id, status=TxnStatus.DECLINED, rc=answer.rc,
+                                      detail_update=bank, clear_reversal=False)
+        return decision, text
+
+
+def _paid_reply(leg: OnlineReply, decision: Decision, text: str) -> OnlineReply:
+    """The flow's answer once the paying leg is approved: the leg's references, and why
+    the order is not (yet) confirmed when the notice was not taken."""
+    notice = None
+    if decision.journal is JournalEffect.DECLINED:
+        notice = Notice.ORDER_NOTICE_REFUSED
+    elif decision.journal is not JournalEffect.APPROVED:
+        notice = Notice.ORDER_NOTICE_PENDING
+    return OnlineReply(outcome=Outcome.APPROVED, notice=notice, rc=leg.rc, stan=leg.stan,
+                       batch=leg.batch, auth_code=leg.auth_code, rrn=leg.rrn, when=leg.when,
+                       masked_pan=leg.masked_pan, amount=leg.amount, message=text)
+
+
+def sale_leg(reply: OnlineReply) -> BankLeg:
+    """The bank leg an approved sale reply describes."""
+    return BankLeg(batch=reply.batch, stan=reply.stan, rrn=reply.rrn.ljust(12)[:12],
+                   amount=reply.amount)
+
+
+def record_leg(record: TxnRecord) -> BankLeg:
+    """The bank leg a journaled approved sale describes."""
+    return BankLeg(batch=record.batch, stan=record.stan,
+                   rrn=(record.rrn or "").ljust(12)[:12], amount=record.amount)
