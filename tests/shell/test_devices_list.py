@@ -46,7 +46,8 @@ printer = "file://{tmp_path}/receipts.bin"
     assert result.returncode == 1, result.stderr  # the till's port is missing
     rows = _rows(result.stdout)
     assert list(rows) == ["keypad", "display", "magstripe", "rfid", "scanner", "pinpad",
-                          "printer", "ecr"]
+                          "printer", "customer_display", "beeper", "ecr"]
+    assert rows["beeper"][0] == "none"  # optional kinds are absent unless configured
     assert rows["magstripe"][0] == "ok" and rows["printer"][0] == "ok"
     assert rows["rfid"][0] == "none" and rows["keypad"][0] == "fake"
     assert rows["ecr"][0] == "missing" and "/dev/ttyXPOS-gone" in rows["ecr"][1]

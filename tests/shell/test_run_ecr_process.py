@@ -1,7 +1,8 @@
 """``xpos run`` as a real process driven by a till on a pty: the whole M8 path.
 
 Reference host in another process; the terminal's magstripe reader and its ECR port are
-two ptys; keypad and PIN pad FIFOs; display and printer files; ``$NOTIFY_SOCKET`` a real
+two ptys; keypad and PIN pad FIFOs; a display file; the network printer simulator
+(``xpos.testing.printer_sim``, ESC/POS with status on a local socket); ``$NOTIFY_SOCKET`` a real
 unix datagram socket. The till sends a sale, the customer swipes and enters the PIN, and
 the till gets the masked card, the auth code and the trace; systemd would have seen
 READY=1 and, on SIGTERM, STOPPING=1.
@@ -29,8 +30,8 @@ from xpos.model import mask_pan
 from xpos.proto.ecr import ACK, EcrRequest, EcrResponse, decode_response, encode_frame
 from xpos.proto.ecr import encode_request as encode_ecr
 from xpos.proto.ecr_link import Control, Frame, FrameSplitter, Token
-from xpos.receipts.decode import decode_escpos
 from xpos.refhost.seed import DEMO, track2_for
+from xpos.testing.printer_sim import PrinterSim
 
 TIMEOUT_S = 30.0
 CARD = DEMO.cards[0]
@@ -106,7 +107,8 @@ class PtyTill:
         return self.tokens.pop(0)
 
 
-def _terminal_dir(tmp_path: Path, pki: Path, port: int, reader: str, ecr: str) -> Path:
+def _terminal_dir(tmp_path: Path, pki: Path, port: int, reader: str, ecr: str,
+                  printer: str) -> Path:
     data = tmp_path / "terminal"
     data.mkdir(mode=0o700)
     os.mkfifo(data / "keys")
@@ -121,7 +123,7 @@ ecr = "serial://{ecr}?baud=9600"
 keypad = "fifo://{data}/keys"
 pinpad = "fifo://{data}/pin"
 display = "file://{data}/screen.txt"
-printer = "file://{data}/receipts.bin"
+printer = "{printer}"
 magstripe = "serial://{reader}?baud=9600"
 rfid = "none:"
 scanner = "none:"
@@ -139,10 +141,10 @@ def test_xpos_run_does_a_sale_driven_by_the_till_end_to_end(
     pki, port = host
     notify_path = str(tmp_path / "notify")
     with _pty() as (reader_fd, reader_tty), _pty() as (till_fd, till_tty), \
-            socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as notify:
+            socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as notify, PrinterSim() as sim:
         notify.bind(notify_path)
         notify.settimeout(TIMEOUT_S)
-        data = _terminal_dir(tmp_path, pki, port, reader_tty, till_tty)
+        data = _terminal_dir(tmp_path, pki, port, reader_tty, till_tty, sim.url)
         log = data / "run.log"
         env = {**os.environ, "NOTIFY_SOCKET": notify_path}
         with log.open("w", encoding="utf-8") as err:
@@ -180,10 +182,9 @@ def test_xpos_run_does_a_sale_driven_by_the_till_end_to_end(
             assert (answer.result, answer.reference, answer.amount) == ("00", "POS-0001", 1234)
             assert answer.masked_pan == mask_pan(CARD.pan) and answer.trace > 0
             assert re.fullmatch(r"[0-9A-Z]{6}", answer.auth_code), answer.auth_code
-            receipts = data / "receipts.bin"
-            _wait_for("the cardholder copy", lambda: "CARDHOLDER COPY" in decode_escpos(
-                receipts.read_bytes()), proc, log)
-            text = decode_escpos(receipts.read_bytes())
+            _wait_for("the cardholder copy", lambda: "CARDHOLDER COPY" in sim.text(), proc,
+                      log)
+            text = sim.text()
             assert text.count("￥12.34") == 2 and f"{answer.trace:06d}" in text
             assert answer.auth_code in text and CARD.pan not in text
             proc.send_signal(signal.SIGTERM)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from xpos.drivers.base import KINDS
+from xpos.drivers.base import KINDS, OPTIONAL_KINDS
 from xpos.drivers.ecr_port import open_ecr_port
 from xpos.drivers.registry import DEFAULT_URL, NONE_URL, open_device
 from xpos.errors import XposError
@@ -38,8 +38,9 @@ class DeviceState:
 
 
 async def device_states(config: TerminalConfig) -> list[DeviceState]:
-    """The state of every device kind and of the ECR port, in the order of ``KINDS``."""
+    """Every device kind (``KINDS``, then ``OPTIONAL_KINDS``), then the ECR port."""
     states = [_probe(kind, config.devices.get(kind, DEFAULT_URL)) for kind in KINDS]
+    states += [_probe(kind, config.devices.get(kind, NONE_URL)) for kind in OPTIONAL_KINDS]
     states.append(await _probe_ecr(config.ecr))
     return states
 

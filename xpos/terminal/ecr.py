@@ -56,8 +56,7 @@ RETRY_S = 5.0
 
 NOT_YET: Mapping[str, str] = MappingProxyType({
     "REFUND": "refund (退货): answered NS until the refund flow lands",
-    "SETTLE": "settlement (结算): answered NS until settlement lands",
-    "XPAY": "X order payment: answered NS until the X2 order payment flow lands",
+    "XPAY": "X order payment: answered NS until a till flow for it is written",
 })
 """Till commands planned but answered ``RC=NS`` (not supported) on this terminal yet."""
 

@@ -20,20 +20,31 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from xpos.core.flows.card import abandon, amount_line, print_copies
-from xpos.core.flows.common import NO_TIME, ask, go_online, notify, outcome_text
+from xpos.core.flows.common import (
+    NO_TIME,
+    ask,
+    go_online,
+    notify,
+    outcome_text,
+    print_document,
+)
 from xpos.core.flows.online import (
     Command,
     FlowContext,
+    Notice,
     OnlineReply,
     OnlineRequest,
     Outcome,
     ReadinessRequest,
     SaleRequest,
+    SettleRequest,
+    SettleStatus,
     VoidLookup,
     VoidRequest,
 )
 from xpos.core.flows.void import NO_ORIGINAL_RC, same_card
 from xpos.core.i18n import t
+from xpos.core.settle_slip import settle_slip
 from xpos.core.slips import SaleSlip, VoidSlip, sale_slip, void_slip
 from xpos.core.steps import PinStep, ReadCard, ResultCode
 from xpos.model import CardData, CardSource
@@ -143,9 +154,41 @@ def till_void(ctx: FlowContext, order: TillOrder) -> TillFlow:
     yield from notify(title, "", t("txn.approved", ctx.lang), amount_line(ctx, reply.amount))
 
 
+def till_settle(ctx: FlowContext, order: TillOrder) -> TillFlow:
+    """Settle the batch (or finish the unfinished settlement), then print its slip.
+
+    As from the menu but for the supervisor password and the confirmation (the till's
+    operator is authorised at the till). Approved: ``TX`` is 结算成功 and the domestic
+    reconciliation (对账平 / 对账不平 已批上送).
+    """
+    title = t("settle.title", ctx.lang)
+    status = yield from go_online(SettleStatus())
+    if status.outcome is not Outcome.APPROVED:
+        yield from _refuse(ctx, title, status, outcome_text(status, ctx.lang))
+        return
+    reply = yield from go_online(SettleRequest())
+    summary = reply.settlement
+    if reply.outcome is not Outcome.APPROVED or summary is None:
+        why = outcome_text(reply, ctx.lang)
+        if reply.outcome is Outcome.NO_RESPONSE:
+            why = t("outcome.no_reply", ctx.lang)
+        if reply.notice is Notice.SETTLE_REFUSED:
+            why = t("online.settle_refused", ctx.lang, rc=reply.rc or "")
+        yield TillAnswer(status=TillStatus.ERROR, text=why, host_rc=reply.rc or "")
+        yield from notify(title, t("settle.unfinished", ctx.lang), why)
+        return
+    result = t("settle.balanced" if summary.domestic == "1" else "settle.unbalanced", ctx.lang)
+    yield TillAnswer(status=TillStatus.APPROVED, host_rc=reply.rc or "00",
+                     text=f"{t('settle.done', ctx.lang)} {result}")
+    slip = settle_slip(summary, merchant_name=ctx.merchant_name, mid=ctx.mid, tid=ctx.tid)
+    yield from print_document(ctx, slip)
+    yield from notify(title, t("settle.done", ctx.lang), result)
+
+
 TILL_FLOWS: Mapping[str, TillFlowFactory] = MappingProxyType({
     "SALE": till_sale,
     "VOID": till_void,
+    "SETTLE": till_settle,
 })
 """The till's commands this terminal runs; each further one is one line here."""
 
