@@ -15,7 +15,16 @@ from xpos.core.flows import (
     void_flow,
 )
 from xpos.core.slips import VoidSlip, void_slip
-from xpos.core.steps import Confirm, Display, Input, PinStep, PrintStep, ReadCard, ResultCode
+from xpos.core.steps import (
+    AmountStep,
+    Confirm,
+    Display,
+    Input,
+    PinStep,
+    PrintStep,
+    ReadCard,
+    ResultCode,
+)
 from xpos.core.testing import expect, keyed, ok, reply, run_flow, step_result
 from xpos.model import CardData, CardSource, TextLine
 
@@ -32,6 +41,8 @@ VOIDED = reply(Outcome.APPROVED, stan=7, batch=1, amount=1234, masked_pan="62123
                when=datetime(2025, 1, 15, 11, 0, 0), auth_code="654321", rrn="250115000008")
 READY = expect(Online, reply(Outcome.APPROVED))
 PASSWORD_OK = [expect(Input, ok(values=("123456",))), expect(Online, reply(Outcome.APPROVED))]
+WHOLE = [expect(Confirm, ok(yes=True)), expect(AmountStep, keyed("ENTER"))]
+"""The original confirmed, then ENTER on 0.00: the whole transaction."""
 
 
 def until_shown() -> list[object]:
@@ -39,7 +50,7 @@ def until_shown() -> list[object]:
 
 
 def until_online() -> list[object]:
-    return [*until_shown(), expect(Confirm, ok(yes=True)), expect(ReadCard, ok(card=CARD)),
+    return [*until_shown(), *WHOLE, expect(ReadCard, ok(card=CARD)),
             expect(PinStep, ok(block=BLOCK))]
 
 
@@ -62,7 +73,8 @@ def test_approved_void_prints_two_void_slips_and_shows_success():
 
 def test_the_void_request_names_the_original_and_carries_the_same_card_and_pin():
     run = run_flow(void_flow(CTX), until_online())
-    assert run.expect(Online).request == VoidRequest(stan=2, card=CARD, pin_block=BLOCK)
+    assert run.expect(Online).request == VoidRequest(stan=2, card=CARD, pin_block=BLOCK,
+                                                     amount=1234)
     lookups = [o.request for o in run.of_type(Online) if isinstance(o.request, VoidLookup)]
     assert lookups == [VoidLookup(stan=2)]
 
@@ -120,7 +132,7 @@ def test_a_refused_lookup_says_why_and_asks_for_no_card(notice: Notice, text: st
 
 
 def test_another_card_is_refused_before_the_pin():
-    run = run_flow(void_flow(CTX), [*until_shown(), expect(Confirm, ok(yes=True)),
+    run = run_flow(void_flow(CTX), [*until_shown(), *WHOLE,
                                     expect(ReadCard, ok(card=OTHER)), expect(Display, ok())])
     assert run.done and "卡号与原交易不符" in shown(run)
     assert not run.of_type(PinStep)
@@ -147,7 +159,7 @@ def test_a_void_without_answer_says_it_reverses_and_prints_nothing():
 
 
 def test_pin_timeout_sends_nothing():
-    run = run_flow(void_flow(CTX), [*until_shown(), expect(Confirm, ok(yes=True)),
+    run = run_flow(void_flow(CTX), [*until_shown(), *WHOLE,
                                     expect(ReadCard, ok(card=CARD)),
                                     expect(PinStep, step_result(ResultCode.TIMEOUT)),
                                     expect(Display, ok())])
@@ -164,7 +176,7 @@ def test_void_slip_refuses_an_unmasked_card():
 
 
 @pytest.mark.parametrize(("rc", "text"), [("25", "无此交易"), ("94", "重复交易"),
-                                          ("55", "密码错误")])
+                                          ("55", "密码错误"), ("40", "发卡行不支持")])
 def test_a_host_refusal_is_shown_in_words(rc: str, text: str):
     run = run_flow(void_flow(CTX), [*until_online(),
                                     expect(Online, reply(Outcome.DECLINED, rc=rc)),
@@ -183,3 +195,43 @@ def test_totals_show_voids_apart_and_net_them_out_of_the_total():
     printed = "\n".join(e.text for e in slip.elements if isinstance(e, TextLine))
     assert "撤销/VOID" in printed and "￥10.00" in printed and "￥20.00" in printed
     assert "￥40.00" not in printed
+
+
+# -- partial void (adjust, B5) ------------------------------------------------------
+
+
+def test_the_amount_to_cancel_is_asked_after_the_original_is_confirmed_and_allows_zero():
+    run = run_flow(void_flow(CTX), [*until_shown(), expect(Confirm, ok(yes=True))])
+    step = run.expect(AmountStep)
+    assert step.allow_zero and step.max_amount == 1234
+    assert "0=全额" in step.prompt
+    assert not run.of_type(ReadCard)
+
+
+def test_a_partial_amount_goes_to_the_host_and_the_card_and_pin_see_it():
+    run = run_flow(void_flow(CTX), [*until_shown(), expect(Confirm, ok(yes=True)),
+                                    expect(AmountStep, keyed("4", "0", "0", "ENTER")),
+                                    expect(ReadCard, ok(card=CARD)),
+                                    expect(PinStep, ok(block=BLOCK))])
+    assert run.expect(Online).request == VoidRequest(stan=2, card=CARD, pin_block=BLOCK,
+                                                     amount=400)
+    assert run.of_type(PinStep)[0].amount == 400
+
+
+def test_no_more_than_the_original_can_be_keyed():
+    run = run_flow(void_flow(CTX), [*until_shown(), expect(Confirm, ok(yes=True)),
+                                    expect(AmountStep, keyed("9", "9", "9", "9", "ENTER")),
+                                    expect(ReadCard, ok(card=CARD)),
+                                    expect(PinStep, ok(block=BLOCK))])
+    request = run.expect(Online).request
+    assert isinstance(request, VoidRequest) and request.amount == 999  # the 4th 9 beeped
+
+
+def test_a_partial_void_the_issuer_refuses_is_shown_in_words_and_prints_nothing():
+    run = run_flow(void_flow(CTX), [*until_shown(), expect(Confirm, ok(yes=True)),
+                                    expect(AmountStep, keyed("4", "0", "0", "ENTER")),
+                                    expect(ReadCard, ok(card=CARD)),
+                                    expect(PinStep, ok(block=BLOCK)),
+                                    expect(Online, reply(Outcome.DECLINED, rc="40")),
+                                    expect(Display, ok())])
+    assert run.done and "部分撤销" in shown(run) and not run.of_type(PrintStep)

@@ -33,6 +33,8 @@ def test_shipped_menus_parse():
         "builtin:void",
         "menu:preauth",
         "builtin:settle",
+        "builtin:refund",
+        "builtin:balance",
     ]
     assert [item.action for item in menus["preauth"].items] == [
         "builtin:preauth", "builtin:preauth_void", "builtin:completion",
@@ -86,7 +88,7 @@ def test_parse_menus_does_not_depend_on_the_mapping_order():
         (MAIN.replace('label = "消费"', 'label = "消费消费消费消费消费"'), "menu.items[0].label"),
         (MAIN.replace('label_en = "Sale"', 'label_en = ["Sale"]'), "menu.items[0].label_en"),
         (MAIN.replace('title = "主菜单"', 'title = "主菜单主菜单主菜单主菜单"'), "menu.title"),
-        (MAIN.replace("builtin:sale", "builtin:refund"), "menu.items[0].action"),
+        (MAIN.replace("builtin:sale", "builtin:no_such_flow"), "menu.items[0].action"),
         (MAIN.replace("builtin:sale", "http://evil.example/sale"), "menu.items[0].action"),
         (MAIN.replace("builtin:sale", "sale"), "menu.items[0].action"),
         (MAIN.replace("menu:x", "menu:y"), "menu.items[1].action"),
@@ -170,7 +172,7 @@ def test_menu_flow_runs_a_builtin_and_comes_back_to_the_menu():
     main = run.of_type(Select)[0]
     assert main.title == "主菜单"
     assert [label for _, label in main.items] == ["签到", "消费", "X菜单", "打印", "撤销",
-                                                 "预授权", "结算"]
+                                                 "预授权", "结算", "退货", "查余额"]
     assert not main.submenu
 
 
@@ -208,7 +210,7 @@ def test_menu_flow_in_english():
     main = run.expect(Select)
     assert main.title == "Main menu"
     assert [label for _, label in main.items] == ["Sign on", "Sale", "X menu", "Print", "Void",
-                                                 "Pre-auth", "Settlement"]
+                                                 "Pre-auth", "Settlement", "Refund", "Balance"]
 
 
 def test_menu_flow_ignores_an_unknown_item_id_and_asks_again():

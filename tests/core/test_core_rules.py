@@ -65,6 +65,8 @@ def expected(kind: Kind, a: Answer) -> tuple[Outcome, JournalEffect, Reason, Key
                 return Outcome.APPROVED, JournalEffect.REVERSED, Reason.NONE, keys, None
             return Outcome.BAD_MAC, JournalEffect.PENDING, Reason.R06, keys, None
         return Outcome.DECLINED, JournalEffect.PENDING, Reason.R06, keys, None
+    if kind in (Kind.REFUND, Kind.BALANCE):
+        return _never_reversed(kind, a, keys)
     if a.reach is Reach.UNREACHABLE:
         return Outcome.UNREACHABLE, JournalEffect.FAILED, Reason.NONE, keys, None
     if a.reach is Reach.TIMEOUT:
@@ -102,6 +104,29 @@ def _expected_order(kind: Kind, a: Answer,
     return outcome, journal, Reason.NONE, keys, None
 
 
+def _never_reversed(kind: Kind, a: Answer,
+                    keys: Keys) -> tuple[Outcome, JournalEffect, Reason, Keys, Notice | None]:
+    """Refund and balance (reference §1.6): no reversal whatever comes back. A refund
+    without a usable answer stays pending, its outcome unknown; a balance inquiry moves no
+    money, so it just fails."""
+    refund = kind is Kind.REFUND
+    unusable = JournalEffect.UNKNOWN if refund else JournalEffect.FAILED
+    if a.reach is Reach.UNREACHABLE:
+        return Outcome.UNREACHABLE, JournalEffect.FAILED, Reason.NONE, keys, None
+    if a.reach is Reach.TIMEOUT:
+        notice = Notice.REFUND_UNKNOWN if refund else Notice.NO_REPLY
+        return Outcome.NO_RESPONSE, unusable, Reason.NONE, keys, notice
+    if a.reach is Reach.MALFORMED:
+        return (Outcome.REJECTED, unusable, Reason.NONE, keys,
+                Notice.REFUND_UNKNOWN if refund else None)
+    if a.rc != "00":
+        return Outcome.DECLINED, JournalEffect.DECLINED, Reason.NONE, keys, None
+    if a.check is Check.OK:
+        return Outcome.APPROVED, JournalEffect.APPROVED, Reason.NONE, keys, None
+    notice = Notice.REFUND_UNKNOWN if refund else Notice.BALANCE_BAD_MAC
+    return Outcome.BAD_MAC, unusable, Reason.NONE, keys, notice
+
+
 COMBINATIONS = [
     (kind, Answer(reach=reach, rc=rc, check=check, resign=flag))
     for kind, reach, rc, check, flag in itertools.product(KINDS, REACHES, CODES, CHECKS, FLAGS)
@@ -135,7 +160,8 @@ def test_exactly_one_row_matches_each_combination_and_every_row_is_used() -> Non
 @pytest.mark.parametrize("kind", [Kind.SALE, Kind.VOID, Kind.VOUCHER, Kind.REVERSAL,
                                   Kind.PREAUTH, Kind.PREAUTH_VOID, Kind.COMPLETION,
                                   Kind.COMPLETION_VOID,
-                                  Kind.ORDER_QUERY, Kind.ORDER_PAID, Kind.PARTY_DEBIT])
+                                  Kind.ORDER_QUERY, Kind.ORDER_PAID, Kind.PARTY_DEBIT,
+                                  Kind.REFUND, Kind.BALANCE])
 @pytest.mark.parametrize("check", list(Check))
 def test_resign_code_77_drops_the_keys_on_every_maced_answer(kind: Kind, check: Check) -> None:
     assert decide(kind, Answer(reach=Reach.ANSWERED, rc="77", check=check)).keys is Keys.DROP
@@ -144,7 +170,8 @@ def test_resign_code_77_drops_the_keys_on_every_maced_answer(kind: Kind, check: 
 @pytest.mark.parametrize("kind", [Kind.SALE, Kind.VOID, Kind.VOUCHER, Kind.REVERSAL,
                                   Kind.PREAUTH, Kind.PREAUTH_VOID, Kind.COMPLETION,
                                   Kind.COMPLETION_VOID,
-                                  Kind.ORDER_QUERY, Kind.ORDER_PAID, Kind.PARTY_DEBIT])
+                                  Kind.ORDER_QUERY, Kind.ORDER_PAID, Kind.PARTY_DEBIT,
+                                  Kind.REFUND, Kind.BALANCE])
 @pytest.mark.parametrize("rc", ["00", "12", "51"])
 def test_resign_flag_drops_the_keys_on_every_maced_answer(kind: Kind, rc: str) -> None:
     answer = Answer(reach=Reach.ANSWERED, rc=rc, check=Check.OK, resign=True)
@@ -265,3 +292,20 @@ def test_a_void_without_a_usable_answer_is_reversed_like_a_sale(reach: Reach) ->
     assert (void.journal, void.reversal) == (JournalEffect.PENDING, Reason.R98)
     bad_mac = decide(Kind.VOID, Answer(reach=Reach.ANSWERED, rc="00", check=Check.BAD))
     assert (bad_mac.outcome, bad_mac.reversal) == (Outcome.BAD_MAC, Reason.A0)
+
+
+@pytest.mark.parametrize("kind", [Kind.REFUND, Kind.BALANCE])
+@pytest.mark.parametrize("answer", [Answer(reach=r) for r in Reach]
+                         + [Answer(reach=Reach.ANSWERED, rc=rc, check=c)
+                            for rc in CODES for c in Check])
+def test_refund_and_balance_never_leave_a_reversal(kind: Kind, answer: Answer) -> None:
+    assert decide(kind, answer).reversal is Reason.NONE
+
+
+@pytest.mark.parametrize("reach", [Reach.TIMEOUT, Reach.MALFORMED])
+def test_a_refund_without_an_answer_is_unknown_not_reversed(reach: Reach) -> None:
+    decision = decide(Kind.REFUND, Answer(reach=reach))
+    assert decision.journal is JournalEffect.UNKNOWN
+    assert decision.notice is Notice.REFUND_UNKNOWN
+    sale = decide(Kind.SALE, Answer(reach=reach))
+    assert sale.reversal is Reason.R98

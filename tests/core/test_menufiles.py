@@ -41,7 +41,7 @@ def test_only_toml_files_are_read(tmp_path):
 
 
 def test_errors_name_the_file_path_and_the_key(tmp_path):
-    write(tmp_path, main=MAIN.replace("builtin:sale", "builtin:refund"), x=X)
+    write(tmp_path, main=MAIN.replace("builtin:sale", "builtin:no_such_flow"), x=X)
     with pytest.raises(MenuError) as info:
         load_menus(tmp_path)
     main = str(tmp_path / "main.toml")

@@ -25,7 +25,8 @@ async def void(rig: TerminalRig, trace: int, *, password: str = SUPERVISOR) -> s
 async def full_void(rig: TerminalRig, trace: int, track2: str, pin: str) -> str:
     shown = await void(rig, trace)
     assert "确认撤销" in shown, shown
-    await rig.press("ENTER")
+    assert "0=全额" in await rig.press("ENTER")  # the amount to cancel
+    await rig.press("ENTER")  # 0.00: the whole sale
     await rig.swipe(track2)
     return await rig.pin(pin)
 
@@ -47,6 +48,7 @@ def test_sale_then_void_gives_the_money_back_and_marks_the_sale_voided(
         assert rig.host.store.balance(ALICE.pan) == ALICE.balance - 1234
         shown = await void(rig, stan)
         assert "621234*********4567" in shown and "12.34" in shown and f"{stan:06d}" in shown
+        await rig.press("ENTER")
         await rig.press("ENTER")
         await rig.swipe(alice_track())
         assert "交易成功" in await rig.pin(ALICE.pin or "")
@@ -131,6 +133,7 @@ def test_local_refusals_send_nothing(run_rig: RunRig) -> None:
         await back_to_menu(rig)
         shown = await void(rig, stan)
         assert "确认撤销" in shown
+        await rig.press("ENTER")
         await rig.press("ENTER")
         assert "卡号与原交易不符" in await rig.swipe(track2_for(BOB.pan, BOB.expiry))
         await back_to_menu(rig)

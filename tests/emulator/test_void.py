@@ -26,6 +26,8 @@ def test_void_from_the_menu_shows_the_original_and_prints_a_void_slip(
         shown = display(app)
         assert "621234*********4567" in shown and "12.34" in shown and "确认撤销" in shown
         await press(app, pilot, "enter")
+        assert "0=全额" in display(app)
+        await press(app, pilot, "enter")
         await click(app, pilot, "#swipe-alice")
         await press(app, pilot, *ALICE.pin, "enter")
         assert "交易成功" in display(app)

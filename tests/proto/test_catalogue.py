@@ -36,7 +36,7 @@ def test_classify_names_each_golden_message(golden: g.Golden, kind: MessageKind)
 
 @pytest.mark.parametrize("msg", [
     Message(mti="0820", fields={11: "000001"}),
-    Message(mti="0200", fields={3: "310000"}),
+    Message(mti="0200", fields={3: "990000"}),
     Message(mti="0100", fields={3: "030000"}),
     Message(mti="0200", fields={}),
 ])

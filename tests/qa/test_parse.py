@@ -158,8 +158,8 @@ steps:
     ("name: x\nstep:\n  - power_cycle\n", 2, "step", ["unknown key 'step' in a scenario"]),
     ("name: x\nsteps:\n  - host_fault: {next: explode}\n", 3, "explode",
      ["unknown next 'explode'"]),
-    ("name: x\nsteps:\n  - expect_host: {message: refund}\n", 3, "refund",
-     ["unknown message 'refund'"]),
+    ("name: x\nsteps:\n  - expect_host: {message: teleport}\n", 3, "teleport",
+     ["unknown message 'teleport'"]),
     ("name: x\nsteps:\n  - expect_journal: {last: {kind: sale}}\n", 3, "kind",
      ["unknown key 'kind' in last"]),
     ("name: x\nsteps:\n  - pin: \"12\"\n", 3, "pin", ["pin must be 4 to 12 digits"]),
@@ -249,6 +249,7 @@ MINIMAL = {
     "power_cycle": "{}", "wait": "1s", "paper_out": "{}", "paper_reload": "{}",
     "mark": "{}", "expect_order": "[sale]", "expect_host_state": "{batch: 1}",
     "host_control": "down", "device_fault": "pinpad_error", "never_shown": '"x"',
+    "key_original": "2",
     "till": '{sale: "1.00"}', "expect_till": "{result: NS}",
 }
 

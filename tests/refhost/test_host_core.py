@@ -212,8 +212,8 @@ def test_bad_mac_fault_approves_but_the_response_mac_fails(core: HostCore,
 
 
 def test_unsupported_request_is_answered_40(core: HostCore, term: TerminalMessages) -> None:
-    refund = term.sale(ALICE, 100).replace(mti="0220", set={3: "200000"})
-    response = answer(core, refund)
+    unknown = term.sale(ALICE, 100).replace(mti="0220", set={3: "990000"})
+    response = answer(core, unknown)
     assert response.get(39) == "40"
 
 

@@ -115,10 +115,10 @@ def test_void_of_a_voucher_is_refused_12(core: HostCore, term: TerminalMessages)
     assert answer(core, void(term, ALICE, fake, Message(mti="0110", fields={}))).get(39) == "12"
 
 
-def test_partial_void_is_refused_64_and_a_wrong_pin_55(
+def test_a_void_above_the_original_is_refused_64_and_a_wrong_pin_55(
         core: HostCore, store: HostStore, term: TerminalMessages) -> None:
     sale, sold = approved_sale(core, term)
-    assert answer(core, void(term, ALICE, sale, sold, amount=400)).get(39) == "64"
+    assert answer(core, void(term, ALICE, sale, sold, amount=1001)).get(39) == "64"
     assert answer(core, void(term, ALICE, sale, sold, pin="000000")).get(39) == "55"
     assert answer(core, void(term, ALICE, sale, sold, pin=None)).get(39) == "55"
     assert store.balance(ALICE.pan) == ALICE.balance - 1000

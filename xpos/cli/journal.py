@@ -77,6 +77,8 @@ def _journal_cells(record: TxnRecord) -> list[str]:
     item = printable(str(detail.get("title") or ""))
     if item and detail.get("quantity"):
         item += f" ×{printable(str(detail['quantity']))}"
+    if detail.get("original_rrn"):  # a refund: what the acquirer needs to find it
+        item = printable(f"orig {detail['original_rrn']} {detail.get('original_date', '')}")
     return [_local_time(record.created_at), f"{record.kind} {record.domain}",
             f"{record.batch:06d}", f"{record.stan:06d}",
             format_fen(record.amount).rjust(10), who, record.status.value,

@@ -20,6 +20,7 @@ BANK_SIDES: Mapping[str, str] = {
     "void": CREDIT,
     "completion": DEBIT,
     "completion_void": CREDIT,
+    "refund": CREDIT,
 }
 """Bank-card journal kinds that count in the bank settlement, and on which side."""
 

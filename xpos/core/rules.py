@@ -58,6 +58,8 @@ class Kind(enum.Enum):
     ORDER_QUERY = "order query"
     ORDER_PAID = "order paid"
     PARTY_DEBIT = "third-party debit"
+    REFUND = "refund"
+    BALANCE = "balance"
 
 
 class Reach(enum.Enum):
@@ -102,6 +104,9 @@ class JournalEffect(enum.Enum):
     """The row stays pending; its reversal stays queued."""
     REVERSED = "reversed"
     """A reversal was taken: it leaves the queue and its original becomes reversed."""
+    UNKNOWN = "unknown (stays pending, no reversal)"
+    """A refund without a usable answer: never reversed (reference §1.6); the row stays
+    pending with its outcome unknown, for the merchant to check with the acquirer."""
 
 
 class Reason(enum.Enum):
@@ -216,7 +221,9 @@ _MONEY = frozenset({Kind.SALE, Kind.VOID, Kind.VOUCHER})
 _BOOKING = frozenset({Kind.SALE, Kind.VOUCHER})
 _VOID = frozenset({Kind.VOID})
 _REVERSAL = frozenset({Kind.REVERSAL})
-_MACED = _MONEY | _REVERSAL
+_REFUND = frozenset({Kind.REFUND})
+_BALANCE = frozenset({Kind.BALANCE})
+_MACED = _MONEY | _REVERSAL | _REFUND | _BALANCE
 _GOOD = frozenset({Check.OK})
 _NOT_GOOD = frozenset({Check.BAD, Check.ABSENT})
 _00 = frozenset({RcClass.APPROVED})
@@ -344,6 +351,41 @@ RULES: tuple[Rule, ...] = (
     Rule(kinds=_PARTY, reach=Reach.ANSWERED, rcs=_77, checks=None,
          outcome=_O.DECLINED, journal=_J.DECLINED, reversal=_R.NONE, keys=_K.DROP),
     Rule(kinds=_PARTY, reach=Reach.ANSWERED, rcs=_DECLINING, checks=None,
+         outcome=_O.DECLINED, journal=_J.DECLINED, reversal=_R.NONE, keys=_K.KEEP),
+    # -- refund (0220/0230): never reversed; no usable answer = outcome unknown ---------
+    Rule(kinds=_REFUND, reach=Reach.UNREACHABLE, rcs=None, checks=None,
+         outcome=_O.UNREACHABLE, journal=_J.FAILED, reversal=_R.NONE, keys=_K.KEEP),
+    Rule(kinds=_REFUND, reach=Reach.TIMEOUT, rcs=None, checks=None,
+         outcome=_O.NO_RESPONSE, journal=_J.UNKNOWN, reversal=_R.NONE, keys=_K.KEEP,
+         notice=Notice.REFUND_UNKNOWN),
+    Rule(kinds=_REFUND, reach=Reach.MALFORMED, rcs=None, checks=None,
+         outcome=_O.REJECTED, journal=_J.UNKNOWN, reversal=_R.NONE, keys=_K.KEEP,
+         notice=Notice.REFUND_UNKNOWN),
+    Rule(kinds=_REFUND, reach=Reach.ANSWERED, rcs=_00, checks=_GOOD,
+         outcome=_O.APPROVED, journal=_J.APPROVED, reversal=_R.NONE, keys=_K.KEEP),
+    Rule(kinds=_REFUND, reach=Reach.ANSWERED, rcs=_00, checks=_NOT_GOOD,
+         outcome=_O.BAD_MAC, journal=_J.UNKNOWN, reversal=_R.NONE, keys=_K.KEEP,
+         notice=Notice.REFUND_UNKNOWN),
+    Rule(kinds=_REFUND, reach=Reach.ANSWERED, rcs=_77, checks=None,
+         outcome=_O.DECLINED, journal=_J.DECLINED, reversal=_R.NONE, keys=_K.DROP),
+    Rule(kinds=_REFUND, reach=Reach.ANSWERED, rcs=_DECLINING, checks=None,
+         outcome=_O.DECLINED, journal=_J.DECLINED, reversal=_R.NONE, keys=_K.KEEP),
+    # -- balance inquiry (0200/0210, 310000): moves no money, never reversed ------------
+    Rule(kinds=_BALANCE, reach=Reach.UNREACHABLE, rcs=None, checks=None,
+         outcome=_O.UNREACHABLE, journal=_J.FAILED, reversal=_R.NONE, keys=_K.KEEP),
+    Rule(kinds=_BALANCE, reach=Reach.TIMEOUT, rcs=None, checks=None,
+         outcome=_O.NO_RESPONSE, journal=_J.FAILED, reversal=_R.NONE, keys=_K.KEEP,
+         notice=Notice.NO_REPLY),
+    Rule(kinds=_BALANCE, reach=Reach.MALFORMED, rcs=None, checks=None,
+         outcome=_O.REJECTED, journal=_J.FAILED, reversal=_R.NONE, keys=_K.KEEP),
+    Rule(kinds=_BALANCE, reach=Reach.ANSWERED, rcs=_00, checks=_GOOD,
+         outcome=_O.APPROVED, journal=_J.APPROVED, reversal=_R.NONE, keys=_K.KEEP),
+    Rule(kinds=_BALANCE, reach=Reach.ANSWERED, rcs=_00, checks=_NOT_GOOD,
+         outcome=_O.BAD_MAC, journal=_J.FAILED, reversal=_R.NONE, keys=_K.KEEP,
+         notice=Notice.BALANCE_BAD_MAC),
+    Rule(kinds=_BALANCE, reach=Reach.ANSWERED, rcs=_77, checks=None,
+         outcome=_O.DECLINED, journal=_J.DECLINED, reversal=_R.NONE, keys=_K.DROP),
+    Rule(kinds=_BALANCE, reach=Reach.ANSWERED, rcs=_DECLINING, checks=None,
          outcome=_O.DECLINED, journal=_J.DECLINED, reversal=_R.NONE, keys=_K.KEEP),
 )
 """The money rules. Every (kind, answer) matches exactly one row (a test checks)."""

@@ -32,7 +32,9 @@ TRANS_SALE = "消费/SALE"
 TRANS_VOID = "撤销/VOID"
 TITLE_TOTALS = "交易汇总 TOTALS"
 DOMAIN_LINES = {"bank": "银行卡 BANK CARD", "x": "X菜单 X MENU"}
-KIND_LABELS = {"sale": TRANS_SALE, "void": TRANS_VOID, "voucher": "券兑换/VOUCHER"}
+TRANS_REFUND = "退货/REFUND"
+KIND_LABELS = {"sale": TRANS_SALE, "void": TRANS_VOID, "voucher": "券兑换/VOUCHER",
+               "refund": TRANS_REFUND}
 PREAUTH_LABELS = {"preauth": "预授权/PRE-AUTH", "preauth_void": "预授权撤销/PA VOID",
                   "completion": "预授权完成/COMPLETE", "completion_void": "完成撤销/CMPL VOID"}
 NO_TXN = "无交易 NONE"
@@ -182,7 +184,7 @@ def void_slip(slip: VoidSlip, *, copy: str) -> Document:
 
 
 def _card_slip(slip: SaleSlip, *, copy: str, trans: str, name: str,
-               extra: list[TextLine] | None = None) -> Document:
+               extra: list[TextLine] | None = None, credit: bool = False) -> Document:
     if copy not in COPY_LINES:
         raise ValueError(f"copy must be 'merchant' or 'customer', got {copy!r}")
     if "*" not in slip.masked_pan:
@@ -203,7 +205,7 @@ def _card_slip(slip: SaleSlip, *, copy: str, trans: str, name: str,
         *_field("授权码 AUTH NO.:", slip.auth_code),
         *_references(batch=slip.batch, stan=slip.stan, rrn=slip.rrn, when=slip.when),
         _line("金额 AMOUNT:"),
-        _line(format_yuan(slip.amount), bold=True, double=True),
+        _line(("-" if credit else "") + format_yuan(slip.amount), bold=True, double=True),
         _line(RULE),
     ]
     if copy == "merchant":
@@ -305,8 +307,8 @@ def _domain_totals(domain: str, lines: tuple[TotalsLine, ...]) -> list[TextLine]
     return [*body, *_columns(TOTAL, f"{count}笔 {format_yuan(amount)}")]
 
 
-NETTED_OUT = frozenset({"void"})
-"""Kinds whose amount is taken off the total (a void gives its sale's amount back)."""
+NETTED_OUT = frozenset({"void", "refund"})
+"""Kinds whose amount is taken off the total (a void or a refund gives money back)."""
 
 
 NETTED_OUT = NETTED_OUT | {"completion_void"}  # gives a completion's amount back
@@ -334,3 +336,26 @@ def totals_slip(slip: TotalsSlip) -> Document:
         body += [_line(RULE), *_domain_totals(domain, slip.lines)]
     body.append(_line(RULE))
     return Document(name="totals", elements=tuple(body), cut=True)
+
+
+@dataclass(frozen=True, kw_only=True)
+class RefundSlip(SaleSlip):
+    """The data printed on a refund (退货) slip: a sale slip's, plus the original's RRN
+    and date. ``stan``, ``batch``, ``auth_code`` and ``rrn`` are the refund's own;
+    ``amount`` is the amount credited (printed as a credit, with a minus sign)."""
+
+    original_rrn: str
+    original_date: str
+
+
+def refund_slip(slip: RefundSlip, *, copy: str) -> Document:
+    """Lay out a refund slip: 交易类型 退货/REFUND, the original's RRN and date, and the
+    amount as a credit (``-￥12.34``).
+
+    Raises:
+        ValueError: for an unknown copy or a card number that is not masked.
+    """
+    extra = [*_field("原参考号 ORIG. REF. NO.:", printable(slip.original_rrn)),
+             *_field("原交易日期 ORIG. DATE:", printable(slip.original_date))]
+    return _card_slip(slip, copy=copy, trans=TRANS_REFUND, name="refund", extra=extra,
+                      credit=True)

@@ -220,6 +220,8 @@ class AmountStep(Asks[AmountResult]):
     preset: int | None = None
     max_amount: int = 99999999
     timeout_s: float | None = 60.0
+    allow_zero: bool = False
+    """ENTER on 0.00 confirms zero (the void's "0 = the whole amount") instead of refusing."""
 
 
 @dataclass(frozen=True, kw_only=True, repr=False)

@@ -348,7 +348,7 @@ class Journal(SettlementLog):
         """
         rows = self._conn.execute(
             "SELECT domain, kind, COUNT(*) AS n, SUM(amount) AS total FROM txn"
-            " WHERE batch = ? AND status = 'approved' AND kind <> 'sign_on'"
+            " WHERE batch = ? AND status = 'approved' AND kind NOT IN ('sign_on', 'balance')"
             " GROUP BY domain, kind ORDER BY domain, kind", (batch,)).fetchall()
         return [(r["domain"], r["kind"], int(r["n"]), int(r["total"])) for r in rows]
 

@@ -69,6 +69,8 @@ class MessageKind(enum.Enum):
     X_SETTLE = "x_settle"
     BATCH_UPLOAD = "batch_upload"
     BATCH_END = "batch_end"
+    REFUND = "refund"
+    BALANCE = "balance"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -137,6 +139,10 @@ CATALOGUE: tuple[MessageType, ...] = (
                 description="batch upload 批上送", function="201"),
     MessageType(kind=MessageKind.BATCH_END, mti="0320", processing_code=None, mac=False,
                 description="batch upload end 批上送结束", function="202"),
+    MessageType(kind=MessageKind.REFUND, mti="0220", processing_code="200000", mac=True,
+                description="refund 退货"),
+    MessageType(kind=MessageKind.BALANCE, mti="0200", processing_code="310000", mac=True,
+                description="balance inquiry 查余额"),
 )
 
 

@@ -3,9 +3,10 @@ evidence.
 
 Nothing sensitive survives :func:`describe`: field 2 is masked 6/4, tracks (35, 36)
 become ``<track masked 621234*********4567>`` or ``<track>``, the PIN block (52) becomes
-``<PIN block>``, sign-on keys (62 of 08xx) become ``<keys>``, ICC data only shows its
-size, and X-menu TLV shows voucher codes masked to their last 4 characters; X3 session
-TLV is shown by tag name, its encrypted track and PIN block by size only.
+``<PIN block>``, a balance (54) ``<balance>``, sign-on keys (62 of 08xx) become
+``<keys>``, ICC data only shows its size, and X-menu TLV shows voucher codes masked to
+their last 4 characters; X3 session TLV is shown by tag name, its encrypted track and
+PIN block by size only.
 """
 
 from __future__ import annotations
@@ -97,6 +98,8 @@ def _show(msg: Message, number: int, value: str) -> str:
         return "<track>"
     if number == 52:
         return "<PIN block>"
+    if number == 54:
+        return "<balance>"  # a balance inquiry's answer reaches the screen only
     if number == 55:
         return f"<ICC data, {len(value) // 2} bytes>"
     if number == 62:

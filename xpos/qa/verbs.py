@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from xpos.model import Key
-from xpos.qa import actions
+from xpos.qa import actions, refs
 from xpos.qa import proof_actions as pa
 from xpos.qa import proof_model as pm
 from xpos.qa import proof_parse as pp
@@ -71,6 +71,7 @@ HOST_CHECKS = ("message", "response_code", "amount", "mti", "count", "which", "f
                "response_fields")
 HOST_MESSAGES.update(order_query="order_query", order_paid="order_paid",
                      party_debit="party_debit")  # X2
+HOST_MESSAGES.update(refund="refund", balance="balance")
 JOURNAL_LAST_FIELDS = ("type", "status", "amount", "response_code", "masked_pan", "domain",
                        "batch")
 FAULTS: tuple[str, ...] = ("decline", "drop", "delay", "bad_mac", "close", "malformed", "truncated")
@@ -363,6 +364,7 @@ REGISTRY: tuple[Verb, ...] = (
     Verb("host_control", pm.HostControlStep, pp.parse_host_control, pa.host_control),
     Verb("device_fault", pm.DeviceFaultStep, pp.parse_device_fault, pa.device_fault),
     Verb("never_shown", pm.NeverShownStep, pp.parse_never_shown, pa.never_shown),
+    Verb("key_original", refs.KeyOriginalStep, refs.parse_key_original, refs.key_original),
     Verb("till", tv.TillStep, tv.parse_till, tv.till),
     Verb("expect_till", tv.ExpectTillStep, tv.parse_expect_till, tv.expect_till),
 )

@@ -59,12 +59,14 @@ class HostContext:
         mak_kcv: ``"full"`` or ``"first8"``: what the MAK's KCV in field 62 covers.
         clock: Returns the current time (local time of the host).
         rng: Returns n random bytes (keys, auth codes).
+        refund_window_days: How old a sale may be and still be refunded (:mod:`.refund`).
     """
 
     def __init__(self, store: HostStore, *, mac_algorithm: MacAlgorithm, mak_kcv: str,
-                 clock: Callable[[], datetime], rng: Callable[[int], bytes] = os.urandom
-                 ) -> None:
+                 clock: Callable[[], datetime], rng: Callable[[int], bytes] = os.urandom,
+                 refund_window_days: int = 30) -> None:
         self.store = store
+        self.refund_window_days = refund_window_days
         self.mac_algorithm = mac_algorithm
         self.mak_kcv = mak_kcv
         self.clock = clock

@@ -23,6 +23,8 @@ SETTLE 0500        :func:`.settle.handle_settle`               0510 + results in
 X_SETTLE 0500/70   :func:`.settle.handle_settle`               0510 + result in 48
 BATCH_UPLOAD 0320  :func:`.settle.handle_batch_upload`         0330
 BATCH_END 0320     :func:`.settle.handle_batch_end`            0330 (batch closed)
+REFUND 0220/2000   :func:`.refund.handle_refund`               0230
+BALANCE 0200/3100  :func:`.balance.handle_balance`             0210 + balance in 54
 =================  =========================================  ==========================
 
 (0400s of the pre-authorisation family, F25 ``06``, are answered by
@@ -64,11 +66,14 @@ from xpos.proto.messages import (
     swap_tpdu,
     voucher_response,
 )
+from xpos.proto.refund import balance_response
+from xpos.refhost.balance import handle_balance
 from xpos.refhost.bank import handle_reversal, handle_sale
 from xpos.refhost.context import RC_FORMAT_ERROR, HostContext, request_key
 from xpos.refhost.faults import Fault, FaultKind, corrupt_mac
 from xpos.refhost.orders import handle_order_paid, handle_order_query, handle_party_debit
 from xpos.refhost.preauth import FAMILY_MESSAGES, handle_any_reversal, handle_preauth_family
+from xpos.refhost.refund import handle_refund
 from xpos.refhost.services.handler import attach_services, corrupt_step, handle_session
 from xpos.refhost.services.registry import ServiceRegistry
 from xpos.refhost.settle import (
@@ -108,6 +113,8 @@ HANDLERS: dict[MessageKind, Handler] = {
     MessageKind.X_SETTLE: handle_settle,
     MessageKind.BATCH_UPLOAD: handle_batch_upload,
     MessageKind.BATCH_END: handle_batch_end,
+    MessageKind.REFUND: handle_refund,
+    MessageKind.BALANCE: handle_balance,
 }
 LEDGER_KINDS: dict[MessageKind, str] = {
     MessageKind.SIGN_ON: "sign_on",
@@ -124,6 +131,8 @@ LEDGER_KINDS: dict[MessageKind, str] = {
     MessageKind.X_SETTLE: "x_settle",
     MessageKind.BATCH_UPLOAD: "batch_upload",
     MessageKind.BATCH_END: "batch_end",
+    MessageKind.REFUND: "refund",
+    MessageKind.BALANCE: "balance",
 }
 # the pre-authorisation family (xpos/refhost/preauth.py); its reversals are told apart
 # there (F25 06) and every other 0400 goes on to bank.handle_reversal
@@ -213,8 +222,10 @@ class HostCore:
         when = ctx.now()
         terminal = ctx.store.terminal(key.tid)
         if kind in (MessageKind.SALE, MessageKind.VOID, MessageKind.PARTY_DEBIT,
-                    *FAMILY_MESSAGES):
+                    MessageKind.REFUND, *FAMILY_MESSAGES):
             response = sale_response(request, rc=rc, auth_code=None, rrn=entry.rrn, when=when)
+        elif kind is MessageKind.BALANCE:
+            response = balance_response(request, rc=rc, balance=None, rrn=entry.rrn, when=when)
         elif kind in (MessageKind.VOUCHER_VERIFY, MessageKind.ORDER_QUERY,
                       MessageKind.ORDER_PAID):
             response = voucher_response(request, rc=rc, info=None, when=when, rrn=entry.rrn)

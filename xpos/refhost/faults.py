@@ -46,7 +46,8 @@ from xpos.proto.codec import Message
 from xpos.proto.messages import MessageKind
 
 FINANCIAL: frozenset[MessageKind] = frozenset({MessageKind.SALE, MessageKind.VOID,
-                                               MessageKind.VOUCHER_VERIFY})
+                                               MessageKind.VOUCHER_VERIFY,
+                                               MessageKind.REFUND, MessageKind.BALANCE})
 FINANCIAL |= {MessageKind.PREAUTH, MessageKind.PREAUTH_VOID, MessageKind.COMPLETION,
               MessageKind.COMPLETION_VOID}  # the pre-authorisation family
 

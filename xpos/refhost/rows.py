@@ -73,6 +73,8 @@ class CardRow:
     status: CardStatus
     kind: CardKind
     pin_hash: str | None = field(default=None, repr=False)
+    allow_partial: bool = True
+    """Whether the card's issuer allows a partial void (B5)."""
 
 
 @dataclass(frozen=True, kw_only=True)

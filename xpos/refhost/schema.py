@@ -93,8 +93,15 @@ _V5: Migration = (
     " msg_stan INTEGER NOT NULL, items INTEGER NOT NULL, duplicates INTEGER NOT NULL,"
     " retransmits INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (tid, batch, msg_stan))",
 )
-
-MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4, _V5)
+# v6: refunds and partial voids. One approval per TID + batch + STAN for a refund
+# (``ref`` = the original sale's RRN); balance inquiries are recorded without an amount;
+# a card's issuer allows a partial void (B5) or not (``allow_partial``).
+_V6: Migration = (
+    "CREATE UNIQUE INDEX ledger_one_refund_approval ON ledger(tid, batch, stan)"
+    " WHERE rc = '00' AND kind = 'refund'",
+    "ALTER TABLE cards ADD COLUMN allow_partial INTEGER NOT NULL DEFAULT 1",
+)
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
 SCHEMA = Schema(name="host database", migrations=MIGRATIONS, error=ConfigError)
 SCHEMA_VERSION = SCHEMA.version
 LEDGER_COLUMNS = ("id, tid, stan, batch, kind, amount, masked_pan, rc, auth_code, rrn, "

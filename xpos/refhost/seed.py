@@ -44,6 +44,7 @@ class DemoCard:
     status: CardStatus = CardStatus.ACTIVE
     kind: CardKind = CardKind.BANK
     note: str = ""
+    allow_partial: bool = True
 
     @property
     def track2(self) -> str:
@@ -125,7 +126,8 @@ DEMO = DemoData(
         DemoCard(holder="alice", pan="6212345678901234567", expiry="3012", pin="123456",
                  balance=100_000, note="approved"),
         DemoCard(holder="bob", pan="6222020000000000001", expiry="3012", pin="888888",
-                 balance=500, note="low balance: 51 above 5.00"),
+                 balance=500, note="low balance: 51 above 5.00",
+                 allow_partial=False),
         DemoCard(holder="carol", pan="6222020000000000019", expiry="2001", pin="111111",
                  balance=100_000, note="expired: 54"),
         DemoCard(holder="dave", pan="6222020000000000027", expiry="3012", pin="222222",
@@ -168,6 +170,7 @@ def seed_demo(store: HostStore, demo: DemoData = DEMO, *, reset: bool = False) -
     for card in demo.cards:
         add_card(card.pan, expiry=card.expiry, pin=card.pin, balance=card.balance,
                  status=card.status, kind=card.kind)
+        store.set_allow_partial(card.pan, card.allow_partial)
     store.add_provider(demo.provider_id, demo.provider_name)
     add_voucher = store.put_voucher if reset else store.add_voucher
     for v in demo.vouchers:

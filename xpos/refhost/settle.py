@@ -47,7 +47,7 @@ UNJOURNALED_STAN = 999999
 SETTLE_KINDS = frozenset({MessageKind.SETTLE, MessageKind.X_SETTLE, MessageKind.BATCH_UPLOAD,
                           MessageKind.BATCH_END})
 _SIDES = {"bank": {"sale": "debit", "void": "credit", "completion": "debit",
-                   "completion_void": "credit"},
+                   "completion_void": "credit", "refund": "credit"},
           "x": {"voucher": "debit", "x_debit": "debit"}}
 
 

@@ -190,12 +190,13 @@ class HostStore:
 
     def card(self, pan: str) -> CardRow | None:
         """The card row, or None if the PAN is unknown."""
-        row = self._one("SELECT id, pan, expiry, balance, status, kind, pin_hash FROM cards"
-                        " WHERE pan = ?", pan)
+        row = self._one("SELECT id, pan, expiry, balance, status, kind, pin_hash, allow_partial"
+                        " FROM cards WHERE pan = ?", pan)
         if row is None:
             return None
         return CardRow(id=row[0], pan=row[1], expiry=row[2], balance=row[3],
-                       status=CardStatus(row[4]), kind=CardKind(row[5]), pin_hash=row[6])
+                       status=CardStatus(row[4]), kind=CardKind(row[5]), pin_hash=row[6],
+                       allow_partial=bool(row[7]))
 
     def balance(self, pan: str) -> int:
         """The card's balance in fen.
@@ -207,6 +208,11 @@ class HostStore:
         if card is None:
             raise LookupError("unknown card")
         return card.balance
+
+    def set_allow_partial(self, pan: str, allowed: bool) -> None:
+        """Say whether the card's issuer allows a partial void (B5)."""
+        with self._tx() as db:
+            db.execute("UPDATE cards SET allow_partial = ? WHERE pan = ?", (int(allowed), pan))
 
     def set_card_status(self, pan: str, status: CardStatus) -> None:
         """Block or unblock a card."""
@@ -366,6 +372,43 @@ class HostStore:
             f"SELECT {LEDGER_COLUMNS} FROM ledger WHERE (? IS NULL OR tid = ?)"
             " AND (? IS NULL OR kind = ?) ORDER BY id", (tid, tid, kind, kind)).fetchall()
         return [ledger_entry(row) for row in rows]
+
+    # --- refunds (退货) -------------------------------------------------------------------
+
+    def sale_by_rrn(self, rrn: str) -> LedgerEntry | None:
+        """The sale row with this RRN (RRNs are unique at this host), or None."""
+        row = self._one(f"SELECT {LEDGER_COLUMNS} FROM ledger WHERE rrn = ? AND kind = 'sale'"
+                        " ORDER BY id DESC LIMIT 1", rrn)
+        return None if row is None else ledger_entry(row)
+
+    def refundable(self, original: LedgerEntry) -> int:
+        """What is left to refund of an approved sale: its amount minus live (approved,
+        not reversed) voids and approved refunds of it, never below 0."""
+        return max(0, original.amount - self._taken_back(self._db, original))
+
+    @staticmethod
+    def _taken_back(db: sqlite3.Connection, original: LedgerEntry) -> int:
+        row = db.execute(
+            "SELECT COALESCE(SUM(amount), 0) FROM ledger WHERE rc = '00' AND reversed = 0"
+            " AND ((kind = 'void' AND tid = ? AND ref = ?) OR (kind = 'refund' AND ref = ?))",
+            (original.tid, f"{original.batch:06d}{original.stan:06d}", original.rrn)).fetchone()
+        return int(row[0])
+
+    def refund(self, original: LedgerEntry, draft: LedgerDraft) -> LedgerEntry | None:
+        """Credit ``draft.amount`` to card ``draft.account`` and record the refund of
+        ``original`` (``draft.ref`` = its RRN), in one transaction.
+
+        Returns:
+            The ledger entry, or None (nothing changed) if less than ``draft.amount`` is
+            left to refund (checked inside the same transaction).
+        """
+        with self._tx() as db:
+            if original.amount - self._taken_back(db, original) < draft.amount:
+                return None
+            db.execute("UPDATE cards SET balance = balance + ? WHERE id = ?",
+                       (draft.amount, draft.account))
+            entry_id = insert_ledger(db, draft)
+        return self.entry(entry_id)
 
 
 PRIVATE_FILE_MODE = 0o600

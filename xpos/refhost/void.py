@@ -20,11 +20,15 @@ A0    MAC missing or wrong                             (terminal gate)
 25    no approved, not reversed original with this TID + batch + STAN
 12    the original is not a sale, is of another batch than the void, or the
       card is not the original's
-64    the amount is not the original amount (no partial void in this version)
+64    the amount is more than the original amount
 94    the original already has a live (approved, not reversed) void
+64    the amount is more than is left of the original after its refunds
+40    a partial void (amount below the original's) for a card whose issuer
+      does not allow one (``cards.allow_partial`` = 0; demo card bob)
 55    PIN missing or wrong;  99 PIN block unreadable
-00    approved: the card is credited the original amount and the ledger row
-      written in one transaction; 6-digit auth code
+00    approved: the card is credited the void's amount (the original's, or
+      less for a partial void: the original keeps the rest) and the ledger
+      row written in one transaction; 6-digit auth code
 ====  =====================================================================
 
 A repeated void (same TID + batch + STAN, card, amount and original) that was approved
@@ -56,6 +60,7 @@ from xpos.refhost.rows import LedgerEntry, TerminalRow
 RC_NO_ORIGINAL = "25"
 RC_INVALID = "12"
 RC_WRONG_AMOUNT = "64"
+RC_NO_PARTIAL = "40"
 KIND = "void"
 
 
@@ -103,10 +108,14 @@ def _decide(ctx: HostContext, request: Message, terminal: TerminalRow, key: Requ
     if (original.kind != "sale" or original.batch != key.batch or card is None
             or card.id != original.account):
         return refuse(RC_INVALID)
-    if amount != original.amount:
+    if amount > original.amount:
         return refuse(RC_WRONG_AMOUNT)
     if ctx.store.voided(original):
         return refuse(RC_DUPLICATE)
+    if amount > ctx.store.refundable(original):  # refunds of it came first
+        return refuse(RC_WRONG_AMOUNT)
+    if amount < original.amount and not card.allow_partial:
+        return refuse(RC_NO_PARTIAL)
     rc = pin_refusal(request, card, terminal.pik or b"")
     if rc is not None:
         return refuse(rc)

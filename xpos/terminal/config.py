@@ -82,6 +82,8 @@ class TerminalConfig:
         platform_retry_s: After the platform did not answer (or answered that it does
             not know X3 messages), sessions are refused at once with 平台不可用 for this
             long (default 300 s).
+        refund_pin: Whether 退货 (refund) asks for the PIN (default no, as CUP
+            terminals do).
         ecr: The cash-register (ECR) port: ``serial:///dev/ttyS1?baud=9600`` or
             ``tcp://0.0.0.0:7000``; empty (the default): no till.
     """
@@ -116,6 +118,7 @@ class TerminalConfig:
     devices: dict[str, str] = field(default_factory=dict)
     platform_tpdu_destination: str = "0008"
     platform_retry_s: float = 300.0
+    refund_pin: bool = False
     ecr: str = ""
 
     def replace(self, **changes: Unpack[ConfigOverrides]) -> TerminalConfig:
@@ -166,6 +169,7 @@ class ConfigOverrides(TypedDict, total=False):
     devices: dict[str, str]
     platform_tpdu_destination: str
     platform_retry_s: float
+    refund_pin: bool
     ecr: str
 
 
@@ -298,6 +302,7 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
     "connect_timeout_s": (int, float), "response_timeout_s": (int, float),
     "pin_timeout_s": (int, float), "platform_retry_s": (int, float),
     "devices": dict, "menus_dir": (str, Path, type(None)),
+    "refund_pin": bool,
 }
 
 

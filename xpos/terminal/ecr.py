@@ -55,7 +55,7 @@ RETRY_S = 5.0
 """Seconds between attempts to open a missing or failed ECR port."""
 
 NOT_YET: Mapping[str, str] = MappingProxyType({
-    "REFUND": "refund (退货): answered NS until the refund flow lands",
+    "REFUND": "refund (退货): answered NS until a till flow for it is written",
     "XPAY": "X order payment: answered NS until a till flow for it is written",
 })
 """Till commands planned but answered ``RC=NS`` (not supported) on this terminal yet."""

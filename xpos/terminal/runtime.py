@@ -190,7 +190,8 @@ class Terminal:
                                       on_keys=self._load_pin_pad)
         self.context = FlowContext(merchant_name=config.merchant_name, tid=config.tid,
                                    mid=config.mid, operator=config.operator, lang=config.lang,
-                                   pin_timeout_s=config.pin_timeout_s)
+                                   pin_timeout_s=config.pin_timeout_s,
+                                   refund_pin=config.refund_pin)
         self._queue: asyncio.Queue[Event] = asyncio.Queue()
         self._sources: frozenset[CardSource] = frozenset()
         self._tasks: list[asyncio.Task[None]] = []

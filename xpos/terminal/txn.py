@@ -40,6 +40,7 @@ from dataclasses import dataclass, replace
 
 from xpos.core import rules
 from xpos.core.flows.online import (
+    BalanceRequest,
     Notice,
     OnlineReply,
     OnlineRequest,
@@ -48,6 +49,8 @@ from xpos.core.flows.online import (
     OrderQuery,
     Outcome,
     ReadinessRequest,
+    RefundLookup,
+    RefundRequest,
     ReprintRequest,
     SaleRequest,
     SettleReprintRequest,
@@ -84,7 +87,7 @@ from xpos.security.keys import WorkingKeys, parse_signon_keys
 from xpos.security.keystore import KeyStore
 from xpos.security.mac import MacAlgorithm, compute_mac
 from xpos.security.track import encrypt_track2
-from xpos.terminal import preauth
+from xpos.terminal import cardops, preauth
 from xpos.terminal.config import TerminalConfig
 from xpos.terminal.crashpoints import crashpoint
 from xpos.terminal.hostlink import HostLink
@@ -180,6 +183,12 @@ class TransactionService:
             return await self.settlement.run()
         if isinstance(request, SettleReprintRequest):
             return self.settlement.reprint()
+        if isinstance(request, RefundLookup):
+            return cardops.refund_lookup(self._journal, request)
+        if isinstance(request, RefundRequest):
+            return await cardops.refund(self, request)
+        if isinstance(request, BalanceRequest):
+            return await cardops.balance(self, request)
         return await self.voucher(request)
 
     # -- sign-on ---------------------------------------------------------------------
@@ -289,12 +298,16 @@ class TransactionService:
         return Notice.VOID_DONE if record.voided else record
 
     async def void(self, request: VoidRequest) -> OnlineReply:
-        """0200/0210 F3 200000: a full void, journaled with its reversal before it is sent."""
+        """0200/0210 F3 200000: a full or partial void (the host decides whether a partial
+        one is allowed), journaled with its reversal before it is sent."""
         original = self._voidable(request.stan)
         if isinstance(original, Notice):
             return OnlineReply(outcome=Outcome.DECLINED, notice=original)
         if request.card.masked_pan != original.masked_pan:
             return OnlineReply(outcome=Outcome.DECLINED, notice=Notice.VOID_OTHER_CARD)
+        amount = request.amount or original.amount  # 0 / None: the whole amount
+        if amount > original.amount:
+            return OnlineReply(outcome=Outcome.DECLINED, notice=Notice.VOID_OVER_AMOUNT)
         keys = await self._prepare()
         if isinstance(keys, OnlineReply):
             return keys
@@ -305,15 +318,18 @@ class TransactionService:
                             rrn=rrn if len(rrn) == _RRN_LENGTH else "",
                             auth_code=original.auth_code or "")
         message = m.void_request(original=source, stan=stan, tid=self._cfg.tid,
-                                 mid=self._cfg.mid, batch=batch, amount=original.amount,
+                                 mid=self._cfg.mid, batch=batch, amount=amount,
                                  track2=track2, expiry=request.card.expiry,
                                  pin_block=request.pin_block, track_encrypted=encrypted,
                                  operator=self._operator(),
                                  double_length_keys=self._cfg.key_mode != "001")
         message = m.add_mac(message, self._mac(keys))
-        sent = self._begin(Kind.VOID, "bank", message, original.amount, original.masked_pan,
-                           detail={"original_stan": original.stan,
-                                   "original_batch": original.batch})
+        detail: dict[str, object] = {"original_stan": original.stan,
+                                     "original_batch": original.batch}
+        if amount < original.amount:
+            detail["original_amount"] = original.amount  # a partial void (adjust, B5)
+        sent = self._begin(Kind.VOID, "bank", message, amount, original.masked_pan,
+                           detail=detail)
         return await self._finish(message, replace(sent, voids=original.id), keys)
 
     # -- X menu: voucher verification --------------------------------------------------

@@ -36,6 +36,7 @@ from xpos.core.flows.preauth import (
     preauth_flow,
     preauth_void_flow,
 )
+from xpos.core.flows.refund import balance_flow, refund_flow
 from xpos.core.flows.reprint import reprint_last_flow, reprint_trace_flow
 from xpos.core.flows.sale import sale_flow
 from xpos.core.flows.settle import settle_flow, settle_reprint_flow
@@ -63,6 +64,8 @@ BUILTIN_FLOWS: Mapping[str, Callable[[FlowContext], Flow]] = MappingProxyType(
         "x_totals": x_totals_flow,
         "settle": settle_flow,
         "settle_reprint": settle_reprint_flow,
+        "refund": refund_flow,
+        "balance": balance_flow,
     }
 )
 """Built-in flows by name."""
@@ -87,11 +90,13 @@ __all__ = [
     "VoidRequest",
     "VoucherDetails",
     "VoucherRequest",
+    "balance_flow",
     "completion_flow",
     "completion_void_flow",
     "order_pay_flow",
     "preauth_flow",
     "preauth_void_flow",
+    "refund_flow",
     "reprint_last_flow",
     "reprint_trace_flow",
     "sale_flow",

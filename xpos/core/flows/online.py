@@ -126,6 +126,9 @@ class VoidRequest:
     stan: int
     card: CardData
     pin_block: bytes | None = field(repr=False)
+    amount: int | None = None
+    """The amount to cancel in fen: ``None`` (or the original's) for a full void, less
+    for a partial void (adjust, B5) that only the host/issuer may allow."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -269,11 +272,65 @@ class SettleReprintRequest:
     """The last settlement slip, as first printed, for 重打结算单; answered locally."""
 
 
+@dataclass(frozen=True, kw_only=True)
+class RefundLookup:
+    """Find the sale a refund names, by RRN and date; answered from the journal.
+
+    A refund may be for a sale of an earlier batch or day that the terminal no longer
+    holds, so a miss is no refusal: ``APPROVED`` with the original's stan, batch,
+    masked_pan, amount and when if the journal has an approved sale with this RRN,
+    else ``DECLINED`` (nothing to show; the host decides).
+
+    Attributes:
+        rrn: The original's retrieval reference number (12 characters).
+        date: The original's date, MMDD.
+    """
+
+    rrn: str
+    date: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RefundRequest:
+    """A refund (退货, 0220) of ``amount`` fen against the sale with ``rrn`` on ``date``.
+
+    Never reversed: without a usable answer its outcome is unknown (reference §1.6).
+
+    Attributes:
+        rrn: The original's RRN (12 characters).
+        date: The original's date, MMDD.
+        amount: In fen; up to the original's remaining refundable amount (host decides).
+        card: The swiped card.
+        pin_block: The encrypted PIN block, or ``None`` (no PIN by default).
+    """
+
+    rrn: str
+    date: str
+    amount: int
+    card: CardData
+    pin_block: bytes | None = field(repr=False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class BalanceRequest:
+    """A balance inquiry (查余额, 0200 F3 310000); the balance comes back in
+    :attr:`OnlineReply.balance` and is never journaled or printed.
+
+    Attributes:
+        card: The swiped card.
+        pin_block: The encrypted PIN block (required).
+    """
+
+    card: CardData
+    pin_block: bytes | None = field(repr=False)
+
+
 OnlineRequest = (SignOnRequest | ReadinessRequest | SaleRequest | VoucherRequest
                  | ReprintRequest | TotalsRequest | SupervisorCheck | VoidLookup
                  | VoidRequest | PreauthLookup | PreauthRequest | SessionOpen
                  | SessionResult | OrderQuery | OrderBankPay | OrderPartyPay
-                 | XRecordsRequest | SettleStatus | SettleRequest | SettleReprintRequest)
+                 | XRecordsRequest | SettleStatus | SettleRequest | SettleReprintRequest
+                 | RefundLookup | RefundRequest | BalanceRequest)
 """Every request a flow may send online."""
 
 
@@ -360,6 +417,16 @@ class Notice(enum.Enum):
     """A settlement is unfinished: it must be completed (结算) before anything else."""
     SETTLE_REFUSED = "settle_refused"
     """The host refused the settlement message (its response code is in ``rc``)."""
+    VOID_OVER_AMOUNT = "void_over_amount"
+    """The amount to cancel is more than the original's."""
+    REFUND_UNKNOWN = "refund_unknown"
+    """A refund got no usable answer: its outcome is unknown (never reversed)."""
+    NO_REPLY = "no_reply"
+    """No answer in time, and nothing to reverse (a balance inquiry)."""
+    BALANCE_BAD_MAC = "balance_bad_mac"
+    """A balance answer whose MAC failed: the balance is not shown."""
+    REFUND_OTHER_CARD = "refund_other_card"
+    """The card swiped is not the one of the original found in the journal."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -432,6 +499,8 @@ class OnlineReply:
     order: OrderDetails | None = None
     records: tuple[XRecord, ...] = ()
     settlement: SettleSummary | None = None
+    balance: int | None = field(default=None, repr=False)
+    """The balance in fen of an approved :class:`BalanceRequest` (screen only)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -445,6 +514,7 @@ class FlowContext:
         operator: Operator number.
         lang: ``"zh"`` (default) or ``"en"``.
         pin_timeout_s: How long a PIN entry may take before the sale ends.
+        refund_pin: Whether a refund asks for the PIN (config ``refund_pin``).
     """
 
     merchant_name: str
@@ -453,6 +523,7 @@ class FlowContext:
     operator: str = "01"
     lang: str = "zh"
     pin_timeout_s: float = 60.0
+    refund_pin: bool = False
 
 
 Command = Step | Online

@@ -4,9 +4,11 @@ Readiness → supervisor password (hidden; :data:`SUPERVISOR_TRIES` wrong ones e
 flow) → the original's trace number → :class:`VoidLookup` (answered from the journal:
 unknown trace, already voided, not approved, other batch and not a sale are refused
 here with their reason) → the original shown (masked card, amount, date) and confirmed
-→ the same card swiped (another card is refused before the PIN) → PIN →
-Online(:class:`VoidRequest`) for the original amount (a full void). On approval the
-merchant and customer copies of the void slip are printed, then 交易成功.
+→ the amount to cancel (0 or ENTER = the whole transaction; less is a partial void,
+adjust B5, that only the host/issuer may allow: the terminal never decides a partial by
+itself) → the same card swiped (another card is refused before the PIN) → PIN →
+Online(:class:`VoidRequest`). On approval the merchant and customer copies of the void
+slip are printed, then 交易成功.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from xpos.core.flows.online import (
 from xpos.core.i18n import t
 from xpos.core.slips import VoidSlip, void_slip
 from xpos.core.steps import (
+    AmountStep,
     Confirm,
     Input,
     InputField,
@@ -49,6 +52,8 @@ TRACE_MAX_LEN = 6
 """A trace number (STAN) has up to 6 digits."""
 NO_ORIGINAL_RC = "25"
 """The host's answer when it has no such original (docs/protocol.md §4.5)."""
+NO_PARTIAL_RC = "40"
+"""The host's answer to a partial void the card's issuer does not allow."""
 
 
 def void_flow(ctx: FlowContext) -> Flow:
@@ -63,14 +68,19 @@ def void_flow(ctx: FlowContext) -> Flow:
     original = yield from _original(ctx, title)
     if original is None:
         return
-    card = yield from _same_card(ctx, title, original)
+    keyed = yield from ask(AmountStep(prompt=t("void.amount", ctx.lang),
+                                      max_amount=original.amount, allow_zero=True))
+    if not keyed.ok:
+        return
+    amount = keyed.amount or original.amount  # 0 / ENTER: the whole transaction
+    card = yield from _same_card(ctx, title, original, amount)
     if card is None:
         return
-    pin = yield from enter_pin(ctx, title, card, original.amount)
+    pin = yield from enter_pin(ctx, title, card, amount)
     if pin is None:
         return
     reply = yield from go_online(VoidRequest(stan=original.stan, card=card,
-                                             pin_block=pin.block))
+                                             pin_block=pin.block, amount=amount))
     if reply.outcome is not Outcome.APPROVED:
         yield from notify(title, "", _refusal_text(ctx, reply))
         return
@@ -80,9 +90,12 @@ def void_flow(ctx: FlowContext) -> Flow:
 
 
 def _refusal_text(ctx: FlowContext, reply: OnlineReply) -> str:
-    """Why the void failed; the host's 25 means "no such original" here, not a voucher."""
+    """Why the void failed; the host's 25 means "no such original" here, not a voucher,
+    and its 40 that the card's issuer allows no partial void."""
     if reply.outcome is Outcome.DECLINED and reply.rc == NO_ORIGINAL_RC:
         return t("online.void_unknown", ctx.lang)
+    if reply.outcome is Outcome.DECLINED and reply.rc == NO_PARTIAL_RC:
+        return t("void.partial_refused", ctx.lang)
     return outcome_text(reply, ctx.lang)
 
 
@@ -132,10 +145,10 @@ def _original(ctx: FlowContext, title: str) -> Generator[Command, object, Online
 
 
 def _same_card(
-    ctx: FlowContext, title: str, original: OnlineReply
+    ctx: FlowContext, title: str, original: OnlineReply, amount: int
 ) -> Generator[Command, object, CardData | None]:
     """Read the card; refuse (before the PIN) one that is not the original's."""
-    card = yield from swipe_card(ctx, title, original.amount)
+    card = yield from swipe_card(ctx, title, amount)
     if card is None:
         return None
     if not same_card(card, original.masked_pan):

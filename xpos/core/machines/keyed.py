@@ -136,7 +136,7 @@ class AmountMachine(StepMachine):
         key = event.key
         if key is Key.CANCEL:
             return self.finish(ResultCode.CANCELLED)
-        if key in _CONFIRM_KEYS and self._amount > 0:
+        if key in _CONFIRM_KEYS and (self._amount > 0 or self._step.allow_zero):
             return self.finish(ResultCode.OK, amount=self._amount)
         self._notice = ""
         effects = self._edit(key) if self._step.preset is None else []
