@@ -45,6 +45,7 @@ from xpos.core.flows.online import (
     OnlineReply,
     OnlineRequest,
     OrderBankPay,
+    OrderComboPay,
     OrderPartyPay,
     OrderQuery,
     Outcome,
@@ -175,7 +176,7 @@ class TransactionService:
             return await self.platform.handle(request)
         if isinstance(request, XRecordsRequest):
             return x_records_reply(self._journal, request)
-        if isinstance(request, OrderQuery | OrderBankPay | OrderPartyPay):
+        if isinstance(request, OrderQuery | OrderBankPay | OrderPartyPay | OrderComboPay):
             return await self.orders.handle(request)
         if isinstance(request, SettleStatus):
             return self.settlement.status()
