@@ -211,10 +211,8 @@ CATALOGUE: Mapping[str, tuple[str, str]] = {
     "online.void_over_amount": ("超过原交易金额", "Over original amount"),
     # X2 combined payment (xpos.core.flows.order_combo)
     "order.by_combo": ("组合支付", "Combined"),
-    "order.combo_party": ("第三方卡已付: {amount}", "3rd-party paid: {amount}"),
-    "order.combo_rest": ("银行卡支付: {amount}", "Bank card pays: {amount}"),
-    "order.combo_undone": ("第三方卡扣款已退回", "3rd-party debit returned"),
-    "order.combo_no_balance": ("第三方卡余额为零", "3rd-party balance 0"),
+    "order.combo_party": ("第三方已付:{amount}", "Party paid {amount}"),
+    "order.combo_undone": ("第三方卡扣款已退回", "Party debit returned"),
 }
 
 
