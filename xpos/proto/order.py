@@ -58,6 +58,7 @@ from types import MappingProxyType
 from xpos.errors import DecodeError, EncodeError
 from xpos.proto._build import FINANCIAL_60_TAIL, digits, field60, response_to, stan_field
 from xpos.proto.codec import Message
+from xpos.proto.routing import PLATFORM_TPDU
 from xpos.proto.tlv import decode_tlv, encode_tlv
 
 __all__ = [
@@ -194,7 +195,7 @@ def order_query_request(*, stan: int, tid: str, mid: str, batch: int, code: str)
     if not 0 < len(code) <= CODE_MAX_LEN:
         raise EncodeError("order/coupon number must have 1..32 characters", field="62")
     tlv = encode_tlv([(TAG_KEYED, _ascii(code, "order/coupon number"))])
-    return Message(mti="0100", fields={
+    return Message(mti="0100", tpdu=PLATFORM_TPDU, fields={
         3: ORDER_QUERY_CODE, 11: stan_field(stan), 41: tid, 42: mid,
         60: field60(ORDER_QUERY_60_1, batch, FINANCIAL_60_TAIL), 62: tlv.hex().upper()})
 
@@ -247,7 +248,7 @@ def order_paid_request(*, stan: int, tid: str, mid: str, batch: int, order_no: s
                   (TAG_PARTY_AMOUNT, _fen(party.amount, "third-party amount"))]
         total += party.amount
     tlv = encode_tlv(items)
-    return Message(mti="0100", fields={
+    return Message(mti="0100", tpdu=PLATFORM_TPDU, fields={
         3: ORDER_PAID_CODE, 4: digits(total, 12, "4"), 11: stan_field(stan),
         41: tid, 42: mid, 49: "156", 60: field60(ORDER_PAID_60_1, batch, FINANCIAL_60_TAIL),
         62: tlv.hex().upper()})
@@ -396,7 +397,7 @@ def party_debit_request(*, stan: int, tid: str, mid: str, batch: int, order_no: 
               62: tlv.hex().upper()}
     if pin_block:
         fields |= {26: "12", 52: pin_block.hex().upper()}
-    return Message(mti="0200", fields=fields)
+    return Message(mti="0200", fields=fields, tpdu=PLATFORM_TPDU)
 
 
 def party_debit_response(req: Message, *, rc: str, auth_code: str | None, message: str,
