@@ -18,7 +18,14 @@ from __future__ import annotations
 import functools
 
 from xpos.core.flows.card import amount_line, enter_pin, print_copies, swipe_card
-from xpos.core.flows.common import ask, go_online, host_lines, notify, print_slip
+from xpos.core.flows.common import (
+    ask,
+    go_online,
+    host_lines,
+    notify,
+    outcome_text,
+    print_slip,
+)
 from xpos.core.flows.online import Flow, FlowContext, OrderComboPay, OrderDetails, Outcome
 from xpos.core.i18n import t
 from xpos.core.order_slips import order_bank_slip, order_slip
@@ -46,6 +53,10 @@ def combo_flow(ctx: FlowContext, title: str, order: OrderDetails) -> Flow:
         yield from notify(title, "", refusal_text(ctx, party), *host_lines(party.message))
         return
     if party.amount >= order.due:  # the balance paid it all
+        if party.notice is not None:  # debited; the order-paid notice goes later
+            yield from notify(title, "", outcome_text(party, ctx.lang),
+                              *host_lines(party.message))
+            return
         slip = _order_slip(ctx, order, party_card, party, by="第三方卡 PARTY CARD")
         yield from print_slip(ctx, functools.partial(order_slip, slip))
         yield from notify(title, "", t("order.paid", ctx.lang), amount_line(ctx, order.due))
@@ -74,5 +85,4 @@ def combo_flow(ctx: FlowContext, title: str, order: OrderDetails) -> Flow:
     if paid.notice is None:
         yield from notify(title, "", t("order.paid", ctx.lang), amount_line(ctx, order.due))
         return
-    from xpos.core.flows.common import outcome_text
     yield from notify(title, "", outcome_text(paid, ctx.lang), *host_lines(paid.message))
