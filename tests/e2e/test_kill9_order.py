@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from xpos.core.flows.online import OrderBankPay, OrderPartyPay, OrderQuery, Outcome
+from xpos.core.flows.online import OrderBankPay, OrderComboPay, OrderPartyPay, OrderQuery, Outcome
 from xpos.drivers.fakes import FakePinPad
 from xpos.journal import TxnStatus
 from xpos.model import CardData, CardSource
@@ -204,3 +204,102 @@ async def _party_scenario(data_dir: Path, where: str) -> None:
 def test_kill_9_during_a_third_party_payment_takes_no_money_without_the_order_paid(
         tmp_path: Path, where: str) -> None:
     asyncio.run(_party_scenario(tmp_path, where))
+
+
+# -- combined payment: third-party balance first, the rest by bank card -----------------------
+
+BOB = DEMO.card("bob")
+COMBO_CHILD = CHILD.replace("run_child", "run_combo_child")
+
+
+async def run_combo_child(data_dir: Path, port: int, where: str) -> None:
+    """Pay ORDER by member balance + bank card; stop (print, wait) at ``where``."""
+    terminal = _terminal(data_dir, port)
+    terminal.keystore.load_tmk(list(DEMO.tmk_components), DEMO.tmk_kcv)
+    assert (await terminal.txn.sign_on()).outcome is Outcome.APPROVED
+    combo = terminal.txn.orders.combo
+
+    async def stop_here(*args: object, **kw: object) -> None:
+        print("stopped", flush=True)
+        await asyncio.Event().wait()
+
+    if where == "notice":
+        terminal.txn.orders.notify = stop_here  # type: ignore[method-assign,assignment]
+    if where == "decline":
+        combo._undo = stop_here  # type: ignore[method-assign,assignment]
+    pinpad = terminal.devices.pinpad
+    assert isinstance(pinpad, FakePinPad)
+
+    async def card_and_pin(holder: object, amount: int) -> tuple[CardData, bytes | None]:
+        pan, expiry, pin = holder.pan, holder.expiry, holder.pin  # type: ignore[attr-defined]
+        pinpad.enter(pin or "")
+        block = await pinpad.get_pin_block(pan, amount)
+        return CardData(source=CardSource.SWIPE, pan=pan, expiry=expiry,
+                        track2=track2_for(pan, expiry)), block
+
+    card, block = await card_and_pin(MEMBER, DUE)
+    party = await combo.handle(OrderComboPay(leg="party", order_no=ORDER, amount=DUE, card=card,
+                                             pin_block=block))
+    assert party.outcome is Outcome.APPROVED and party.amount == MEMBER.balance
+    if where == "between":
+        await stop_here()
+    rest = DUE - party.amount
+    card, block = await card_and_pin(BOB if where == "decline" else ALICE, rest)
+    await combo.handle(OrderComboPay(leg="bank", order_no=ORDER, amount=rest, card=card,
+                                     pin_block=block))
+
+
+async def _combo_scenario(data_dir: Path, where: str) -> None:
+    db = data_dir / "host" / "host.db"
+    db.parent.mkdir(parents=True)
+    host = ReferenceHost(db, tls=ensure_demo_pki(data_dir))
+    port = await host.start()
+    try:
+        child = await asyncio.create_subprocess_exec(
+            sys.executable, "-c", COMBO_CHILD, str(data_dir), str(port), where, str(ROOT),
+            stdout=asyncio.subprocess.PIPE)
+        assert child.stdout is not None
+        while (await asyncio.wait_for(child.stdout.readline(), 60)) != b"stopped\n":
+            pass
+        os.kill(child.pid, signal.SIGKILL)
+        await child.wait()
+        assert host.store.balance(MEMBER.pan) == 0  # the platform took the whole balance
+
+        terminal = _terminal(data_dir, port)
+        try:
+            payment = terminal.journal.last(PAYMENT_KIND)
+            assert payment is not None and payment.status is TxnStatus.PENDING
+            await terminal.txn.handle(OrderQuery(code=ORDER))  # the next request settles it
+            payment = terminal.journal.get(payment.id)
+            debit = terminal.journal.last("third-party debit")
+            assert debit is not None
+            queued = terminal.journal.pending_reversal()
+        finally:
+            await terminal.close()
+        order = get_order(host.store, ORDER)
+        assert order is not None
+        debits = [e for e in host.store.entries(tid=DEMO.tid, kind="x_debit")
+                  if e.approved and not e.reversed]
+        live = _live_sales(host)
+        if where == "notice":  # both legs taken: the order is paid by both, once
+            assert (payment.status, debit.status) == (TxnStatus.APPROVED, TxnStatus.APPROVED)
+            assert order.status == "paid" and len(live) == 1 and len(debits) == 1
+            assert order.paid_ref is not None and order.paid_ref.endswith(
+                f"X{debit.batch:06d}{debit.stan:06d}")
+            assert host.store.balance(ALICE.pan) == ALICE.balance - (DUE - MEMBER.balance)
+            assert host.store.balance(MEMBER.pan) == 0
+        else:  # no bank money: the third-party debit is undone, exactly once
+            assert (payment.status, debit.status) == (TxnStatus.FAILED, TxnStatus.REVERSED)
+            assert order.status == "open" and live == [] and debits == []
+            assert host.store.balance(MEMBER.pan) == MEMBER.balance
+            assert host.store.balance(ALICE.pan) == ALICE.balance
+            assert host.store.balance(BOB.pan) == BOB.balance
+            assert queued is None
+    finally:
+        await host.stop()
+
+
+@pytest.mark.parametrize("where", ["between", "notice", "decline"])
+def test_kill_9_during_a_combined_payment_takes_no_money_without_the_order_paid(
+        tmp_path: Path, where: str) -> None:
+    asyncio.run(_combo_scenario(tmp_path, where))

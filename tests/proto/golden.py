@@ -36,6 +36,8 @@ KEY_BLOCK = ("9B3A7B883A100F73B4ABA2BB791C50E7" "D2B91CC5"      # PIK under TMK,
 
 _TPDU_REQ = "6000030000"      # 60, destination 0003, source 0000
 _TPDU_RSP = "6000000003"      # addresses swapped by the host
+_TPDU_X_REQ = "6000080000"    # X-class (field 3 = 7xxxxx): the platform's destination 0008
+_TPDU_X_RSP = "6000000008"    # ... swapped by the host (xpos.proto.routing)
 _HEADER = "603100310000"
 _T = "3132333435363738"                   # 41 TID
 _M = "313233343536373839303132333435"     # 42 MID
@@ -63,6 +65,16 @@ ACQUIRER = "48020000"
 
 def _rsp(mti: str, fields: dict[int, str]) -> Message:
     return Message(mti=mti, fields=fields, tpdu=_TPDU_RSP)
+
+
+def _xreq(mti: str, fields: dict[int, str]) -> Message:
+    """An X-class request: addressed to the platform (xpos.proto.routing)."""
+    return Message(mti=mti, fields=fields, tpdu=_TPDU_X_REQ)
+
+
+def _xrsp(mti: str, fields: dict[int, str]) -> Message:
+    """The platform's answer to an X-class request."""
+    return Message(mti=mti, fields=fields, tpdu=_TPDU_X_RSP)
 
 
 SIGN_ON_0800 = Golden(
@@ -239,10 +251,10 @@ _VOUCHER_TLV = ("DF01" "10" "38383838363636363737373734343434"   # code "8888666
 
 VOUCHER_0100 = Golden(
     name="0100 voucher verification request, keyed code",
-    message=_req("0100", {3: "700000", 11: "000003", 41: TID, 42: MID,
+    message=_xreq("0100", {3: "700000", 11: "000003", 41: TID, 42: MID,
                           60: "70000001000500", 62: _VOUCHER_TLV, 64: "3841384344434246"}),
     wire=_wire(
-        _TPDU_REQ, _HEADER, "0100",
+        _TPDU_X_REQ, _HEADER, "0100",
         "2020000000C00015",               # bitmap: 3 11 41 42 60 62 64
         "700000",                         # 3 X-menu verification
         "000003", _T, _M,
@@ -258,10 +270,10 @@ _MEMBER_TLV = ("DF02" "01" "4D"                                   # method "M" m
 
 VOUCHER_0100_MEMBER = Golden(
     name="0100 voucher verification request, member card + order number",
-    message=_req("0100", {2: MEMBER_PAN, 3: "700000", 11: "000004", 41: TID, 42: MID,
+    message=_xreq("0100", {2: MEMBER_PAN, 3: "700000", 11: "000004", 41: TID, 42: MID,
                           60: "70000001000500", 62: _MEMBER_TLV, 64: "4439373346324337"}),
     wire=_wire(
-        _TPDU_REQ, _HEADER, "0100",
+        _TPDU_X_REQ, _HEADER, "0100",
         "6020000000C00015",               # bitmap: 2 3 11 41 42 60 62 64
         "19" "6222021234567890123" "0",   # 2 LL=19 digits, pad 0: the only full PAN
         "700000", "000004", _T, _M,
@@ -283,9 +295,9 @@ _VOUCHER_RSP_HEAD = ("000003", "103045", "0115", "323530313135303030303033")
 def _voucher_decline(rc: str, rc_hex: str, mac: str, meaning: str) -> Golden:
     return Golden(
         name=f"0110 voucher response, {rc} {meaning}",
-        message=_rsp("0110", _VOUCHER_RSP | {39: rc, 64: mac}),
+        message=_xrsp("0110", _VOUCHER_RSP | {39: rc, 64: mac}),
         wire=_wire(
-            _TPDU_RSP, _HEADER, "0110",
+            _TPDU_X_RSP, _HEADER, "0110",
             "203800000AC00011",           # bitmap: 3 11 12 13 37 39 41 42 60 64
             "700000", *_VOUCHER_RSP_HEAD, rc_hex, _T, _M, "0014" "70000001000500", mac,
         ),
@@ -294,9 +306,9 @@ def _voucher_decline(rc: str, rc_hex: str, mac: str, meaning: str) -> Golden:
 
 VOUCHER_0110 = Golden(
     name="0110 voucher response, 00 valid (redeemed now)",
-    message=_rsp("0110", _VOUCHER_RSP | {39: "00", 62: _INFO_TLV, 64: "3938304431444641"}),
+    message=_xrsp("0110", _VOUCHER_RSP | {39: "00", 62: _INFO_TLV, 64: "3938304431444641"}),
     wire=_wire(
-        _TPDU_RSP, _HEADER, "0110",
+        _TPDU_X_RSP, _HEADER, "0110",
         "203800000AC00015",               # bitmap: 3 11 12 13 37 39 41 42 60 62 64
         "700000", *_VOUCHER_RSP_HEAD,
         "3030",                           # 39 "00"
@@ -422,10 +434,10 @@ _ORDER_P_60 = "0014" "72000001000500"                    # 60: 72 000001 000 5 0
 
 ORDER_QUERY_0100 = Golden(
     name="0100 order query, coupon number keyed (J1)",
-    message=_req("0100", {3: "710000", 11: "000008", 41: TID, 42: MID,
+    message=_xreq("0100", {3: "710000", 11: "000008", 41: TID, 42: MID,
                           60: "71000001000500", 62: _ORDER_Q_TLV, 64: "4133333739453942"}),
     wire=_wire(
-        _TPDU_REQ, _HEADER, "0100",
+        _TPDU_X_REQ, _HEADER, "0100",
         "2020000000C00015",               # bitmap: 3 11 41 42 60 62 64
         "710000",                         # 3 X2 order query
         "000008", _T, _M, _ORDER_Q_60,
@@ -445,10 +457,10 @@ _ORDER_Q_RSP = {3: "710000", 11: "000008", 12: "103045", 13: "0115", 37: "250115
 
 ORDER_QUERY_0110 = Golden(
     name="0110 order query response, 00 with the order: 20 % off by coupon",
-    message=_rsp("0110", _ORDER_Q_RSP | {39: "00", 62: _ORDER_INFO_TLV,
+    message=_xrsp("0110", _ORDER_Q_RSP | {39: "00", 62: _ORDER_INFO_TLV,
                                          64: "4543433236463836"}),
     wire=_wire(
-        _TPDU_RSP, _HEADER, "0110",
+        _TPDU_X_RSP, _HEADER, "0110",
         "203800000AC00015",               # bitmap: 3 11 12 13 37 39 41 42 60 62 64
         "710000", "000008", "103045", "0115", "323530313135303030303038",
         "3030",                           # 39 "00"
@@ -463,9 +475,9 @@ _PAID_MSG_TLV = "DF26" "16" "E5B7B2E4BA8E" "323032342D30352D3031" "E694AFE4BB98"
 
 ORDER_QUERY_0110_PAID = Golden(
     name="0110 order query response, P1 already paid, with the platform's words (DF26)",
-    message=_rsp("0110", _ORDER_Q_RSP | {39: "P1", 62: _PAID_MSG_TLV, 64: "3042314642453633"}),
+    message=_xrsp("0110", _ORDER_Q_RSP | {39: "P1", 62: _PAID_MSG_TLV, 64: "3042314642453633"}),
     wire=_wire(
-        _TPDU_RSP, _HEADER, "0110",
+        _TPDU_X_RSP, _HEADER, "0110",
         "203800000AC00015",               # bitmap: 3 11 12 13 37 39 41 42 60 62 64
         "710000", "000008", "103045", "0115", "323530313135303030303038",
         "5031",                           # 39 "P1"
@@ -483,11 +495,11 @@ _ORDER_PAID_TLV = (
 
 ORDER_PAID_0100 = Golden(
     name="0100 order-paid notice naming the bank leg",
-    message=_req("0100", {3: "720000", 4: "000000040000", 11: "000009", 41: TID, 42: MID,
+    message=_xreq("0100", {3: "720000", 4: "000000040000", 11: "000009", 41: TID, 42: MID,
                           49: "156", 60: "72000001000500", 62: _ORDER_PAID_TLV,
                           64: "4235394644313236"}),
     wire=_wire(
-        _TPDU_REQ, _HEADER, "0100",
+        _TPDU_X_REQ, _HEADER, "0100",
         "3020000000C08015",               # bitmap: 3 4 11 41 42 49 60 62 64
         "720000",                         # 3 X2 order paid
         "000000040000",                   # 4 amount 400.00
@@ -499,11 +511,11 @@ ORDER_PAID_0100 = Golden(
 
 ORDER_PAID_0110 = Golden(
     name="0110 order-paid response, 00 order marked paid",
-    message=_rsp("0110", {3: "720000", 4: "000000040000", 11: "000009", 12: "103045",
+    message=_xrsp("0110", {3: "720000", 4: "000000040000", 11: "000009", 12: "103045",
                           13: "0115", 37: "250115000011", 39: "00", 41: TID, 42: MID,
                           60: "72000001000500", 64: "3638303846414443"}),
     wire=_wire(
-        _TPDU_RSP, _HEADER, "0110",
+        _TPDU_X_RSP, _HEADER, "0110",
         "303800000AC00011",               # bitmap: 3 4 11 12 13 37 39 41 42 60 64
         "720000", "000000040000", "000009", "103045", "0115", "323530313135303030303131",
         "3030", _T, _M, _ORDER_P_60,
@@ -520,12 +532,12 @@ _PARTY_60 = "0014" "73000001000500"                      # 60: 73 000001 000 5 0
 
 PARTY_DEBIT_0200 = Golden(
     name="0200 third-party debit, member card with its password",
-    message=_req("0200", {2: MEMBER_PAN, 3: "730000", 4: "000000015000", 11: "000011",
+    message=_xreq("0200", {2: MEMBER_PAN, 3: "730000", 4: "000000015000", 11: "000011",
                           22: "021", 25: "00", 26: "12", 41: TID, 42: MID, 49: "156",
                           52: PIN_BLOCK, 60: "73000001000500", 62: _PARTY_TLV,
                           64: "3633344445364146"}),
     wire=_wire(
-        _TPDU_REQ, _HEADER, "0200",
+        _TPDU_X_REQ, _HEADER, "0200",
         "702004C000C09015",   # bitmap: 2 3 4 11 22 25 26 41 42 49 52 60 62 64
         "19" "6222021234567890123" "0",   # 2 LL=19: the third-party card (field 2 only)
         "730000",                         # 3 X2 third-party debit
@@ -543,12 +555,12 @@ _PARTY_MSG_TLV = "DF26" "0D" "E4BD99E9A29D" "203130302E3030"   # DF26 "余额 10
 
 PARTY_DEBIT_0210_NO_FUNDS = Golden(
     name="0210 third-party debit response, 51 with the balance in the platform's words",
-    message=_rsp("0210", {3: "730000", 4: "000000015000", 11: "000011", 12: "103045",
+    message=_xrsp("0210", {3: "730000", 4: "000000015000", 11: "000011", 12: "103045",
                           13: "0115", 25: "00", 37: "250115000011", 39: "51", 41: TID,
                           42: MID, 49: "156", 60: "73000001000500", 62: _PARTY_MSG_TLV,
                           64: "3445323435453841"}),
     wire=_wire(
-        _TPDU_RSP, _HEADER, "0210",
+        _TPDU_X_RSP, _HEADER, "0210",
         "303800800AC08015",   # bitmap: 3 4 11 12 13 25 37 39 41 42 49 60 62 64
         "730000", "000000015000", "000011", "103045", "0115", "00",
         "323530313135303030303131",       # 37 RRN
@@ -565,11 +577,11 @@ _PAID_PARTY_TLV = ("DF25" "0A" "36363030303030303037"              # order no. "
 
 ORDER_PAID_0100_PARTY = Golden(
     name="0100 order-paid notice naming the third-party leg",
-    message=_req("0100", {3: "720000", 4: "000000015000", 11: "000012", 41: TID, 42: MID,
+    message=_xreq("0100", {3: "720000", 4: "000000015000", 11: "000012", 41: TID, 42: MID,
                           49: "156", 60: "72000001000500", 62: _PAID_PARTY_TLV,
                           64: "4337373737433746"}),
     wire=_wire(
-        _TPDU_REQ, _HEADER, "0100",
+        _TPDU_X_REQ, _HEADER, "0100",
         "3020000000C08015",               # bitmap: 3 4 11 41 42 49 60 62 64
         "720000", "000000015000", "000012", _T, _M, "313536", _ORDER_P_60,
         "0036" + _PAID_PARTY_TLV,         # 62 LLL=036 bytes

@@ -8,10 +8,12 @@ Same conventions as :mod:`.golden` (TID, MID, host time, TPDU, header). The batc
 
 from __future__ import annotations
 
-from .golden import MID, TID, Golden, _req, _rsp, _wire
+from .golden import MID, TID, Golden, _req, _rsp, _wire, _xreq, _xrsp
 
 _TPDU_REQ = "6000030000"
 _TPDU_RSP = "6000000003"
+_TPDU_X_REQ = "6000080000"   # X-class: the platform's destination
+_TPDU_X_RSP = "6000000008"
 _HEADER = "603100310000"
 _T = "3132333435363738"
 _M = "313233343536373839303132333435"
@@ -119,10 +121,10 @@ BATCH_END_0330 = Golden(
 
 X_SETTLE_0500 = Golden(
     name="0500 X-menu settlement request, field 3 = 700000",
-    message=_req("0500", {3: "700000", 11: "000013", 41: TID, 42: MID, 48: _X48,
+    message=_xreq("0500", {3: "700000", 11: "000013", 41: TID, 42: MID, 48: _X48,
                           49: "156", 60: "00000001201", 63: "01 "}),
     wire=_wire(
-        _TPDU_REQ, _HEADER, "0500",
+        _TPDU_X_REQ, _HEADER, "0500",
         "2020000000C18012",               # bitmap: 3 11 41 42 48 49 60 63
         "700000",                         # 3: the X platform
         "000013", _T, _M,
@@ -133,11 +135,11 @@ X_SETTLE_0500 = Golden(
 
 X_SETTLE_0510 = Golden(
     name="0510 X-menu settlement response, balanced",
-    message=_rsp("0510", {3: "700000", 11: "000013", 12: "103045", 13: "0115", 39: "00",
+    message=_xrsp("0510", {3: "700000", 11: "000013", 12: "103045", 13: "0115", 39: "00",
                           41: TID, 42: MID, 48: _X48[:30] + "1", 49: "156",
                           60: "00000001201"}),
     wire=_wire(
-        _TPDU_RSP, _HEADER, "0510",
+        _TPDU_X_RSP, _HEADER, "0510",
         "2038000002C18010",               # bitmap: 3 11 12 13 39 41 42 48 49 60
         "700000", "000013", "103045", "0115", "3030", _T, _M,
         "0031" + _X48[:30] + "1" + "0",   # 48: result 1 at character 31, pad 0

@@ -32,7 +32,8 @@ LEG = BankLeg(batch=1, stan=10, rrn="250115000010", amount=40_000)
 
 
 def _framed(msg: Message, *, response: bool = False) -> Message:
-    return msg.replace(tpdu="6000000003" if response else "6000030000",
+    """As the wire has it: X-class messages are addressed to the platform (0008)."""
+    return msg.replace(tpdu="6000000008" if response else "6000080000",
                        header="603100310000")
 
 

@@ -60,3 +60,19 @@ def test_message_repr_hides_pan_track_and_pin_block() -> None:
     text = repr(g.SALE_0200.message) + repr(g.VOUCHER_0100_MEMBER.message)
     for secret in (g.PAN, g.TRACK2, g.PIN_BLOCK, g.MEMBER_PAN):
         assert secret not in text
+
+
+def test_x2_order_tlv_is_named_and_masked() -> None:
+    from . import golden as g
+    from .golden_x2 import ORDER_PAID_0100_COMBO, PARTY_DEBIT_0210_BALANCE
+
+    query = describe(g.ORDER_QUERY_0100.message, one_line=True)
+    assert "keyed='******0020'" in query and "6688000020" not in query
+    found = describe(g.ORDER_QUERY_0110.message, one_line=True)
+    assert "title='SUV租赁2天'" in found and "due='40000'" in found
+    paid = describe(ORDER_PAID_0100_COMBO.message, one_line=True)
+    assert "bank_amount='40000'" in paid and "party_amount='20000'" in paid
+    low = describe(PARTY_DEBIT_0210_BALANCE.message, one_line=True)
+    assert "balance=<5 bytes>" in low and "20000" not in low
+    debit = describe(g.PARTY_DEBIT_0200.message, one_line=True)
+    assert "6222021234567890123" not in debit and "order='6600000007'" in debit

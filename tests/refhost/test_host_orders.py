@@ -12,6 +12,7 @@ from xpos.proto.order import (
     order_query_request,
     parse_order_message,
     parse_order_query_response,
+    parse_party_balance,
     party_debit_request,
 )
 from xpos.refhost.core import HostCore
@@ -155,3 +156,61 @@ def test_a_bank_card_is_not_a_third_party_card(core: HostCore,
         stan=term.next_stan(), tid=term.tid, mid=term.mid, batch=1, order_no="6600000007",
         amount=100, pan=ALICE.pan, pin_block=None))
     assert response.get(39) == "14"
+
+
+# -- combined payment: third-party balance first, the rest by bank card -------------------
+
+
+def _combo_legs(core: HostCore, term: TerminalMessages) -> tuple[Message, BankLeg, PartyLeg]:
+    """Debit the member's whole balance (told by the 51 answer), the rest by Alice's card."""
+    refused = _debit(core, term, "6600000001", 60_000)
+    assert refused.get(39) == "51" and parse_party_balance(refused) == MEMBER.balance
+    debit_request = term.seal(party_debit_request(
+        stan=term.next_stan(), tid=term.tid, mid=term.mid, batch=1, order_no="6600000001",
+        amount=MEMBER.balance, pan=MEMBER.pan,
+        pin_block=encrypt_pin_block(term.working.pik, iso0_clear(MEMBER.pin or "",
+                                                                 MEMBER.pan))))
+    debit = core.handle(debit_request)
+    assert debit is not None and debit.get(39) == "00"
+    rest = 60_000 - MEMBER.balance
+    sale = core.handle(term.sale(ALICE, rest))
+    assert sale is not None and sale.get(39) == "00"
+    bank = BankLeg(batch=1, stan=int(sale.get(11) or 0), rrn=sale.get(37) or "", amount=rest)
+    return debit_request, bank, PartyLeg(batch=1, stan=int(debit.get(11) or 0),
+                                         amount=MEMBER.balance)
+
+
+def _paid_both(core: HostCore, term: TerminalMessages, bank: BankLeg,
+               party: PartyLeg) -> Message:
+    return _ask(core, term, order_paid_request(
+        stan=term.next_stan(), tid=term.tid, mid=term.mid, batch=term.batch,
+        order_no="6600000001", bank=bank, party=party))
+
+
+def test_a_combined_notice_pays_the_order_by_both_legs(
+        core: HostCore, term: TerminalMessages, store: HostStore) -> None:
+    _, bank, party = _combo_legs(core, term)
+    assert _paid_both(core, term, bank, party).get(39) == "00"
+    order = get_order(store, "6600000001")
+    assert order is not None and order.status == "paid" and order.paid_amount == 60_000
+    assert order.paid_ref == (f"000001{bank.stan:06d}{bank.rrn}X000001{party.stan:06d}")
+    assert _paid_both(core, term, bank, party).get(39) == "00"  # again: nothing moves
+    assert [e.amount for e in store.entries(kind="order_paid") if e.amount] == [60_000]
+    assert store.balance(MEMBER.pan) == 0
+
+
+@pytest.mark.parametrize("change", ["party-reversed", "party-amount", "party-stan"])
+def test_a_combined_notice_with_a_bad_third_party_leg_is_refused_p2(
+        core: HostCore, term: TerminalMessages, store: HostStore, change: str) -> None:
+    debit_request, bank, party = _combo_legs(core, term)
+    if change == "party-reversed":  # the undo went out first
+        undone = core.handle(term.reversal(debit_request))
+        assert undone is not None and undone.get(39) == "00"
+        assert store.balance(MEMBER.pan) == MEMBER.balance
+    elif change == "party-amount":
+        party = PartyLeg(batch=1, stan=party.stan, amount=party.amount + 1)
+    else:
+        party = PartyLeg(batch=1, stan=party.stan + 40, amount=party.amount)
+    assert _paid_both(core, term, bank, party).get(39) == "P2"
+    order = get_order(store, "6600000001")
+    assert order is not None and order.status == "open"

@@ -212,6 +212,10 @@ CATALOGUE: Mapping[str, tuple[str, str]] = {
     "till.from": ("收银机发起", "From the till"),
     "till.busy": ("终端忙 请稍后", "Terminal busy"),
     "till.not_supported": ("终端不支持该交易", "Not supported"),
+    # X2 combined payment (xpos.core.flows.order_combo)
+    "order.by_combo": ("组合支付", "Combined"),
+    "order.combo_party": ("第三方已付:{amount}", "Party paid {amount}"),
+    "order.combo_undone": ("第三方卡扣款已退回", "Party debit returned"),
 }
 
 

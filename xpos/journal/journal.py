@@ -285,6 +285,30 @@ class Journal(SettlementLog):
                 (txn_status.value, self._now(), row["txn_id"]),
             )
 
+    def queue_reversal(self, txn_id: int, draft: ReversalDraft, *, reason: str) -> None:
+        """Queue the reversal of an APPROVED transaction (an undone leg, e.g. the
+        third-party debit of a combined payment whose bank leg failed).
+
+        It joins the pending reversals, sent before anything else; when the host takes
+        it the transaction becomes REVERSED.
+
+        Raises:
+            JournalError: the transaction is not APPROVED or already has a reversal; a
+                sensitive field in ``draft``; an unknown reason.
+        """
+        guards.check_reason(reason)
+        guards.check_reversal(draft)
+        with self._write() as conn:
+            if self.get(txn_id).status is not TxnStatus.APPROVED:
+                raise JournalError(f"transaction {txn_id} is not approved; nothing to undo")
+            if conn.execute("SELECT 1 FROM reversal WHERE txn_id = ?", (txn_id,)).fetchone():
+                raise JournalError(f"transaction {txn_id} already has a pending reversal")
+            conn.execute(
+                "INSERT INTO reversal (txn_id, mti, fields, reason, created_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (txn_id, draft.mti, fields_to_json(draft.fields), reason, self._now()),
+            )
+
     # -- print record -----------------------------------------------------------
 
     def record_print(self, txn_id: int | None, name: str, data: bytes) -> int:

@@ -46,6 +46,7 @@ from types import MappingProxyType
 from xpos.errors import DecodeError, EncodeError
 from xpos.proto._build import FINANCIAL_60_TAIL, field60, response_to, stan_field
 from xpos.proto.codec import Message
+from xpos.proto.routing import PLATFORM_TPDU
 from xpos.proto.tlv import decode_tlv, encode_tlv
 
 __all__ = [
@@ -200,7 +201,7 @@ def _base(code: str, type_code: str, *, stan: int, tid: str, mid: str, batch: in
           tlv: bytes) -> Message:
     fields = {3: code, 11: stan_field(stan), 41: tid, 42: mid,
               60: field60(type_code, batch, FINANCIAL_60_TAIL), 62: tlv.hex().upper()}
-    return Message(mti="0100", fields=fields)
+    return Message(mti="0100", fields=fields, tpdu=PLATFORM_TPDU)
 
 
 def open_request(*, stan: int, tid: str, mid: str, batch: int, service: str,

@@ -34,6 +34,13 @@ DF27              bank leg: batch 6 + STAN 6 + RRN 12, ASCII   paid request
 DF28              amount paid by the bank leg, fen, ASCII     paid request
 DF2B              third-party leg: batch 6 + STAN 6, ASCII    paid request
 DF2C              amount paid by the third-party leg, fen     paid request
+DF2D              the card's balance, fen, ASCII digits       debit response 51
+================  ==========================================  =========================
+
+A **combined payment** (third-party balance first, the rest by bank card) names both
+legs in one notice: ``DF27``/``DF28`` and ``DF2B``/``DF2C``, field 4 = their sum.
+
+================  ==========================================  =========================
 ================  ==========================================  =========================
 
 Response codes (39): ``00`` found / marked paid, ``25`` unknown order or coupon, ``P1``
@@ -51,6 +58,7 @@ from types import MappingProxyType
 from xpos.errors import DecodeError, EncodeError
 from xpos.proto._build import FINANCIAL_60_TAIL, digits, field60, response_to, stan_field
 from xpos.proto.codec import Message
+from xpos.proto.routing import PLATFORM_TPDU
 from xpos.proto.tlv import decode_tlv, encode_tlv
 
 __all__ = [
@@ -70,6 +78,7 @@ __all__ = [
     "parse_order_paid_request",
     "parse_order_query_request",
     "parse_order_query_response",
+    "parse_party_balance",
     "parse_party_debit_request",
     "party_debit_request",
     "party_debit_response",
@@ -82,6 +91,7 @@ TAG_KEYED, TAG_TITLE, TAG_TOTAL, TAG_DUE = 0xDF20, 0xDF21, 0xDF22, 0xDF23
 TAG_REASON, TAG_ORDER_NO, TAG_MESSAGE = 0xDF24, 0xDF25, 0xDF26
 TAG_BANK_LEG, TAG_BANK_AMOUNT = 0xDF27, 0xDF28
 TAG_PARTY_LEG, TAG_PARTY_AMOUNT = 0xDF2B, 0xDF2C
+TAG_BALANCE = 0xDF2D
 CODE_MAX_LEN = 32
 ORDER_RESPONSE_CODES: Mapping[str, tuple[str, str]] = MappingProxyType({
     "00": ("订单有效 / 已支付", "order found / marked paid"),
@@ -146,7 +156,9 @@ class PartyLeg:
 
 @dataclass(frozen=True, kw_only=True)
 class OrderPaid:
-    """A decoded order-paid notice (host side): exactly one of ``bank`` and ``party``."""
+    """A decoded order-paid notice (host side): ``bank``, ``party`` or (combined) both.
+
+    ``amount`` is the sum of the legs."""
 
     order_no: str
     amount: int
@@ -183,7 +195,7 @@ def order_query_request(*, stan: int, tid: str, mid: str, batch: int, code: str)
     if not 0 < len(code) <= CODE_MAX_LEN:
         raise EncodeError("order/coupon number must have 1..32 characters", field="62")
     tlv = encode_tlv([(TAG_KEYED, _ascii(code, "order/coupon number"))])
-    return Message(mti="0100", fields={
+    return Message(mti="0100", tpdu=PLATFORM_TPDU, fields={
         3: ORDER_QUERY_CODE, 11: stan_field(stan), 41: tid, 42: mid,
         60: field60(ORDER_QUERY_60_1, batch, FINANCIAL_60_TAIL), 62: tlv.hex().upper()})
 
@@ -205,12 +217,14 @@ def order_query_response(req: Message, *, rc: str, info: OrderInfo | None, messa
 
 
 def order_paid_request(*, stan: int, tid: str, mid: str, batch: int, order_no: str,
-                       bank: BankLeg | PartyLeg) -> Message:
-    """Build a 0100 order-paid notice (without MAC); field 4 = the paying leg's amount.
+                       bank: BankLeg | PartyLeg, party: PartyLeg | None = None) -> Message:
+    """Build a 0100 order-paid notice (without MAC); field 4 = the amount paid.
 
     Args:
         bank: The paying leg: a bank sale (:class:`BankLeg`) or a third-party debit
             (:class:`PartyLeg`).
+        party: With a :class:`BankLeg`, the third-party leg of a combined payment
+            (field 4 is then the sum of both legs).
 
     Raises:
         EncodeError: a bad order number, RRN or amount.
@@ -227,9 +241,15 @@ def order_paid_request(*, stan: int, tid: str, mid: str, batch: int, order_no: s
     else:
         items += [(TAG_PARTY_LEG, leg.encode("ascii")),
                   (TAG_PARTY_AMOUNT, _fen(bank.amount, "third-party amount"))]
+    total = bank.amount
+    if party is not None and isinstance(bank, BankLeg):
+        part = digits(party.batch, 6, "62") + digits(party.stan, 6, "62")
+        items += [(TAG_PARTY_LEG, part.encode("ascii")),
+                  (TAG_PARTY_AMOUNT, _fen(party.amount, "third-party amount"))]
+        total += party.amount
     tlv = encode_tlv(items)
-    return Message(mti="0100", fields={
-        3: ORDER_PAID_CODE, 4: digits(bank.amount, 12, "4"), 11: stan_field(stan),
+    return Message(mti="0100", tpdu=PLATFORM_TPDU, fields={
+        3: ORDER_PAID_CODE, 4: digits(total, 12, "4"), 11: stan_field(stan),
         41: tid, 42: mid, 49: "156", 60: field60(ORDER_PAID_60_1, batch, FINANCIAL_60_TAIL),
         62: tlv.hex().upper()})
 
@@ -338,7 +358,15 @@ def parse_order_paid_request(msg: Message) -> OrderPaid:
         raise DecodeError("DF27 must be batch 6 + STAN 6 + RRN 12", field="62", position=0)
     amount = _number(tlv, TAG_BANK_AMOUNT)
     bank = BankLeg(batch=int(leg[:6]), stan=int(leg[6:12]), rrn=leg[12:], amount=amount)
-    return OrderPaid(order_no=order_no, amount=amount, bank=bank)
+    party_leg = None
+    if TAG_PARTY_LEG in tlv:  # a combined payment: both legs
+        party = _text(tlv, TAG_PARTY_LEG, "ascii")
+        if len(party) != 12 or not party.isdigit():
+            raise DecodeError("DF2B must be batch 6 + STAN 6", field="62", position=0)
+        party_leg = PartyLeg(batch=int(party[:6]), stan=int(party[6:]),
+                             amount=_number(tlv, TAG_PARTY_AMOUNT))
+        amount += party_leg.amount
+    return OrderPaid(order_no=order_no, amount=amount, bank=bank, party=party_leg)
 
 
 def party_debit_request(*, stan: int, tid: str, mid: str, batch: int, order_no: str,
@@ -369,19 +397,39 @@ def party_debit_request(*, stan: int, tid: str, mid: str, batch: int, order_no: 
               62: tlv.hex().upper()}
     if pin_block:
         fields |= {26: "12", 52: pin_block.hex().upper()}
-    return Message(mti="0200", fields=fields)
+    return Message(mti="0200", fields=fields, tpdu=PLATFORM_TPDU)
 
 
 def party_debit_response(req: Message, *, rc: str, auth_code: str | None, message: str,
-                         when: datetime, rrn: str) -> Message:
-    """Build the host's 0210 answer to a third-party debit (without MAC)."""
+                         when: datetime, rrn: str, balance: int | None = None) -> Message:
+    """Build the host's 0210 answer to a third-party debit (without MAC).
+
+    Args:
+        balance: With ``51``, the card's balance in fen (``DF2D``): a combined payment
+            debits that much and takes the rest by bank card.
+    """
     extra = {37: rrn}
     if auth_code:
         extra[38] = auth_code
-    if message:
-        extra[62] = encode_tlv([(TAG_MESSAGE, message.encode("utf-8"))]).hex().upper()
+    items = [(TAG_MESSAGE, message.encode("utf-8"))] if message else []
+    if balance is not None:
+        items.append((TAG_BALANCE, _fen(balance, "balance")))
+    if items:
+        extra[62] = encode_tlv(items).hex().upper()
     return response_to(req, echo=(3, 4, 11, 25, 41, 42, 49, 60), rc=rc, when=when,
                        extra=extra)
+
+
+def parse_party_balance(msg: Message) -> int | None:
+    """The card balance (``DF2D``) a ``51`` third-party debit answer gives, if any.
+
+    Raises:
+        DecodeError: field 62 malformed or ``DF2D`` not digits.
+    """
+    tlv = _tlv(msg, required=False)
+    if tlv is None or TAG_BALANCE not in tlv:
+        return None
+    return _number(tlv, TAG_BALANCE)
 
 
 def parse_party_debit_request(msg: Message) -> str:

@@ -49,7 +49,7 @@ from xpos.errors import DecodeError, LocalProtocolError
 from xpos.proto.catalogue import is_response, response_check, response_mti
 from xpos.proto.codec import Message, decode_message, encode_message
 from xpos.proto.framing import DEFAULT_MAX_FRAME, FrameReader, frame
-from xpos.proto.interactive import is_platform_message
+from xpos.proto.routing import is_x_class
 
 __all__ = [
     "FrameError",
@@ -163,7 +163,8 @@ class TerminalSession(_Receiver):
     """The terminal side: sends requests, correlates responses, expires requests."""
 
     def __init__(self, *, timeout_s: float = 30.0, max_frame: int = DEFAULT_MAX_FRAME,
-                 tpdu: str | None = None, header: str | None = None) -> None:
+                 tpdu: str | None = None, header: str | None = None,
+                 platform_tpdu: str | None = None) -> None:
         """Create a session.
 
         Args:
@@ -171,10 +172,13 @@ class TerminalSession(_Receiver):
             max_frame: Largest frame body accepted.
             tpdu: TPDU put on every request (10 digits); ``None`` keeps the request's.
             header: Header put on every request (12 digits); ``None`` keeps the request's.
+            platform_tpdu: TPDU put on every X-class request (:mod:`xpos.proto.routing`);
+                ``None`` keeps the request's (the builders address the platform).
         """
         super().__init__(max_frame)
         self._timeout = timeout_s
         self._tpdu = tpdu
+        self._platform_tpdu = platform_tpdu
         self._header = header
         self._outstanding: dict[CorrelationKey, _Outstanding] = {}
         self._expired: OrderedDict[CorrelationKey, None] = OrderedDict()
@@ -192,8 +196,8 @@ class TerminalSession(_Receiver):
 
     def stamp(self, msg: Message) -> Message:
         """``msg`` with this session's TPDU and header (what :meth:`send` puts on the wire)."""
-        # An X3 platform message keeps its TPDU: its destination is the platform's.
-        tpdu = msg.tpdu if is_platform_message(msg) else self._tpdu
+        # An X-class message goes to the platform's destination (xpos.proto.routing).
+        tpdu = (self._platform_tpdu or msg.tpdu) if is_x_class(msg) else self._tpdu
         if tpdu in (None, msg.tpdu) and self._header in (None, msg.header):
             return msg
         return msg.replace(tpdu=tpdu, header=self._header)

@@ -36,6 +36,7 @@ from datetime import datetime
 from xpos.errors import EncodeError
 from xpos.proto._build import CURRENCY_CNY, digits, field60, response_to, stan_field
 from xpos.proto.codec import Message
+from xpos.proto.routing import PLATFORM_TPDU
 
 SETTLE_60_TAIL = "201"
 """60.3 of a settlement and of a batch-upload detail message."""
@@ -129,6 +130,7 @@ def settle_request(*, stan: int, tid: str, mid: str, batch: int, totals: SettleT
     if x_platform:
         fields[3] = X_PROCESSING_CODE
         fields[48] = totals.domestic.digits()
+        return Message(mti="0500", fields=fields, tpdu=PLATFORM_TPDU)  # the platform's
     return Message(mti="0500", fields=fields)
 
 

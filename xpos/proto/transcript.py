@@ -5,8 +5,9 @@ Nothing sensitive survives :func:`describe`: field 2 is masked 6/4, tracks (35, 
 become ``<track masked 621234*********4567>`` or ``<track>``, the PIN block (52) becomes
 ``<PIN block>``, a balance (54) ``<balance>``, sign-on keys (62 of 08xx) become
 ``<keys>``, ICC data only shows its size, and X-menu TLV shows voucher codes masked to
-their last 4 characters; X3 session TLV is shown by tag name, its encrypted track and
-PIN block by size only.
+their last 4 characters; X2 order TLV is shown by tag name (the keyed order/coupon
+number masked to its last 4, a card balance by size only); X3 session TLV is shown by
+tag name, its encrypted track and PIN block by size only.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Callable
 
 from xpos.errors import DecodeError
 from xpos.model import mask_pan
+from xpos.proto import order
 from xpos.proto.catalogue import message_type
 from xpos.proto.codec import Message
 from xpos.proto.interactive import TAG_PIN, TAG_TRACK, X3_TAG_NAMES
@@ -45,7 +47,16 @@ _TLV_TEXT: dict[int, tuple[str, Callable[[str], str]]] = {
     TAG_MESSAGE: ("message", str),
 }
 _TLV_TEXT.update({tag: (name, str) for tag, name in X3_TAG_NAMES.items()})
-_TLV_HIDDEN = {TAG_TRACK: "track", TAG_PIN: "pin_block"}  # X3: sizes only
+_TLV_TEXT.update({  # X2 orders (xpos.proto.order): the keyed code masked like a voucher's
+    order.TAG_KEYED: ("keyed", mask_voucher_code), order.TAG_TITLE: ("title", str),
+    order.TAG_TOTAL: ("total", str), order.TAG_DUE: ("due", str),
+    order.TAG_REASON: ("reason", str), order.TAG_ORDER_NO: ("order", str),
+    order.TAG_MESSAGE: ("message", str), order.TAG_BANK_LEG: ("bank_leg", str),
+    order.TAG_BANK_AMOUNT: ("bank_amount", str), order.TAG_PARTY_LEG: ("party_leg", str),
+    order.TAG_PARTY_AMOUNT: ("party_amount", str)})
+_TLV_HIDDEN = {TAG_TRACK: "track", TAG_PIN: "pin_block",  # X3: sizes only
+               order.TAG_BALANCE: "balance"}  # X2: a card balance, like field 54
+_X_TLV = ("70", "71", "72", "73", "78", "79")  # field 3 of the X messages with TLV in 62
 _MIN_PAN = 12
 
 
@@ -84,7 +95,7 @@ def _tlv(value: str) -> str:
 def _field62(msg: Message, value: str) -> str:
     if msg.mti.startswith("08"):
         return "<keys>"
-    if msg.get(3) in ("700000", "780000", "790000"):
+    if (msg.get(3) or "")[:2] in _X_TLV:
         return _tlv(value)
     return f"<{len(value) // 2} bytes>"
 

@@ -35,6 +35,7 @@ from xpos.errors import DecodeError, EncodeError
 from xpos.model import mask_code, mask_pan
 from xpos.proto._build import FINANCIAL_60_TAIL, field60, response_to, stan_field
 from xpos.proto.codec import Message
+from xpos.proto.routing import PLATFORM_TPDU
 from xpos.proto.tlv import TlvItem, decode_tlv, encode_tlv
 
 __all__ = [
@@ -164,7 +165,7 @@ def voucher_request(*, stan: int, tid: str, mid: str, batch: int, code: str, met
               60: field60(VOUCHER_60_1, batch, FINANCIAL_60_TAIL), 62: tlv.hex().upper()}
     if member_pan:
         fields[2] = member_pan
-    return Message(mti="0100", fields=fields)
+    return Message(mti="0100", fields=fields, tpdu=PLATFORM_TPDU)
 
 
 

@@ -67,6 +67,7 @@ from xpos.proto.messages import (
     voucher_response,
 )
 from xpos.proto.refund import balance_response
+from xpos.proto.routing import PLATFORM_DESTINATION, is_x_class
 from xpos.refhost.balance import handle_balance
 from xpos.refhost.bank import handle_reversal, handle_sale
 from xpos.refhost.context import RC_FORMAT_ERROR, HostContext, request_key
@@ -189,6 +190,8 @@ class HostCore:
         kind = self.kind_of(request)
         if kind is None:
             return self.bare_answer(request, RC_NOT_SUPPORTED)
+        if is_x_class(request) and request.tpdu[2:6] != PLATFORM_DESTINATION:
+            return self.bare_answer(request, RC_NOT_SUPPORTED)  # X, sent to the acquirer
         if fault is not None and fault.kind is FaultKind.DECLINE:
             return self._declined(kind, request, fault.code)
         try:

@@ -226,22 +226,29 @@ def handle_order_paid(ctx: HostContext, request: Message) -> Message:
 
 def leg_ref(paid: OrderPaid) -> str:
     """How the orders table names the paying leg: batch 6 + STAN 6 + RRN 12 of the bank
-    sale, or ``X`` + batch 6 + STAN 6 of the third-party debit."""
-    if paid.bank is not None:
-        return f"{paid.bank.batch:06d}{paid.bank.stan:06d}{paid.bank.rrn}"
+    sale, or ``X`` + batch 6 + STAN 6 of the third-party debit, or (combined) both."""
     party = paid.party
-    return "" if party is None else f"X{party.batch:06d}{party.stan:06d}"
+    third = "" if party is None else f"X{party.batch:06d}{party.stan:06d}"
+    if paid.bank is not None:
+        return f"{paid.bank.batch:06d}{paid.bank.stan:06d}{paid.bank.rrn}{third}"
+    return third
 
 
 def _leg_ok(ctx: HostContext, tid: str, paid: OrderPaid) -> bool:
-    leg = paid.bank or paid.party
-    if leg is None:
+    """Every leg the notice names is approved, not reversed, of its amount (and RRN)."""
+    if paid.bank is None and paid.party is None:
         return False
-    kind = "sale" if paid.bank is not None else "x_debit"
-    entry = ctx.store.find(tid, leg.batch, leg.stan, (kind,))
-    if entry is None or not entry.approved or entry.reversed or entry.amount != paid.amount:
-        return False
-    return paid.bank is None or entry.rrn == paid.bank.rrn
+    if paid.bank is not None:
+        bank = ctx.store.find(tid, paid.bank.batch, paid.bank.stan, ("sale",))
+        if (bank is None or not bank.approved or bank.reversed
+                or bank.amount != paid.bank.amount or bank.rrn != paid.bank.rrn):
+            return False
+    if paid.party is not None:
+        party = ctx.store.find(tid, paid.party.batch, paid.party.stan, ("x_debit",))
+        if (party is None or not party.approved or party.reversed
+                or party.amount != paid.party.amount):
+            return False
+    return True
 
 
 def _refusal(ctx: HostContext, tid: str, paid: OrderPaid) -> tuple[str | None, str]:
@@ -310,7 +317,8 @@ def handle_party_debit(ctx: HostContext, request: Message) -> Message:
         order_no = ""
     rc, message, entry = _party_debit(ctx, key, request, order_no, amount)
     return ctx.seal(gate.terminal, party_debit_response(
-        request, rc=rc, auth_code=entry.auth_code, message=message, when=when, rrn=entry.rrn))
+        request, rc=rc, auth_code=entry.auth_code, message=message, when=when, rrn=entry.rrn,
+        balance=_balance(ctx, request, rc)))
 
 
 def _party_debit(ctx: HostContext, key: RequestKey, request: Message, order_no: str,
@@ -332,6 +340,12 @@ def _party_debit(ctx: HostContext, key: RequestKey, request: Message, order_no: 
     rc = rc or "14"
     return rc, message, ctx.record(key, kind="x_debit", rc=rc, amount=amount, pan=pan,
                                    ref=order_no)
+
+
+def _balance(ctx: HostContext, request: Message, rc: str) -> int | None:
+    """The balance a ``51`` answer carries (DF2D), for a combined payment."""
+    card = ctx.store.card(request.get(2) or "") if rc == "51" else None
+    return None if card is None else card.balance
 
 
 def _party_refusal(ctx: HostContext, request: Message, order_no: str) -> tuple[str | None, str]:

@@ -62,11 +62,14 @@ class HostAddress:
         port: TCP port.
         tpdu: The TPDU the acquirer assigned for this host (10 digits, ``60`` +
             destination + source); ``None`` keeps the codec's default.
+        platform_tpdu: The TPDU of X-class messages (the platform's destination, the
+            same source); ``None`` keeps the builders' (:mod:`xpos.proto.routing`).
     """
 
     host: str
     port: int
     tpdu: str | None = None
+    platform_tpdu: str | None = None
 
     def __str__(self) -> str:
         return f"{self.host}:{self.port}"
@@ -273,7 +276,8 @@ class HostLink:
 
     def _new_session(self, address: HostAddress) -> TerminalSession:
         return TerminalSession(timeout_s=self._config.response_timeout_s,
-                               tpdu=address.tpdu, header=self._config.header)
+                               tpdu=address.tpdu, header=self._config.header,
+                               platform_tpdu=address.platform_tpdu)
 
     async def _drop(self) -> None:
         writer, self._reader, self._writer = self._writer, None, None

@@ -35,6 +35,7 @@ from xpos.core.flows.online import (
     Notice,
     OnlineReply,
     OrderBankPay,
+    OrderComboPay,
     OrderDetails,
     OrderPartyPay,
     OrderQuery,
@@ -57,6 +58,7 @@ from xpos.proto.order import (
     party_debit_request,
 )
 from xpos.security.keys import WorkingKeys
+from xpos.terminal.order_combo import COMBO_KEY, ComboPayments, recover
 
 if TYPE_CHECKING:
     from xpos.terminal.txn import TransactionService
@@ -77,9 +79,27 @@ class OrderService:
         """Serve orders with ``txn``'s journal, keys and host link."""
         self._txn = txn
         self._active: int | None = None
+        self.combo = ComboPayments(self)
 
-    async def handle(self, request: OrderQuery | OrderBankPay | OrderPartyPay) -> OnlineReply:
+    @property
+    def txn(self) -> TransactionService:
+        """The transaction service whose journal, keys and link the payments use."""
+        return self._txn
+
+    @property
+    def active(self) -> int | None:
+        """The payment in progress (left alone by :meth:`flush`), or ``None``."""
+        return self._active
+
+    @active.setter
+    def active(self, payment: int | None) -> None:
+        self._active = payment
+
+    async def handle(self, request: OrderQuery | OrderBankPay | OrderPartyPay
+                     | OrderComboPay) -> OnlineReply:
         """Run one order request."""
+        if isinstance(request, OrderComboPay):
+            return await self.combo.handle(request)
         if isinstance(request, OrderQuery):
             return await self.query(request)
         if isinstance(request, OrderPartyPay):
@@ -168,12 +188,19 @@ class OrderService:
         return _paid_reply(debit, decision, text)
 
     def _begin_payment(self, order_no: str, amount: int, card: CardData) -> int:
+        return self.begin_payment(order_no, amount, card)
+
+    def begin_payment(self, order_no: str, amount: int, card: CardData, *,
+                      combo: bool = False) -> int:
         """Journal the payment (pending, no reversal) before any leg is sent."""
         journal, cfg = self._txn._journal, self._txn._cfg
+        detail: dict[str, object] = {"order": order_no}
+        if combo:
+            detail[COMBO_KEY] = True
         return journal.begin_txn(kind=PAYMENT_KIND, domain="x", stan=journal.next_stan(),
                                  batch=journal.batch_for("x"), amount=amount,
                                  masked_pan=card.masked_pan, tid=cfg.tid, mid=cfg.mid,
-                                 detail={"order": order_no})
+                                 detail=detail)
 
     async def flush(self, keys: WorkingKeys) -> None:
         """Settle every pending payment but the one in progress (see the module text)."""
@@ -182,6 +209,9 @@ class OrderService:
             if payment.kind != PAYMENT_KIND or payment.status is not TxnStatus.PENDING:
                 continue
             if payment.id == self._active:
+                continue
+            if payment.detail.get(COMBO_KEY):  # combined payment (xpos.terminal.order_combo)
+                await recover(self, payment, keys)
                 continue
             leg = self._bank_leg(payment)
             if leg is None or leg.status in _GONE:
@@ -204,13 +234,20 @@ class OrderService:
         return None
 
     async def _notify(self, payment: TxnRecord, leg: BankLeg | PartyLeg,
-                      keys: WorkingKeys) -> tuple[Decision, str]:
-        """Send the order-paid notice of ``payment``; apply the rules to the journal."""
+                      keys: WorkingKeys, *, party: PartyLeg | None = None
+                      ) -> tuple[Decision, str]:
+        return await self.notify(payment, leg, keys, party=party)
+
+    async def notify(self, payment: TxnRecord, leg: BankLeg | PartyLeg,
+                     keys: WorkingKeys, *, party: PartyLeg | None = None
+                     ) -> tuple[Decision, str]:
+        """Send the order-paid notice of ``payment`` (naming ``leg``, and ``party`` too
+        for a combined payment); apply the rules to the journal."""
         txn = self._txn
         cfg = txn._cfg
         message: Message = order_paid_request(
             stan=payment.stan, tid=cfg.tid, mid=cfg.mid, batch=payment.batch,
-            order_no=str(payment.detail.get("order", "")), bank=leg)
+            order_no=str(payment.detail.get("order", "")), bank=leg, party=party)
         message = m.add_mac(message, txn._mac(keys))
         answer, response = await txn._exchange(message, keys)
         decision = rules.decide(Kind.ORDER_PAID, answer)
@@ -225,6 +262,8 @@ class OrderService:
         bank: dict[str, object] = {"leg_stan": leg.stan, "leg_batch": leg.batch}
         if isinstance(leg, BankLeg):
             bank["bank_rrn"] = leg.rrn
+        if party is not None:
+            bank["party_stan"] = party.stan
         if decision.journal is JournalEffect.APPROVED:
             rrn = (response.get(37) or "").strip() if response is not None else ""
             txn._journal.complete_txn(payment.id, status=TxnStatus.APPROVED, rc=answer.rc,
@@ -236,6 +275,21 @@ class OrderService:
             txn._journal.complete_txn(payment.id, status=TxnStatus.DECLINED, rc=answer.rc,
                                       detail_update=bank, clear_reversal=False)
         return decision, text
+
+    @staticmethod
+    def paid_reply(leg: OnlineReply, decision: Decision, text: str) -> OnlineReply:
+        """See :func:`_paid_reply`."""
+        return _paid_reply(leg, decision, text)
+
+    @staticmethod
+    def bank_leg(reply: OnlineReply) -> BankLeg:
+        """See :func:`sale_leg`."""
+        return sale_leg(reply)
+
+    @staticmethod
+    def record_leg(record: TxnRecord) -> BankLeg:
+        """See :func:`record_leg`."""
+        return record_leg(record)
 
 
 def _paid_reply(leg: OnlineReply, decision: Decision, text: str) -> OnlineReply:

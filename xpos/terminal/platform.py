@@ -5,13 +5,17 @@ Theory of operation
 :class:`PlatformSessions` carries out the session flow's :class:`SessionOpen` and
 :class:`SessionResult` requests (:mod:`xpos.core.flows.interactive`):
 
-1. **Routing.** Session messages go over the acquirer link with the TPDU destination
-   ``platform_tpdu_destination`` (the source stays the terminal's); the acquirer's front
-   end routes on it. MAC'd both ways with the MAK.
-2. **Availability.** When the platform gives no answer, or answers ``40``/``12`` (a plain
-   CUP host that does not know X3), the platform is marked unavailable for
-   ``platform_retry_s``: until then every open is refused at once with 平台不可用,
-   without sending (no waiting out the timeout on every try).
+1. **Routing.** Every X-class message (:mod:`xpos.proto.routing`: voucher, orders,
+   third-party debit, X settlement, sessions) goes over the acquirer link with the TPDU
+   destination ``platform_tpdu_destination`` (the source stays the terminal's), put
+   there by the host link's session, the one place that addresses messages; the
+   acquirer's front end routes on it. MAC'd both ways with the MAK.
+2. **Availability.** When an X-class message gets no answer, or the answer ``40``/``12``
+   (a plain CUP host that does not know X messages), the platform is marked unavailable
+   for ``platform_retry_s`` (:meth:`PlatformSessions.observe`, on every exchange): until
+   then every X request (a session open, a voucher, an order query or payment) is
+   refused at once with 平台不可用, without sending (:meth:`PlatformSessions.guarded`;
+   no waiting out the timeout on every try). Reversals are never held back.
 3. **Journal.** An open is journaled (kind ``x3_session``, domain ``x``, amount 0) before
    it is sent; the row stays PENDING while the session runs and is completed APPROVED
    when the platform ends the session (``END``), FAILED when it refuses or is abandoned.
@@ -33,11 +37,22 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from xpos.core.flows.online import Notice, OnlineReply, Outcome
+from xpos.core.flows.online import (
+    Notice,
+    OnlineReply,
+    OrderBankPay,
+    OrderComboPay,
+    OrderPartyPay,
+    OrderQuery,
+    Outcome,
+    VoucherRequest,
+)
 from xpos.core.flows.remote import CAPABILITIES, HostStep, SessionOpen, SessionResult
-from xpos.core.rules import Check, Reach
+from xpos.core.rules import Answer, Check, Reach
 from xpos.core.steps import InputField
 from xpos.errors import DecodeError, SecurityError
 from xpos.journal import TxnRecord, TxnStatus
@@ -50,6 +65,7 @@ from xpos.proto.interactive import (
     parse_step,
     result_request,
 )
+from xpos.proto.routing import is_x_class
 from xpos.security.keys import WorkingKeys
 from xpos.security.platform_track import seal_track
 
@@ -66,6 +82,14 @@ UNKNOWN_FUNCTION = ("40", "12")
 
 _CODES = {"ok": "00", "cancelled": "10", "back": "11", "timeout": "12", "unable": "20",
           "beyond_capability": "30", "not_understood": "31", "missing_values": "36"}
+
+
+def _starts_x(request: object) -> bool:
+    """True for a request that starts an X-menu exchange (not X3: it has its own gate;
+    not the bank leg or undo of a combined payment: those finish what was begun)."""
+    if isinstance(request, OrderComboPay):
+        return request.leg == "party"
+    return isinstance(request, VoucherRequest | OrderQuery | OrderBankPay | OrderPartyPay)
 
 
 def session_id(tid: str, batch: int, stan: int) -> str:
@@ -86,6 +110,36 @@ class PlatformSessions:
         """False while the platform is marked unavailable."""
         until = self._unavailable_until
         return until is None or self._txn.now() >= until
+
+    def mark_unavailable(self) -> None:
+        """No answer, or ``40``/``12``: refuse X requests at once for ``platform_retry_s``."""
+        self._unavailable_until = self._txn.now() + dt.timedelta(
+            seconds=self._txn.config.platform_retry_s)
+        log.warning("X platform unavailable for %.0f s", self._txn.config.platform_retry_s)
+
+    def observe(self, message: Message, answer: Answer) -> None:
+        """Watch every exchange: an X-class message (:mod:`xpos.proto.routing`) without
+        an answer, or answered ``40``/``12``, marks the platform unavailable."""
+        if not is_x_class(message) or message.mti == "0400":  # a reversal always goes
+            return
+        if answer.reach is Reach.TIMEOUT or (answer.reach is Reach.ANSWERED
+                                             and answer.rc in UNKNOWN_FUNCTION):
+            self.mark_unavailable()
+
+    async def guarded(self, request: object,
+                      run: Callable[[], Awaitable[OnlineReply]]) -> OnlineReply:
+        """Run ``request`` unless it starts an X-menu exchange while the platform is
+        unavailable (then 平台不可用 at once, nothing sent); a failure that made it
+        unavailable by a ``40``/``12`` answer is shown as 平台不可用 too."""
+        if not _starts_x(request):
+            return await run()
+        if not self.available:
+            return OnlineReply(outcome=Outcome.DECLINED, notice=Notice.PLATFORM_UNAVAILABLE)
+        reply = await run()
+        if (reply.outcome is Outcome.DECLINED and reply.notice is None
+                and not self.available):  # answered 40/12 (a timeout keeps 交易超时)
+            return replace(reply, notice=Notice.PLATFORM_UNAVAILABLE)
+        return reply
 
     async def handle(self, request: SessionOpen | SessionResult) -> OnlineReply:
         """Carry out one session request."""
@@ -153,10 +207,6 @@ class PlatformSessions:
                           masked_pan=card.masked_pan if card is not None else "",
                           track_cipher=track, pin_block=request.pin_block)
 
-    def _route(self, message: Message) -> Message:
-        cfg = self._txn.config
-        return message.replace(tpdu="60" + cfg.platform_tpdu_destination + cfg.tpdu[6:10])
-
     async def _send(self, message: Message, keys: WorkingKeys, *,
                     attempts: int) -> tuple[OnlineReply, Message | None]:
         """Send (MAC'd, routed) up to ``attempts`` times while nothing valid comes back."""
@@ -164,7 +214,7 @@ class PlatformSessions:
         for attempt in range(attempts):
             stamped = message if attempt == 0 else message.replace(
                 set={11: f"{self._txn.journal.next_stan():06d}"})
-            sealed = self._route(m.add_mac(stamped, self._txn.mac(keys)))
+            sealed = m.add_mac(stamped, self._txn.mac(keys))  # routed by the session
             answer, response = await self._txn.exchange(sealed, keys)
             if answer.reach is Reach.UNREACHABLE:
                 return OnlineReply(outcome=Outcome.UNREACHABLE), None
@@ -177,9 +227,7 @@ class PlatformSessions:
                     return OnlineReply(outcome=Outcome.DECLINED, rc=answer.rc), None
                 return OnlineReply(outcome=Outcome.APPROVED, rc="00"), response
             reply = OnlineReply(outcome=Outcome.NO_RESPONSE)
-        self._unavailable_until = self._txn.now() + dt.timedelta(
-            seconds=self._txn.config.platform_retry_s)
-        log.warning("X3 platform unavailable for %.0f s", self._txn.config.platform_retry_s)
+        self.mark_unavailable()
         return replace_notice(reply), None
 
     def _settle(self, row: int, reply: OnlineReply, response: Message | None, *,

@@ -53,6 +53,7 @@ from xpos.errors import CardReadError, ConfigError, PaperOutError, XposError
 from xpos.journal import Journal
 from xpos.model import CardSource, Document
 from xpos.proto.codec import make_header
+from xpos.proto.routing import platform_tpdu
 from xpos.receipts.escpos import render_for
 from xpos.security.keys import WorkingKeys
 from xpos.security.keystore import KeyStore
@@ -78,21 +79,23 @@ _UNATTACHED_PRINTS = ("reprint-", "totals", "settlement")
 
 def link_config(config: TerminalConfig) -> LinkConfig:
     """Build the host-link settings from the working parameters."""
-    backup = (_address(config.backup_host, "backup_host", config.backup_tpdu or config.tpdu)
-              if config.backup_host else None)
+    backup = (_address(config.backup_host, "backup_host", config.backup_tpdu or config.tpdu,
+                       config.platform_tpdu_destination) if config.backup_host else None)
     tls = client_context(tls_files(config)) if config.tls else None
     header = make_header(app_type=config.header_app_type,
                          spec_version=config.header_spec_version, test=config.header_test,
                          app_version=config.header_app_version)
-    return LinkConfig(primary=_address(config.host, "host", config.tpdu), backup=backup,
+    return LinkConfig(primary=_address(config.host, "host", config.tpdu,
+                                       config.platform_tpdu_destination), backup=backup,
                       tls=tls, server_hostname=config.tls_server_name,
                       connect_timeout_s=config.connect_timeout_s,
                       response_timeout_s=config.response_timeout_s, header=header)
 
 
-def _address(text: str, key: str, tpdu: str) -> HostAddress:
+def _address(text: str, key: str, tpdu: str, platform: str) -> HostAddress:
     host, port = parse_address(text, key=key)
-    return HostAddress(host=host, port=port, tpdu=tpdu)
+    return HostAddress(host=host, port=port, tpdu=tpdu,
+                       platform_tpdu=platform_tpdu(tpdu, platform))  # X-class messages
 
 
 def tls_files(config: TerminalConfig) -> TlsFiles:

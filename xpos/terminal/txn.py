@@ -45,6 +45,7 @@ from xpos.core.flows.online import (
     OnlineReply,
     OnlineRequest,
     OrderBankPay,
+    OrderComboPay,
     OrderPartyPay,
     OrderQuery,
     Outcome,
@@ -147,7 +148,11 @@ class TransactionService:
         self.settlement = SettlementRunner(self)
 
     async def handle(self, request: OnlineRequest) -> OnlineReply:
-        """Run one online request and describe its outcome for the flow."""
+        """Run one online request and describe its outcome for the flow (an X request
+        only while the platform is available: :meth:`PlatformSessions.guarded`)."""
+        return await self.platform.guarded(request, lambda: self._handle(request))
+
+    async def _handle(self, request: OnlineRequest) -> OnlineReply:
         if isinstance(request, SignOnRequest):
             return await self.sign_on()
         if isinstance(request, ReadinessRequest):
@@ -175,7 +180,7 @@ class TransactionService:
             return await self.platform.handle(request)
         if isinstance(request, XRecordsRequest):
             return x_records_reply(self._journal, request)
-        if isinstance(request, OrderQuery | OrderBankPay | OrderPartyPay):
+        if isinstance(request, OrderQuery | OrderBankPay | OrderPartyPay | OrderComboPay):
             return await self.orders.handle(request)
         if isinstance(request, SettleStatus):
             return self.settlement.status()
@@ -489,6 +494,7 @@ class TransactionService:
             log.warning("host unreachable: %s", exc)
             return Answer(reach=Reach.UNREACHABLE), None
         except HostTimeoutError:
+            self.platform.observe(request, Answer(reach=Reach.TIMEOUT))  # X: platform gone?
             return Answer(reach=Reach.TIMEOUT), None
         except RemoteProtocolError as exc:
             log.warning("bad response: %s", exc)
@@ -497,8 +503,10 @@ class TransactionService:
         if keys is not None and response.get(64) is not None:
             check = Check.OK if m.verify_mac(response, self._mac(keys)) else Check.BAD
         resign = asks_sign_on(response.header)
-        return Answer(reach=Reach.ANSWERED, rc=response.get(39) or "", check=check,
-                      resign=resign), response
+        answer = Answer(reach=Reach.ANSWERED, rc=response.get(39) or "", check=check,
+                        resign=resign)
+        self.platform.observe(request, answer)  # X answered 40/12: a plain CUP host
+        return answer, response
 
     def _log(self, decision: Decision, stan: int) -> None:
         level = logging.INFO if decision.outcome is Outcome.APPROVED else logging.WARNING

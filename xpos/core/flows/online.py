@@ -210,6 +210,34 @@ class OrderPartyPay:
 
 
 @dataclass(frozen=True, kw_only=True)
+class OrderComboPay:
+    """X2 combined payment: third-party balance first, the rest by bank card.
+
+    Three requests make one payment, by ``leg``:
+
+    * ``party``: journal the payment, debit the third-party card for ``amount`` (the
+      amount due) or, when its balance is lower, for its balance (the reply's
+      ``amount``); a debit that pays it all completes the payment.
+    * ``bank``: the bank sale of the rest (``amount``), then the order-paid notice
+      naming both legs; a bank leg not approved undoes the third-party debit.
+    * ``undo``: the customer gave up before the bank leg: undo the third-party debit.
+
+    Attributes:
+        leg: ``party``, ``bank`` or ``undo``.
+        order_no: The order number the platform returned.
+        amount: Fen: the amount due (``party``) or the rest (``bank``); 0 for ``undo``.
+        card: The swiped card of the leg (``None`` for ``undo``).
+        pin_block: Its PIN / password block, or ``None``.
+    """
+
+    leg: str
+    order_no: str
+    amount: int = 0
+    card: CardData | None = None
+    pin_block: bytes | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True, kw_only=True)
 class XRecordsRequest:
     """X4: find local X-menu records; answered from the journal, nothing is sent.
 
@@ -330,7 +358,7 @@ OnlineRequest = (SignOnRequest | ReadinessRequest | SaleRequest | VoucherRequest
                  | VoidRequest | PreauthLookup | PreauthRequest | SessionOpen
                  | SessionResult | OrderQuery | OrderBankPay | OrderPartyPay
                  | XRecordsRequest | SettleStatus | SettleRequest | SettleReprintRequest
-                 | RefundLookup | RefundRequest | BalanceRequest)
+                 | RefundLookup | RefundRequest | BalanceRequest | OrderComboPay)
 """Every request a flow may send online."""
 
 

@@ -13,6 +13,8 @@ or a discount; the reason is shown) → the order shown and confirmed → how to
    the PIN pad (ENTER alone when the card has none) → Online(:class:`OrderPartyPay`): a
    platform debit journaled with its reversal like a sale, then the order-paid notice.
    Printed: the order slip.
+3. 组合支付 (combined): third-party balance first, the rest by bank card
+   (:mod:`xpos.core.flows.order_combo`).
 
 Then 支付成功. A refusal shows the reason and the platform's own words (DF26).
 """
@@ -66,9 +68,14 @@ def order_pay_flow(ctx: FlowContext) -> Flow:
     if order is None:
         return
     method = yield from ask(Select(title=t("order.method", ctx.lang), items=(
-        ("bank", t("order.by_bank", ctx.lang)), ("party", t("order.by_party", ctx.lang)))))
+        ("bank", t("order.by_bank", ctx.lang)), ("party", t("order.by_party", ctx.lang)),
+        ("combo", t("order.by_combo", ctx.lang)))))
     if not method.ok:
         yield from notify(title, "", t("txn.cancelled", ctx.lang))
+        return
+    if method.id == "combo":  # third-party balance first, the rest by bank card
+        from xpos.core.flows.order_combo import combo_flow
+        yield from combo_flow(ctx, title, order)
         return
     if method.id == "party":
         yield from _pay_by_party(ctx, title, order)
