@@ -106,7 +106,7 @@ ALLOWED: dict[str, set[str] | None] = {
     "security": {"model", "errors"},
     "journal": {"model", "errors", "security", "proto"},
     "receipts": {"model", "errors"},
-    "drivers": {"model", "errors", "security"},
+    "drivers": {"model", "errors", "security", "receipts"},
     "menus": set(),
     "terminal": {"model", "errors", "core", "proto", "security", "journal", "receipts",
                  "drivers", "menus"},

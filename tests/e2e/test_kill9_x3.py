@@ -9,10 +9,6 @@ reported abandoned with the trace of every approved debit in it.
 """
 
 import asyncio
-import os
-import signal
-import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -22,24 +18,11 @@ from xpos.core.flows.remote import SessionOpen, SessionResult
 from xpos.core.steps import ResultCode
 from xpos.journal import TxnStatus
 from xpos.proto.messages import MessageKind
-from xpos.refhost.seed import DEMO
-from xpos.refhost.server import ReferenceHost
-from xpos.security.pki import ensure_demo_pki
 from xpos.terminal.runtime import Terminal
 
-from .test_kill9 import _sale, _terminal
+from .kill9kit import ALICE, holding_host, kill_child_when_held, sale, signed_on, terminal_on
 
-ALICE = DEMO.card("alice")
-ROOT = Path(__file__).resolve().parents[2]
 AMOUNT = 5000
-
-CHILD = textwrap.dedent("""
-    import asyncio, sys
-    from pathlib import Path
-    sys.path.insert(0, sys.argv[3])
-    from tests.e2e.test_kill9_x3 import run_child
-    asyncio.run(run_child(Path(sys.argv[1]), int(sys.argv[2])))
-""")
 
 
 async def _step(terminal: Terminal, request: object) -> str:
@@ -49,9 +32,7 @@ async def _step(terminal: Terminal, request: object) -> str:
 
 
 async def run_child(data_dir: Path, port: int) -> None:
-    terminal = _terminal(data_dir, port)
-    terminal.keystore.load_tmk(list(DEMO.tmk_components), DEMO.tmk_kcv)
-    assert (await terminal.txn.sign_on()).outcome is Outcome.APPROVED
+    terminal = await signed_on(data_dir, port)
     assert await _step(terminal, SessionOpen(service="topup")) == "INP"
     opened = terminal.journal.last("x3_session")
     assert opened is not None
@@ -62,40 +43,24 @@ async def run_child(data_dir: Path, port: int) -> None:
     for answer in answers:
         await _step(terminal, answer)
     print("paying", flush=True)
-    assert await _sale(terminal, AMOUNT) is Outcome.APPROVED
-    sale = terminal.journal.last("sale")
-    assert sale is not None
+    assert await sale(terminal, AMOUNT) is Outcome.APPROVED
+    paid = terminal.journal.last("sale")
+    assert paid is not None
     await terminal.txn.handle(SessionResult(session=session, number=4, code=ResultCode.OK,
-                                            amount=AMOUNT, bank_rc="00", bank_stan=sale.stan,
-                                            bank_rrn=sale.rrn or ""))
+                                            amount=AMOUNT, bank_rc="00", bank_stan=paid.stan,
+                                            bank_rrn=paid.rrn or ""))
 
 
 async def _scenario(data_dir: Path, held: MessageKind) -> None:
-    arrived = asyncio.Event()
-
-    async def hold(seconds: float) -> None:
-        if seconds < 60:    # a pass-through fault: answer at once
-            return
-        arrived.set()
-        await asyncio.Event().wait()
-
-    db = data_dir / "host" / "host.db"
-    db.parent.mkdir(parents=True)
-    host = ReferenceHost(db, tls=ensure_demo_pki(data_dir), sleep=hold)
-    port = await host.start()
-    try:
+    async with holding_host(data_dir) as on_hold:
+        host = on_hold.host
         if held is MessageKind.SESSION_STEP:   # the 4th step result reports the debit
             for _ in range(3):
                 host.faults.delay(0, on=frozenset({MessageKind.SESSION_STEP}))
         host.faults.delay(60, on=frozenset({held}))
-        child = await asyncio.create_subprocess_exec(
-            sys.executable, "-c", CHILD, str(data_dir), str(port), str(ROOT),
-            stdout=asyncio.subprocess.PIPE)
-        await asyncio.wait_for(arrived.wait(), 60)
-        os.kill(child.pid, signal.SIGKILL)
-        await child.wait()
+        await kill_child_when_held("tests.e2e.test_kill9_x3", data_dir, on_hold, timeout_s=60)
 
-        terminal = _terminal(data_dir, port)
+        terminal = terminal_on(data_dir, on_hold.port)
         try:
             cut = terminal.journal.last("x3_session")
             assert cut is not None and cut.status is TxnStatus.PENDING
@@ -116,8 +81,6 @@ async def _scenario(data_dir: Path, held: MessageKind) -> None:
         told = host.store.find(sale.tid, sale.batch, sale.stan, ("x3_abandon",))
         assert (told is not None and told.amount == AMOUNT) == taken
         assert taken == (held is MessageKind.SESSION_STEP)
-    finally:
-        await host.stop()
 
 
 @pytest.mark.parametrize("held", [MessageKind.SALE, MessageKind.SESSION_STEP],

@@ -9,20 +9,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_run_process import (  # the xpos run test's helpers and fixtures (same folder)
+from runkit import (  # the xpos run tests' helpers (same folder; fixtures: conftest.py)
     CARD,
     TIMEOUT_S,
-    _terminal_dir,
-    _wait_for,
-    _xpos,
-    host,  # noqa: F401 - a fixture
-    pty_path,  # noqa: F401 - a fixture
-    track2_for,
+    screen_waiter,
+    sign_on,
+    terminal_dir,
+    wait_for,
+    xpos,
 )
 
 from xpos.drivers.magstripe import encode_swipe
 from xpos.model import mask_pan
 from xpos.receipts.decode import decode_escpos
+from xpos.refhost.seed import track2_for
 from xpos.testing.printer_sim import PrinterSim
 
 
@@ -33,33 +33,21 @@ def sim() -> Iterator[PrinterSim]:
 
 
 def test_xpos_run_sale_on_the_printer_simulator_survives_paper_out(
-        tmp_path: Path, host: tuple[Path, int], pty_path: tuple[int, str],  # noqa: F811
+        tmp_path: Path, host: tuple[Path, int], pty_path: tuple[int, str],
         sim: PrinterSim) -> None:
     pki, port = host
     master, tty_name = pty_path
-    data = _terminal_dir(tmp_path, pki, port, tty_name)
-    config = data / "xpos.toml"
-    config.write_text(config.read_text(encoding="utf-8").replace(
-        f'printer = "file://{data}/receipts.bin"', f'printer = "{sim.url}"'), encoding="utf-8")
+    data = terminal_dir(tmp_path, pki, port, tty_name, printer=sim.url)
     log = data / "run.log"
     with log.open("w", encoding="utf-8") as err:
-        proc = _xpos("run", "--data-dir", str(data), stderr=err, stdout=subprocess.DEVNULL)
+        proc = xpos("run", "--data-dir", str(data), stderr=err, stdout=subprocess.DEVNULL)
     try:
-        screen = data / "screen.txt"
-
-        def shows(text: str) -> None:
-            _wait_for(f"screen {text!r}", lambda: screen.exists() and
-                      text in screen.read_text(encoding="utf-8"), proc, log)
-
-        _wait_for("the running line", lambda: "running" in log.read_text("utf-8"), proc, log)
+        shows = screen_waiter(data, proc, log)
+        wait_for("the running line", lambda: "running" in log.read_text("utf-8"), proc, log)
         keys = os.open(data / "keys", os.O_WRONLY)
         pin = os.open(data / "pin", os.O_WRONLY)
         try:
-            shows("主菜单")
-            os.write(keys, b"1\n")
-            shows("签到成功")
-            os.write(keys, b"ENTER\n")
-            shows("主菜单")
+            sign_on(keys, shows)
             sim.clear()
             sim.paper_out(after_bytes=200)
             os.write(keys, b"2\n")

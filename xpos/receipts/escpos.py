@@ -20,24 +20,19 @@ python-escpos's ``Dummy`` printer collects the bytes; its profile (default
   (:func:`~xpos.model.textwidth.printable`), so no text can become a printer command,
   whatever a layout let through. The only command bytes are the ones written here.
 * python-escpos is imported on the first render, not with this module, and its
-  capabilities cache goes to one lasting folder (:func:`escpos_cache_dir`) instead of
+  capabilities cache goes to one lasting folder (:mod:`xpos.receipts.escpos_import`) instead of
   a new temporary folder per process.
 """
 
 from __future__ import annotations
 
-import atexit
-import functools
 import logging
-import os
-import shutil
-import tempfile
 from itertools import groupby
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from xpos.model import Align, Document, Feed, QrCode, TextLine
 from xpos.model.textwidth import printable
+from xpos.receipts.escpos_import import escpos_printer_module
 from xpos.receipts.raster import FontMissingError, line_image
 
 if TYPE_CHECKING:
@@ -102,49 +97,9 @@ def _select_code_page(printer: Dummy) -> None:
     printer._raw(b"\x1bt" + bytes([code]))
 
 
-#: Where python-escpos keeps its capabilities cache (it reads this when imported).
-CACHE_ENV = "ESCPOS_CAPABILITIES_PICKLE_DIR"
-
-
-def escpos_cache_dir() -> Path:
-    """The lasting folder for python-escpos's capabilities cache.
-
-    ``$ESCPOS_CAPABILITIES_PICKLE_DIR`` when set, else ``$XDG_CACHE_HOME/xpos/escpos``
-    (``~/.cache/xpos/escpos``). Left unset, python-escpos makes a new temporary folder
-    in every process that imports it and never removes it.
-    """
-    configured = os.environ.get(CACHE_ENV)
-    if configured:
-        return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "xpos" / "escpos"
-
-
-@functools.cache
 def _dummy_class() -> Any:  # python-escpos has no type hints
-    """Import python-escpos with its cache in :func:`escpos_cache_dir`.
-
-    When that folder cannot be made (a read-only home), a private temporary folder is
-    used and removed when the process exits, so nothing is left behind either way.
-    """
-    folder = escpos_cache_dir()
-    try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if not os.access(folder, os.W_OK):
-            raise PermissionError(str(folder))
-    except OSError:
-        folder = Path(tempfile.mkdtemp(prefix="xpos-escpos-"))
-        atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    os.environ[CACHE_ENV] = str(folder)
-    # python-escpos calls mkdtemp() on import even when the variable is set (it is the
-    # default argument of environ.get): point tempfile at a scratch folder removed here.
-    with tempfile.TemporaryDirectory(prefix="xpos-escpos-import-") as scratch:
-        saved, tempfile.tempdir = tempfile.tempdir, scratch
-        try:
-            from escpos.printer import Dummy
-        finally:
-            tempfile.tempdir = saved
-    return Dummy
+    """python-escpos's ``Dummy`` printer, from the one lazy import."""
+    return escpos_printer_module().Dummy
 
 
 #: The python-escpos profile of the common 58 mm Chinese printer, the default.

@@ -25,11 +25,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from xpos.errors import DecodeError, SecurityError
 from xpos.proto.codec import Message
 from xpos.proto.refund import balance_response
-from xpos.refhost.bank import card_refusal, pin_refusal, presented_card
-from xpos.refhost.context import RC_APPROVED, RC_FORMAT_ERROR, HostContext, request_key
+from xpos.refhost.cards import card_refusal, pin_refusal
+from xpos.refhost.common import Refused, open_card_request
+from xpos.refhost.context import RC_APPROVED, HostContext
 from xpos.refhost.rows import LedgerEntry, TerminalRow
 
 KIND = "balance"
@@ -38,15 +38,10 @@ RC_PIN = "55"
 
 def handle_balance(ctx: HostContext, request: Message) -> Message:
     """Answer a balance inquiry (checks in the order of the module table)."""
-    key = request_key(request)
-    gate = ctx.admit(request)
-    terminal = gate.terminal
-    if gate.rc is not None or terminal is None:
-        return _reply(ctx, request, terminal, ctx.record(key, kind=KIND, rc=gate.rc or "03"))
-    try:
-        presented = presented_card(request, terminal.tdk)
-    except (DecodeError, SecurityError):
-        return _reply(ctx, request, terminal, ctx.record(key, kind=KIND, rc=RC_FORMAT_ERROR))
+    opened = open_card_request(ctx, request, KIND, with_amount=False)
+    if isinstance(opened, Refused):
+        return _reply(ctx, request, opened.terminal, opened.entry)
+    key, terminal, presented = opened.key, opened.terminal, opened.presented
     card = ctx.store.card(presented.pan)
     rc = "14" if card is None else (
         card_refusal(card, presented, ctx.now())

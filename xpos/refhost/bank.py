@@ -39,115 +39,36 @@ whose card no longer holds the amount gets ``51`` (nothing undone; the terminal 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from datetime import datetime
+from dataclasses import replace
 
-from xpos.errors import DecodeError, SecurityError
 from xpos.model import mask_pan
 from xpos.proto.codec import Message
-from xpos.proto.messages import reversal_response, sale_response
-from xpos.refhost.context import (
-    RC_APPROVED,
-    RC_DUPLICATE,
-    RC_FORMAT_ERROR,
-    HostContext,
-    RequestKey,
-    amount_of,
-    request_key,
+from xpos.refhost.cards import (
+    TRACK_ENCRYPTED,
+    PresentedCard,
+    card_refusal,
+    pin_refusal,
+    presented_card,
 )
-from xpos.refhost.rows import (
-    CardKind,
-    CardRow,
-    CardStatus,
-    LedgerEntry,
-    TerminalRow,
-    pin_matches,
-)
-from xpos.security.pinblock import decrypt_pin_block, pin_from_clear_block
-from xpos.security.track import decrypt_track2
+from xpos.refhost.common import Refused, answer_reversal, open_card_request, sale_reply
+from xpos.refhost.context import RC_APPROVED, RC_DUPLICATE, HostContext, RequestKey, amount_of
+from xpos.refhost.rows import LedgerEntry, TerminalRow
 
-TRACK_ENCRYPTED = "1"  # field 53 position 3
+__all__ = [
+    "TRACK_ENCRYPTED", "PresentedCard", "card_refusal", "handle_reversal", "handle_sale",
+    "pin_refusal", "presented_card",
+]
+
 RC_NO_FUNDS = "51"
-
-
-@dataclass(frozen=True, kw_only=True)
-class PresentedCard:
-    """The card as the request presents it (PAN hidden from ``repr``)."""
-
-    pan: str = field(repr=False)
-    expiry: str
-
-
-def presented_card(request: Message, tdk: bytes | None) -> PresentedCard:
-    """PAN and expiry from field 35 (decrypted with the TDK when 53.3 says so) or 2 + 14.
-
-    Raises:
-        DecodeError: no usable card data.
-        SecurityError: the track is encrypted and cannot be decrypted.
-    """
-    track = request.get(35)
-    if track is None:
-        return _checked(request.get(2) or "", request.get(14) or "")
-    if (request.get(53) or "")[2:3] == TRACK_ENCRYPTED:
-        if tdk is None:
-            raise SecurityError("track 2 is encrypted but the terminal has no TDK")
-        track = decrypt_track2(track, tdk)
-    pan, separator, rest = track.upper().replace("=", "D").partition("D")
-    if not separator:
-        raise DecodeError("track 2 has no separator", field="35", position=0)
-    return _checked(pan, rest[:4])
-
-
-def _checked(pan: str, expiry: str) -> PresentedCard:
-    if not (pan.isdigit() and 12 <= len(pan) <= 19):
-        raise DecodeError("no usable PAN", field="35", position=0)
-    if not (expiry.isdigit() and len(expiry) == 4):
-        raise DecodeError("no usable expiry date", field="14", position=0)
-    return PresentedCard(pan=pan, expiry=expiry)
-
-
-def card_refusal(card: CardRow, presented: PresentedCard, now: datetime) -> str | None:
-    """The response code that refuses this known card, or None if it may be used."""
-    if card.status is CardStatus.BLOCKED:
-        return "62"
-    if min(card.expiry, presented.expiry) < now.strftime("%y%m"):
-        return "54"
-    if card.kind is not CardKind.BANK:
-        return "57"
-    return None
-
-
-def pin_refusal(request: Message, card: CardRow, pik: bytes) -> str | None:
-    """``55`` for a missing or wrong PIN, ``99`` for an unreadable block, else None."""
-    if card.pin_hash is None:
-        return None
-    block = request.get(52)
-    if block is None:
-        return "55"
-    try:
-        clear = decrypt_pin_block(pik, bytes.fromhex(block))
-        ok = pin_matches(card.pin_hash, pin_from_clear_block(clear, card.pan))
-    except (SecurityError, ValueError):
-        return "99"
-    return None if ok else "55"
 
 
 def handle_sale(ctx: HostContext, request: Message) -> Message:
     """Answer a sale request (checks in the order of the module table)."""
-    key, amount = request_key(request), amount_of(request)
-    gate = ctx.admit(request)
-    terminal = gate.terminal
-    if gate.rc is not None or terminal is None:
-        return _reply(ctx, request, terminal, ctx.record(key, kind="sale", rc=gate.rc or "03",
-                                                         amount=amount))
-    if amount == 0:
-        return _reply(ctx, request, terminal, ctx.record(key, kind="sale", rc="13"))
-    try:
-        presented = presented_card(request, terminal.tdk)
-    except (DecodeError, SecurityError):
-        entry = ctx.record(key, kind="sale", rc=RC_FORMAT_ERROR, amount=amount)
-        return _reply(ctx, request, terminal, entry)
-    return _reply(ctx, request, terminal, _decide(ctx, request, terminal, key, presented))
+    opened = open_card_request(ctx, request, "sale")
+    if isinstance(opened, Refused):
+        return sale_reply(ctx, request, opened.terminal, opened.entry)
+    entry = _decide(ctx, request, opened.terminal, opened.key, opened.presented)
+    return sale_reply(ctx, request, opened.terminal, entry)
 
 
 def _decide(ctx: HostContext, request: Message, terminal: TerminalRow, key: RequestKey,
@@ -176,21 +97,9 @@ def _decide(ctx: HostContext, request: Message, terminal: TerminalRow, key: Requ
     return entry
 
 
-def _reply(ctx: HostContext, request: Message, terminal: TerminalRow | None,
-           entry: LedgerEntry) -> Message:
-    response = sale_response(request, rc=entry.rc, auth_code=entry.auth_code, rrn=entry.rrn,
-                             when=datetime.fromisoformat(entry.created_at))
-    return ctx.seal(terminal, response)
-
-
 def handle_reversal(ctx: HostContext, request: Message) -> Message:
     """Answer a reversal request (see the module docstring)."""
-    key = request_key(request)
-    gate = ctx.admit(request)
-    if gate.rc is not None or gate.terminal is None:
-        ctx.record(key, kind="reversal", rc=gate.rc or "03")
-        return _reversal_reply(ctx, request, gate.terminal, gate.rc or "03")
-    return _reversal_reply(ctx, request, gate.terminal, _undo(ctx, request, key))
+    return answer_reversal(ctx, request, _undo)
 
 
 def _undo(ctx: HostContext, request: Message, key: RequestKey) -> str:
@@ -212,8 +121,3 @@ def _undo(ctx: HostContext, request: Message, key: RequestKey) -> str:
         ctx.record(key, kind="reversal", rc=RC_NO_FUNDS, amount=claimed)
         return RC_NO_FUNDS
     return RC_APPROVED
-
-
-def _reversal_reply(ctx: HostContext, request: Message, terminal: TerminalRow | None,
-                    rc: str) -> Message:
-    return ctx.seal(terminal, reversal_response(request, rc=rc, when=ctx.now()))

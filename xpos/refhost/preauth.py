@@ -44,22 +44,15 @@ to :func:`xpos.refhost.bank.handle_reversal`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 
-from xpos.errors import DecodeError, SecurityError
 from xpos.model import mask_pan
 from xpos.proto.catalogue import MessageKind
 from xpos.proto.codec import Message
-from xpos.proto.messages import reversal_response, sale_response
 from xpos.proto.preauth import PreauthOriginal, family_kind, parse_preauth_original
 from xpos.refhost import holds
-from xpos.refhost.bank import (
-    PresentedCard,
-    card_refusal,
-    handle_reversal,
-    pin_refusal,
-    presented_card,
-)
+from xpos.refhost.bank import handle_reversal
+from xpos.refhost.cards import PresentedCard, card_refusal, pin_refusal
+from xpos.refhost.common import Refused, answer_reversal, open_card_request, sale_reply
 from xpos.refhost.context import (
     RC_APPROVED,
     RC_DUPLICATE,
@@ -67,7 +60,6 @@ from xpos.refhost.context import (
     HostContext,
     RequestKey,
     amount_of,
-    request_key,
 )
 from xpos.refhost.rows import CardRow, LedgerDraft, LedgerEntry, TerminalRow
 
@@ -102,21 +94,11 @@ def handle_preauth_family(ctx: HostContext, request: Message) -> Message:
     """Answer a pre-auth, pre-auth void, completion or completion void."""
     family = family_kind(request)
     kind = family.value if family is not None else "preauth"
-    key, amount = request_key(request), amount_of(request)
-    gate = ctx.admit(request)
-    terminal = gate.terminal
-    if gate.rc is not None or terminal is None:
-        entry = ctx.record(key, kind=kind, rc=gate.rc or "03", amount=amount)
-        return _reply(ctx, request, terminal, entry)
-    if amount == 0:
-        return _reply(ctx, request, terminal, ctx.record(key, kind=kind, rc="13"))
-    try:
-        presented = presented_card(request, terminal.tdk)
-    except (DecodeError, SecurityError):
-        entry = ctx.record(key, kind=kind, rc=RC_FORMAT_ERROR, amount=amount)
-        return _reply(ctx, request, terminal, entry)
-    state = _Request(ctx, request, key, kind, presented)
-    return _reply(ctx, request, terminal, _decide(state, terminal))
+    opened = open_card_request(ctx, request, kind)
+    if isinstance(opened, Refused):
+        return sale_reply(ctx, request, opened.terminal, opened.entry)
+    state = _Request(ctx, request, opened.key, kind, opened.presented)
+    return sale_reply(ctx, request, opened.terminal, _decide(state, opened.terminal))
 
 
 def _decide(state: _Request, terminal: TerminalRow) -> LedgerEntry:
@@ -208,12 +190,6 @@ _DECIDERS: dict[str, Callable[[_Request, CardRow, PreauthOriginal | None], Ledge
 }
 
 
-def _reply(ctx: HostContext, request: Message, terminal: TerminalRow | None,
-           entry: LedgerEntry) -> Message:
-    response = sale_response(request, rc=entry.rc, auth_code=entry.auth_code, rrn=entry.rrn,
-                             when=datetime.fromisoformat(entry.created_at))
-    return ctx.seal(terminal, response)
-
 
 # -- reversal ------------------------------------------------------------------------
 
@@ -222,12 +198,7 @@ def handle_any_reversal(ctx: HostContext, request: Message) -> Message:
     """Answer a 0400: the family's here, every other one by the bank's handler."""
     if family_kind(request) is None:
         return handle_reversal(ctx, request)
-    key = request_key(request)
-    gate = ctx.admit(request)
-    if gate.rc is not None or gate.terminal is None:
-        ctx.record(key, kind="reversal", rc=gate.rc or "03")
-        return _reversal_reply(ctx, request, gate.terminal, gate.rc or "03")
-    return _reversal_reply(ctx, request, gate.terminal, _undo(ctx, request, key))
+    return answer_reversal(ctx, request, _undo)
 
 
 def _undo(ctx: HostContext, request: Message, key: RequestKey) -> str:
@@ -247,11 +218,6 @@ def _undo(ctx: HostContext, request: Message, key: RequestKey) -> str:
         ctx.record(key, kind="reversal", rc=RC_NO_FUNDS, amount=claimed)
         return RC_NO_FUNDS
     return RC_APPROVED
-
-
-def _reversal_reply(ctx: HostContext, request: Message, terminal: TerminalRow | None,
-                    rc: str) -> Message:
-    return ctx.seal(terminal, reversal_response(request, rc=rc, when=ctx.now()))
 
 
 FAMILY_MESSAGES = (MessageKind.PREAUTH, MessageKind.PREAUTH_VOID, MessageKind.COMPLETION,

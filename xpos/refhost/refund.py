@@ -37,21 +37,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from xpos.errors import DecodeError, SecurityError
 from xpos.model import mask_pan
 from xpos.proto.codec import Message
-from xpos.proto.messages import sale_response
 from xpos.proto.refund import RefundOriginal, parse_refund_original
-from xpos.refhost.bank import PresentedCard, pin_refusal, presented_card
-from xpos.refhost.context import (
-    RC_APPROVED,
-    RC_DUPLICATE,
-    RC_FORMAT_ERROR,
-    HostContext,
-    RequestKey,
-    amount_of,
-    request_key,
-)
+from xpos.refhost.cards import PresentedCard, pin_refusal
+from xpos.refhost.common import Refused, open_card_request, sale_reply
+from xpos.refhost.context import RC_APPROVED, RC_DUPLICATE, HostContext, RequestKey, amount_of
 from xpos.refhost.rows import LedgerEntry, TerminalRow
 
 KIND = "refund"
@@ -64,24 +55,13 @@ DEFAULT_WINDOW_DAYS = 30
 
 def handle_refund(ctx: HostContext, request: Message) -> Message:
     """Answer a refund request (checks in the order of the module table)."""
-    key, amount = request_key(request), amount_of(request)
-    gate = ctx.admit(request)
-    terminal = gate.terminal
-    if gate.rc is not None or terminal is None:
-        entry = ctx.record(key, kind=KIND, rc=gate.rc or "03", amount=amount)
-        return _reply(ctx, request, terminal, entry)
-    if amount == 0:
-        return _reply(ctx, request, terminal, ctx.record(key, kind=KIND, rc="13"))
     named = parse_refund_original(request)
-    try:
-        presented = presented_card(request, terminal.tdk)
-    except (DecodeError, SecurityError):
-        presented = None
-    if named is None or presented is None:
-        entry = ctx.record(key, kind=KIND, rc=RC_FORMAT_ERROR, amount=amount)
-        return _reply(ctx, request, terminal, entry)
-    return _reply(ctx, request, terminal,
-                  _decide(ctx, request, terminal, key, presented, named))
+    opened = open_card_request(ctx, request, KIND, readable=named is not None)
+    if isinstance(opened, Refused):
+        return sale_reply(ctx, request, opened.terminal, opened.entry)
+    assert named is not None  # an unreadable original was refused above
+    entry = _decide(ctx, request, opened.terminal, opened.key, opened.presented, named)
+    return sale_reply(ctx, request, opened.terminal, entry)
 
 
 def _decide(ctx: HostContext, request: Message, terminal: TerminalRow, key: RequestKey,
@@ -131,10 +111,3 @@ def _too_old(ctx: HostContext, original: LedgerEntry) -> bool:
     if (sold.tzinfo is None) != (now.tzinfo is None):
         sold, now = sold.replace(tzinfo=None), now.replace(tzinfo=None)
     return now - sold > timedelta(days=ctx.refund_window_days)
-
-
-def _reply(ctx: HostContext, request: Message, terminal: TerminalRow | None,
-           entry: LedgerEntry) -> Message:
-    response = sale_response(request, rc=entry.rc, auth_code=entry.auth_code, rrn=entry.rrn,
-                             when=datetime.fromisoformat(entry.created_at))
-    return ctx.seal(terminal, response)

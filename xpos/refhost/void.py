@@ -39,22 +39,12 @@ takes the credit back exactly once.
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from xpos.errors import DecodeError, SecurityError
 from xpos.model import mask_pan
 from xpos.proto.codec import Message
-from xpos.proto.messages import parse_original, sale_response
-from xpos.refhost.bank import PresentedCard, pin_refusal, presented_card
-from xpos.refhost.context import (
-    RC_APPROVED,
-    RC_DUPLICATE,
-    RC_FORMAT_ERROR,
-    HostContext,
-    RequestKey,
-    amount_of,
-    request_key,
-)
+from xpos.proto.messages import parse_original
+from xpos.refhost.cards import PresentedCard, pin_refusal
+from xpos.refhost.common import Refused, open_card_request, sale_reply
+from xpos.refhost.context import RC_APPROVED, RC_DUPLICATE, HostContext, RequestKey, amount_of
 from xpos.refhost.rows import LedgerEntry, TerminalRow
 
 RC_NO_ORIGINAL = "25"
@@ -66,25 +56,14 @@ KIND = "void"
 
 def handle_void(ctx: HostContext, request: Message) -> Message:
     """Answer a void request (checks in the order of the module table)."""
-    key, amount = request_key(request), amount_of(request)
-    gate = ctx.admit(request)
-    terminal = gate.terminal
-    if gate.rc is not None or terminal is None:
-        entry = ctx.record(key, kind=KIND, rc=gate.rc or "03", amount=amount)
-        return _reply(ctx, request, terminal, entry)
-    if amount == 0:
-        return _reply(ctx, request, terminal, ctx.record(key, kind=KIND, rc="13"))
     target = parse_original(request)
-    try:
-        presented = presented_card(request, terminal.tdk)
-    except (DecodeError, SecurityError):
-        presented = None
-    if target is None or presented is None:
-        entry = ctx.record(key, kind=KIND, rc=RC_FORMAT_ERROR, amount=amount)
-        return _reply(ctx, request, terminal, entry)
+    opened = open_card_request(ctx, request, KIND, readable=target is not None)
+    if isinstance(opened, Refused):
+        return sale_reply(ctx, request, opened.terminal, opened.entry)
+    assert target is not None  # an unreadable original was refused above
     ref = f"{target[0]:06d}{target[1]:06d}"
-    return _reply(ctx, request, terminal,
-                  _decide(ctx, request, terminal, key, presented, ref))
+    entry = _decide(ctx, request, opened.terminal, opened.key, opened.presented, ref)
+    return sale_reply(ctx, request, opened.terminal, entry)
 
 
 def _decide(ctx: HostContext, request: Message, terminal: TerminalRow, key: RequestKey,
@@ -122,11 +101,3 @@ def _decide(ctx: HostContext, request: Message, terminal: TerminalRow, key: Requ
     draft = ctx.draft(key, kind=KIND, rc=RC_APPROVED, amount=amount, pan=presented.pan,
                       auth_code=ctx.auth_code(), account=card.id, ref=ref)
     return ctx.store.void(draft) or refuse(RC_DUPLICATE)
-
-
-def _reply(ctx: HostContext, request: Message, terminal: TerminalRow | None,
-           entry: LedgerEntry) -> Message:
-    when = datetime.fromisoformat(entry.created_at)
-    response = sale_response(request, rc=entry.rc, auth_code=entry.auth_code, rrn=entry.rrn,
-                             when=when)
-    return ctx.seal(terminal, response)

@@ -66,14 +66,14 @@ async def refund(service: TransactionService, request: RefundRequest) -> OnlineR
     """0220/0230: journal (no reversal), send, carry out the rules' decision."""
     if len(request.rrn) != _RRN_LENGTH or request.amount <= 0:
         return OnlineReply(outcome=Outcome.DECLINED, rc="13" if request.amount <= 0 else "30")
-    local = find_original(service._journal, request.rrn)
+    local = find_original(service.journal, request.rrn)
     if local is not None and request.card.masked_pan != local.masked_pan:
         return OnlineReply(outcome=Outcome.DECLINED, notice=Notice.REFUND_OTHER_CARD)
-    keys = await service._prepare()
+    keys = await service.prepare()
     if isinstance(keys, OnlineReply):
         return keys
-    cfg, journal = service._cfg, service._journal
-    track2, encrypted = service._track2(request.card.track2, keys)
+    cfg, journal = service.config, service.journal
+    track2, encrypted = service.track2(request.card.track2, keys)
     stan, batch = journal.next_stan(), journal.batch_no
     original = RefundOriginal(rrn=request.rrn, date=request.date,
                               batch=local.batch if local else 0,
@@ -83,44 +83,44 @@ async def refund(service: TransactionService, request: RefundRequest) -> OnlineR
                              expiry=request.card.expiry, pin_block=request.pin_block,
                              track_encrypted=encrypted,
                              double_length_keys=cfg.key_mode != "001")
-    message = m.add_mac(message, service._mac(keys))
+    message = m.add_mac(message, service.mac(keys))
     sent = _journal_first(service, Kind.REFUND, message, request.amount,
                           request.card.masked_pan,
                           detail={"original_rrn": request.rrn, "original_date": request.date})
-    return await service._finish(message, sent, keys)
+    return await service.finish(message, sent, keys)
 
 
 async def balance(service: TransactionService, request: BalanceRequest) -> OnlineReply:
     """0200/0210 F3 310000: the balance for the screen; journaled without it."""
     if request.pin_block is None:
         return OnlineReply(outcome=Outcome.DECLINED, rc="55")
-    keys = await service._prepare()
+    keys = await service.prepare()
     if isinstance(keys, OnlineReply):
         return keys
-    cfg, journal = service._cfg, service._journal
-    track2, encrypted = service._track2(request.card.track2, keys)
+    cfg, journal = service.config, service.journal
+    track2, encrypted = service.track2(request.card.track2, keys)
     message = balance_request(stan=journal.next_stan(), tid=cfg.tid, mid=cfg.mid,
                               batch=journal.batch_no, track2=track2,
                               expiry=request.card.expiry, pin_block=request.pin_block,
-                              track_encrypted=encrypted, operator=service._operator(),
+                              track_encrypted=encrypted, operator=service.operator(),
                               double_length_keys=cfg.key_mode != "001")
-    message = m.add_mac(message, service._mac(keys))
+    message = m.add_mac(message, service.mac(keys))
     sent = _journal_first(service, Kind.BALANCE, message, 0, request.card.masked_pan,
                           detail={})
-    answer, response = await service._exchange(message, keys)
+    answer, response = await service.exchange(message, keys)
     decision = rules.decide(Kind.BALANCE, answer)
-    service._log(decision, sent.stan)
-    service._apply_keys(decision, None)
+    service.log_decision(decision, sent.stan)
+    service.apply_keys(decision, None)
     amount = parse_balance(response) if response is not None else None
     if decision.journal is JournalEffect.APPROVED and amount is None:
         decision = replace(decision, outcome=Outcome.REJECTED, journal=JournalEffect.FAILED)
-    service._apply_journal(decision, sent, rc=answer.rc, auth="", rrn="", voucher=None)
+    service.apply_journal(decision, sent, rc=answer.rc, auth="", rrn="", voucher=None)
     reply = OnlineReply(outcome=decision.outcome, notice=decision.notice, stan=sent.stan,
                         batch=sent.batch, masked_pan=sent.masked_pan,
                         rc=answer.rc or None)
     if decision.outcome is not Outcome.APPROVED or response is None:
         return reply
-    return replace(reply, balance=amount, when=service._when(response))
+    return replace(reply, balance=amount, when=service.host_when(response))
 
 
 def _journal_first(service: TransactionService, kind: Kind, message: Message, amount: int,
@@ -128,11 +128,11 @@ def _journal_first(service: TransactionService, kind: Kind, message: Message, am
     """Journal the request as pending, with no reversal record, before it is sent."""
     from xpos.terminal.txn import _Sent  # txn imports this module
 
-    journal = service._journal
+    journal = service.journal
     stan, batch = int(message.get(11) or 0), journal.batch_no
     service.last_txn_id = txn_id = journal.begin_txn(
         kind=kind.value, domain="bank", stan=stan, batch=batch, amount=amount,
-        masked_pan=masked_pan, tid=service._cfg.tid, mid=service._cfg.mid, detail=detail,
+        masked_pan=masked_pan, tid=service.config.tid, mid=service.config.mid, detail=detail,
         reversal=None)
     return _Sent(kind=kind, txn_id=txn_id, stan=stan, batch=batch, amount=amount,
                  masked_pan=masked_pan)

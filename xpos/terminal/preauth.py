@@ -65,7 +65,7 @@ _MESSAGE_KIND = {PREAUTH: MessageKind.PREAUTH, PREAUTH_VOID: MessageKind.PREAUTH
 
 def original_of(svc: TransactionService, kind: str, stan: int) -> TxnRecord | Notice:
     """The journal's original of a ``kind`` request with trace ``stan``, or why not."""
-    journal = svc._journal
+    journal = svc.journal
     record = journal.by_stan(stan) if 1 <= stan <= 999999 else None
     if record is None:
         return Notice.PREAUTH_UNKNOWN
@@ -108,7 +108,7 @@ async def run(svc: TransactionService, request: PreauthRequest) -> OnlineReply:
         if isinstance(found, Notice):
             return OnlineReply(outcome=Outcome.DECLINED, notice=found)
         linked, original = found
-    keys = await svc._prepare()
+    keys = await svc.prepare()
     if isinstance(keys, OnlineReply):
         return keys
     message = _message(svc, request, keys, original)
@@ -118,11 +118,11 @@ async def run(svc: TransactionService, request: PreauthRequest) -> OnlineReply:
     if original is not None:
         detail = {"original_stan": original.stan, "original_batch": original.batch,
                   "original_date": original.date}
-    sent = svc._begin(kind, "bank", message, request.amount, masked, detail=detail)
-    answer, response = await svc._exchange(message, keys)
+    sent = svc.begin(kind, "bank", message, request.amount, masked, detail=detail)
+    answer, response = await svc.exchange(message, keys)
     decision = rules.decide(kind, answer)
-    svc._log(decision, sent.stan)
-    svc._apply_keys(decision, None)
+    svc.log_decision(decision, sent.stan)
+    svc.apply_keys(decision, None)
     auth = (response.get(38) or "").strip() if response is not None else ""
     rrn = (response.get(37) or "").strip() if response is not None else ""
     _journal(svc, decision, sent.txn_id, request.kind, linked, answer.rc, auth, rrn,
@@ -131,7 +131,7 @@ async def run(svc: TransactionService, request: PreauthRequest) -> OnlineReply:
                         batch=sent.batch, amount=sent.amount, masked_pan=masked)
     if response is None:
         return reply
-    return replace(reply, rc=answer.rc, auth_code=auth, rrn=rrn, when=svc._when(response))
+    return replace(reply, rc=answer.rc, auth_code=auth, rrn=rrn, when=svc.host_when(response))
 
 
 def _original(svc: TransactionService, request: PreauthRequest,
@@ -156,23 +156,23 @@ def _original(svc: TransactionService, request: PreauthRequest,
 
 def _message(svc: TransactionService, request: PreauthRequest, keys: WorkingKeys,
              original: PreauthOriginal | None) -> Message:
-    track2, encrypted = svc._track2(request.card.track2, keys)
-    stan, batch = svc._journal.next_stan(), svc._journal.batch_no
-    cfg = svc._cfg
+    track2, encrypted = svc.track2(request.card.track2, keys)
+    stan, batch = svc.journal.next_stan(), svc.journal.batch_no
+    cfg = svc.config
     sale = m.sale_request(stan=stan, tid=cfg.tid, mid=cfg.mid, batch=batch,
                           amount=request.amount, track2=track2, expiry=request.card.expiry,
                           pin_block=request.pin_block, track_encrypted=encrypted,
-                          operator=svc._operator(), double_length_keys=cfg.key_mode != "001")
+                          operator=svc.operator(), double_length_keys=cfg.key_mode != "001")
     message = preauth_family_request(_MESSAGE_KIND[request.kind], sale, batch=batch,
                                      original=original)
-    return m.add_mac(message, svc._mac(keys))
+    return m.add_mac(message, svc.mac(keys))
 
 
 def _journal(svc: TransactionService, decision: rules.Decision, txn_id: int, kind: str,
              linked: TxnRecord | None, rc: str, auth: str, rrn: str,
              response: Message | None) -> None:
     """Carry the decision out on the journal (the linked mark in the same transaction)."""
-    journal = svc._journal
+    journal = svc.journal
     if decision.journal is JournalEffect.FAILED:
         journal.complete_txn(txn_id, status=TxnStatus.FAILED)
     elif decision.journal is JournalEffect.DECLINED:

@@ -120,6 +120,10 @@ class _Sent:
     """For a void: the journal id of the sale it undoes."""
 
 
+Sent = _Sent
+"""What the journal knows about a request on its way (:meth:`TransactionService.begin`)."""
+
+
 class TransactionService:
     """Runs online requests for flows: journal, reversal queue, MAC, host link."""
 
@@ -567,6 +571,42 @@ class TransactionService:
     def now(self) -> dt.datetime:
         """The local wall clock."""
         return self._clock()
+
+    # -- for the sibling services (xpos.terminal.cardops, preauth, orders, settle) ------
+
+    def begin(self, kind: Kind, domain: str, message: Message, amount: int,
+              masked_pan: str, *, detail: dict[str, object]) -> Sent:
+        """Journal ``message`` (pending) and its reversal (reason 98) in one transaction."""
+        return self._begin(kind, domain, message, amount, masked_pan, detail=detail)
+
+    async def finish(self, message: Message, sent: Sent, keys: WorkingKeys) -> OnlineReply:
+        """Send a journaled request, decide on the answer by the rules and carry it out."""
+        return await self._finish(message, sent, keys)
+
+    def apply_journal(self, decision: Decision, sent: Sent, *, rc: str, auth: str, rrn: str,
+                      voucher: VoucherDetails | None) -> None:
+        """Carry out the decision's journal effect on the row of ``sent``."""
+        self._apply_journal(decision, sent, rc=rc, auth=auth, rrn=rrn, voucher=voucher)
+
+    def apply_keys(self, decision: Decision, keys: WorkingKeys | None) -> None:
+        """Carry out the decision's working-key effect (drop, install ``keys``, keep)."""
+        self._apply_keys(decision, keys)
+
+    def log_decision(self, decision: Decision, stan: int) -> None:
+        """Log the decision's one line (warning when not approved or keys dropped)."""
+        self._log(decision, stan)
+
+    def track2(self, track2: str, keys: WorkingKeys) -> tuple[str, bool]:
+        """Track 2 as sent (TDK-encrypted when configured) and whether it is encrypted."""
+        return self._track2(track2, keys)
+
+    def operator(self) -> str:
+        """The operator number as field 63 carries it (3 characters)."""
+        return self._operator()
+
+    def host_when(self, response: Message) -> dt.datetime:
+        """The host's date and time of ``response`` (F13 + F12) on the local clock's year."""
+        return self._when(response)
 
 
 def _local_time(created_at: str) -> dt.datetime | None:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Generator
 
-from xpos.core.flows.common import ask, notify, print_slip
-from xpos.core.flows.online import Command, FlowContext
+from xpos.core.flows.common import NO_TIME, ask, notify, print_slip
+from xpos.core.flows.online import Command, FlowContext, OnlineReply
 from xpos.core.i18n import t
-from xpos.core.steps import PinResult, PinStep, ReadCard, ResultCode, StepResult
+from xpos.core.steps import Confirm, PinResult, PinStep, ReadCard, ResultCode, StepResult
 from xpos.model import CardData, CardSource, Document, format_fen
 
 COPIES = ("merchant", "customer")
@@ -68,3 +68,23 @@ def print_copies(
         printed = yield from print_slip(ctx, functools.partial(layout, copy))
         if not printed:
             return
+
+
+def confirm_original(ctx: FlowContext, title: str, found: OnlineReply,
+                     question_key: str) -> Generator[Command, object, bool]:
+    """Show the original a lookup found (trace, masked card, amount, date) and ask.
+
+    Returns:
+        True when confirmed; False once 交易取消 was shown.
+    """
+    when = found.when or NO_TIME
+    prompt = "\n".join((title, t("void.original", ctx.lang, stan=found.stan),
+                        t("void.card", ctx.lang), found.masked_pan,
+                        amount_line(ctx, found.amount),
+                        t("void.date", ctx.lang, date=when.strftime("%Y/%m/%d")),
+                        t(question_key, ctx.lang)))
+    confirmed = yield from ask(Confirm(prompt=prompt))
+    if not (confirmed.ok and confirmed.yes):
+        yield from notify(title, "", t("txn.cancelled", ctx.lang))
+        return False
+    return True

@@ -9,7 +9,16 @@ from collections.abc import Callable, Generator
 from datetime import datetime
 from typing import TypeVar, cast
 
-from xpos.core.flows.online import Command, FlowContext, Online, OnlineReply, OnlineRequest, Outcome
+from xpos.core.flows.online import (
+    Command,
+    FlowContext,
+    Online,
+    OnlineReply,
+    OnlineRequest,
+    Outcome,
+    ReadinessRequest,
+    SupervisorCheck,
+)
 from xpos.core.i18n import t
 from xpos.core.responses import response_message
 from xpos.core.screen import COLS
@@ -17,6 +26,8 @@ from xpos.core.steps import (
     Asks,
     Confirm,
     Display,
+    Input,
+    InputField,
     PrintStep,
     ResultCode,
     Step,
@@ -138,3 +149,56 @@ def host_lines(message: str) -> tuple[str, ...]:
         return ()
     rows = [row for row in wrap_width(message, COLS) if row.strip()]
     return tuple(rows[:HOST_MESSAGE_ROWS])
+
+
+# -- the opening every card flow shares ----------------------------------------------
+
+SUPERVISOR_TRIES = 3
+"""Wrong supervisor passwords before the flow is refused."""
+PASSWORD_MAX_LEN = 12
+"""Longest supervisor password accepted."""
+
+
+def online_or_notify(ctx: FlowContext, title: str,
+                     request: OnlineRequest) -> Generator[Command, object, OnlineReply | None]:
+    """Go online; on anything but an approval show why (under ``title``) and return None."""
+    reply = yield from go_online(request)
+    if reply.outcome is not Outcome.APPROVED:
+        yield from notify(title, "", outcome_text(reply, ctx.lang))
+        return None
+    return reply
+
+
+def ready(ctx: FlowContext, title: str) -> Generator[Command, object, bool]:
+    """Ask :class:`ReadinessRequest` (signed on…); False once the reason was shown."""
+    return (yield from online_or_notify(ctx, title, ReadinessRequest())) is not None
+
+
+def supervisor_ok(ctx: FlowContext, title: str) -> Generator[Command, object, bool]:
+    """Ask for the supervisor (主管) password, hidden, up to :data:`SUPERVISOR_TRIES` times.
+
+    Returns:
+        True once the runtime accepted a password; False when the user cancelled or the
+        last try was wrong (密码错误次数过多 shown).
+    """
+    field = InputField(label=t("supervisor.label", ctx.lang), max_len=PASSWORD_MAX_LEN,
+                       hidden=True)
+    for attempt in range(1, SUPERVISOR_TRIES + 1):
+        keyed = yield from ask(Input(prompt=t("supervisor.prompt", ctx.lang), fields=(field,)))
+        if not keyed.ok:
+            return False
+        checked = yield from go_online(SupervisorCheck(password=keyed.values[0]))
+        if checked.outcome is Outcome.APPROVED:
+            return True
+        last = attempt == SUPERVISOR_TRIES
+        yield from notify(title, "", t("supervisor.refused" if last else "supervisor.wrong",
+                                       ctx.lang))
+    return False
+
+
+def opening(ctx: FlowContext, title: str, *,
+            supervisor: bool) -> Generator[Command, object, bool]:
+    """Readiness, then (``supervisor``) the supervisor password: True to go on."""
+    if not (yield from ready(ctx, title)):
+        return False
+    return not supervisor or (yield from supervisor_ok(ctx, title))

@@ -32,14 +32,21 @@ from collections.abc import Generator
 from dataclasses import replace
 
 from xpos.core.flows.card import amount_line, enter_pin, print_copies, swipe_card
-from xpos.core.flows.common import NO_TIME, ask, go_online, notify, outcome_text, print_document
+from xpos.core.flows.common import (
+    NO_TIME,
+    ask,
+    go_online,
+    notify,
+    outcome_text,
+    print_document,
+    ready,
+)
 from xpos.core.flows.online import (
     Command,
     Flow,
     FlowContext,
     OnlineReply,
     Outcome,
-    ReadinessRequest,
     SaleRequest,
 )
 from xpos.core.flows.remote import HostStep, SessionOpen, SessionResult
@@ -159,9 +166,7 @@ def _bank_debit(ctx: FlowContext, step: HostStep) -> Generator[Command, object, 
     amount = step.amount
     if amount is None or amount <= 0:
         return _result(step, ResultCode.MISSING_VALUES)
-    ready = yield from go_online(ReadinessRequest())
-    if ready.outcome is not Outcome.APPROVED:
-        yield from notify(title, "", outcome_text(ready, ctx.lang))
+    if not (yield from ready(ctx, title)):
         return _result(step, ResultCode.UNABLE)
     card = yield from swipe_card(ctx, title, amount)
     if card is None:

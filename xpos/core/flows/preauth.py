@@ -22,15 +22,23 @@ from __future__ import annotations
 from collections.abc import Generator
 from dataclasses import dataclass
 
-from xpos.core.flows.card import amount_line, enter_pin, print_copies, swipe_card
-from xpos.core.flows.common import NO_TIME, ask, go_online, notify, outcome_text
+from xpos.core.flows.card import amount_line, confirm_original, enter_pin, print_copies, swipe_card
+from xpos.core.flows.common import (
+    NO_TIME,
+    ask,
+    go_online,
+    notify,
+    online_or_notify,
+    opening,
+    outcome_text,
+    ready,
+)
 from xpos.core.flows.online import (
     Command,
     Flow,
     FlowContext,
     OnlineReply,
     Outcome,
-    ReadinessRequest,
 )
 from xpos.core.flows.preauth_requests import (
     COMPLETION,
@@ -41,10 +49,10 @@ from xpos.core.flows.preauth_requests import (
     PreauthRef,
     PreauthRequest,
 )
-from xpos.core.flows.void import TRACE_MAX_LEN, same_card, supervisor_ok
+from xpos.core.flows.void import TRACE_MAX_LEN, same_card
 from xpos.core.i18n import t
 from xpos.core.slips_preauth import PreauthSlip, preauth_slip
-from xpos.core.steps import AmountStep, Confirm, Input, InputField
+from xpos.core.steps import AmountStep, Input, InputField
 from xpos.model import CardData
 
 NO_ORIGINAL_RC = "25"
@@ -68,7 +76,7 @@ class _Original:
 def preauth_flow(ctx: FlowContext) -> Flow:
     """Run one pre-authorisation (预授权)."""
     title = t("preauth.title", ctx.lang)
-    if not (yield from _ready(ctx, title)):
+    if not (yield from ready(ctx, title)):
         return
     keyed = yield from ask(AmountStep(prompt=t("preauth.amount", ctx.lang)))
     if not keyed.ok:
@@ -91,19 +99,9 @@ def completion_void_flow(ctx: FlowContext) -> Flow:
     yield from _linked_flow(ctx, COMPLETION_VOID, supervisor=True)
 
 
-def _ready(ctx: FlowContext, title: str) -> Generator[Command, object, bool]:
-    ready = yield from go_online(ReadinessRequest())
-    if ready.outcome is not Outcome.APPROVED:
-        yield from notify(title, "", outcome_text(ready, ctx.lang))
-        return False
-    return True
-
-
 def _linked_flow(ctx: FlowContext, kind: str, *, supervisor: bool) -> Flow:
     title = t(f"{kind}.title", ctx.lang)
-    if not (yield from _ready(ctx, title)):
-        return
-    if supervisor and not (yield from supervisor_ok(ctx, title)):
+    if not (yield from opening(ctx, title, supervisor=supervisor)):
         return
     original = yield from _choose_original(ctx, kind, title)
     if original is None:
@@ -130,20 +128,11 @@ def _choose_original(ctx: FlowContext, kind: str,
         return None
     if not keyed.values[0]:
         return (yield from _keyed_original(ctx))
-    found = yield from go_online(PreauthLookup(kind=kind, stan=int(keyed.values[0])))
-    if found.outcome is not Outcome.APPROVED:
-        yield from notify(title, "", outcome_text(found, ctx.lang))
+    lookup = PreauthLookup(kind=kind, stan=int(keyed.values[0]))
+    found = yield from online_or_notify(ctx, title, lookup)
+    if found is None or not (yield from confirm_original(ctx, title, found, "preauth.confirm")):
         return None
     when = found.when or NO_TIME
-    prompt = "\n".join((title, t("void.original", ctx.lang, stan=found.stan),
-                        t("void.card", ctx.lang), found.masked_pan,
-                        amount_line(ctx, found.amount),
-                        t("void.date", ctx.lang, date=when.strftime("%Y/%m/%d")),
-                        t("preauth.confirm", ctx.lang)))
-    confirmed = yield from ask(Confirm(prompt=prompt))
-    if not (confirmed.ok and confirmed.yes):
-        yield from notify(title, "", t("txn.cancelled", ctx.lang))
-        return None
     return _Original(ref=PreauthRef(stan=found.stan), amount=found.amount,
                      masked_pan=found.masked_pan, auth_code=found.auth_code,
                      date=when.strftime("%m%d"))

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Generator
 
 from xpos.core.flows.card import abandon, amount_line, enter_pin, print_copies, swipe_card
-from xpos.core.flows.common import NO_TIME, ask, go_online, notify, outcome_text
+from xpos.core.flows.common import NO_TIME, ask, go_online, notify, opening, outcome_text, ready
 from xpos.core.flows.online import (
     BalanceRequest,
     Command,
@@ -26,11 +26,9 @@ from xpos.core.flows.online import (
     FlowContext,
     OnlineReply,
     Outcome,
-    ReadinessRequest,
     RefundLookup,
     RefundRequest,
 )
-from xpos.core.flows.void import supervisor_ok
 from xpos.core.i18n import t
 from xpos.core.slips import RefundSlip, refund_slip
 from xpos.core.steps import AmountStep, Confirm, Display, Input, InputField, ReadCard
@@ -47,11 +45,7 @@ REFUSALS = {"25": "refund.unknown_rrn", "12": "refund.not_refundable", "61": "re
 def refund_flow(ctx: FlowContext) -> Flow:
     """Run one refund (full or partial) of a sale named by RRN and date."""
     title = t("refund.title", ctx.lang)
-    ready = yield from go_online(ReadinessRequest())
-    if ready.outcome is not Outcome.APPROVED:
-        yield from notify(title, "", outcome_text(ready, ctx.lang))
-        return
-    if not (yield from supervisor_ok(ctx, title)):
+    if not (yield from opening(ctx, title, supervisor=True)):
         return
     named = yield from _original(ctx, title)
     if named is None:
@@ -137,9 +131,7 @@ def _slip(ctx: FlowContext, card: CardData, rrn: str, date: str,
 def balance_flow(ctx: FlowContext) -> Flow:
     """Run one balance inquiry: swipe, PIN, the balance on screen (never printed)."""
     title = t("balance.title", ctx.lang)
-    ready = yield from go_online(ReadinessRequest())
-    if ready.outcome is not Outcome.APPROVED:
-        yield from notify(title, "", outcome_text(ready, ctx.lang))
+    if not (yield from ready(ctx, title)):
         return
     read = yield from ask(ReadCard(prompt="\n".join((title, "", t("sale.swipe", ctx.lang))),
                                    sources=frozenset({CardSource.SWIPE})))

@@ -15,13 +15,13 @@ from xpos.core.flows.common import (
     go_online,
     notify,
     outcome_text,
+    ready,
 )
 from xpos.core.flows.online import (
     Flow,
     FlowContext,
     OnlineReply,
     Outcome,
-    ReadinessRequest,
     SaleRequest,
 )
 from xpos.core.i18n import t
@@ -33,9 +33,7 @@ from xpos.model import CardData
 def sale_flow(ctx: FlowContext) -> Flow:
     """Run one bank-card sale."""
     title = t("sale.title", ctx.lang)
-    ready = yield from go_online(ReadinessRequest())
-    if ready.outcome is not Outcome.APPROVED:
-        yield from notify(title, "", outcome_text(ready, ctx.lang))
+    if not (yield from ready(ctx, title)):
         return
     keyed = yield from ask(AmountStep(prompt=t("sale.amount", ctx.lang)))
     if not keyed.ok:

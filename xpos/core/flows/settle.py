@@ -19,7 +19,15 @@ printed and prints it with the 重打印 REPRINT mark (:func:`~xpos.core.slips.m
 from __future__ import annotations
 
 from xpos.core.batch import SettleSummary
-from xpos.core.flows.common import ask, go_online, notify, outcome_text, print_document
+from xpos.core.flows.common import (
+    ask,
+    go_online,
+    notify,
+    online_or_notify,
+    outcome_text,
+    print_document,
+    supervisor_ok,
+)
 from xpos.core.flows.online import (
     Flow,
     FlowContext,
@@ -29,7 +37,6 @@ from xpos.core.flows.online import (
     SettleRequest,
     SettleStatus,
 )
-from xpos.core.flows.void import supervisor_ok
 from xpos.core.i18n import t
 from xpos.core.settle_slip import settle_slip
 from xpos.core.slips import mark_reprint
@@ -39,11 +46,8 @@ from xpos.core.steps import Confirm
 def settle_flow(ctx: FlowContext) -> Flow:
     """Settle the current batch (or continue the unfinished settlement)."""
     title = t("settle.title", ctx.lang)
-    status = yield from go_online(SettleStatus())
-    if status.outcome is not Outcome.APPROVED:
-        yield from notify(title, "", outcome_text(status, ctx.lang))
-        return
-    if not (yield from supervisor_ok(ctx, title)):
+    status = yield from online_or_notify(ctx, title, SettleStatus())
+    if status is None or not (yield from supervisor_ok(ctx, title)):
         return
     resume = status.notice is Notice.SETTLE_PENDING
     lines = [title, t("totals.batch", ctx.lang, batch=status.batch)]

@@ -15,22 +15,25 @@ from __future__ import annotations
 
 from collections.abc import Generator
 
-from xpos.core.flows.card import amount_line, enter_pin, print_copies, swipe_card
+from xpos.core.flows.card import amount_line, confirm_original, enter_pin, print_copies, swipe_card
 from xpos.core.flows.common import (
     NO_TIME,
     ask,
     go_online,
     notify,
+    online_or_notify,
+    opening,
     outcome_text,
 )
+from xpos.core.flows.common import PASSWORD_MAX_LEN as PASSWORD_MAX_LEN
+from xpos.core.flows.common import SUPERVISOR_TRIES as SUPERVISOR_TRIES
+from xpos.core.flows.common import supervisor_ok as supervisor_ok
 from xpos.core.flows.online import (
     Command,
     Flow,
     FlowContext,
     OnlineReply,
     Outcome,
-    ReadinessRequest,
-    SupervisorCheck,
     VoidLookup,
     VoidRequest,
 )
@@ -38,16 +41,11 @@ from xpos.core.i18n import t
 from xpos.core.slips import VoidSlip, void_slip
 from xpos.core.steps import (
     AmountStep,
-    Confirm,
     Input,
     InputField,
 )
 from xpos.model import CardData
 
-SUPERVISOR_TRIES = 3
-"""Wrong supervisor passwords before the void is refused."""
-PASSWORD_MAX_LEN = 12
-"""Longest supervisor password accepted."""
 TRACE_MAX_LEN = 6
 """A trace number (STAN) has up to 6 digits."""
 NO_ORIGINAL_RC = "25"
@@ -59,11 +57,7 @@ NO_PARTIAL_RC = "40"
 def void_flow(ctx: FlowContext) -> Flow:
     """Run one full void of a sale of the current batch."""
     title = t("void.title", ctx.lang)
-    ready = yield from go_online(ReadinessRequest())
-    if ready.outcome is not Outcome.APPROVED:
-        yield from notify(title, "", outcome_text(ready, ctx.lang))
-        return
-    if not (yield from supervisor_ok(ctx, title)):
+    if not (yield from opening(ctx, title, supervisor=True)):
         return
     original = yield from _original(ctx, title)
     if original is None:
@@ -99,47 +93,14 @@ def _refusal_text(ctx: FlowContext, reply: OnlineReply) -> str:
     return outcome_text(reply, ctx.lang)
 
 
-def supervisor_ok(ctx: FlowContext, title: str) -> Generator[Command, object, bool]:
-    """Ask for the supervisor (主管) password, hidden, up to :data:`SUPERVISOR_TRIES` times.
-
-    Returns:
-        True once the runtime accepted a password; False when the user cancelled or the
-        last try was wrong (密码错误次数过多 shown).
-    """
-    field = InputField(label=t("supervisor.label", ctx.lang), max_len=PASSWORD_MAX_LEN,
-                       hidden=True)
-    for attempt in range(1, SUPERVISOR_TRIES + 1):
-        keyed = yield from ask(Input(prompt=t("supervisor.prompt", ctx.lang), fields=(field,)))
-        if not keyed.ok:
-            return False
-        checked = yield from go_online(SupervisorCheck(password=keyed.values[0]))
-        if checked.outcome is Outcome.APPROVED:
-            return True
-        last = attempt == SUPERVISOR_TRIES
-        yield from notify(title, "", t("supervisor.refused" if last else "supervisor.wrong",
-                                       ctx.lang))
-    return False
-
-
 def _original(ctx: FlowContext, title: str) -> Generator[Command, object, OnlineReply | None]:
     """Key the trace number, look the sale up, show it and have the void confirmed."""
     field = InputField(label=t("void.trace", ctx.lang), max_len=TRACE_MAX_LEN)
     keyed = yield from ask(Input(prompt=t("void.trace_prompt", ctx.lang), fields=(field,)))
     if not keyed.ok:
         return None
-    found = yield from go_online(VoidLookup(stan=int(keyed.values[0] or "0")))
-    if found.outcome is not Outcome.APPROVED:
-        yield from notify(title, "", outcome_text(found, ctx.lang))
-        return None
-    when = found.when or NO_TIME
-    prompt = "\n".join((title, t("void.original", ctx.lang, stan=found.stan),
-                        t("void.card", ctx.lang), found.masked_pan,
-                        amount_line(ctx, found.amount),
-                        t("void.date", ctx.lang, date=when.strftime("%Y/%m/%d")),
-                        t("void.confirm", ctx.lang)))
-    confirmed = yield from ask(Confirm(prompt=prompt))
-    if not (confirmed.ok and confirmed.yes):
-        yield from notify(title, "", t("txn.cancelled", ctx.lang))
+    found = yield from online_or_notify(ctx, title, VoidLookup(stan=int(keyed.values[0] or "0")))
+    if found is None or not (yield from confirm_original(ctx, title, found, "void.confirm")):
         return None
     return found
 

@@ -1,0 +1,95 @@
+"""How an online request ended (:class:`Outcome`) and the notices that replace the
+generic outcome text (:class:`Notice`); :mod:`xpos.core.flows.online` re-exports both.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class Outcome(enum.Enum):
+    """How an online request ended, as far as the flow needs to know."""
+
+    APPROVED = "approved"
+    """The host answered 00 (MAC verified where required)."""
+    DECLINED = "declined"
+    """The host answered with another response code (``rc``)."""
+    NO_RESPONSE = "no_response"
+    """Sent, no answer in time: a reversal is pending."""
+    UNREACHABLE = "unreachable"
+    """Nothing was sent: no host address could be reached."""
+    BAD_MAC = "bad_mac"
+    """Answered 00 with a wrong MAC: a reversal is pending."""
+    REJECTED = "rejected"
+    """The answer was malformed or did not match the request."""
+    NOT_SIGNED_ON = "not_signed_on"
+    """No working keys: sign on first."""
+    ERROR = "error"
+    """Anything else; ``notice`` may say what."""
+
+
+class Notice(enum.Enum):
+    """Why an online request ended as it did, when the outcome alone does not say.
+
+    Each value names an ``online.<value>`` catalogue text shown instead of the generic
+    outcome text.
+    """
+
+    NO_TMK = "no_tmk"
+    """No terminal master key is loaded: the terminal cannot sign on."""
+    BAD_KEYS = "bad_keys"
+    """The sign-on answer's keys failed their check values."""
+    REVERSAL_PENDING = "reversal_pending"
+    """A pending reversal could not go out; it is retried before the next transaction."""
+    REVERSAL_FAILED = "reversal_failed"
+    """A reversal was given up after its last attempt (冲正不成功 请与客服联系)."""
+    VOID_UNKNOWN = "void_unknown"
+    """No transaction with that trace number in the journal."""
+    VOID_DONE = "void_done"
+    """The original is already voided."""
+    VOID_NOT_APPROVED = "void_not_approved"
+    """The original was declined, failed, reversed or is still unresolved."""
+    VOID_OTHER_BATCH = "void_other_batch"
+    """The original belongs to another (settled) batch."""
+    VOID_NOT_SALE = "void_not_sale"
+    """The trace number is not a sale (e.g. a void or a voucher)."""
+    VOID_OTHER_CARD = "void_other_card"
+    """The card swiped is not the original's."""
+    PREAUTH_UNKNOWN = "preauth_unknown"
+    """Pre-auth family: no transaction with that trace number in the journal."""
+    PREAUTH_NOT_PREAUTH = "preauth_not_preauth"
+    """The trace number is not a pre-auth (for a pre-auth void or a completion)."""
+    PREAUTH_NOT_COMPLETION = "preauth_not_completion"
+    """The trace number is not a completion (for a completion void)."""
+    PREAUTH_NOT_APPROVED = "preauth_not_approved"
+    """The original was declined, failed, reversed or is still unresolved."""
+    PREAUTH_VOIDED = "preauth_voided"
+    """The original is already voided (its hold released, or the completion voided)."""
+    PREAUTH_COMPLETED = "preauth_completed"
+    """The pre-auth is already completed."""
+    PREAUTH_OVER = "preauth_over"
+    """The completion amount is above the held amount."""
+    PREAUTH_OTHER_BATCH = "preauth_other_batch"
+    """The completion belongs to another (settled) batch: it cannot be voided."""
+    PLATFORM_UNAVAILABLE = "platform_unavailable"
+    """The platform did not answer (or does not know X3): 平台不可用, for a while."""
+    PLATFORM_ERROR = "platform_error"
+    """The platform's step could not be read (malformed TLV) at the session's start."""
+    ORDER_NOTICE_PENDING = "order_notice_pending"
+    """X2: the bank leg is approved; the order-paid notice is sent again later."""
+    ORDER_NOTICE_REFUSED = "order_notice_refused"
+    """X2: the bank leg is approved but the platform refused the order-paid notice."""
+    SETTLE_PENDING = "settle_pending"
+    """A settlement is unfinished: it must be completed (结算) before anything else."""
+    SETTLE_REFUSED = "settle_refused"
+    """The host refused the settlement message (its response code is in ``rc``)."""
+    VOID_OVER_AMOUNT = "void_over_amount"
+    """The amount to cancel is more than the original's."""
+    REFUND_UNKNOWN = "refund_unknown"
+    """A refund got no usable answer: its outcome is unknown (never reversed)."""
+    NO_REPLY = "no_reply"
+    """No answer in time, and nothing to reverse (a balance inquiry)."""
+    BALANCE_BAD_MAC = "balance_bad_mac"
+    """A balance answer whose MAC failed: the balance is not shown."""
+    REFUND_OTHER_CARD = "refund_other_card"
+    """The card swiped is not the one of the original found in the journal."""
