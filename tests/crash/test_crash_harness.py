@@ -16,7 +16,7 @@ from xpos.refhost.server import host_db_path
 from xpos.terminal.crashpoints import POINTS
 from xpos.testing.crash import Harness, run
 
-TRIALS = 200
+TRIALS = 300
 SEED = 20261129
 
 
