@@ -186,6 +186,15 @@ async def _completion_void(rig: TerminalRig, amount: int, emit: Emit) -> None:
     await _end(rig, "completion_void", emit)
 
 
+async def _balance(rig: TerminalRig, amount: int, emit: Emit) -> None:
+    """Balance inquiry (查余额): card, PIN, the balance shown; no money moves."""
+    del amount
+    emit("begin balance")
+    await choose(rig, "查余额")
+    await _card(rig)
+    await _end(rig, "balance", emit)
+
+
 async def _settle(rig: TerminalRig, amount: int, emit: Emit) -> None:
     """Settle (or continue the open settlement): supervisor password, confirm."""
     del amount  # a settlement has no amount
@@ -201,5 +210,5 @@ async def _settle(rig: TerminalRig, amount: int, emit: Emit) -> None:
 
 DRIVERS: dict[str, Driver] = {"sale": _sale, "void": _void, "refund": _refund,
                               "completion": _completion, "completion_void": _completion_void,
-                              "settle": _settle, "preauth": _preauth}
+                              "settle": _settle, "preauth": _preauth, "balance": _balance}
 """How the harness drives one transaction of each kind through the menus."""
