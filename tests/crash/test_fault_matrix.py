@@ -22,9 +22,9 @@ from xpos.proto.messages import MessageKind
 from xpos.refhost.faults import FaultPlan
 from xpos.refhost.settle import SettleLedger
 from xpos.terminal.clock import VirtualClock
-from xpos.testing.crash import host_totals
 from xpos.testing.crashdrivers import DRIVERS
 from xpos.testing.crashhost import CARD
+from xpos.testing.crashsettle import host_totals
 from xpos.testing.reconcile import Key, Settled, Sides, reconcile
 from xpos.testing.rig import TerminalRig
 

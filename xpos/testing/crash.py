@@ -26,9 +26,13 @@ three ways:
 The next life is the restart: the terminal opens the same journal and key store and
 sends any pending reversal before its next transaction, as it always does. After every
 kill the harness notes how many reversal attempts the journal had counted (the bound on
-0400s the host may see). After the last trial, recovery lives run sales until no
-reversal is pending; then the host stops and :func:`xpos.testing.reconcile.reconcile`
-compares the journal with the host ledger and the card's balance.
+0400s the host may see). A named-point life runs first what its point needs (a sale
+before a void, a pre-auth before a completion, :data:`PREREQUISITES`); an open
+settlement is continued before any other transaction. After the last trial, recovery
+lives run until no reversal is pending and no settlement is open, and one last
+settlement closes the batch; then the host stops and
+:func:`xpos.testing.reconcile.reconcile` compares the journal with the host ledger, the
+card's balance and every settlement's totals (:mod:`xpos.testing.crashsettle`).
 
 A plan's kinds are driven by :data:`~xpos.testing.crashdrivers.DRIVERS`; a point
 whose kind has no driver is left out of the matrix (and reported), so a new kind joins
@@ -38,7 +42,6 @@ by adding its driver there and its points to ``POINTS``.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import os
 import random
@@ -49,21 +52,21 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
 from xpos.journal import Journal, TxnStatus
-from xpos.refhost.rows import LedgerEntry
 from xpos.refhost.server import host_db_path
-from xpos.refhost.settle import _SIDES as _HOST_SIDES
 from xpos.refhost.store import HostStore
 from xpos.security.pki import ensure_demo_pki
 from xpos.terminal.config import JOURNAL_NAME, load_config
 from xpos.terminal.crashpoints import ENV, POINTS
 from xpos.testing.crashdrivers import DRIVERS, Emit
 from xpos.testing.crashhost import CARD, INITIAL_BALANCE
-from xpos.testing.reconcile import Invariants, Key, Settled, Sides, reconcile
+from xpos.testing.crashreport import Report
+from xpos.testing.crashsettle import settled_batches
+from xpos.testing.reconcile import Invariants, Key, Sides, reconcile
 from xpos.testing.rig import TerminalRig
 
 LIFE_LIMIT_S = 60.0
@@ -77,8 +80,6 @@ PREREQUISITES = {"void": ("sale",), "completion": ("preauth",),
 """What a named-point life runs before its kind, so that the point can be reached."""
 UPLOAD_POINT = "settle.mid_upload"
 UNKNOWN_REFUND_POINT = "refund.after_send"
-HOST_SIDES = _HOST_SIDES["bank"]
-"""The host's settlement sides (kind -> debit/credit), for its totals of a batch."""
 
 
 @dataclass(frozen=True)
@@ -90,56 +91,6 @@ class Life:
     """``XPOS_CRASH_AT`` for a named-point life; empty for a random or recovery life."""
     kill_after: float | None = None
     """Seconds after the fork at which the harness kills it (random instant)."""
-
-
-@dataclass
-class Report:
-    """What a harness run did and found."""
-
-    trials: int = 0
-    lives: int = 0
-    named_kills: Counter[str] = field(default_factory=Counter)
-    random_kills: int = 0
-    survived: int = 0
-    seconds: float = 0.0
-    reversals_resent: int = 0
-    child_errors: list[str] = field(default_factory=list)
-    undriven: tuple[str, ...] = ()
-    invariants: Invariants = field(default_factory=Invariants)
-    kinds: Counter[str] = field(default_factory=Counter)
-    """Trials begun, by kind."""
-    settlements: int = 0
-    unknown_refunds: int = 0
-
-    @property
-    def trials_per_s(self) -> float:
-        """Trials per second of wall time."""
-        return self.trials / self.seconds if self.seconds else 0.0
-
-    def summary(self) -> str:
-        """The figures a person reads: throughput, kills, invariants."""
-        kills = sum(self.named_kills.values())
-        lines = [f"trials {self.trials} in {self.seconds:.1f} s = {self.trials_per_s:.1f} "
-                 f"trials/s; {self.lives} terminal processes",
-                 f"killed {kills + self.random_kills}: {kills} at named points, "
-                 f"{self.random_kills} at random instants; {self.survived} lives ended normally",
-                 "named points: " + ", ".join(f"{p}={n}" for p, n in
-                                              sorted(self.named_kills.items())),
-                 f"reversals resent after a kill mid-reversal: {self.reversals_resent}",
-                 "trials by kind: " + ", ".join(f"{k}={n}" for k, n in
-                                                sorted(self.kinds.items())),
-                 f"settlements compared: {self.settlements}; refunds left unknown "
-                 f"(no reversal, host may hold them): {self.unknown_refunds}",
-                 f"invariants: {self.invariants}  ({'OK' if self.ok else 'BROKEN'})"]
-        if self.undriven:
-            lines.append("points without a driver: " + ", ".join(self.undriven))
-        lines += [f"child error: {e}" for e in self.child_errors]
-        return "\n".join(lines)
-
-    @property
-    def ok(self) -> bool:
-        """All invariants hold and no child failed."""
-        return self.invariants.ok and not self.child_errors
 
 
 class Harness:
@@ -329,26 +280,6 @@ class Harness:
             if not self._open_settlement():
                 return
 
-    def _settled(self, tid: str, ledger: list[LedgerEntry]) -> list[Settled]:
-        """Every finished settlement: the terminal's totals, the host's, its duplicates."""
-        db = self._journal_db()
-        try:
-            done = db.execute("SELECT batch, totals FROM settlement WHERE state = 'done'"
-                              " ORDER BY id").fetchall()
-        finally:
-            db.close()
-        host = sqlite3.connect(host_db_path(self.data_dir))
-        try:
-            duplicates = dict(host.execute(
-                "SELECT batch, COALESCE(SUM(duplicates), 0) FROM upload_msg WHERE tid = ?"
-                " GROUP BY batch", (tid,)).fetchall())
-        finally:
-            host.close()
-        return [Settled(batch=int(batch), terminal=json.loads(totals)["bank"],
-                        host=host_totals(ledger, int(batch)),
-                        duplicates=int(duplicates.get(batch, 0)))
-                for batch, totals in done]
-
     def reconcile(self) -> Invariants:
         """Compare the journal with the stopped host's ledger and the card's balance."""
         config = load_config(self.data_dir)
@@ -362,24 +293,12 @@ class Harness:
             store.close()
         resent = Counter((e.batch, e.stan) for e in ledger if e.kind == "reversal")
         self.report.reversals_resent = sum(1 for n in resent.values() if n > 1)
-        settled = self._settled(config.tid, ledger)
+        settled = settled_batches(self.data_dir, config.tid, ledger)
         self.report.settlements = len(settled)
         self.report.unknown_refunds = sum(1 for t in txns if t.kind == "refund"
                                           and t.status is TxnStatus.PENDING)
         return reconcile(Sides(txns=txns, ledger=ledger, balance_change=change,
                                attempts_seen=self.attempts_seen, settled=settled))
-
-
-def host_totals(ledger: list[LedgerEntry], batch: int) -> dict[str, int]:
-    """The host's bank totals of ``batch`` from its ledger (as its 0500 handler adds up)."""
-    totals = {"debit_count": 0, "debit_amount": 0, "credit_count": 0, "credit_amount": 0}
-    for e in ledger:
-        side = HOST_SIDES.get(e.kind)
-        if side is None or e.batch != batch or e.rc != "00" or e.reversed:
-            continue
-        totals[f"{side}_count"] += 1
-        totals[f"{side}_amount"] += e.amount
-    return totals
 
 
 def run(trials: int, *, seed: int, work: Path) -> Report:
