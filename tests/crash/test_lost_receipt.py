@@ -9,7 +9,10 @@ again from the journal row (xpos/terminal/slip_rebuild.py), with the REPRINT mar
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from pathlib import Path
+
+import pytest
 
 from xpos.core.flows.online import Outcome, ReprintRequest
 from xpos.journal import Journal, TxnStatus
@@ -17,7 +20,7 @@ from xpos.model import TextLine
 from xpos.terminal.clock import VirtualClock
 from xpos.terminal.config import JOURNAL_NAME, load_config
 from xpos.terminal.local import reprint_reply
-from xpos.terminal.slip_rebuild import rebuild, slip_source
+from xpos.terminal.slip_rebuild import rebuild, rebuildable, slip_source
 from xpos.testing.crash import Harness, Life
 from xpos.testing.crashdrivers import DRIVERS, choose
 from xpos.testing.rig import TerminalRig
@@ -65,26 +68,35 @@ def test_a_kill_after_the_commit_loses_no_receipt(tmp_path: Path) -> None:
         assert (sale.auth_code or "") in text
 
 
-async def _printed_sale(data_dir: Path) -> None:
+async def _printed_day(data_dir: Path) -> None:
     async with TerminalRig(data_dir, transport="memory", clock=VirtualClock(),
                            sign_on=True) as rig:
-        await DRIVERS["sale"](rig, AMOUNT, lambda line: None)
+        for kind in ("sale", "void", "sale", "refund", "preauth", "completion",
+                     "completion_void"):
+            await DRIVERS[kind](rig, AMOUNT, lambda line: None)
 
 
-def test_a_rebuilt_slip_has_the_original_layout(tmp_path: Path) -> None:
-    asyncio.run(_printed_sale(tmp_path))
+def test_a_rebuilt_slip_has_the_original_layout_for_every_card_kind(tmp_path: Path) -> None:
+    asyncio.run(_printed_day(tmp_path))
+    source = slip_source(load_config(tmp_path))
     with Journal(tmp_path / JOURNAL_NAME) as journal:
-        sale = journal.last()
-        assert sale is not None
-        printed = reprint_reply(journal, ReprintRequest(stan=sale.stan))
-        rebuilt = rebuild(journal, sale, slip_source(load_config(tmp_path)))
-    assert [d.name for d in rebuilt] == [d.name for d in printed.documents]
-    for original, again in zip(printed.documents, rebuilt, strict=True):
-        first = [e.text for e in original.elements if isinstance(e, TextLine)]
-        second = [e.text for e in again.elements if isinstance(e, TextLine)]
-        assert len(first) == len(second)
-        # Same lines in the same places; only the time (the row's, not the host's) may
-        # differ, on the one date/time line.
-        differ = [(a, b) for a, b in zip(first, second, strict=True) if a != b]
-        assert len(differ) <= 1, differ
-        assert all(a[:4].isdigit() and b[:4].isdigit() for a, b in differ), differ
+        rows = [t for t in journal.transactions() if rebuildable(t)]
+        pairs = [(t, reprint_reply(journal, ReprintRequest(stan=t.stan)),
+                  rebuild(journal, t, source)) for t in rows]
+        declined = replace(rows[0], status=TxnStatus.DECLINED)
+        with pytest.raises(ValueError):
+            rebuild(journal, declined, source)
+        assert not rebuildable(replace(rows[0], detail={"order_pay": 1}))
+    assert sorted({t.kind for t in rows}) == sorted(
+        {"sale", "void", "refund", "preauth", "completion", "completion_void"})
+    for record, printed, rebuilt in pairs:
+        assert [d.name for d in rebuilt] == [d.name for d in printed.documents], record.kind
+        for original, again in zip(printed.documents, rebuilt, strict=True):
+            first = [e.text for e in original.elements if isinstance(e, TextLine)]
+            second = [e.text for e in again.elements if isinstance(e, TextLine)]
+            assert len(first) == len(second), record.kind
+            # Same lines in the same places; only the time (the row's, not the host's)
+            # may differ, on the one date/time line.
+            differ = [(a, b) for a, b in zip(first, second, strict=True) if a != b]
+            assert len(differ) <= 1, (record.kind, differ)
+            assert all(a[:4].isdigit() and b[:4].isdigit() for a, b in differ), differ

@@ -10,8 +10,8 @@ not keep is taken from the terminal's configuration (merchant name, operator) an
 row's commit time stands in for the host's time.
 
 Only approved bank-card transactions whose flow prints two card slips are rebuilt
-(:data:`REBUILT_KINDS`); the journal holds masked data only, so the rebuilt slip does
-too.
+(:data:`REBUILT_KINDS`, not an X2 order's bank leg); the journal holds masked data
+only, so the rebuilt slip does too.
 """
 
 from __future__ import annotations
@@ -37,6 +37,9 @@ from xpos.terminal.config import TerminalConfig
 PREAUTH_KINDS = ("preauth", "preauth_void", "completion", "completion_void")
 REBUILT_KINDS = frozenset({"sale", "void", "refund", *PREAUTH_KINDS})
 """Journal kinds whose slips can be laid out again from the row alone."""
+ORDER_LEG_KEY = "order_pay"
+"""Detail key of an X2 order payment's bank leg (``xpos.terminal.orders``): its slip is
+the order's, not a sale slip, so it is not rebuilt here."""
 _EXPIRY_SEEN = "****"
 """Slips print the expiry masked (**/**) whenever the card had one; swiped cards do."""
 
@@ -60,7 +63,8 @@ def slip_source(config: TerminalConfig) -> SlipSource:
 def rebuildable(record: TxnRecord) -> bool:
     """True for an approved bank transaction whose slips :func:`rebuild` can lay out."""
     return (record.status is TxnStatus.APPROVED and record.domain == "bank"
-            and record.kind in REBUILT_KINDS and "*" in record.masked_pan)
+            and record.kind in REBUILT_KINDS and "*" in record.masked_pan
+            and ORDER_LEG_KEY not in record.detail)
 
 
 def newest_unprinted(journal: Journal, after: TxnRecord | None) -> TxnRecord | None:
