@@ -73,8 +73,8 @@ async def _void(rig: TerminalRig, amount: int, emit: Emit) -> None:
     await rig.press("5")
     await rig.type(SUPERVISOR + "#")
     await rig.type(f"{sales[-1].stan}#")
-    await rig.press("ENTER")  # the original shown: go on
-    await rig.press("ENTER")  # the amount: none keyed = the whole transaction
+    await rig.press("ENTER")  # confirm the original shown
+    await rig.press("ENTER")  # the amount to cancel: ENTER = the whole sale
     await rig.swipe(track2_for(CARD.pan, CARD.expiry))
     await rig.pin(CARD.pin or "")
     await answered(rig)
