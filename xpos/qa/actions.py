@@ -96,6 +96,10 @@ async def settle(run: Run) -> None:
     try:
         await run.rig.terminal.settle(timeout=SETTLE_LIMIT_S)
     except TimeoutError:
+        crash = run.rig.crashed()
+        if crash is not None:  # it stopped while the step waited
+            raise StepFailed(f"the terminal stopped: {type(crash).__name__}: {crash}"
+                             ) from None
         raise StepFailed(f"the terminal stayed busy for {SETTLE_LIMIT_S:g} s (real time)"
                          ) from None
 
