@@ -50,7 +50,7 @@ async def main(data: Path, address: str, phase: str, arg: str) -> None:
             print("SALES DONE", flush=True)
             return
         arm(arg)
-        await rig.press("6")
+        await rig.press("7")
         print("CONFIRM", (await rig.type("123456#")).replace("\n", "|"), flush=True)
         print("RESULT", (await rig.press("1")).replace("\n", "|"), flush=True)
 

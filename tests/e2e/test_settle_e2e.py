@@ -13,7 +13,7 @@ from xpos.testing.rig import TerminalRig
 
 from .conftest import ALICE, DEMO, RunRig, alice_track, back_to_menu, sale, sign_on, voucher
 
-SETTLE_KEY = "6"
+SETTLE_KEY = "7"
 SUPERVISOR = "123456"
 
 

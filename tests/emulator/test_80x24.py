@@ -192,7 +192,7 @@ def _flashes(app: EmulatorApp) -> list[bool]:
     return flashed
 
 
-@pytest.mark.parametrize("key", ["f1", "f2", "up", "down", "m", "9", "asterisk"])
+@pytest.mark.parametrize("key", ["f1", "f2", "up", "m", "9", "asterisk"])
 def test_a_key_that_does_nothing_at_the_menu_beeps_flashes_and_says_so(
         run_app: RunApp, key: str) -> None:
     async def scenario(app: EmulatorApp, pilot: Pilot[None]) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from tests.proto.ecr_golden import GOLDEN as ECR_GOLDEN
 from tests.proto.golden import GOLDEN, TMK
 from xpos.core.menus import parse_menus
 from xpos.drivers.magstripe import MagstripeDecoder, encode_swipe, parse_track2
@@ -31,6 +32,8 @@ from xpos.errors import (
     XposError,
 )
 from xpos.proto.codec import Message, decode_message
+from xpos.proto.ecr import EcrResponse
+from xpos.proto.ecr_link import Deliver, EcrLink
 from xpos.proto.framing import FrameReader, frame
 from xpos.proto.session import HostSession, TerminalSession
 from xpos.proto.tlv import decode_tlv
@@ -172,6 +175,22 @@ _MENU = '[menu]\nid = "main"\ntitle = "主菜单"\nversion = 1\n\n[[menu.items]]
 _SCENARIO = "name: s\nsteps:\n  - select: 消费\n  - keys: 1 2 ENTER\n  - swipe: demo_bank\n"
 _KEYS = json.dumps({"version": 1, "tmk": "00" * 16, "tmk_kcv": "000000"})
 
+def _ecr_link(data: bytes) -> object:
+    """Feed the terminal's ECR link in pieces with time passing; answer what it delivers."""
+    link = EcrLink()
+    now = 0.0
+    for i in range(0, len(data), 11):
+        now += 0.7
+        for action in [*link.feed(data[i:i + 11], now), *link.tick(now)]:
+            if isinstance(action, Deliver):
+                link.respond(EcrResponse(command=action.request.command,
+                                         reference=action.request.reference,
+                                         result="00"), now)
+    return link.next_deadline
+
+
+_ECR_SEEDS = [g.wire for g in ECR_GOLDEN] + [b"\x06\x15" + ECR_GOLDEN[0].wire * 2]
+
 #: The text targets, by the format they read.
 TEXT_TARGETS = {"core.menus": "toml", "terminal.config": "toml", "qa.scenario": "yaml",
                 "security.keystore": "json"}
@@ -196,4 +215,5 @@ TARGETS: tuple[Target, ...] = (
     Target("terminal.config", _text(['tid = "10000001"\n[devices]\nprinter = "fake:"\n']),
            _config, (ConfigError,)),
     Target("security.keystore", _text([_KEYS]), _keystore, (XposError,)),
+    Target("proto.ecr_link", _bytes(_ECR_SEEDS), _ecr_link, ()),
 )

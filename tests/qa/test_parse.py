@@ -250,6 +250,7 @@ MINIMAL = {
     "mark": "{}", "expect_order": "[sale]", "expect_host_state": "{batch: 1}",
     "host_control": "down", "device_fault": "pinpad_error", "never_shown": '"x"',
     "key_original": "2",
+    "till": '{sale: "1.00"}', "expect_till": "{result: NS}",
 }
 
 

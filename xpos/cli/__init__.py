@@ -364,6 +364,15 @@ def _add_devices(sub: Any) -> None:
     check.add_argument("--timeout", type=_seconds, default=60.0, metavar="SECONDS",
                        help="give up after this long (default 60)")
     check.set_defaults(func=_devices_check)
+    listing = commands.add_parser(
+        "list", help="every configured device (and the ECR port) and whether it opens now",
+        description="Open each device of xpos.toml (and the ECR port) and close it at once; "
+                    "print kind, state (ok, missing, fake, none) and URL. Exit 1 if a "
+                    "configured device is missing. Run it with the service stopped.")
+    _data_dir(listing)
+    listing.add_argument("--config", type=Path, metavar="FILE",
+                         help="config file (default: DIR/xpos.toml, if present)")
+    listing.set_defaults(func=_devices_list)
 
 
 def _seconds(text: str) -> float:
@@ -375,6 +384,18 @@ def _seconds(text: str) -> float:
     if not 0 < value <= 3600:
         raise argparse.ArgumentTypeError(f"must be 0-3600 seconds, got {text!r}")
     return value
+
+
+def _devices_list(args: argparse.Namespace) -> int:
+    from xpos.terminal.config import load_config
+    from xpos.terminal.devstate import MISSING, device_states, render_states
+
+    prepare_data_dir(args.data_dir, create=False)  # a listing never makes one
+    config = load_config(args.data_dir, file=args.config)
+    states = asyncio.run(device_states(config))
+    for line in render_states(states):
+        print(line)
+    return 1 if any(s.state == MISSING for s in states) else 0
 
 
 def _devices_check(args: argparse.Namespace) -> int:

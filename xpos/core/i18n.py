@@ -209,6 +209,9 @@ CATALOGUE: Mapping[str, tuple[str, str]] = {
     "void.amount": ("撤销金额 0=全额", "Amount, 0 = all"),
     "void.partial_refused": ("发卡行不支持\n部分撤销", "Issuer allows no\npartial void"),
     "online.void_over_amount": ("超过原交易金额", "Over original amount"),
+    "till.from": ("收银机发起", "From the till"),
+    "till.busy": ("终端忙 请稍后", "Terminal busy"),
+    "till.not_supported": ("终端不支持该交易", "Not supported"),
 }
 
 

@@ -198,9 +198,13 @@ def _menu_items(lines: Iterable[str]) -> dict[str, str]:
     return items
 
 
+_PAGE_MARK = re.compile(r"\s+\d+/\d+\s*$")
+"""The page indicator a menu longer than the display shows after its title."""
+
+
 def _menu_path(menus: MenuSet, lang: str, screen: str, label: str) -> list[str] | None:
     """Labels to choose, from the menu on screen, to reach an item labelled ``label``."""
-    title = screen.split("\n", 1)[0].strip()
+    title = _PAGE_MARK.sub("", screen.split("\n", 1)[0]).strip()  # "主菜单   1/2"
     starts = [m for m in menus.menus.values() if m.title_in(lang) == title]
     for start in starts:
         queue: list[tuple[str, list[str]]] = [(start.id, [])]

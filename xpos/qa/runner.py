@@ -202,7 +202,7 @@ async def _run_scenario(scenario: Scenario, *, workdir: Path, host: str | None,
     template = shared.host_template if shared is not None and host is None else None
     rig = TerminalRig(data_dir, clock=clock, sign_on=scenario.sign_on, host_address=host,
                       prepare_host=_fixture_loader(scenario), host_template=template,
-                      transport="memory", **overrides)
+                      transport="memory", till=_uses_till(scenario), **overrides)
     done = 0
     failure: tuple[Step | None, str] | None = None
     evidence: Path | None = None
@@ -355,3 +355,8 @@ def _evidence(run: Run, step: Step | None, message: str, log: list[str]) -> Evid
     return Evidence(scenario=run.scenario, step=step, message=message,
                     screens=run.all_screens(), jobs=run.all_jobs(), traffic=list(rig.traffic),
                     host_transcript=transcript, journal=rig.terminal.journal, log=list(log))
+
+
+def _uses_till(scenario: Scenario) -> bool:
+    """A scenario that plays the till runs with an in-memory ECR port (docs/qa.md)."""
+    return any(step.verb in ("till", "expect_till") for step in scenario.steps)

@@ -23,6 +23,7 @@ from xpos.qa import actions, refs
 from xpos.qa import proof_actions as pa
 from xpos.qa import proof_model as pm
 from xpos.qa import proof_parse as pp
+from xpos.qa import till_verbs as tv
 from xpos.qa.actions import Action
 from xpos.qa.model import (
     ExpectHostStep,
@@ -364,6 +365,8 @@ REGISTRY: tuple[Verb, ...] = (
     Verb("device_fault", pm.DeviceFaultStep, pp.parse_device_fault, pa.device_fault),
     Verb("never_shown", pm.NeverShownStep, pp.parse_never_shown, pa.never_shown),
     Verb("key_original", refs.KeyOriginalStep, refs.parse_key_original, refs.key_original),
+    Verb("till", tv.TillStep, tv.parse_till, tv.till),
+    Verb("expect_till", tv.ExpectTillStep, tv.parse_expect_till, tv.expect_till),
 )
 BY_NAME: dict[str, Verb] = {verb.name: verb for verb in REGISTRY}
 #: Verbs (documented names) accepted in a scenario.

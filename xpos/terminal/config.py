@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, TypedDict, Unpack, cast
 
 from xpos.drivers.base import KINDS, OPTIONAL_KINDS
+from xpos.drivers.ecr_port import check_ecr_url
 from xpos.drivers.url import parse_device_url
 from xpos.errors import ConfigError
 
@@ -83,6 +84,8 @@ class TerminalConfig:
             long (default 300 s).
         refund_pin: Whether 退货 (refund) asks for the PIN (default no, as CUP
             terminals do).
+        ecr: The cash-register (ECR) port: ``serial:///dev/ttyS1?baud=9600`` or
+            ``tcp://0.0.0.0:7000``; empty (the default): no till.
     """
 
     data_dir: Path
@@ -116,6 +119,7 @@ class TerminalConfig:
     platform_tpdu_destination: str = "0008"
     platform_retry_s: float = 300.0
     refund_pin: bool = False
+    ecr: str = ""
 
     def replace(self, **changes: Unpack[ConfigOverrides]) -> TerminalConfig:
         """A copy with some fields changed, checked like the file.
@@ -166,6 +170,7 @@ class ConfigOverrides(TypedDict, total=False):
     platform_tpdu_destination: str
     platform_retry_s: float
     refund_pin: bool
+    ecr: str
 
 
 def default_data_dir() -> Path:
@@ -373,6 +378,15 @@ def _validate(config: TerminalConfig, source: str) -> None:
         if value:
             parse_address(value, key=key, source=source)
     _validate_link_header(config, source)
+    if config.ecr:
+        _validate_ecr(config.ecr, source)
+
+
+def _validate_ecr(url: str, source: str) -> None:
+    try:
+        check_ecr_url(url)
+    except ConfigError as exc:
+        raise ConfigError(f"{source}: key 'ecr' {exc}") from None
 
 
 def _validate_link_header(config: TerminalConfig, source: str) -> None:

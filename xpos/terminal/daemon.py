@@ -8,13 +8,24 @@ terminal through the composition root (:func:`~xpos.terminal.compose.open_termin
 which opens the configured devices, and runs the main menu forever as the idle screen.
 SIGTERM and SIGINT set a stop event: the menu task is cancelled and the terminal closed
 (host link, journal, devices), and :func:`serve` returns normally. If the menu task
-ends by itself, or an input device fails for good (a closed or unplugged port:
+ends by itself, or the keypad or PIN pad fails for good (a closed or unplugged port:
 :meth:`Terminal.wait_device_failure`), that is a fatal error: it is raised after the
 terminal is closed, and ``xpos run`` exits non-zero so the service manager restarts it.
+A card reader that fails while running is not fatal: :class:`~xpos.terminal.replug.ReaderReplug`
+reopens it from its URL every 5 s, and the terminal goes on meanwhile.
 A lost or damaged journal, or a key store gone after a TMK was loaded
 (:class:`~xpos.errors.JournalLostError`, :class:`~xpos.errors.KeysLostError`), is logged
 at ERROR and shown on the display (交易记录丢失 请联系维护) before it is raised: the
 terminal never transacts on recreated state (docs/operations.md).
+
+With ``ecr`` configured the idle loop is :meth:`EcrService.run_forever
+<xpos.terminal.ecr.EcrService.run_forever>` (the main menu, taken over at idle by the
+till's requests); an ECR port that is missing or fails is retried, never fatal.
+
+Under systemd (``Type=notify``, deploy/xpos.service) :class:`~xpos.terminal.sdnotify.Notifier`
+sends ``READY=1`` once the terminal runs, ``WATCHDOG=1`` every half ``WatchdogSec`` from the
+event loop (a loop that hangs stops the pings, and systemd restarts the service), and
+``STOPPING=1`` on SIGTERM/SIGINT.
 
 Log records go to stderr one line each, without a timestamp, with the syslog priority
 as a ``<N>`` prefix (sd-daemon(3)), so journald files them at the right level.
@@ -33,6 +44,9 @@ from xpos.drivers.registry import DEFAULT_URL
 from xpos.errors import ConfigError, JournalLostError, KeysLostError
 from xpos.terminal.compose import check_provisioned, open_terminal, show_refusal
 from xpos.terminal.config import TerminalConfig
+from xpos.terminal.ecr import EcrService
+from xpos.terminal.replug import ReaderReplug
+from xpos.terminal.sdnotify import Notifier
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +86,12 @@ def log_to_journald(stream: TextIO, level: int) -> None:
     root.setLevel(level)
 
 
-async def serve(config: TerminalConfig) -> None:
+async def serve(config: TerminalConfig, *, notifier: Notifier | None = None) -> None:
     """Run the terminal until SIGTERM or SIGINT.
+
+    Args:
+        config: The working parameters.
+        notifier: Where readiness and watchdog pings go (default: ``$NOTIFY_SOCKET``).
 
     Raises:
         ConfigError: the terminal is not provisioned (PKI files, TMK) or misconfigured.
@@ -92,13 +110,18 @@ async def serve(config: TerminalConfig) -> None:
         log.error("refusing to transact: %s", exc)
         show_refusal(config, exc)
         raise
+    terminal.replug = ReaderReplug(config, clock=terminal.clock)
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in _STOP_SIGNALS:
         loop.add_signal_handler(sig, stop.set)
-    runner = asyncio.create_task(terminal.run_forever(), name="menu")
+    notifier = notifier or Notifier()
+    idle = EcrService(terminal, config.ecr).run_forever() if config.ecr else \
+        terminal.run_forever()
+    runner = asyncio.create_task(idle, name="menu")
     stopper = asyncio.create_task(stop.wait(), name="stop")
     failed = asyncio.create_task(terminal.wait_device_failure(), name="device failure")
+    pinger = asyncio.create_task(_watchdog(notifier), name="watchdog")
     try:
         log.info("terminal %s running: host %s, devices %s", config.tid, config.host,
                  _devices(config))
@@ -106,6 +129,7 @@ async def serve(config: TerminalConfig) -> None:
         if fakes:
             log.warning("on fake devices, which nothing outside this process can use: %s "
                         "(set [devices] in the config)", ", ".join(fakes))
+        notifier.ready(f"terminal {config.tid} running")
         await asyncio.wait({runner, stopper, failed}, return_when=asyncio.FIRST_COMPLETED)
         if failed.done():
             raise failed.result()
@@ -114,14 +138,25 @@ async def serve(config: TerminalConfig) -> None:
             raise RuntimeError("the terminal's menu ended")
         log.info("stopping on signal")
     finally:
+        notifier.stopping()
         for sig in _STOP_SIGNALS:
             loop.remove_signal_handler(sig)
-        for task in (runner, stopper, failed):
+        for task in (runner, stopper, failed, pinger):
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         await terminal.close()
     log.info("terminal stopped")
+
+
+async def _watchdog(notifier: Notifier) -> None:
+    """Ping the service manager's watchdog from the event loop, if it asked for one."""
+    interval = notifier.watchdog_interval()
+    if interval is None:
+        return
+    while True:
+        notifier.watchdog()
+        await asyncio.sleep(interval)
 
 
 def _devices(config: TerminalConfig) -> str:

@@ -23,7 +23,7 @@ import contextlib
 import logging
 from collections.abc import Coroutine, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from xpos.core.engine import (
     Beep,
@@ -131,6 +131,18 @@ def _pki_dir(config: TerminalConfig) -> Path:
     return Path(config.pki_dir) if config.pki_dir else config.data_dir / "pki"
 
 
+class ReaderReopener(Protocol):
+    """Brings a failed card reader back (``xpos run``: :mod:`xpos.terminal.replug`)."""
+
+    async def reopen(self, index: int, old: CardReader) -> CardReader:
+        """Close ``old`` (reader number ``index``) and return it opened again."""
+        ...
+
+    def close(self) -> None:
+        """Close what was reopened."""
+        ...
+
+
 class Terminal:
     """A running terminal: devices, journal, keys, host link and the flow runner."""
 
@@ -188,6 +200,8 @@ class Terminal:
         self._waiting = asyncio.Event()
         self._failed = asyncio.Event()
         self._failure: XposError | None = None
+        #: Set by ``xpos run``: a failed card reader is reopened instead of being fatal.
+        self.replug: ReaderReopener | None = None
         self._restore_pin_pad()
 
     # -- lifecycle -------------------------------------------------------------------
@@ -197,8 +211,9 @@ class Terminal:
         if self._tasks:
             return
         self._tasks.append(asyncio.create_task(self._keypad_task(), name="keypad"))
-        for reader in self.devices.readers:
-            self._tasks.append(asyncio.create_task(self._reader_task(reader), name="reader"))
+        for index, reader in enumerate(self.devices.readers):
+            self._tasks.append(asyncio.create_task(self._reader_task(reader, index),
+                                                   name="reader"))
 
     async def close(self) -> None:
         """Stop device tasks, close the host link and the journal, and the devices if owned.
@@ -215,6 +230,8 @@ class Terminal:
             await self.link.close()
             self.journal.close()
         finally:
+            if self.replug is not None:
+                self.replug.close()
             if self.owns_devices:
                 self.owns_devices = False
                 self.devices.close()
@@ -404,7 +421,7 @@ class Terminal:
                 return
             self._queue.put_nowait(KeyPressed(key=key, now=self._now()))
 
-    async def _reader_task(self, reader: CardReader) -> None:
+    async def _reader_task(self, reader: CardReader, index: int = 0) -> None:
         while True:
             try:
                 card = await reader.read_card()
@@ -413,8 +430,12 @@ class Terminal:
                     self._queue.put_nowait(CardError(message=str(exc), now=self._now()))
                 continue
             except XposError as exc:  # the device itself failed: reading on would spin
-                self._device_failed("card reader", exc)
-                return
+                if self.replug is None:
+                    self._device_failed("card reader", exc)
+                    return
+                log.error("card reader failed: %s; reopening it", exc)
+                reader = await self.replug.reopen(index, reader)
+                continue
             if card.source in self._sources:
                 self._queue.put_nowait(CardPresented(card=card, now=self._now()))
             else:

@@ -32,11 +32,11 @@ import asyncio
 import contextlib
 import shutil
 import ssl
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import TypeVar, Unpack
+from typing import Any, TypeVar, Unpack
 
 from xpos.core.flows.online import Notice, Outcome, SignOnRequest
 from xpos.drivers.fakes import (
@@ -63,6 +63,7 @@ from xpos.terminal.config import ConfigOverrides, TerminalConfig, check_override
 from xpos.terminal.hostlink import HostLink
 from xpos.terminal.runtime import Terminal, link_config, tls_files
 from xpos.testing.memory import MemoryNetwork
+from xpos.testing.till import MemoryEcrPort, Till, ecr_idle_loop
 
 #: The embedded host's address when the rig joins it in memory.
 MEMORY_ADDRESS = "memory:8583"
@@ -102,7 +103,8 @@ class TerminalRig:
                  sign_on: bool = False,
                  prepare_host: Callable[[ReferenceHost], None] | None = None,
                  host_template: Path | None = None, fresh_demo_data: bool = False,
-                 transport: str = "tls", **config: Unpack[ConfigOverrides]) -> None:
+                 transport: str = "tls", till: bool = False,
+                 **config: Unpack[ConfigOverrides]) -> None:
         """Describe the rig; nothing starts before ``async with``.
 
         Args:
@@ -120,6 +122,8 @@ class TerminalRig:
                 when the embedded host starts (keys, batch and ledger are kept).
             transport: ``"tls"`` (loopback socket, TLS unless ``tls=False``) or
                 ``"memory"`` (in-memory streams) to the embedded host.
+            till: Give the terminal an ECR port in memory and run its idle loop with
+                it (:attr:`till_port`; :meth:`till` is the cash register at its end).
             **config: Overrides for :class:`~xpos.terminal.config.TerminalConfig`. Without
                 ``pki_dir`` (and with ``tls``) the rig provisions the demo PKI in
                 ``data_dir/pki`` and points the terminal at it.
@@ -151,6 +155,8 @@ class TerminalRig:
         self.messages: list[tuple[str, Message]] = []
         self._menu_task: asyncio.Task[None] | None = None
         self._printed = 0
+        self._till = till
+        self.till_port: MemoryEcrPort | None = None
 
     async def __aenter__(self) -> TerminalRig:
         if self._host_address is None:
@@ -244,7 +250,7 @@ class TerminalRig:
         if self._sign_on and not self.terminal.keystore.has_working_keys:
             await self.sign_on()
         if self._menu:
-            self._menu_task = asyncio.create_task(self.terminal.run_forever())
+            self._menu_task = asyncio.create_task(self._idle_loop())
             await self.terminal.settle()
         return self.terminal
 
@@ -324,6 +330,22 @@ class TerminalRig:
         self.messages.append((direction, message))
         self.traffic.append(f"{direction} {describe(message)}")
         self._traffic_changes.notify()
+
+    def _idle_loop(self) -> Coroutine[Any, Any, None]:
+        if not self._till:
+            return self.terminal.run_forever()
+        self.till_port = MemoryEcrPort()
+        return ecr_idle_loop(self.terminal, self.till_port)
+
+    def till(self) -> Till:
+        """The cash register at the other end of :attr:`till_port` (``till=True``).
+
+        Raises:
+            ConfigError: the rig was made without ``till=True``.
+        """
+        if self.till_port is None:
+            raise ConfigError("this rig has no ECR port (TerminalRig(..., till=True))")
+        return self.till_port.till()
 
     async def stop_terminal(self) -> None:
         """Stop the terminal's tasks and close its journal (as at power-off)."""

@@ -37,11 +37,13 @@ from textual.screen import Screen
 from xpos.emulator.app.pinentry import PinEntry
 from xpos.emulator.app.screen import MainScreen, TerminalKey
 from xpos.emulator.app.texts import ui
+from xpos.emulator.app.till import TillConsole, TillDesk
 from xpos.emulator.app.wallet import Presentation, WalletItem, items_for, wallet
 from xpos.emulator.app.widgets import Chooser, HostPane, Keypad, PrinterPane, WalletPane
 from xpos.emulator.app.widgets.keypad import key_label
 from xpos.errors import XposError
 from xpos.model import Key
+from xpos.proto.ecr import EcrRequest
 from xpos.testing.rig import RigStatus, TerminalRig
 
 
@@ -79,6 +81,7 @@ class EmulatorApp(App[None]):
         self._stack = contextlib.AsyncExitStack()
         self._paint_due = False
         self._loop: asyncio.AbstractEventLoop | None = None
+        self.till_desk = TillDesk()
 
     def get_default_screen(self) -> Screen[None]:
         """The emulator's screen."""
@@ -329,3 +332,19 @@ class EmulatorApp(App[None]):
     def action_host_down(self) -> None:
         """Scroll the host pane down a page."""
         self.main.query_one(HostPane).scroll_page(1)
+
+    # -- the till (ECR console, key e) ----------------------------------------------------
+
+    def action_till(self) -> None:
+        """Open the till console: send a sale or a void over the ECR port."""
+        if self.rig is None or self.rig.till_port is None or self.screen is not self.main:
+            return
+        self.push_screen(TillConsole(self.till_desk), self._till_request)
+
+    def _till_request(self, request: EcrRequest | None) -> None:
+        rig = self.rig
+        if request is None or rig is None:
+            return
+        self.run_worker(self.till_desk.exchange(rig.till(), request, self.main.hint),
+                        group="till", exit_on_error=False)
+        self._after_input()

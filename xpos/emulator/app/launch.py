@@ -44,7 +44,7 @@ class EmulatorOptions:
 def build_rig(options: EmulatorOptions, *, lang: str) -> TerminalRig:
     """The rig the emulator shows (not started): signs on, fresh demo data."""
     return TerminalRig(options.data_dir, host_address=options.host, sign_on=True,
-                       fresh_demo_data=True, lang=lang)
+                       fresh_demo_data=True, till=True, lang=lang)
 
 
 def build_app(options: EmulatorOptions) -> EmulatorApp:
