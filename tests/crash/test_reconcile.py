@@ -7,7 +7,7 @@ from typing import Any
 
 from xpos.journal import TxnRecord, TxnStatus
 from xpos.refhost.rows import LedgerEntry
-from xpos.testing.reconcile import Invariants, Sides, reconcile
+from xpos.testing.reconcile import Invariants, Settled, Sides, reconcile
 
 PAN = "621234******4567"
 
@@ -101,3 +101,69 @@ def test_a_reused_stan_is_caught_in_the_journal_and_against_the_host() -> None:
 def test_a_void_and_its_sale_must_agree() -> None:
     txns = [GOOD_TXNS[0], replace(GOOD_TXNS[1], detail={}), *GOOD_TXNS[2:]]
     assert check(txns, GOOD_LEDGER, -100, GOOD_ATTEMPTS).void_mismatch == 1
+
+
+# The rest of the money day (issue 10, last slice): a refund whose answer was lost
+# (pending, no reversal) that the host approved, a pre-auth completed, and the
+# completion voided; the card moved by -100 (sale 1) +30 (refund 7) -40 +40.
+FAMILY_TXNS = [
+    txn(7, TxnStatus.PENDING, kind="refund", amount=30, original_rrn="261129000001"),
+    txn(8, TxnStatus.APPROVED, kind="preauth", amount=40, completed_by=9),
+    txn(9, TxnStatus.APPROVED, kind="completion", amount=40, original_stan=8,
+        original_batch=1, voided_by=10),
+    txn(10, TxnStatus.APPROVED, kind="completion_void", amount=40, original_stan=9,
+        original_batch=1),
+]
+FAMILY_LEDGER = [entry(7, kind="refund", amount=30), entry(8, kind="preauth", amount=40),
+                 entry(9, kind="completion", amount=40),
+                 entry(10, kind="completion_void", amount=40)]
+DAY_TXNS, DAY_LEDGER = [*GOOD_TXNS, *FAMILY_TXNS], [*GOOD_LEDGER, *FAMILY_LEDGER]
+# Settled batch 1: debits sale 1 + sale 2 (voided, still a debit) + completion 9,
+# credits void 3 + completion void 10; the host also has the unknown refund 7.
+TERMINAL_TOTALS = {"debit_count": 3, "debit_amount": 190, "credit_count": 2,
+                   "credit_amount": 90}
+HOST_TOTALS = {**TERMINAL_TOTALS, "credit_count": 3, "credit_amount": 120}
+
+
+def check_day(txns: list[TxnRecord], ledger: list[LedgerEntry], change: int,
+              settled: list[Settled] | None = None) -> Invariants:
+    return reconcile(Sides(txns=txns, ledger=ledger, balance_change=change,
+                           attempts_seen=GOOD_ATTEMPTS, settled=settled or []))
+
+
+def test_an_unknown_refund_the_host_approved_is_no_loss_and_needs_no_reversal() -> None:
+    settled = [Settled(batch=1, terminal=TERMINAL_TOTALS, host=HOST_TOTALS)]
+    result = check_day(DAY_TXNS, DAY_LEDGER, -70, settled)
+    assert result.ok, result
+
+
+def test_a_refund_approved_twice_or_reversed_is_caught() -> None:
+    twice = check_day(DAY_TXNS, [*DAY_LEDGER, entry(7, kind="refund", amount=30, ident=70)],
+                      -40)
+    assert twice.double_charged == 2  # two live approvals, and the balance is off
+    reversed_ = [*DAY_LEDGER, entry(7, kind="reversal", ident=71)]
+    assert check_day(DAY_TXNS, reversed_, -70).reversal_count == 1
+
+
+def test_a_pending_refund_the_host_never_got_moves_no_money() -> None:
+    ledger = [e for e in DAY_LEDGER if e.stan != 7]
+    assert check_day(DAY_TXNS, ledger, -100).ok
+    assert check_day(DAY_TXNS, ledger, -70).double_charged == 1  # counted as credited
+
+
+def test_a_completion_must_match_its_hold_and_its_void() -> None:
+    unmarked = [replace(t, detail={}) if t.kind == "preauth" else t for t in DAY_TXNS]
+    assert check_day(unmarked, DAY_LEDGER, -70).void_mismatch == 1
+    unvoided = [replace(t, detail={"original_stan": 8, "original_batch": 1})
+                if t.kind == "completion" else t for t in DAY_TXNS]
+    assert check_day(unvoided, DAY_LEDGER, -70).void_mismatch == 1
+
+
+def test_settlement_totals_must_agree_and_items_upload_once() -> None:
+    off = {**HOST_TOTALS, "debit_amount": 191}
+    assert check_day(DAY_TXNS, DAY_LEDGER, -70,
+                     [Settled(batch=1, terminal=TERMINAL_TOTALS, host=off)]).settle_mismatch == 1
+    same = Settled(batch=1, terminal=TERMINAL_TOTALS, host=TERMINAL_TOTALS)
+    assert check_day(DAY_TXNS, DAY_LEDGER, -70, [same]).settle_mismatch == 1  # refund 7
+    twice = Settled(batch=1, terminal=TERMINAL_TOTALS, host=HOST_TOTALS, duplicates=1)
+    assert check_day(DAY_TXNS, DAY_LEDGER, -70, [twice]).settle_mismatch == 1

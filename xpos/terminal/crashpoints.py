@@ -39,6 +39,12 @@ request was written to the host link; the answer was read, the journal does not 
 yet; the journal committed the outcome, no slip printed; the merchant copy printed (and
 recorded), the customer copy not yet."""
 
+SETTLE_MOMENTS = ("before_send", "after_send", "after_answer", "mid_upload")
+"""A settlement's moments: its step (0500, 0320, batch end, X 0500) journaled with its
+STAN, nothing sent (every step); the 0500 written to the host link; a step's answer
+read, its progress not journaled (every step); a batch-upload 0320 answered and its
+progress journaled, the next one not sent."""
+
 REVERSAL_MOMENTS = ("before_send", "after_send", "after_answer")
 """A pending reversal's moments: its attempt counted, sent, answered but not finished."""
 
@@ -46,6 +52,10 @@ POINTS: tuple[str, ...] = (
     *(f"sale.{moment}" for moment in MOMENTS),
     *(f"void.{moment}" for moment in MOMENTS),
     *(f"reversal.{moment}" for moment in REVERSAL_MOMENTS),
+    *(f"refund.{moment}" for moment in MOMENTS),
+    *(f"completion.{moment}" for moment in MOMENTS),
+    *(f"completion_void.{moment}" for moment in MOMENTS),
+    *(f"settle.{moment}" for moment in SETTLE_MOMENTS),
 )
 """Every named crash point (``<kind>.<moment>``); new kinds append theirs here."""
 

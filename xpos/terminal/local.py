@@ -2,8 +2,10 @@
 
 :func:`reprint_reply` finds a transaction's receipts in the print record and hands them
 back as documents (:func:`~xpos.receipts.reprint.document_from_bytes`: the same bytes
-when rendered again); :func:`totals_reply` adds up the current batch. Both only read the
-journal, which holds masked data only.
+when rendered again); an approved transaction that has no print record (killed after
+the commit, before the first copy) gets its slips laid out again from the journal row
+(:mod:`xpos.terminal.slip_rebuild`); :func:`totals_reply` adds up the current batch.
+All only read the journal, which holds masked data only.
 """
 
 from __future__ import annotations
@@ -19,23 +21,35 @@ from xpos.core.flows.online import (
 )
 from xpos.core.slips import TotalsLine
 from xpos.journal import Journal, TxnRecord
-from xpos.model import mask_code
+from xpos.model import Document, mask_code
 from xpos.receipts.reprint import document_from_bytes
+from xpos.terminal.slip_rebuild import SlipSource, newest_unprinted, rebuild, rebuildable
 
 
-def reprint_reply(journal: Journal, request: ReprintRequest) -> OnlineReply:
-    """The receipts of the last printed transaction, or of the one with ``request.stan``.
+def reprint_reply(journal: Journal, request: ReprintRequest,
+                  source: SlipSource | None = None) -> OnlineReply:
+    """The receipts of the last transaction, or of the one with ``request.stan``.
 
-    ``DECLINED`` (no documents) when there is no such transaction or it printed nothing.
+    "Last" is the newest transaction that printed, unless a newer approved one never
+    got a print record. Its receipts come from the print record; without one (and with
+    ``source``) an approved card transaction's slips are laid out again from its row.
+    ``DECLINED`` (no documents) when there is no such transaction or nothing to print.
     """
     if request.stan is None:
         record = journal.last_printed_txn()
+        if source is not None:
+            record = newest_unprinted(journal, record) or record
     else:
         record = journal.by_stan(request.stan) if 0 < request.stan <= 999999 else None
-    receipts = journal.receipts_of(record.id) if record is not None else []
-    if record is None or not receipts:
+    if record is None:
         return OnlineReply(outcome=Outcome.DECLINED)
-    documents = tuple(document_from_bytes(name, data) for name, data in receipts)
+    receipts = journal.receipts_of(record.id)
+    documents: tuple[Document, ...] = tuple(document_from_bytes(name, data)
+                                            for name, data in receipts)
+    if not documents and source is not None and rebuildable(record):
+        documents = rebuild(journal, record, source)
+    if not documents:
+        return OnlineReply(outcome=Outcome.DECLINED)
     return OnlineReply(outcome=Outcome.APPROVED, stan=record.stan, batch=record.batch,
                        masked_pan=record.masked_pan, amount=record.amount,
                        documents=documents)

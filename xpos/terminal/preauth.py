@@ -47,6 +47,7 @@ from xpos.proto.catalogue import MessageKind
 from xpos.proto.codec import Message
 from xpos.proto.preauth import PreauthOriginal, preauth_family_request
 from xpos.security.keys import WorkingKeys
+from xpos.terminal.crashpoints import crashpoint
 
 if TYPE_CHECKING:
     from xpos.terminal.txn import TransactionService
@@ -119,7 +120,9 @@ async def run(svc: TransactionService, request: PreauthRequest) -> OnlineReply:
         detail = {"original_stan": original.stan, "original_batch": original.batch,
                   "original_date": original.date}
     sent = svc.begin(kind, "bank", message, request.amount, masked, detail=detail)
+    crashpoint(f"{request.kind}.before_send")
     answer, response = await svc.exchange(message, keys)
+    crashpoint(f"{request.kind}.after_answer")
     decision = rules.decide(kind, answer)
     svc.log_decision(decision, sent.stan)
     svc.apply_keys(decision, None)
@@ -127,6 +130,7 @@ async def run(svc: TransactionService, request: PreauthRequest) -> OnlineReply:
     rrn = (response.get(37) or "").strip() if response is not None else ""
     _journal(svc, decision, sent.txn_id, request.kind, linked, answer.rc, auth, rrn,
              response)
+    crashpoint(f"{request.kind}.after_commit")
     reply = OnlineReply(outcome=decision.outcome, notice=decision.notice, stan=sent.stan,
                         batch=sent.batch, amount=sent.amount, masked_pan=masked)
     if response is None:

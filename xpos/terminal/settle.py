@@ -49,6 +49,7 @@ from xpos.journal import Journal, SettlementRecord, TxnStatus
 from xpos.proto import settle as ps
 from xpos.proto.codec import Message
 from xpos.receipts.reprint import document_from_bytes
+from xpos.terminal.crashpoints import crashpoint
 
 if TYPE_CHECKING:
     from xpos.terminal.txn import TransactionService
@@ -135,7 +136,9 @@ class SettlementRunner:
         """Send the message of ``record``'s state; the next record, or why it stopped."""
         if record.state == "upload" and not self._chunk(record):
             return self._next(record, "end")
+        crashpoint("settle.before_send")
         response = await self._send(self._message(record))
+        crashpoint("settle.after_answer")
         if isinstance(response, OnlineReply):
             return response
         return self._answered(record, response)
@@ -174,8 +177,10 @@ class SettlementRunner:
                               upload_index=0)
         if record.state == "upload":
             sent = len(self._chunk(record))
-            return self._next(record, "upload", upload_index=record.upload_index + 1,
-                              uploaded=record.uploaded + sent)
+            moved = self._next(record, "upload", upload_index=record.upload_index + 1,
+                               uploaded=record.uploaded + sent)
+            crashpoint("settle.mid_upload")
+            return moved
         if record.state == "end":
             return self._next(record, "x_settle")
         x_result = ps.parse_results(response).domestic

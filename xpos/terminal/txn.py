@@ -96,6 +96,7 @@ from xpos.terminal.local import reprint_reply, totals_reply, x_records_reply
 from xpos.terminal.orders import OrderService
 from xpos.terminal.platform import PlatformSessions
 from xpos.terminal.settle import SettlementRunner
+from xpos.terminal.slip_rebuild import slip_source
 
 log = logging.getLogger(__name__)
 
@@ -173,7 +174,7 @@ class TransactionService:
         if isinstance(request, VoidRequest):
             return await self.void(request)
         if isinstance(request, ReprintRequest):
-            return reprint_reply(self._journal, request)
+            return reprint_reply(self._journal, request, slip_source(self._cfg))
         if isinstance(request, TotalsRequest):
             return totals_reply(self._journal, self._clock(), request.domain)
         if isinstance(request, PreauthLookup):  # the pre-authorisation family

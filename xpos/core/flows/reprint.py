@@ -4,7 +4,10 @@ The receipts come back from the journal's print record as first printed
 (:class:`ReprintRequest`, answered locally); each is printed again with the 重打印 REPRINT
 mark added by :func:`~xpos.core.slips.mark_reprint`, and nothing else changed. A receipt
 that was lost (out of paper, the user gave up) is in the record too, so a reprint
-recovers it. An unknown trace number, or a transaction that printed nothing, shows 无此交易.
+recovers it; an approved card transaction that never got as far as a print record (a
+power cut right after its commit) is laid out again from its journal row by the shell
+(docs/operations.md, "The lost receipt"). An unknown trace number, or a transaction with
+nothing to print, shows 无此交易.
 """
 
 from __future__ import annotations
