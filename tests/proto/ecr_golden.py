@@ -63,4 +63,15 @@ BUSY = EcrGolden(
          _ascii("TX004busy"), "03", "7c"),
 )
 
-GOLDEN: tuple[EcrGolden, ...] = (SALE_REQUEST, VOID_REQUEST, SALE_APPROVED, BUSY)
+REFUND_REQUEST = EcrGolden(
+    "refund request of 5.00 against RRN 250115103045 of 15 January, till reference T0004",
+    EcrRequest(command="REFUND", reference="T0004", amount=500, original_rrn="250115103045",
+               original_date="0115"),
+    _hex("02", "0064",                                   # LEN 64
+         _ascii("CM006REFUND"), _ascii("RF005T0004"), _ascii("AM012000000000500"),
+         _ascii("OR012250115103045"), _ascii("OD0040115"),
+         "03", "0f"),
+)
+
+GOLDEN: tuple[EcrGolden, ...] = (SALE_REQUEST, VOID_REQUEST, SALE_APPROVED, BUSY,
+                                 REFUND_REQUEST)

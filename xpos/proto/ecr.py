@@ -61,12 +61,17 @@ class EcrRequest:
         amount: ``AM``: the amount in fen (1-12 digits; 0 when absent).
         original_trace: ``OT``: the trace (STAN) of the transaction to void (1-6 digits;
             None when absent).
+        original_rrn: ``OR``: the RRN of the sale to refund (12 digits; "" when absent).
+        original_date: ``OD``: the date of the sale to refund, ``MMDD`` (4 digits; ""
+            when absent).
     """
 
     command: str
     reference: str
     amount: int = 0
     original_trace: int | None = None
+    original_rrn: str = ""
+    original_date: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -206,7 +211,8 @@ def encode_request(request: EcrRequest) -> bytes:
     trace = "" if request.original_trace is None else f"{request.original_trace:06d}"
     return encode_fields([("CM", request.command), ("RF", request.reference),
                           ("AM", f"{request.amount:012d}" if request.amount else ""),
-                          ("OT", trace)])
+                          ("OT", trace), ("OR", request.original_rrn),
+                          ("OD", request.original_date)])
 
 
 def decode_request(data: bytes) -> EcrRequest:
@@ -224,8 +230,17 @@ def decode_request(data: bytes) -> EcrRequest:
         raise _error("ECR request: RF must be 1-20 printable ASCII characters")
     amount = _number(fields, "AM", 12)
     trace = _number(fields, "OT", 6)
+    rrn = _exact_digits(fields, "OR", 12)
+    date = _exact_digits(fields, "OD", 4)
     return EcrRequest(command=command, reference=reference, amount=amount or 0,
-                      original_trace=trace)
+                      original_trace=trace, original_rrn=rrn, original_date=date)
+
+
+def _exact_digits(fields: dict[str, str], tag: str, width: int) -> str:
+    value = fields.get(tag, "")
+    if value and not (_DIGITS.fullmatch(value) and len(value) == width):
+        raise _error(f"ECR request: {tag} must be {width} digits")
+    return value
 
 
 def _number(fields: dict[str, str], tag: str, width: int) -> int | None:

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from xpos.errors import DeviceError
 from xpos.model import format_fen, mask_pan
@@ -23,7 +24,7 @@ from xpos.qa.model import Step
 from xpos.qa.readers import read_choice, read_digits, read_mapping, read_seconds, read_text
 from xpos.qa.yamlsrc import YNode
 
-TILL_KEYS = ("sale", "void", "command", "ref")
+TILL_KEYS = ("sale", "void", "command", "ref", "refund", "original", "date")
 EXPECT_TILL_KEYS = ("result", "text", "ref", "amount", "card", "has", "timeout")
 TILL_FIELDS = ("card", "auth_code", "trace", "rrn")
 DEFAULT_TIMEOUT_S = 120.0
@@ -36,11 +37,15 @@ class TillStep(Step):
     """Send one ECR request from the till."""
 
     request: EcrRequest
+    original: int | None = None
+    """A refund's original by trace: its RRN and date (unless given) come from the journal."""
 
     def _arg(self) -> str:
         r = self.request
         what = (f"sale: {format_fen(r.amount)}" if r.command == "SALE" and r.amount else
                 f"void: {r.original_trace}" if r.command == "VOID" else
+                f"refund: {format_fen(r.amount)}, rrn: {r.original_rrn}, "
+                f"date: {r.original_date}" if r.command == "REFUND" else
                 f"command: {r.command}")
         return f"{{{what}, ref: {r.reference}}}"
 
@@ -72,16 +77,24 @@ def _fen(node: YNode, key: str) -> int:
 
 
 def parse_till(arg: YNode, line: int, cards: dict[str, str]) -> Step:
-    """``{sale: "12.34"}``, ``{void: 2}`` or ``{command: REFUND}``; ``ref`` optional."""
+    """``{sale: "12.34"}``, ``{void: 2}``, ``{refund: "1.00", rrn: …, date: MMDD}`` or
+    ``{command: SETTLE}``; ``ref`` optional."""
     found = read_mapping(arg, "till", TILL_KEYS)
-    what = [k for k in ("sale", "void", "command") if k in found]
+    what = [k for k in ("sale", "void", "command", "refund") if k in found]
     if len(what) != 1:
-        raise arg.error("till needs exactly one of sale, void, command", key="till")
+        raise arg.error("till needs exactly one of sale, void, refund, command", key="till")
+    original: int | None = None
     reference = read_text(found["ref"], "ref", nonempty=True) if "ref" in found else \
         f"QA{line:04d}"
     if "sale" in what:
         request = EcrRequest(command="SALE", reference=reference,
                              amount=_fen(found["sale"], "sale"))
+    elif "refund" in what:
+        request = EcrRequest(
+            command="REFUND", reference=reference, amount=_fen(found["refund"], "refund"),
+            original_date=read_digits(found["date"], "date", 4, 4) if "date" in found else "")
+        if "original" in found:
+            original = int(read_digits(found["original"], "original", 1, 6))
     elif "void" in what:
         trace = int(read_digits(found["void"], "void", 1, 6))
         request = EcrRequest(command="VOID", reference=reference, original_trace=trace)
@@ -90,7 +103,7 @@ def parse_till(arg: YNode, line: int, cards: dict[str, str]) -> Step:
         if not _COMMAND.fullmatch(command):
             raise found["command"].error("command is 1-8 upper-case letters", key="command")
         request = EcrRequest(command=command, reference=reference)
-    return TillStep(line=line, request=request)
+    return TillStep(line=line, request=request, original=original)
 
 
 def parse_expect_till(arg: YNode, line: int, cards: dict[str, str]) -> Step:
@@ -121,8 +134,16 @@ async def till(run: Run, step: Step) -> None:
     """Send the request and wait for the terminal's ACK."""
     assert isinstance(step, TillStep)
     await settle(run)
+    request = step.request
+    if step.original is not None:
+        record = run.rig.terminal.journal.by_stan(step.original)
+        if record is None or not record.rrn:
+            raise StepFailed(f"no transaction with trace number {step.original:06d} and an RRN")
+        date = dt.datetime.fromisoformat(record.created_at).astimezone().strftime("%m%d")
+        request = replace(request, original_rrn=record.rrn,
+                          original_date=request.original_date or date)
     try:
-        await run.rig.till().send(step.request)
+        await run.rig.till().send(request)
     except DeviceError as exc:
         raise StepFailed(f"the terminal did not take the till's request: {exc}") from None
     await settle(run)

@@ -55,7 +55,6 @@ RETRY_S = 5.0
 """Seconds between attempts to open a missing or failed ECR port."""
 
 NOT_YET: Mapping[str, str] = MappingProxyType({
-    "REFUND": "refund (退货): answered NS until a till flow for it is written",
     "XPAY": "X order payment: answered NS until a till flow for it is written",
 })
 """Till commands planned but answered ``RC=NS`` (not supported) on this terminal yet."""
@@ -188,7 +187,8 @@ class EcrService:
         answered = False
         try:
             flow = factory(self.terminal.context, TillOrder(
-                amount=request.amount, original_trace=request.original_trace))
+                amount=request.amount, original_trace=request.original_trace,
+                original_rrn=request.original_rrn, original_date=request.original_date))
             answered = await self._drive(request, flow)
         except XposError as exc:
             log.error("ECR: %s %s failed: %s", request.command, request.reference, exc)

@@ -9,7 +9,9 @@ the ECR response.
 
 A void from the till asks no supervisor password (the till's operator is authorised at
 the till) and shows no confirmation: the original is looked up by its trace, the same
-card is swiped, the PIN entered.
+card is swiped, the PIN entered. A refund from the till likewise: the till names the
+original by its RRN and date (as the menu's refund keys them), no password, no
+confirmation.
 """
 
 from __future__ import annotations
@@ -36,16 +38,18 @@ from xpos.core.flows.online import (
     OnlineRequest,
     Outcome,
     ReadinessRequest,
+    RefundRequest,
     SaleRequest,
     SettleRequest,
     SettleStatus,
     VoidLookup,
     VoidRequest,
 )
+from xpos.core.flows.refund import RRN_LEN, refusal_text, valid_date
 from xpos.core.flows.void import NO_ORIGINAL_RC, same_card
 from xpos.core.i18n import t
 from xpos.core.settle_slip import settle_slip
-from xpos.core.slips import SaleSlip, VoidSlip, sale_slip, void_slip
+from xpos.core.slips import RefundSlip, SaleSlip, VoidSlip, refund_slip, sale_slip, void_slip
 from xpos.core.steps import PinStep, ReadCard, ResultCode
 from xpos.model import CardData, CardSource
 
@@ -84,6 +88,8 @@ class TillOrder:
 
     amount: int = 0
     original_trace: int | None = None
+    original_rrn: str = ""
+    original_date: str = ""
 
 
 TillCommand = Command | TillAnswer
@@ -185,10 +191,61 @@ def till_settle(ctx: FlowContext, order: TillOrder) -> TillFlow:
     yield from notify(title, t("settle.done", ctx.lang), result)
 
 
+def till_refund(ctx: FlowContext, order: TillOrder) -> TillFlow:
+    """A refund of the till's amount against the sale with the till's RRN and date.
+
+    As from the menu but for the supervisor password and the confirmation: swipe, the PIN
+    when ``refund_pin`` is set, online, answer, two slips. A refund is never reversed:
+    without a usable answer the till gets ``ER`` with 退货结果未知.
+    """
+    title = t("refund.title", ctx.lang)
+    if order.amount <= 0:
+        yield _refused(ctx, t("amount.zero", ctx.lang))
+        return
+    if len(order.original_rrn) != RRN_LEN or not valid_date(order.original_date):
+        yield _refused(ctx, t("refund.bad_original", ctx.lang))
+        return
+    if not (yield from _ready(ctx, title)):
+        return
+    card = yield from _swipe(ctx, title, order.amount)
+    if card is None:
+        return
+    pin_block: bytes | None = None
+    if ctx.refund_pin:
+        block = yield from _pin(ctx, title, card, order.amount)
+        if block is None:
+            return
+        pin_block = block[0]
+    reply = yield from go_online(RefundRequest(
+        rrn=order.original_rrn, date=order.original_date, amount=order.amount, card=card,
+        pin_block=pin_block))
+    if reply.outcome is not Outcome.APPROVED:
+        text = refusal_text(ctx, reply)
+        unknown = reply.notice is Notice.REFUND_UNKNOWN
+        status = TillStatus.ERROR if unknown else _refusal_status(reply)
+        yield TillAnswer(status=status, text=text, host_rc=reply.rc or "", trace=reply.stan)
+        yield from notify(title, "", text)
+        return
+    yield TillAnswer(status=TillStatus.APPROVED, text=t("txn.approved", ctx.lang),
+                     host_rc=reply.rc or "00", amount=reply.amount or order.amount,
+                     masked_pan=reply.masked_pan or card.masked_pan,
+                     auth_code=reply.auth_code, trace=reply.stan, rrn=reply.rrn)
+    slip = RefundSlip(
+        merchant_name=ctx.merchant_name, mid=ctx.mid, tid=ctx.tid, operator=ctx.operator,
+        masked_pan=reply.masked_pan or card.masked_pan, expiry=card.expiry,
+        batch=reply.batch, stan=reply.stan, auth_code=reply.auth_code, rrn=reply.rrn,
+        when=reply.when or NO_TIME, amount=reply.amount or order.amount,
+        original_rrn=order.original_rrn, original_date=order.original_date)
+    yield from print_copies(ctx, lambda copy: refund_slip(slip, copy=copy))
+    yield from notify(title, "", t("txn.approved", ctx.lang),
+                      amount_line(ctx, reply.amount or order.amount))
+
+
 TILL_FLOWS: Mapping[str, TillFlowFactory] = MappingProxyType({
     "SALE": till_sale,
     "VOID": till_void,
     "SETTLE": till_settle,
+    "REFUND": till_refund,
 })
 """The till's commands this terminal runs; each further one is one line here."""
 
@@ -260,9 +317,13 @@ def _online(ctx: FlowContext, title: str, request: OnlineRequest, card: CardData
     return reply
 
 
+def _refusal_status(reply: OnlineReply) -> TillStatus:
+    declined = reply.outcome is Outcome.DECLINED or reply.notice is not None
+    return TillStatus.DECLINED if declined else TillStatus.ERROR
+
+
 def _refuse(ctx: FlowContext, title: str, reply: OnlineReply,
             text: str) -> Generator[TillCommand, object, None]:
-    declined = reply.outcome is Outcome.DECLINED or reply.notice is not None
-    status = TillStatus.DECLINED if declined else TillStatus.ERROR
+    status = _refusal_status(reply)
     yield TillAnswer(status=status, text=text, host_rc=reply.rc or "", trace=reply.stan)
     yield from notify(title, "", text)
