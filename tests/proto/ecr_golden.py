@@ -73,5 +73,12 @@ REFUND_REQUEST = EcrGolden(
          "03", "0f"),
 )
 
+XPAY_REQUEST = EcrGolden(
+    "X order payment request of order 6600000005, till reference T0005",
+    EcrRequest(command="XPAY", reference="T0005", order_no="6600000005"),
+    _hex("02", "0034", _ascii("CM004XPAY"), _ascii("RF005T0005"), _ascii("ON0106600000005"),
+         "03", "58"),
+)
+
 GOLDEN: tuple[EcrGolden, ...] = (SALE_REQUEST, VOID_REQUEST, SALE_APPROVED, BUSY,
-                                 REFUND_REQUEST)
+                                 REFUND_REQUEST, XPAY_REQUEST)

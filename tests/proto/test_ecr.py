@@ -67,6 +67,7 @@ def test_frames_longer_than_the_limit_cannot_be_made() -> None:
     (b"CM004SALERF001AOT0071234567", "OT"),
     (b"CM006REFUNDRF001AOR01125011510304", "OR"),
     (b"CM006REFUNDRF001AOD00401X5", "OD"),
+    (b"CM004XPAYRF001AON033" + b"6" * 33, "ON"),
     (b"CM004SALERF001ARF001B", "twice"),
     (b"CM004SALERF009A", "cut short"),
     (b"CM04SALE", "3 digits"),
@@ -96,6 +97,6 @@ def test_the_golden_frames_in_docs_drivers_md_are_the_real_bytes() -> None:
     doc = (Path(__file__).resolve().parents[2] / "docs" / "drivers.md").read_text("utf-8")
     blocks = re.findall(r"```\n(02 0[0-9]{3}[^`]*)```", doc)
     wires = {g.wire for g in GOLDEN}
-    assert len(blocks) == 4
+    assert len(blocks) == 5
     for block in blocks:
         assert bytes.fromhex(block.replace(" ", "").replace("\n", "")) in wires, block

@@ -217,7 +217,7 @@ CATALOGUE: Mapping[str, tuple[str, str]] = {
     "order.combo_party": ("第三方已付:{amount}", "Party paid {amount}"),
     "order.combo_undone": ("第三方卡扣款已退回", "Party debit returned"),
     # Refund from the till (xpos.core.flows.till)
-    "refund.bad_original": ("原参考号或日期错误", "Bad original RRN/date"),
+    "refund.bad_original": ("原交易信息错误", "Bad RRN or date"),
 }
 
 

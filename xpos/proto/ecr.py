@@ -64,6 +64,8 @@ class EcrRequest:
         original_rrn: ``OR``: the RRN of the sale to refund (12 digits; "" when absent).
         original_date: ``OD``: the date of the sale to refund, ``MMDD`` (4 digits; ""
             when absent).
+        order_no: ``ON``: the X order (or coupon) number to pay (1-32 printable ASCII;
+            "" when absent).
     """
 
     command: str
@@ -72,6 +74,7 @@ class EcrRequest:
     original_trace: int | None = None
     original_rrn: str = ""
     original_date: str = ""
+    order_no: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -212,7 +215,7 @@ def encode_request(request: EcrRequest) -> bytes:
     return encode_fields([("CM", request.command), ("RF", request.reference),
                           ("AM", f"{request.amount:012d}" if request.amount else ""),
                           ("OT", trace), ("OR", request.original_rrn),
-                          ("OD", request.original_date)])
+                          ("OD", request.original_date), ("ON", request.order_no)])
 
 
 def decode_request(data: bytes) -> EcrRequest:
@@ -232,8 +235,12 @@ def decode_request(data: bytes) -> EcrRequest:
     trace = _number(fields, "OT", 6)
     rrn = _exact_digits(fields, "OR", 12)
     date = _exact_digits(fields, "OD", 4)
+    order_no = fields.get("ON", "")
+    if order_no and not (len(order_no) <= 32 and _PRINTABLE.fullmatch(order_no)):
+        raise _error("ECR request: ON must be 1-32 printable ASCII characters")
     return EcrRequest(command=command, reference=reference, amount=amount or 0,
-                      original_trace=trace, original_rrn=rrn, original_date=date)
+                      original_trace=trace, original_rrn=rrn, original_date=date,
+                      order_no=order_no)
 
 
 def _exact_digits(fields: dict[str, str], tag: str, width: int) -> str:

@@ -24,7 +24,7 @@ from xpos.qa.model import Step
 from xpos.qa.readers import read_choice, read_digits, read_mapping, read_seconds, read_text
 from xpos.qa.yamlsrc import YNode
 
-TILL_KEYS = ("sale", "void", "command", "ref", "refund", "original", "date")
+TILL_KEYS = ("sale", "void", "command", "ref", "refund", "original", "date", "xpay")
 EXPECT_TILL_KEYS = ("result", "text", "ref", "amount", "card", "has", "timeout")
 TILL_FIELDS = ("card", "auth_code", "trace", "rrn")
 DEFAULT_TIMEOUT_S = 120.0
@@ -46,6 +46,7 @@ class TillStep(Step):
                 f"void: {r.original_trace}" if r.command == "VOID" else
                 f"refund: {format_fen(r.amount)}, rrn: {r.original_rrn}, "
                 f"date: {r.original_date}" if r.command == "REFUND" else
+                f"xpay: {r.order_no}" if r.command == "XPAY" else
                 f"command: {r.command}")
         return f"{{{what}, ref: {r.reference}}}"
 
@@ -77,12 +78,13 @@ def _fen(node: YNode, key: str) -> int:
 
 
 def parse_till(arg: YNode, line: int, cards: dict[str, str]) -> Step:
-    """``{sale: "12.34"}``, ``{void: 2}``, ``{refund: "1.00", rrn: …, date: MMDD}`` or
-    ``{command: SETTLE}``; ``ref`` optional."""
+    """``{sale: "12.34"}``, ``{void: 2}``, ``{refund: "1.00", original: 2}``,
+    ``{xpay: "6600000007"}`` or ``{command: SETTLE}``; ``ref`` optional."""
     found = read_mapping(arg, "till", TILL_KEYS)
-    what = [k for k in ("sale", "void", "command", "refund") if k in found]
+    what = [k for k in ("sale", "void", "command", "refund", "xpay") if k in found]
     if len(what) != 1:
-        raise arg.error("till needs exactly one of sale, void, refund, command", key="till")
+        raise arg.error("till needs exactly one of sale, void, refund, xpay, command",
+                        key="till")
     original: int | None = None
     reference = read_text(found["ref"], "ref", nonempty=True) if "ref" in found else \
         f"QA{line:04d}"
@@ -95,6 +97,9 @@ def parse_till(arg: YNode, line: int, cards: dict[str, str]) -> Step:
             original_date=read_digits(found["date"], "date", 4, 4) if "date" in found else "")
         if "original" in found:
             original = int(read_digits(found["original"], "original", 1, 6))
+    elif "xpay" in what:
+        request = EcrRequest(command="XPAY", reference=reference,
+                             order_no=read_text(found["xpay"], "xpay", nonempty=True))
     elif "void" in what:
         trace = int(read_digits(found["void"], "void", 1, 6))
         request = EcrRequest(command="VOID", reference=reference, original_trace=trace)

@@ -54,9 +54,7 @@ log = logging.getLogger(__name__)
 RETRY_S = 5.0
 """Seconds between attempts to open a missing or failed ECR port."""
 
-NOT_YET: Mapping[str, str] = MappingProxyType({
-    "XPAY": "X order payment: answered NS until a till flow for it is written",
-})
+NOT_YET: Mapping[str, str] = MappingProxyType({})
 """Till commands planned but answered ``RC=NS`` (not supported) on this terminal yet."""
 
 _STATUS_RESULT = {
@@ -188,7 +186,8 @@ class EcrService:
         try:
             flow = factory(self.terminal.context, TillOrder(
                 amount=request.amount, original_trace=request.original_trace,
-                original_rrn=request.original_rrn, original_date=request.original_date))
+                original_rrn=request.original_rrn, original_date=request.original_date,
+                order_no=request.order_no))
             answered = await self._drive(request, flow)
         except XposError as exc:
             log.error("ECR: %s %s failed: %s", request.command, request.reference, exc)

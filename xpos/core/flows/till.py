@@ -90,6 +90,7 @@ class TillOrder:
     original_trace: int | None = None
     original_rrn: str = ""
     original_date: str = ""
+    order_no: str = ""
 
 
 TillCommand = Command | TillAnswer
@@ -241,11 +242,18 @@ def till_refund(ctx: FlowContext, order: TillOrder) -> TillFlow:
                       amount_line(ctx, reply.amount or order.amount))
 
 
+def till_xpay(ctx: FlowContext, order: TillOrder) -> TillFlow:
+    """X2 order payment of the till's order (:mod:`xpos.core.flows.till_order`)."""
+    from xpos.core.flows.till_order import till_order_pay  # it builds on this module
+    return till_order_pay(ctx, order)
+
+
 TILL_FLOWS: Mapping[str, TillFlowFactory] = MappingProxyType({
     "SALE": till_sale,
     "VOID": till_void,
     "SETTLE": till_settle,
     "REFUND": till_refund,
+    "XPAY": till_xpay,
 })
 """The till's commands this terminal runs; each further one is one line here."""
 
@@ -267,11 +275,11 @@ def _ready(ctx: FlowContext, title: str) -> Generator[TillCommand, object, bool]
     return False
 
 
-def _swipe(ctx: FlowContext, title: str,
-           amount: int) -> Generator[TillCommand, object, CardData | None]:
-    prompt = "\n".join((title, t("till.from", ctx.lang), amount_line(ctx, amount),
-                        t("sale.swipe", ctx.lang)))
-    read = yield from ask(ReadCard(prompt=prompt, sources=frozenset({CardSource.SWIPE})))
+def _swipe(ctx: FlowContext, title: str, amount: int, *,
+           prompt: str | None = None) -> Generator[TillCommand, object, CardData | None]:
+    asked = "\n".join((title, t("till.from", ctx.lang), amount_line(ctx, amount),
+                       prompt or t("sale.swipe", ctx.lang)))
+    read = yield from ask(ReadCard(prompt=asked, sources=frozenset({CardSource.SWIPE})))
     if read.ok and read.card is not None and read.card.pan:
         return read.card
     if not read.ok:
