@@ -27,7 +27,8 @@ from xpos.terminal.runtime import Terminal, missing_pki
 
 def open_terminal(config: TerminalConfig, *, clock: Clock | None = None,
                   on_traffic: TrafficHook | None = None, link: HostLink | None = None,
-                  registry: DriverRegistry | None = None) -> Terminal:
+                  registry: DriverRegistry | None = None,
+                  readers_optional: bool = False) -> Terminal:
     """Open the configured devices and build a terminal that owns them.
 
     Args:
@@ -36,6 +37,9 @@ def open_terminal(config: TerminalConfig, *, clock: Clock | None = None,
         on_traffic: Sees every message to and from the host.
         link: A host link to use instead of one built from ``config``.
         registry: Where device drivers are looked up (default: built-ins + entry points).
+        readers_optional: Start without a card reader or scanner that cannot be opened
+            (``xpos run``: :mod:`xpos.terminal.missing`; the terminal's ``replug`` must
+            then be set before it runs).
 
     Returns:
         The terminal; ``await terminal.close()`` closes its devices too.
@@ -48,7 +52,11 @@ def open_terminal(config: TerminalConfig, *, clock: Clock | None = None,
             transact until ``xpos journal recover`` (docs/operations.md).
         KeysLostError: the key store is gone though a TMK was loaded (``xpos keys load``).
     """
-    devices = open_devices(config.devices, registry=registry)
+    if readers_optional:
+        from xpos.terminal.missing import open_devices_or_missing
+        devices, _ = open_devices_or_missing(config.devices, registry=registry)
+    else:
+        devices = open_devices(config.devices, registry=registry)
     try:
         return Terminal(config, devices, link=link, on_traffic=on_traffic, clock=clock,
                         owns_devices=True)

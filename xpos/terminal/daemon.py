@@ -12,7 +12,11 @@ ends by itself, or the keypad or PIN pad fails for good (a closed or unplugged p
 :meth:`Terminal.wait_device_failure`), that is a fatal error: it is raised after the
 terminal is closed, and ``xpos run`` exits non-zero so the service manager restarts it.
 A card reader that fails while running is not fatal: :class:`~xpos.terminal.replug.ReaderReplug`
-reopens it from its URL every 5 s, and the terminal goes on meanwhile.
+reopens it from its URL every 5 s, and the terminal goes on meanwhile. A card reader or
+scanner missing at start is not fatal either (:mod:`xpos.terminal.missing`): it is
+logged as 缺少设备 and opened the same way once it appears; a missing keypad, display,
+PIN pad or printer still stops the start (the terminal cannot be operated or give a
+slip without them).
 A lost or damaged journal, or a key store gone after a TMK was loaded
 (:class:`~xpos.errors.JournalLostError`, :class:`~xpos.errors.KeysLostError`), is logged
 at ERROR and shown on the display (交易记录丢失 请联系维护) before it is raised: the
@@ -105,7 +109,7 @@ async def serve(config: TerminalConfig, *, notifier: Notifier | None = None) -> 
         problems = check_provisioned(config)
         if problems:
             raise ConfigError("not provisioned: " + "; ".join(problems))
-        terminal = open_terminal(config)
+        terminal = open_terminal(config, readers_optional=True)
     except (JournalLostError, KeysLostError) as exc:  # docs/operations.md
         log.error("refusing to transact: %s", exc)
         show_refusal(config, exc)
