@@ -70,6 +70,7 @@ CATALOGUE: Mapping[str, tuple[str, str]] = {
     "void.confirm": ("确认撤销?", "Void this sale?"),
     "online.void_unknown": ("无此交易", "No such transaction"),
     "online.void_done": ("原交易已撤销", "Already voided"),
+    "online.void_refunded": ("原交易已退货\n不能撤销", "Original refunded"),
     "online.void_not_approved": ("原交易未成功\n不能撤销", "Original not\napproved"),
     "online.void_other_batch": ("原交易已结算\n不能撤销", "Original settled"),
     "online.void_not_sale": ("原交易不是消费\n不能撤销", "Original not a sale"),

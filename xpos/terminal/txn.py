@@ -305,7 +305,16 @@ class TransactionService:
             return Notice.VOID_NOT_SALE
         if record.status is not TxnStatus.APPROVED:
             return Notice.VOID_NOT_APPROVED
-        return Notice.VOID_DONE if record.voided else record
+        if record.voided:
+            return Notice.VOID_DONE
+        return Notice.VOID_REFUNDED if self._refunded(record) else record
+
+    def _refunded(self, sale: TxnRecord) -> bool:
+        """Whether a refund of ``sale`` (by its RRN) is in the journal, approved or unknown."""
+        return bool(sale.rrn) and any(
+            row.kind == Kind.REFUND.value and row.detail.get("original_rrn") == sale.rrn
+            and row.status in (TxnStatus.APPROVED, TxnStatus.PENDING)
+            for row in self._journal.transactions(domain="bank"))
 
     async def void(self, request: VoidRequest) -> OnlineReply:
         """0200/0210 F3 200000: a full or partial void (the host decides whether a partial

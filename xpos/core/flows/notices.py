@@ -55,6 +55,8 @@ class Notice(enum.Enum):
     """The trace number is not a sale (e.g. a void or a voucher)."""
     VOID_OTHER_CARD = "void_other_card"
     """The card swiped is not the original's."""
+    VOID_REFUNDED = "void_refunded"
+    """The original has a refund in the journal (approved, or its outcome unknown)."""
     PREAUTH_UNKNOWN = "preauth_unknown"
     """Pre-auth family: no transaction with that trace number in the journal."""
     PREAUTH_NOT_PREAUTH = "preauth_not_preauth"
