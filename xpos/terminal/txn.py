@@ -21,10 +21,9 @@ reply to the flow. The order of effects that keeps money safe:
    void marks its original sale voided in the same SQLite transaction as its own
    approval.
 
-A void is refused here, before anything is sent, unless its original (found in the
-journal by trace number, in the current batch) is an approved sale not yet voided and
-the card swiped is the original's. The supervisor password and the void lookup are
-answered locally from the configuration and the journal.
+The function-specific parts live beside this module and use its public surface:
+sign-on (:mod:`.signon`), void (:mod:`.voidops`), refund and balance (:mod:`.cardops`),
+the pre-auth family (:mod:`.preauth`), the X-menu voucher (:mod:`.xwords`).
 
 Sensitive data (track 2, PIN block) lives only in the request message in memory; the
 journal gets the masked PAN and the reversal fields without 2/35/36/52/53.
@@ -70,25 +69,19 @@ from xpos.core.flows.preauth_requests import PreauthLookup, PreauthRequest
 from xpos.core.flows.remote import SessionOpen, SessionResult
 from xpos.core.rules import Answer, Check, Decision, JournalEffect, Keys, Kind, Next, Reach, Reason
 from xpos.errors import (
-    CodecError,
     HostTimeoutError,
     HostUnreachableError,
-    JournalError,
-    KeyCheckError,
     KeyMissingError,
     RemoteProtocolError,
-    SecurityError,
 )
-from xpos.journal import Journal, ReversalDraft, ReversalRecord, TxnRecord, TxnStatus
-from xpos.model import mask_code
+from xpos.journal import Journal, ReversalDraft, ReversalRecord, TxnStatus
 from xpos.proto import messages as m
 from xpos.proto.codec import Message, asks_sign_on
-from xpos.proto.order import parse_order_message
-from xpos.security.keys import WorkingKeys, parse_signon_keys
+from xpos.security.keys import WorkingKeys
 from xpos.security.keystore import KeyStore
 from xpos.security.mac import MacAlgorithm, compute_mac
 from xpos.security.track import encrypt_track2
-from xpos.terminal import cardops, preauth
+from xpos.terminal import cardops, preauth, signon, voidops, xwords
 from xpos.terminal.config import TerminalConfig
 from xpos.terminal.crashpoints import crashpoint
 from xpos.terminal.hostlink import HostLink
@@ -204,56 +197,9 @@ class TransactionService:
     # -- sign-on ---------------------------------------------------------------------
 
     async def sign_on(self) -> OnlineReply:
-        """0800/0810: fetch PIK/MAK/TDK under the TMK, check their KCVs, take the batch."""
-        try:
-            tmk = self._keys.tmk
-        except KeyMissingError:
-            return OnlineReply(outcome=Outcome.ERROR, notice=Notice.NO_TMK)
-        stan = self._journal.next_stan()
-        request = m.sign_on_request(stan=stan, tid=self._cfg.tid, mid=self._cfg.mid,
-                                    batch=self._journal.batch_no, mode=self._cfg.key_mode,
-                                    operator=self._operator())
-        answer, response = await self._exchange(request)
-        keys: WorkingKeys | None = None
-        if response is not None:
-            keys = self._signon_keys(response, tmk)
-            answer = replace(answer, check=_key_check(response, keys))
-        decision = rules.decide(Kind.SIGN_ON, answer)
-        self._log(decision, stan)
-        installing = decision.keys is Keys.INSTALL and response is not None
-        if installing and response is not None and not self._take_batch(response):
-            self._keys.clear_working_keys()
-            return OnlineReply(outcome=Outcome.ERROR, rc=answer.rc or None, stan=stan)
-        self._apply_keys(decision, keys)
-        reply = OnlineReply(outcome=decision.outcome, rc=answer.rc or None,
-                            notice=decision.notice, stan=stan)
-        if decision.keys is not Keys.INSTALL or response is None:
-            return reply
-        return replace(reply, batch=self._journal.batch_no, when=self._when(response))
-
-    def _take_batch(self, response: Message) -> bool:
-        """Take the batch of an approved 0810's 60.2; False if the journal refused it.
-
-        After a journal recovery (batch 0) the host must open a new batch: the same
-        batch as the lost journal's, or none, leaves the terminal not signed on.
-        """
-        try:
-            self._journal.set_batch_no(_batch_from_60(response) or self._journal.batch_no)
-        except JournalError as exc:
-            log.error("sign-on refused: %s", exc)
-            return False
-        return True
-
-    def _signon_keys(self, response: Message, tmk: bytes) -> WorkingKeys | None:
-        field62 = response.get(62)
-        if (response.get(39) or "") != "00" or not field62:
-            return None
-        try:
-            return parse_signon_keys(bytes.fromhex(field62), tmk, mode=self._cfg.key_mode,
-                                     mak_kcv=self._cfg.mak_kcv)
-        except (KeyCheckError, SecurityError, ValueError) as exc:
-            log.warning("sign-on keys rejected: %s", exc)
-            return None
+        """0800/0810: fetch PIK/MAK/TDK under the TMK, check their KCVs, take the batch
+        (:mod:`xpos.terminal.signon`)."""
+        return await signon.sign_on(self)
 
     # -- sale ------------------------------------------------------------------------
 
@@ -285,93 +231,17 @@ class TransactionService:
 
     def void_lookup(self, stan: int) -> OnlineReply:
         """The sale with trace number ``stan`` as the void flow shows it, or why not."""
-        original = self._voidable(stan)
-        if isinstance(original, Notice):
-            return OnlineReply(outcome=Outcome.DECLINED, notice=original)
-        return OnlineReply(outcome=Outcome.APPROVED, stan=original.stan, batch=original.batch,
-                           amount=original.amount, masked_pan=original.masked_pan,
-                           auth_code=original.auth_code or "", rrn=original.rrn or "",
-                           when=_local_time(original.created_at))
-
-    def _voidable(self, stan: int) -> TxnRecord | Notice:
-        """The journal's sale ``stan`` of the current batch if it may be voided, else why not."""
-        if not 1 <= stan <= 999999:
-            return Notice.VOID_UNKNOWN
-        record = self._journal.by_stan(stan, self._journal.batch_no)
-        if record is None:
-            other = self._journal.by_stan(stan)
-            return Notice.VOID_UNKNOWN if other is None else Notice.VOID_OTHER_BATCH
-        if record.kind != Kind.SALE.value:
-            return Notice.VOID_NOT_SALE
-        if record.status is not TxnStatus.APPROVED:
-            return Notice.VOID_NOT_APPROVED
-        if record.voided:
-            return Notice.VOID_DONE
-        return Notice.VOID_REFUNDED if self._refunded(record) else record
-
-    def _refunded(self, sale: TxnRecord) -> bool:
-        """Whether a refund of ``sale`` (by its RRN) is in the journal, approved or unknown."""
-        return bool(sale.rrn) and any(
-            row.kind == Kind.REFUND.value and row.detail.get("original_rrn") == sale.rrn
-            and row.status in (TxnStatus.APPROVED, TxnStatus.PENDING)
-            for row in self._journal.transactions(domain="bank"))
+        return voidops.void_lookup(self, stan)
 
     async def void(self, request: VoidRequest) -> OnlineReply:
-        """0200/0210 F3 200000: a full or partial void (the host decides whether a partial
-        one is allowed), journaled with its reversal before it is sent."""
-        original = self._voidable(request.stan)
-        if isinstance(original, Notice):
-            return OnlineReply(outcome=Outcome.DECLINED, notice=original)
-        if request.card.masked_pan != original.masked_pan:
-            return OnlineReply(outcome=Outcome.DECLINED, notice=Notice.VOID_OTHER_CARD)
-        amount = request.amount or original.amount  # 0 / None: the whole amount
-        if amount > original.amount:
-            return OnlineReply(outcome=Outcome.DECLINED, notice=Notice.VOID_OVER_AMOUNT)
-        keys = await self._prepare()
-        if isinstance(keys, OnlineReply):
-            return keys
-        track2, encrypted = self._track2(request.card.track2, keys)
-        stan, batch = self._journal.next_stan(), self._journal.batch_no
-        rrn = original.rrn or ""
-        source = m.Original(batch=original.batch, stan=original.stan,
-                            rrn=rrn if len(rrn) == _RRN_LENGTH else "",
-                            auth_code=original.auth_code or "")
-        message = m.void_request(original=source, stan=stan, tid=self._cfg.tid,
-                                 mid=self._cfg.mid, batch=batch, amount=amount,
-                                 track2=track2, expiry=request.card.expiry,
-                                 pin_block=request.pin_block, track_encrypted=encrypted,
-                                 operator=self._operator(),
-                                 double_length_keys=self._cfg.key_mode != "001")
-        message = m.add_mac(message, self._mac(keys))
-        detail: dict[str, object] = {"original_stan": original.stan,
-                                     "original_batch": original.batch}
-        if amount < original.amount:
-            detail["original_amount"] = original.amount  # a partial void (adjust, B5)
-        sent = self._begin(Kind.VOID, "bank", message, amount, original.masked_pan,
-                           detail=detail)
-        return await self._finish(message, replace(sent, voids=original.id), keys)
+        """0200/0210 F3 200000: a full or partial void (:mod:`xpos.terminal.voidops`)."""
+        return await voidops.void(self, request)
 
     # -- X menu: voucher verification --------------------------------------------------
 
     async def voucher(self, request: VoucherRequest) -> OnlineReply:
-        """0100/0110 F3 700000: verify and redeem a voucher through the platform."""
-        keys = await self._prepare()
-        if isinstance(keys, OnlineReply):
-            return keys
-        stan, batch = self._journal.next_stan(), self._journal.batch_for("x")
-        member = request.member_card
-        message = m.voucher_request(stan=stan, tid=self._cfg.tid, mid=self._cfg.mid,
-                                    batch=batch, code=request.code, method=request.method,
-                                    order_no=request.order_no,
-                                    member_pan=member.pan if member and member.pan else None,
-                                    member_uid=member.uid if member and not member.pan
-                                    else None)
-        message = m.add_mac(message, self._mac(keys))
-        sent = self._begin(Kind.VOUCHER, "x", message, 0,
-                           member.masked_pan if member else "",
-                           detail={"code": mask_code(request.code or request.order_no or ""),
-                                   "method": request.method})
-        return await self._finish(message, sent, keys)
+        """0100/0110 F3 700000: verify and redeem a voucher (:mod:`xpos.terminal.xwords`)."""
+        return await xwords.voucher(self, request)
 
     # -- shared machinery ------------------------------------------------------------
 
@@ -421,7 +291,7 @@ class TransactionService:
             return reply
         return replace(reply, rc=answer.rc, auth_code=auth, rrn=rrn,
                        when=self._when(response), voucher=voucher,
-                       message=_host_message(message, response))
+                       message=xwords.host_message(message, response))
 
     def _apply_journal(self, decision: Decision, sent: _Sent, *, rc: str, auth: str, rrn: str,
                        voucher: VoucherDetails | None) -> None:
@@ -557,6 +427,11 @@ class TransactionService:
         return self._cfg
 
     @property
+    def keystore(self) -> KeyStore:
+        """The terminal's key store (TMK and working keys)."""
+        return self._keys
+
+    @property
     def journal(self) -> Journal:
         """The terminal journal."""
         return self._journal
@@ -618,38 +493,3 @@ class TransactionService:
         """The host's date and time of ``response`` (F13 + F12) on the local clock's year."""
         return self._when(response)
 
-
-def _local_time(created_at: str) -> dt.datetime | None:
-    """A journal timestamp (ISO 8601, UTC) as naive local time, or None if unreadable."""
-    try:
-        return dt.datetime.fromisoformat(created_at).astimezone().replace(tzinfo=None)
-    except ValueError:
-        return None
-
-
-def _key_check(response: Message, keys: WorkingKeys | None) -> Check:
-    if keys is not None:
-        return Check.OK
-    return Check.BAD if response.get(62) else Check.ABSENT
-
-
-def _batch_from_60(response: Message) -> int | None:
-    field60 = response.get(60) or ""
-    return int(field60[2:8]) if len(field60) >= 8 and field60[2:8].isdigit() else None
-
-
-def _host_message(request: Message, response: Message) -> str:
-    """The platform's own words (voucher DF14, X2 DF26) in an X answer, or ``""``."""
-    kind = m.classify(request)
-    if kind is m.MessageKind.PARTY_DEBIT:
-        try:
-            return parse_order_message(response)
-        except CodecError:
-            return ""
-    if kind is not m.MessageKind.VOUCHER_VERIFY:
-        return ""
-    try:
-        info = m.parse_voucher_response(response)
-    except CodecError:
-        return ""
-    return info.message if info is not None else ""
