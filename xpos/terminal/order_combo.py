@@ -85,12 +85,12 @@ class ComboPayments:
     async def _party(self, request: OrderComboPay) -> OnlineReply:
         orders = self._orders
         txn = orders.txn
-        keys = await txn._prepare()
+        keys = await txn.prepare()
         if isinstance(keys, OnlineReply):
             return keys
         if request.card is None or not request.card.pan:
             return OnlineReply(outcome=Outcome.DECLINED, rc="14")
-        journal = txn._journal
+        journal = txn.journal
         payment = orders.begin_payment(request.order_no, request.amount, request.card,
                                        combo=True)
         orders.active = self._payment = payment
@@ -112,26 +112,26 @@ class ComboPayments:
                      keys: WorkingKeys) -> tuple[OnlineReply, int | None]:
         """One third-party debit, journaled with its reversal (also kept as ``undo``)."""
         txn = self._orders.txn
-        journal, cfg = txn._journal, txn._cfg
+        journal, cfg = txn.journal, txn.config
         card = request.card
         assert card is not None and card.pan  # checked by the caller
         message = party_debit_request(
             stan=journal.next_stan(), tid=cfg.tid, mid=cfg.mid, batch=journal.batch_for("x"),
             order_no=request.order_no, amount=amount, pan=card.pan,
             pin_block=request.pin_block)
-        message = m.add_mac(message, txn._mac(keys))
+        message = m.add_mac(message, txn.mac(keys))
         undo = m.reversal_request(message, reason=UNDO_REASON)
-        sent = txn._begin(Kind.PARTY_DEBIT, "x", message, amount, card.masked_pan,
+        sent = txn.begin(Kind.PARTY_DEBIT, "x", message, amount, card.masked_pan,
                           detail={"order": request.order_no, "order_pay": payment,
                                   UNDO_KEY: {str(k): v for k, v in undo.fields.items()}})
         crashpoint("combo.before_party")
-        answer, response = await txn._exchange(message, keys)
+        answer, response = await txn.exchange(message, keys)
         decision = rules.decide(Kind.PARTY_DEBIT, answer)
-        txn._log(decision, sent.stan)
-        txn._apply_keys(decision, None)
+        txn.log_decision(decision, sent.stan)
+        txn.apply_keys(decision, None)
         auth = (response.get(38) or "").strip() if response is not None else ""
         rrn = (response.get(37) or "").strip() if response is not None else ""
-        txn._apply_journal(decision, sent, rc=answer.rc, auth=auth, rrn=rrn, voucher=None)
+        txn.apply_journal(decision, sent, rc=answer.rc, auth=auth, rrn=rrn, voucher=None)
         reply = OnlineReply(outcome=decision.outcome, notice=decision.notice, stan=sent.stan,
                             batch=sent.batch, amount=amount, masked_pan=sent.masked_pan)
         if response is None:
@@ -143,7 +143,7 @@ class ComboPayments:
             balance = None
         return OnlineReply(outcome=decision.outcome, notice=decision.notice, stan=sent.stan,
                            batch=sent.batch, amount=amount, masked_pan=sent.masked_pan,
-                           rc=answer.rc, auth_code=auth, rrn=rrn, when=txn._when(response),
+                           rc=answer.rc, auth_code=auth, rrn=rrn, when=txn.host_when(response),
                            message=_party_text(response)), balance
 
     async def _bank(self, request: OrderComboPay) -> OnlineReply:
@@ -152,7 +152,7 @@ class ComboPayments:
         payment = self._payment
         if payment is None or request.card is None:
             return OnlineReply(outcome=Outcome.ERROR)
-        keys = await txn._prepare()
+        keys = await txn.prepare()
         if isinstance(keys, OnlineReply):
             await self._undo()
             return keys
@@ -164,7 +164,7 @@ class ComboPayments:
             return sale
         crashpoint("combo.after_bank")
         self._close(payment, None)
-        journal = txn._journal
+        journal = txn.journal
         party = _party_leg(journal.transactions(), payment)
         if party is None:  # cannot happen: the bank leg follows an approved debit
             return OnlineReply(outcome=Outcome.ERROR)
@@ -180,10 +180,10 @@ class ComboPayments:
             return OnlineReply(outcome=Outcome.ERROR)
         self._close(payment, None)
         txn = self._orders.txn
-        undo_payment(txn._journal, payment)
-        keys = txn._working_keys()
+        undo_payment(txn.journal, payment)
+        keys = txn.working_keys()
         if keys is not None:
-            await txn._flush_reversal(keys)
+            await txn.flush_reversals(keys)
         return OnlineReply(outcome=Outcome.APPROVED)
 
     def _close(self, payment: int, status: TxnStatus | None) -> None:
@@ -191,7 +191,7 @@ class ComboPayments:
         self._payment = None
         self._orders.active = None
         if status is not None:
-            self._orders.txn._journal.complete_txn(payment, status=status,
+            self._orders.txn.journal.complete_txn(payment, status=status,
                                                    clear_reversal=False)
 
 
@@ -236,7 +236,7 @@ def undo_payment(journal: Journal, payment: int) -> None:
 
 async def recover(orders: OrderService, payment: TxnRecord, keys: WorkingKeys) -> None:
     """Settle a pending combined payment after a restart (see the module text)."""
-    journal = orders.txn._journal
+    journal = orders.txn.journal
     records = journal.transactions()
     party = _party_leg(records, payment.id)
     bank = next((r for r in records if r.kind == "sale"
@@ -250,4 +250,4 @@ async def recover(orders: OrderService, payment: TxnRecord, keys: WorkingKeys) -
     log.warning("combined payment STAN %06d: no bank leg taken; undoing the rest",
                 payment.stan)
     undo_payment(journal, payment.id)
-    await orders.txn._flush_reversal(keys)
+    await orders.txn.flush_reversals(keys)

@@ -109,21 +109,21 @@ class OrderService:
     async def query(self, request: OrderQuery) -> OnlineReply:
         """0100/710000: the order and its amount due (nothing is journaled)."""
         txn = self._txn
-        keys = await txn._prepare()
+        keys = await txn.prepare()
         if isinstance(keys, OnlineReply):
             return keys
-        journal, cfg = txn._journal, txn._cfg
+        journal, cfg = txn.journal, txn.config
         stan = journal.next_stan()
         try:
             message = order_query_request(stan=stan, tid=cfg.tid, mid=cfg.mid,
                                           batch=journal.batch_for("x"), code=request.code)
         except CodecError:
             return OnlineReply(outcome=Outcome.DECLINED, rc="25", stan=stan)
-        message = m.add_mac(message, txn._mac(keys))
-        answer, response = await txn._exchange(message, keys)
+        message = m.add_mac(message, txn.mac(keys))
+        answer, response = await txn.exchange(message, keys)
         decision = rules.decide(Kind.ORDER_QUERY, answer)
-        txn._log(decision, stan)
-        txn._apply_keys(decision, None)
+        txn.log_decision(decision, stan)
+        txn.apply_keys(decision, None)
         reply = OnlineReply(outcome=decision.outcome, notice=decision.notice, stan=stan,
                             rc=answer.rc or None)
         if response is None:
@@ -140,15 +140,15 @@ class OrderService:
         if decision.outcome is Outcome.APPROVED and order is None:
             return OnlineReply(outcome=Outcome.REJECTED, stan=stan)
         return OnlineReply(outcome=decision.outcome, notice=decision.notice, rc=answer.rc,
-                           stan=stan, message=text, order=order, when=txn._when(response))
+                           stan=stan, message=text, order=order, when=txn.host_when(response))
 
     async def pay_by_bank(self, request: OrderBankPay) -> OnlineReply:
         """Journal the payment, run the bank sale, then send the order-paid notice."""
         txn = self._txn
-        keys = await txn._prepare()
+        keys = await txn.prepare()
         if isinstance(keys, OnlineReply):
             return keys
-        journal = txn._journal
+        journal = txn.journal
         payment = self._begin_payment(request.order_no, request.amount, request.card)
         self._active = payment
         try:
@@ -166,20 +166,20 @@ class OrderService:
     async def pay_by_party(self, request: OrderPartyPay) -> OnlineReply:
         """Journal the payment, run the third-party debit, then send the order-paid notice."""
         txn = self._txn
-        keys = await txn._prepare()
+        keys = await txn.prepare()
         if isinstance(keys, OnlineReply):
             return keys
-        journal, cfg = txn._journal, txn._cfg
+        journal, cfg = txn.journal, txn.config
         payment = self._begin_payment(request.order_no, request.amount, request.card)
         message = party_debit_request(
             stan=journal.next_stan(), tid=cfg.tid, mid=cfg.mid, batch=journal.batch_for("x"),
             order_no=request.order_no, amount=request.amount, pan=request.card.pan,
             pin_block=request.pin_block)
-        message = m.add_mac(message, txn._mac(keys))
-        sent = txn._begin(Kind.PARTY_DEBIT, "x", message, request.amount,
+        message = m.add_mac(message, txn.mac(keys))
+        sent = txn.begin(Kind.PARTY_DEBIT, "x", message, request.amount,
                           request.card.masked_pan,
                           detail={"order": request.order_no, ORDER_PAY_KEY: payment})
-        debit = await txn._finish(message, sent, keys)
+        debit = await txn.finish(message, sent, keys)
         if debit.outcome is not Outcome.APPROVED:
             journal.complete_txn(payment, status=TxnStatus.FAILED, clear_reversal=False)
             return debit
@@ -193,7 +193,7 @@ class OrderService:
     def begin_payment(self, order_no: str, amount: int, card: CardData, *,
                       combo: bool = False) -> int:
         """Journal the payment (pending, no reversal) before any leg is sent."""
-        journal, cfg = self._txn._journal, self._txn._cfg
+        journal, cfg = self._txn.journal, self._txn.config
         detail: dict[str, object] = {"order": order_no}
         if combo:
             detail[COMBO_KEY] = True
@@ -204,7 +204,7 @@ class OrderService:
 
     async def flush(self, keys: WorkingKeys) -> None:
         """Settle every pending payment but the one in progress (see the module text)."""
-        journal = self._txn._journal
+        journal = self._txn.journal
         for payment in journal.transactions():
             if payment.kind != PAYMENT_KIND or payment.status is not TxnStatus.PENDING:
                 continue
@@ -227,7 +227,7 @@ class OrderService:
                 await self._notify(payment, paying, keys)
 
     def _bank_leg(self, payment: TxnRecord) -> TxnRecord | None:
-        for record in self._txn._journal.transactions(batch=payment.batch):
+        for record in self._txn.journal.transactions(batch=payment.batch):
             if (record.kind in ("sale", Kind.PARTY_DEBIT.value)
                     and record.detail.get(ORDER_PAY_KEY) == payment.id):
                 return record
@@ -244,15 +244,15 @@ class OrderService:
         """Send the order-paid notice of ``payment`` (naming ``leg``, and ``party`` too
         for a combined payment); apply the rules to the journal."""
         txn = self._txn
-        cfg = txn._cfg
+        cfg = txn.config
         message: Message = order_paid_request(
             stan=payment.stan, tid=cfg.tid, mid=cfg.mid, batch=payment.batch,
             order_no=str(payment.detail.get("order", "")), bank=leg, party=party)
-        message = m.add_mac(message, txn._mac(keys))
-        answer, response = await txn._exchange(message, keys)
+        message = m.add_mac(message, txn.mac(keys))
+        answer, response = await txn.exchange(message, keys)
         decision = rules.decide(Kind.ORDER_PAID, answer)
-        txn._log(decision, payment.stan)
-        txn._apply_keys(decision, None)
+        txn.log_decision(decision, payment.stan)
+        txn.apply_keys(decision, None)
         text = ""
         if response is not None:
             try:
@@ -266,13 +266,13 @@ class OrderService:
             bank["party_stan"] = party.stan
         if decision.journal is JournalEffect.APPROVED:
             rrn = (response.get(37) or "").strip() if response is not None else ""
-            txn._journal.complete_txn(payment.id, status=TxnStatus.APPROVED, rc=answer.rc,
+            txn.journal.complete_txn(payment.id, status=TxnStatus.APPROVED, rc=answer.rc,
                                       rrn=rrn or None, detail_update=bank,
                                       clear_reversal=False)
         elif decision.journal is JournalEffect.DECLINED:
             log.error("order-paid notice STAN %06d refused (rc %s): bank leg STAN %06d "
                       "approved, order not paid", payment.stan, answer.rc, leg.stan)
-            txn._journal.complete_txn(payment.id, status=TxnStatus.DECLINED, rc=answer.rc,
+            txn.journal.complete_txn(payment.id, status=TxnStatus.DECLINED, rc=answer.rc,
                                       detail_update=bank, clear_reversal=False)
         return decision, text
 

@@ -85,7 +85,7 @@ class SettlementRunner:
 
     def __init__(self, service: TransactionService) -> None:
         self._svc = service
-        self._journal: Journal = service._journal
+        self._journal: Journal = service.journal
         self._when: dt.datetime | None = None
         self._items: tuple[int, list[ps.UploadItem]] | None = None  # (batch, items) this run
 
@@ -112,7 +112,7 @@ class SettlementRunner:
         keys = self._svc._working_keys()
         if keys is None or self._journal.needs_batch:
             return OnlineReply(outcome=Outcome.NOT_SIGNED_ON)
-        blocked = await self._svc._flush_reversal(keys)
+        blocked = await self._svc.flush_reversals(keys)
         if blocked is not None:
             return blocked
         self._items = None  # read from the journal again on each run
@@ -192,7 +192,7 @@ class SettlementRunner:
                                              stan=self._journal.next_stan(), **changes)
 
     async def _send(self, message: Message) -> Message | OnlineReply:
-        answer, response = await self._svc._exchange(message)
+        answer, response = await self._svc.exchange(message)
         if answer.reach is not Reach.ANSWERED or response is None:
             return OnlineReply(outcome=_STOPPED.get(answer.reach, Outcome.ERROR))
         if answer.rc != "00":

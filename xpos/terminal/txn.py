@@ -444,6 +444,10 @@ class TransactionService:
         """The working keys, or None before a sign-on."""
         return self._working_keys()
 
+    async def flush_reversals(self, keys: WorkingKeys) -> OnlineReply | None:
+        """Send the pending reversals now; the reply that stops us, or None when done."""
+        return await self._flush_reversal(keys)
+
     def mac(self, keys: WorkingKeys) -> Callable[[bytes], bytes]:
         """The MAC function of the link under ``keys``."""
         return self._mac(keys)
