@@ -17,7 +17,10 @@ host:
 * the platform refuses the order-paid notice (P1) of a bank or combined payment and the
   terminal dies right after reading the refusal (nothing journaled: the notice goes out
   again at the restart and decides again) or right after journaling the undo (the
-  queued reversals go out first at the restart: every leg given back exactly once).
+  queued reversals go out first at the restart: every leg given back exactly once);
+* the order was paid by another leg meanwhile (a lasting P1): killed right after the
+  first refusal, the terminal sends the notice again at the restart, is refused again
+  and gives the bank leg back then.
 
 Reconciled against the host every time: 0 money taken without the order marked paid,
 0 double debits, 0 double undos.
@@ -28,6 +31,7 @@ import os
 import signal
 import sys
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -37,7 +41,7 @@ from xpos.drivers.fakes import FakePinPad
 from xpos.journal import TxnStatus
 from xpos.model import CardData, CardSource
 from xpos.proto.messages import MessageKind
-from xpos.refhost.orders import get_order
+from xpos.refhost.orders import get_order, put_order
 from xpos.refhost.seed import DEMO, track2_for
 from xpos.refhost.server import ReferenceHost
 from xpos.security.pki import ensure_demo_pki
@@ -370,3 +374,46 @@ async def _refused_scenario(data_dir: Path, point: str, combo: bool) -> None:
 def test_kill_9_after_a_refused_order_notice_keeps_no_money_without_the_order_paid(
         tmp_path: Path, point: str, combo: bool) -> None:
     asyncio.run(_refused_scenario(tmp_path, point, combo))
+
+
+async def _paid_elsewhere_scenario(data_dir: Path) -> None:
+    """The order was paid by another leg meanwhile: every notice of ours is refused P1."""
+    db = data_dir / "host" / "host.db"
+    db.parent.mkdir(parents=True)
+    host = ReferenceHost(db, tls=ensure_demo_pki(data_dir))
+    port = await host.start()
+    try:
+        order = get_order(host.store, ORDER)
+        assert order is not None
+        put_order(host.store, replace(order, status="paid", paid_ref="ELSEWHERE",
+                                      paid_amount=DUE, paid_at="2025-01-15T10:00:00+08:00"))
+        child = await asyncio.create_subprocess_exec(
+            sys.executable, "-c", CHILD, str(data_dir), str(port), "refused", str(ROOT),
+            stdout=asyncio.subprocess.DEVNULL,
+            env={**os.environ, "XPOS_CRASH_AT": "order_paid.after_answer"})
+        assert await asyncio.wait_for(child.wait(), 60) == -signal.SIGKILL
+        assert len(_live_sales(host)) == 1  # refused, nothing journaled, money still taken
+
+        terminal = _terminal(data_dir, port)
+        try:
+            await terminal.txn.handle(OrderQuery(code=ORDER))  # the notice again: refused
+            payment = terminal.journal.last(PAYMENT_KIND)
+            sale = terminal.journal.last("sale")
+        finally:
+            await terminal.close()
+        assert payment is not None and sale is not None
+        assert (payment.status, sale.status) == (TxnStatus.DECLINED, TxnStatus.REVERSED)
+        refusals = [e for e in host.store.entries(kind="order_paid") if e.rc == "P1"]
+        assert len(refusals) == 2   # before the kill, and again after the restart
+        assert _live_sales(host) == [] and host.store.balance(ALICE.pan) == ALICE.balance
+        assert len([e for e in host.store.entries(tid=DEMO.tid, kind="reversal")
+                    if e.approved]) == 1
+        after = get_order(host.store, ORDER)
+        assert after is not None and after.paid_ref == "ELSEWHERE"  # not ours, untouched
+    finally:
+        await host.stop()
+
+
+def test_kill_9_after_a_lasting_refusal_undoes_the_bank_leg_at_the_restart(
+        tmp_path: Path) -> None:
+    asyncio.run(_paid_elsewhere_scenario(tmp_path))
