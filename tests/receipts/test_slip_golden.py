@@ -47,13 +47,13 @@ def _document(name: str, copy: str) -> Document:
 
 
 def _preauth(kind: str) -> PreauthSlip:
-    extra: dict[str, object] = {
+    extras: dict[str, dict[str, object]] = {
         "preauth": {},
         "preauth_void": dict(original_stan=120, original_auth="A11111", original_date="0102"),
         "completion": dict(original_auth="A11111", original_date="0102"),
         "completion_void": dict(original_stan=121, reprint=True),
-    }[kind]
-    return PreauthSlip(**{**BASE, **extra}, kind=kind)  # type: ignore[arg-type]
+    }
+    return PreauthSlip(**{**BASE, **extras[kind]}, kind=kind)  # type: ignore[arg-type]
 
 
 GOLDEN_SHA256 = {
