@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from xpos.core.flows.online import Outcome, ReprintRequest
-from xpos.core.slips import TERMINAL_TIME
+from xpos.core.slip_time import TERMINAL_TIME
 from xpos.journal import Journal, TxnStatus
 from xpos.model import TextLine
 from xpos.terminal.clock import VirtualClock

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from xpos.core.slips import TERMINAL_TIME, mark_terminal_time
+from xpos.core.slip_time import TERMINAL_TIME, mark_terminal_time
 from xpos.journal import Journal, TxnStatus
 from xpos.model import Document, TextLine
 from xpos.proto.codec import Message

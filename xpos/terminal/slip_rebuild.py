@@ -10,7 +10,7 @@ not keep is taken from the terminal's configuration (merchant name, operator). T
 and time are the host's (F13/F12 of the approving answer, kept in the row's detail by
 :mod:`xpos.terminal.host_stamp`), as on the slip printed at the time; a row without them
 (journaled before they were kept) shows its commit time instead, marked
-``(终端时间 TERMINAL TIME)`` under the date (:func:`~xpos.core.slips.mark_terminal_time`).
+``(终端时间 TERMINAL TIME)`` under the date (:func:`~xpos.core.slip_time.mark_terminal_time`).
 
 Only approved bank-card transactions whose flow prints two card slips are rebuilt
 (:data:`REBUILT_KINDS`, not an X2 order's bank leg); the journal holds masked data
@@ -23,12 +23,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from xpos.core.flows.common import NO_TIME
+from xpos.core.slip_time import mark_terminal_time
 from xpos.core.slips import (
     COPY_LINES,
     RefundSlip,
     SaleSlip,
     VoidSlip,
-    mark_terminal_time,
     refund_slip,
     sale_slip,
     void_slip,

@@ -304,8 +304,8 @@ class TransactionService:
         elif status is not None:
             detail: dict[str, object] = {"title": voucher.title, "quantity": voucher.quantity,
                                          "provider": voucher.provider} if voucher else {}
-            if status is TxnStatus.APPROVED:
-                detail |= stamp or {}  # the host's date and time, for a slip rebuilt later
+            if stamp and status is TxnStatus.APPROVED:
+                detail |= stamp  # the host's date and time, for a slip rebuilt later
             voids = sent.voids if decision.journal is JournalEffect.APPROVED_VOIDING else None
             self._journal.complete_txn(sent.txn_id, rc=rc, auth_code=auth or None,
                                        rrn=rrn or None, status=status,
