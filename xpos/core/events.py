@@ -81,7 +81,7 @@ Event = KeyPressed | CardPresented | CardError | PinDone | PrintDone | TimerFire
 
 @dataclass(frozen=True, kw_only=True)
 class Show:
-    """Replace the whole display with these rows (already fitted: 8 x 20 columns)."""
+    """Replace the whole display with these rows (already fitted to the display's geometry)."""
 
     lines: tuple[str, ...]
 

@@ -178,8 +178,9 @@ class Input(Asks[InputResult]):
 class Select(Asks[SelectResult]):
     """Pick one item from a list of ``(id, label)`` pairs.
 
-    Digits 1-7 pick an item on the current page, UP/DOWN turn pages when the list does
-    not fit the display. CANCEL gives BACK when ``submenu`` is set, else CANCELLED.
+    Digits 1..n pick an item on the current page (n = display rows - 1, at most 9; see
+    :class:`~xpos.core.geometry.Geometry`), UP/DOWN turn pages when the list does not fit
+    the display. CANCEL gives BACK when ``submenu`` is set, else CANCELLED.
     Result: :class:`SelectResult` (the chosen item's id and index).
     """
 

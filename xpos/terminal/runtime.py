@@ -62,6 +62,7 @@ from xpos.terminal import crashpoints
 from xpos.terminal.clock import Clock, LoopClock
 from xpos.terminal.config import JOURNAL_NAME, KEYSTORE_NAME, TerminalConfig, parse_address
 from xpos.terminal.customer import beep, show_customer
+from xpos.terminal.display_size import display_geometry
 from xpos.terminal.hostlink import HostAddress, HostLink, LinkConfig, TrafficHook
 from xpos.terminal.menufiles import load_menus
 from xpos.terminal.txn import TransactionService
@@ -194,7 +195,8 @@ class Terminal:
         self.context = FlowContext(merchant_name=config.merchant_name, tid=config.tid,
                                    mid=config.mid, operator=config.operator, lang=config.lang,
                                    pin_timeout_s=config.pin_timeout_s,
-                                   refund_pin=config.refund_pin)
+                                   refund_pin=config.refund_pin,
+                                   geometry=display_geometry(devices.display))
         self._queue: asyncio.Queue[Event] = asyncio.Queue()
         self._sources: frozenset[CardSource] = frozenset()
         self._tasks: list[asyncio.Task[None]] = []
@@ -286,7 +288,7 @@ class Terminal:
 
     async def run_step(self, step: object) -> StepResult:
         """Run one step on the devices until its machine is done."""
-        machine = machine_for(step, lang=self.config.lang)
+        machine = machine_for(step, lang=self.config.lang, geometry=self.context.geometry)
         deadline = self._apply(machine.start(self._now()), None)
         while not machine.done:
             event = await self._next_event(deadline)
