@@ -12,6 +12,7 @@ import json
 import os
 import socket
 import subprocess
+import sys
 from pathlib import Path
 
 from runkit import (  # the xpos run tests' helpers (same folder; fixtures: conftest.py)
@@ -68,6 +69,12 @@ def test_xpos_run_survives_a_missing_keypad_and_printer_and_an_unplug_mid_sale(
         logged("缺少设备 missing device: printer")
         assert _states(data)["keypad"] == "missing"
         assert _states(data)["printer"] == "not ready"
+        listing = subprocess.run([sys.executable, "-m", "xpos.cli", "devices", "list",
+                                  "--data-dir", str(data)], capture_output=True, text=True,
+                                 timeout=TIMEOUT_S)
+        assert listing.returncode == 1 and listing.stdout.startswith("# xpos run (pid ")
+        rows = {line.split()[0]: line.split()[1] for line in listing.stdout.splitlines()}
+        assert rows["keypad"] in ("missing", "retrying") and rows["printer"] == "not_ready"
         shows("主菜单")  # drawn though nobody can key yet
         pin = os.open(data / "pin", os.O_WRONLY)
         try:
