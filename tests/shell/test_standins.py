@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import json
 import os
+import select
 import tty
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -227,3 +228,30 @@ def test_a_bad_url_is_still_fatal_and_the_state_file_goes_with_the_terminal(
     assert _state(tmp_path, "keypad") == READY
     registry.board.remove()
     assert not (tmp_path / "devices.state").exists()
+
+
+def test_optional_devices_missing_at_start_are_waited_for_too(tmp_path: Path) -> None:
+    folder = tmp_path / "dev"  # neither the beeper's file nor the pole display yet
+    link = tmp_path / "xpos-pole"
+    registry = _registry(tmp_path)
+    devices = open_devices({"customer_display": f"serial://{link}?baud=9600",
+                            "beeper": f"file://{folder}/beeps", "magstripe": "none:",
+                            "rfid": "none:", "scanner": "none:"}, registry=registry)
+    assert _state(tmp_path, "customer_display") == MISSING
+    assert _state(tmp_path, "beeper") == MISSING
+    assert devices.customer_display is not None and devices.beeper is not None
+    devices.beeper.beep("ok")  # silent: dropped
+    devices.customer_display.show(["TOTAL", "12.34".rjust(20)])  # kept
+    folder.mkdir()
+    with _pty() as (master, name):
+        link.symlink_to(name)
+        registry.reopen_missing()
+        assert _state(tmp_path, "customer_display") == READY
+        devices.beeper.beep("error")
+        assert (folder / "beeps").read_text("ascii") == "error\n"
+        shown = b""
+        while b"12.34" not in shown:  # the kept screen drawn when it is back
+            ready, _, _ = select.select([master], [], [], TIMEOUT_S)
+            assert ready, f"the pole display got only {shown!r}"
+            shown += os.read(master, 256)
+        devices.close()

@@ -46,8 +46,9 @@ READY, MISSING, RETRYING, NOT_READY = "ready", "missing", "retrying", "not ready
 """A device's state as the running terminal sees it (``not ready``: a printer that is
 there, or is reached on each job, but said it cannot print: offline, paper, cover)."""
 
-STANDIN_KINDS = ("keypad", "display", "pinpad", "printer")
-"""The required kinds ``xpos run`` starts and runs without (card readers: missing.py)."""
+STANDIN_KINDS = ("keypad", "display", "pinpad", "printer", "customer_display", "beeper")
+"""The kinds ``xpos run`` starts and runs without through a stand-in (card readers:
+:mod:`xpos.terminal.missing`)."""
 
 STATE_FILE = "devices.state"
 """Where ``xpos run`` keeps its devices' states (in the data directory)."""

@@ -1,4 +1,4 @@
-"""Stand-ins for the keypad, display, PIN pad and printer of ``xpos run``.
+"""Stand-ins for the keypad, display, PIN pad, printer (and optional devices) of ``xpos run``.
 
 Theory of operation
 -------------------
@@ -18,6 +18,9 @@ emptied and filled again). What the terminal sees meanwhile:
 * **PIN pad** (:class:`StandInPinPad`): the PIN key is kept and loaded into the PIN pad
   again when it is back; a PIN request while it is missing, or one cut by an unplug,
   ends as a customer's cancel (``None``).
+* **Customer display and beeper** (optional; :class:`StandInDisplay`,
+  :class:`StandInBeeper`): shown screens are kept and drawn when it is back; beeps are
+  dropped while the beeper is missing.
 * **Printer** (:class:`StandInPrinter`): ``paper_ok`` is False while it is missing; a
   job is tried once more on demand and otherwise refused with
   :class:`PrinterMissingError` (a :class:`~xpos.errors.PaperOutError`), nothing printed.
@@ -35,7 +38,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any, cast
 
-from xpos.drivers.base import DeviceSet, Display, Keypad, PinPad, Printer
+from xpos.drivers.base import Beeper, DeviceSet, Display, Keypad, PinPad, Printer
 from xpos.drivers.keypad_pinpad import SharedKeypad
 from xpos.drivers.url import parse_device_url
 from xpos.errors import ConfigError, PaperOutError
@@ -224,12 +227,28 @@ class StandInPrinter(_StandIn):
         self.slot.mark(READY)
 
 
+class StandInBeeper(_StandIn):
+    """The optional beeper: silent while it is missing."""
+
+    def beep(self, kind: str) -> None:
+        """Sound ``kind`` if the beeper is there; never raises."""
+        device = self.slot.device
+        if device is None:
+            return
+        try:
+            cast(Beeper, device).beep(kind)
+        except OSError as exc:
+            self.slot.lost(exc)
+
+
 def make(kind: str, slot: Slot, url: str) -> object:
     """The stand-in of ``kind`` around ``slot``."""
     if kind == "keypad":
         return StandInKeypad(slot)
-    if kind == "display":
+    if kind in ("display", "customer_display"):
         return StandInDisplay(slot)
+    if kind == "beeper":
+        return StandInBeeper(slot)
     if kind == "pinpad":
         return StandInPinPad(slot)
     return StandInPrinter(slot, url)
