@@ -48,7 +48,7 @@ from typing import TextIO
 
 from xpos.drivers.base import KINDS
 from xpos.drivers.registry import DEFAULT_URL
-from xpos.errors import ConfigError, JournalLostError, KeysLostError
+from xpos.errors import ConfigError, JournalLostError, KeysLostError, XposError
 from xpos.terminal.compose import check_provisioned, open_terminal, show_refusal
 from xpos.terminal.config import TerminalConfig
 from xpos.terminal.devslots import STATE_FILE, DeviceBoard, StandInRegistry
@@ -119,7 +119,10 @@ async def serve(config: TerminalConfig, *, notifier: Notifier | None = None) -> 
         terminal = open_terminal(config, readers_optional=True, registry=registry)
     except (JournalLostError, KeysLostError) as exc:  # docs/operations.md
         log.error("refusing to transact: %s", exc)
-        show_refusal(config, exc)
+        try:
+            show_refusal(config, exc)
+        except XposError as unseen:  # the display missing too: the log has said it
+            log.error("cannot show it on the display: %s", unseen)
         raise
     wire(terminal.devices)
     terminal.replug = ReaderReplug(config, clock=terminal.clock, registry=registry)

@@ -95,16 +95,18 @@ class Slot:
     """One required device: the device while it works, ``None`` while it is missing.
 
     Args:
-        kind: ``keypad``, ``display``, ``pinpad`` or ``printer``.
+        kind: One of :data:`STANDIN_KINDS`.
         url: Its configured URL (for the log).
         opener: Opens the device (raises ``DeviceError``/``OSError`` while it is missing).
         board: Where its state is recorded.
+        retry_s: Seconds between attempts (for the log; the registry's watch retries).
     """
 
     def __init__(self, kind: str, url: str, opener: Callable[[], object],
-                 board: DeviceBoard) -> None:
+                 board: DeviceBoard, retry_s: float = RETRY_S) -> None:
         self.kind = kind
         self.url = url
+        self.retry_s = retry_s
         self.device: object | None = None
         self.why = ""
         self.on_back: list[Callable[[], None]] = []
@@ -125,7 +127,7 @@ class Slot:
         except OSError as exc:  # DeviceError is an OSError
             self.why = str(exc)
             log.warning("缺少设备 missing device: %s %s (%s); the terminal runs without it "
-                        "and retries every %g s", self.kind, self.url, exc, RETRY_S)
+                        "and retries every %g s", self.kind, self.url, exc, self.retry_s)
             self._board.set(self.kind, MISSING, self.why)
             return
         self._back.set()
@@ -143,7 +145,7 @@ class Slot:
                 close()
         self.why = str(exc) or type(exc).__name__
         log.error("缺少设备 missing device: %s failed (%s); the terminal runs on and "
-                  "reopens %s every %g s", self.kind, self.why, self.url, RETRY_S)
+                  "reopens %s every %g s", self.kind, self.why, self.url, self.retry_s)
         self._board.set(self.kind, MISSING, self.why)
 
     def try_open(self) -> bool:
@@ -154,7 +156,7 @@ class Slot:
             device = self._opener()
         except (OSError, ConfigError) as exc:
             self.why = str(exc)
-            log.warning("%s still missing: %s; retrying in %g s", self.kind, exc, RETRY_S)
+            log.warning("%s still missing: %s; retrying in %g s", self.kind, exc, self.retry_s)
             self._board.set(self.kind, RETRYING, self.why)
             return False
         self.device, self.why = device, ""
@@ -191,7 +193,7 @@ class Slot:
 
 
 class StandInRegistry(DriverRegistry):
-    """A driver registry whose keypad, display, PIN pad and printer are stand-ins.
+    """A driver registry handing out stand-ins for the kinds of :data:`STANDIN_KINDS`.
 
     Args:
         base: Where drivers are really looked up (default: built-ins + entry points).
@@ -234,7 +236,7 @@ class StandInRegistry(DriverRegistry):
             return device
         from xpos.terminal import standins
 
-        slot = Slot(kind, url, lambda: self.base.open(kind, url), self.board)
+        slot = Slot(kind, url, lambda: self.base.open(kind, url), self.board, self.retry_s)
         slot.first_open()
         self.slots[kind] = slot
         device = standins.make(kind, slot, url)
