@@ -126,9 +126,9 @@ class Slot:
             raise
         except OSError as exc:  # DeviceError is an OSError
             self.why = str(exc)
+            self._board.set(self.kind, MISSING, self.why)  # before the log: it says so
             log.warning("缺少设备 missing device: %s %s (%s); the terminal runs without it "
                         "and retries every %g s", self.kind, self.url, exc, self.retry_s)
-            self._board.set(self.kind, MISSING, self.why)
             return
         self._back.set()
         self._board.set(self.kind, READY)
@@ -144,9 +144,9 @@ class Slot:
             with contextlib.suppress(Exception):
                 close()
         self.why = str(exc) or type(exc).__name__
+        self._board.set(self.kind, MISSING, self.why)
         log.error("缺少设备 missing device: %s failed (%s); the terminal runs on and "
                   "reopens %s every %g s", self.kind, self.why, self.url, self.retry_s)
-        self._board.set(self.kind, MISSING, self.why)
 
     def try_open(self) -> bool:
         """Open the device again if it is missing; True when it is there now."""
@@ -156,12 +156,12 @@ class Slot:
             device = self._opener()
         except (OSError, ConfigError) as exc:
             self.why = str(exc)
-            log.warning("%s still missing: %s; retrying in %g s", self.kind, exc, self.retry_s)
             self._board.set(self.kind, RETRYING, self.why)
+            log.warning("%s still missing: %s; retrying in %g s", self.kind, exc, self.retry_s)
             return False
         self.device, self.why = device, ""
-        log.info("%s is back: %s", self.kind, self.url)
         self._board.set(self.kind, READY)
+        log.info("%s is back: %s", self.kind, self.url)
         self._back.set()
         for hook in list(self.on_back):
             try:
@@ -173,11 +173,11 @@ class Slot:
     def mark(self, state: str, why: str = "") -> None:
         """Record what the device said of itself (a printer: ``ready``/``not ready``)."""
         before = self._board.states.get(self.kind, ("", ""))[0]
+        self._board.set(self.kind, state, why)
         if state == READY and before not in ("", READY):
             log.info("%s is ready again", self.kind)
         elif state == NOT_READY and before != NOT_READY:
             log.warning("%s not ready: %s; the slip waits for it", self.kind, why)
-        self._board.set(self.kind, state, why)
 
     async def wait_back(self) -> None:
         """Wait until the device is there (at once if it is)."""
@@ -242,9 +242,9 @@ class StandInRegistry(DriverRegistry):
         device = standins.make(kind, slot, url)
         if isinstance(device, standins.StandInPrinter) and device.present \
                 and not device.paper_ok:  # e.g. a network printer that is off
+            self.board.set(kind, NOT_READY, "not ready at start")
             log.warning("缺少设备 missing device: printer %s is not ready (off, offline, no "
                         "paper or cover open); slips wait for it", url)
-            slot.mark(NOT_READY, "not ready at start")
         return device
 
     async def watch(self) -> None:
