@@ -2,8 +2,8 @@
 
 It starts anyway and says 缺少设备 for both; once the keypad's link appears the menu is
 redrawn and works; the keypad pulled mid-sale (amount keyed, waiting for the card) and
-plugged back, the same sale goes on; the slips wait for the printer (打印机缺纸 path) and
-are printed whole once it is switched on and the operator confirms.
+plugged back, the same sale goes on; the slips wait for the printer (打印机未连接, the
+paper-out path) and are printed whole once it is switched on and the operator confirms.
 """
 
 from __future__ import annotations
@@ -101,7 +101,7 @@ def test_xpos_run_survives_a_missing_keypad_and_printer_and_an_unplug_mid_sale(
                 os.write(reader, encode_swipe(track2=track2_for(CARD.pan, CARD.expiry)))
                 shows("请持卡人输入密码")
                 os.write(pin, f"{CARD.pin}\n".encode())
-                shows("打印机缺纸")  # the printer is still off: the slip waits
+                shows("打印机未连接")  # the printer is still off: the slip waits
                 assert _states(data)["printer"] == "not ready"
                 sim.start()  # switched on
                 os.write(second, b"\r")

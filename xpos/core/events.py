@@ -60,10 +60,11 @@ class PinDone:
 
 @dataclass(frozen=True, kw_only=True)
 class PrintDone:
-    """The printer answered a :class:`RequestPrint` (UNABLE = out of paper)."""
+    """The printer answered a :class:`RequestPrint` (UNABLE = out of paper or offline)."""
 
     code: ResultCode
     now: float
+    offline: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -244,8 +244,15 @@ class PinStep(Asks[PinResult]):
 
 
 @dataclass(frozen=True, kw_only=True)
-class PrintStep(Asks[StepResult]):
-    """Print a document. UNABLE means out of paper. Result: a plain :class:`StepResult`."""
+class PrintResult(StepResult):
+    """Result of :class:`PrintStep`: UNABLE with ``offline`` when the printer is not there."""
+
+    offline: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class PrintStep(Asks[PrintResult]):
+    """Print a document. UNABLE means out of paper (or offline). Result: :class:`PrintResult`."""
 
     document: Document
 
@@ -263,7 +270,7 @@ Step = Display | Input | Select | Confirm | ReadCard | AmountStep | PinStep | Pr
 
 _RESULT_TYPES: dict[type, type[StepResult]] = {
     Input: InputResult, Select: SelectResult, Confirm: ConfirmResult, ReadCard: CardResult,
-    AmountStep: AmountResult, PinStep: PinResult,
+    AmountStep: AmountResult, PinStep: PinResult, PrintStep: PrintResult,
 }
 
 

@@ -49,7 +49,13 @@ from xpos.core.flows.online import FlowContext, Online, OnlineReply, Outcome
 from xpos.core.menus import MenuSet, menu_flow
 from xpos.core.steps import ResultCode, StepResult
 from xpos.drivers.base import CardReader, DeviceSet
-from xpos.errors import CardReadError, ConfigError, PaperOutError, XposError
+from xpos.errors import (
+    CardReadError,
+    ConfigError,
+    PaperOutError,
+    PrinterOfflineError,
+    XposError,
+)
 from xpos.journal import Journal
 from xpos.model import CardSource, Document
 from xpos.proto.codec import make_header
@@ -377,8 +383,9 @@ class Terminal:
                                            document.name, data)
         try:
             self.devices.printer.print_bytes(job)
-        except PaperOutError:
-            self._queue.put_nowait(PrintDone(code=ResultCode.UNABLE, now=self._now()))
+        except PaperOutError as exc:
+            self._queue.put_nowait(PrintDone(code=ResultCode.UNABLE, now=self._now(),
+                                             offline=isinstance(exc, PrinterOfflineError)))
             return
         self.journal.mark_printed(record)
         crashpoints.after_print(document.name)

@@ -41,14 +41,14 @@ from typing import Any, cast
 from xpos.drivers.base import Beeper, DeviceSet, Display, Keypad, PinPad, Printer
 from xpos.drivers.keypad_pinpad import SharedKeypad
 from xpos.drivers.url import parse_device_url
-from xpos.errors import ConfigError, PaperOutError
+from xpos.errors import ConfigError, PaperOutError, PrinterOfflineError
 from xpos.model import Key
 from xpos.terminal.devslots import NOT_READY, READY, Slot
 
 log = logging.getLogger(__name__)
 
 
-class PrinterMissingError(PaperOutError):
+class PrinterMissingError(PrinterOfflineError):
     """The printer is not connected: nothing was printed; the slip is printed again whole."""
 
 
