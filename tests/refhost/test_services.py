@@ -34,7 +34,7 @@ NO_PAY = Payments(bank=lambda stan, amount: "no", third_party=lambda report, amo
 def test_the_shipped_services_load() -> None:
     registry = ServiceRegistry()
     assert registry.reload() == []
-    assert [s.id for s in registry.services()] == ["bills", "points", "topup"]
+    assert [s.id for s in registry.services()] == ["bills", "points", "topup", "vip"]
     assert SHIPPED.is_dir()
 
 

@@ -24,7 +24,8 @@ repeated result (same session, same step number) with the same next step. A resu
 data depends on the step: input values (DF45, one per field, in order), the amount
 (DF46), a bank debit's response code, trace and RRN (DF47, DF48, DF49), a card as its
 masked PAN (DF4A) with the whole track 2 encrypted under the TDK (DF4B), a PIN only as the PIN
-block (DF4C). Never a clear track or PIN.
+block (DF4C), a hidden input value sealed under the TDK (DF4E, an empty DF45 in its place).
+Never a clear track, PIN or hidden value.
 
 Steps (DF52, three ASCII letters): ``DSP`` display, ``INP`` input, ``SEL`` select,
 ``CNF`` confirm, ``CRD`` read card, ``AMT`` amount (keyed, or host-set with DF56),
@@ -48,6 +49,11 @@ from xpos.proto._build import FINANCIAL_60_TAIL, field60, response_to, stan_fiel
 from xpos.proto.codec import Message
 from xpos.proto.routing import PLATFORM_TPDU
 from xpos.proto.tlv import decode_tlv, encode_tlv
+from xpos.proto.x3_values import TAG_SEALED, parse_sealed, sealed_items
+from xpos.proto.x3_values import number_of as _number
+from xpos.proto.x3_values import optional as _optional
+from xpos.proto.x3_values import single as _single
+from xpos.proto.x3_values import text_of as _text
 
 __all__ = [
     "ABANDON_REASONS",
@@ -56,6 +62,7 @@ __all__ = [
     "STEP_PROCESSING_CODE",
     "STEP_TYPES",
     "TAG_PIN",
+    "TAG_SEALED",
     "TAG_TRACK",
     "X3_TAG_NAMES",
     "PlatformStep",
@@ -155,6 +162,8 @@ class StepReport:
         track_cipher: The whole track 2 encrypted under the TDK (hex of the bytes,
             :mod:`xpos.security.platform_track`), never clear.
         pin_block: A PIN block (8 bytes), never a clear PIN.
+        sealed: ``(position, cipher)`` of each hidden input value (``DF4E``,
+            :mod:`xpos.proto.x3_values`); its ``values`` entry is empty.
     """
 
     result: str
@@ -166,6 +175,7 @@ class StepReport:
     masked_pan: str = ""
     track_cipher: str = field(default="")
     pin_block: bytes | None = None
+    sealed: tuple[tuple[int, bytes], ...] = ()
 
     def __repr__(self) -> str:
         """Without the encrypted track and PIN block."""
@@ -258,7 +268,7 @@ def _report_items(report: StepReport) -> list[tuple[int, bytes]]:
         items.append((TAG_TRACK, bytes.fromhex(report.track_cipher)))
     if report.pin_block is not None:
         items.append((TAG_PIN, report.pin_block))
-    return items
+    return items + sealed_items(report.sealed)
 
 
 def step_response(req: Message, *, rc: str, when: datetime, rrn: str,
@@ -296,32 +306,6 @@ def _items(msg: Message) -> list[tuple[int, bytes]]:
         return [(item.tag, item.value) for item in decode_tlv(bytes.fromhex(raw))]
     except (DecodeError, ValueError) as exc:
         raise DecodeError(f"bad TLV: {exc}", field="62", position=0) from exc
-
-
-def _text(value: bytes, what: str, encoding: str = "utf-8") -> str:
-    try:
-        return value.decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise DecodeError(f"{what} is not {encoding}", field="62", position=0) from exc
-
-
-def _number(value: bytes, what: str) -> int:
-    text = _text(value, what, "ascii")
-    if not text.isdigit() or len(text) > 9:
-        raise DecodeError(f"{what} is not a number", field="62", position=0)
-    return int(text)
-
-
-def _single(items: list[tuple[int, bytes]], tag: int, what: str) -> bytes:
-    found = [v for t, v in items if t == tag]
-    if len(found) != 1:
-        raise DecodeError(f"{what} ({tag:X}) missing or repeated", field="62", position=0)
-    return found[0]
-
-
-def _optional(items: list[tuple[int, bytes]], tag: int) -> bytes | None:
-    found = [v for t, v in items if t == tag]
-    return found[0] if found else None
 
 
 def parse_step(msg: Message) -> PlatformStep:
@@ -396,4 +380,4 @@ def _report(items: list[tuple[int, bytes]]) -> StepReport:
         bank_rrn=_text(_optional(items, TAG_BANK_RRN) or b"", "rrn", "ascii"),
         masked_pan=_text(_optional(items, TAG_CARD) or b"", "card", "ascii"),
         track_cipher=track.hex().upper() if track is not None else "",
-        pin_block=pin)
+        pin_block=pin, sealed=parse_sealed(items))

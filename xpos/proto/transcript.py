@@ -7,7 +7,8 @@ become ``<track masked 621234*********4567>`` or ``<track>``, the PIN block (52)
 ``<keys>``, ICC data only shows its size, and X-menu TLV shows voucher codes masked to
 their last 4 characters; X2 order TLV is shown by tag name (the keyed order/coupon
 number masked to its last 4, a card balance by size only); X3 session TLV is shown by
-tag name, its encrypted track and PIN block by size only.
+tag name, its encrypted track and PIN block by size only, a sealed hidden input value
+(``DF4E``) as ``sealed[position]=<sealed>``.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from xpos.model import mask_pan
 from xpos.proto import order
 from xpos.proto.catalogue import message_type
 from xpos.proto.codec import Message
-from xpos.proto.interactive import TAG_PIN, TAG_TRACK, X3_TAG_NAMES
+from xpos.proto.interactive import TAG_PIN, TAG_SEALED, TAG_TRACK, X3_TAG_NAMES
 from xpos.proto.spec import FIELDS
 from xpos.proto.tlv import decode_tlv
 from xpos.proto.voucher import (
@@ -83,6 +84,9 @@ def _tlv(value: str) -> str:
         return f"<bad TLV, {len(value) // 2} bytes>"
     parts = []
     for item in items:
+        if item.tag == TAG_SEALED:  # X3: a hidden input value, never shown
+            parts.append(f"sealed[{item.value[0] if item.value else 0}]=<sealed>")
+            continue
         name, show = _TLV_TEXT.get(item.tag, (_TLV_HIDDEN.get(item.tag, f"{item.tag:X}"), None))
         if show is None:
             parts.append(f"{name}=<{len(item.value)} bytes>")

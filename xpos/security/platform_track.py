@@ -26,13 +26,7 @@ def seal_track(track2: str, tdk: bytes) -> bytes:
     if not (sep and pan.isdigit() and (rest.isdigit() or not rest)
             and len(text) <= _MAX_TRACK):
         raise SecurityError("track 2 is malformed")
-    data = text.encode("ascii") + b"\x80"
-    data += b"\x00" * (-len(data) % BLOCK)
-    out, chain = bytearray(), bytes(BLOCK)
-    for start in range(0, len(data), BLOCK):
-        chain = tdes_encrypt(tdk, xor(data[start:start + BLOCK], chain))
-        out += chain
-    return bytes(out)
+    return cbc_seal(text.encode("ascii"), tdk)
 
 
 def open_track(sealed: bytes, tdk: bytes) -> str:
@@ -41,8 +35,40 @@ def open_track(sealed: bytes, tdk: bytes) -> str:
     Raises:
         SecurityError: wrong length, bad padding or not a track (e.g. another key).
     """
-    if not sealed or len(sealed) % BLOCK or len(sealed) > _MAX_TRACK + BLOCK:
-        raise SecurityError("sealed track has a bad length")
+    track = cbc_open(sealed, tdk, max_len=_MAX_TRACK, what="track").decode(
+        "ascii", errors="replace")
+    pan, sep, rest = track.partition("D")
+    if not (sep and pan.isdigit() and (rest.isdigit() or not rest)):
+        raise SecurityError("sealed track does not hold a track 2")
+    return track
+
+
+def cbc_seal(data: bytes, tdk: bytes) -> bytes:
+    """``data`` padded by ISO/IEC 9797-1 method 2 and encrypted TDES-CBC (zero IV) under ``tdk``.
+
+    The construction of :func:`seal_track`, shared with :mod:`xpos.security.platform_value`
+    (whose plaintext starts with a label no track can start with).
+
+    Raises:
+        SecurityError: a bad key.
+    """
+    data = data + b"\x80"
+    data += b"\x00" * (-len(data) % BLOCK)
+    out, chain = bytearray(), bytes(BLOCK)
+    for start in range(0, len(data), BLOCK):
+        chain = tdes_encrypt(tdk, xor(data[start:start + BLOCK], chain))
+        out += chain
+    return bytes(out)
+
+
+def cbc_open(sealed: bytes, tdk: bytes, *, max_len: int, what: str) -> bytes:
+    """The plaintext inside :func:`cbc_seal`'s output of at most ``max_len`` bytes.
+
+    Raises:
+        SecurityError: (naming ``what``) a bad length or padding, or a bad key.
+    """
+    if not sealed or len(sealed) % BLOCK or len(sealed) > max_len + BLOCK:
+        raise SecurityError(f"sealed {what} has a bad length")
     data, chain = bytearray(), bytes(BLOCK)
     for start in range(0, len(sealed), BLOCK):
         block = sealed[start:start + BLOCK]
@@ -50,9 +76,5 @@ def open_track(sealed: bytes, tdk: bytes) -> str:
         chain = block
     text, marker, tail = bytes(data).rpartition(b"\x80")
     if not marker or tail.strip(b"\x00"):
-        raise SecurityError("sealed track has bad padding")
-    track = text.decode("ascii", errors="replace")
-    pan, sep, rest = track.partition("D")
-    if not (sep and pan.isdigit() and (rest.isdigit() or not rest)):
-        raise SecurityError("sealed track does not hold a track 2")
-    return track
+        raise SecurityError(f"sealed {what} has bad padding")
+    return text

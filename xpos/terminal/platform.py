@@ -30,7 +30,8 @@ Theory of operation
 The session id is the open request's TID + batch (6) + trace (6), so a journal row alone
 names its session. Card data goes to the platform as the masked PAN plus the whole
 track 2 encrypted under the TDK (:mod:`xpos.security.platform_track`; no TDK: the masked
-PAN only); a PIN only as the PIN block.
+PAN only); a PIN only as the PIN block; a hidden input value sealed under the TDK
+(:func:`seal_hidden`, :mod:`xpos.security.platform_value`), its clear place left empty.
 """
 
 from __future__ import annotations
@@ -68,6 +69,7 @@ from xpos.proto.interactive import (
 from xpos.proto.routing import is_x_class
 from xpos.security.keys import WorkingKeys
 from xpos.security.platform_track import seal_track
+from xpos.security.platform_value import seal_value
 
 if TYPE_CHECKING:
     from xpos.terminal.txn import TransactionService
@@ -201,11 +203,12 @@ class PlatformSessions:
                 track = seal_track(card.track2, keys.tdk).hex().upper()
             except SecurityError:
                 track = ""
-        return StepReport(result=_CODES[request.code.value], values=request.values,
+        values, sealed = seal_hidden(request, keys)
+        return StepReport(result=_CODES[request.code.value], values=values,
                           amount=request.amount, bank_rc=request.bank_rc,
                           bank_stan=request.bank_stan, bank_rrn=request.bank_rrn,
                           masked_pan=card.masked_pan if card is not None else "",
-                          track_cipher=track, pin_block=request.pin_block)
+                          track_cipher=track, pin_block=request.pin_block, sealed=sealed)
 
     async def _send(self, message: Message, keys: WorkingKeys, *,
                     attempts: int) -> tuple[OnlineReply, Message | None]:
@@ -267,6 +270,27 @@ class PlatformSessions:
             journal.complete_txn(record.id, status=TxnStatus.FAILED, rc=reply.rc,
                                  detail_update={"abandoned": True, "bank_stans": stans})
         return None
+
+
+def seal_hidden(request: SessionResult, keys: WorkingKeys) -> tuple[
+        tuple[str, ...], tuple[tuple[int, bytes], ...]]:
+    """The values with every hidden one emptied, and the hidden ones sealed under the TDK
+    (:mod:`xpos.security.platform_value`). Without a TDK (or one that fails) a hidden
+    value is left out, never sent in clear: the platform refuses the step."""
+    values, sealed = list(request.values), []
+    for index, value in enumerate(request.values):
+        if not request.is_hidden(index):
+            continue
+        values[index] = ""
+        if keys.tdk is None:
+            continue
+        try:
+            sealed.append((index + 1, seal_value(value, keys.tdk, session=request.session,
+                                                 number=request.number, position=index + 1)))
+        except SecurityError:
+            log.warning("X3 hidden value %d of step %d could not be sealed", index + 1,
+                        request.number)
+    return tuple(values), tuple(sealed)
 
 
 def replace_notice(reply: OnlineReply) -> OnlineReply:

@@ -130,7 +130,8 @@ def _display(ctx: FlowContext, step: HostStep) -> Generator[Command, object, Ses
 
 def _input(ctx: FlowContext, step: HostStep) -> Generator[Command, object, SessionResult]:
     got = yield from ask(Input(prompt=step.text, fields=step.fields, timeout_s=_timeout(step)))
-    return _result(step, got.code, values=got.values if got.ok else ())
+    result = _result(step, got.code, values=got.values if got.ok else ())
+    return replace(result, hidden=tuple(f.hidden for f in step.fields))
 
 
 def _select(ctx: FlowContext, step: HostStep) -> Generator[Command, object, SessionResult]:

@@ -69,6 +69,8 @@ class SessionResult:
         bank_rc, bank_stan, bank_rrn: A bank debit's response code, trace and RRN.
         card: A card read (the shell sends its masked PAN and its track 2 encrypted).
         pin_block: A PIN block from the PIN pad (never a clear PIN).
+        hidden: Per value, True for an input field the platform marked hidden: the shell
+            sends it sealed under the TDK, never in clear; a repr shows ``<hidden>``.
     """
 
     session: str
@@ -81,9 +83,15 @@ class SessionResult:
     bank_rrn: str = ""
     card: CardData | None = None
     pin_block: bytes | None = field(default=None)
+    hidden: tuple[bool, ...] = ()
+
+    def is_hidden(self, index: int) -> bool:
+        """True when value ``index`` (0-based) is a hidden input."""
+        return index < len(self.hidden) and self.hidden[index]
 
     def __repr__(self) -> str:
-        """Without card data and PIN block."""
+        """Without card data, PIN block and hidden values."""
+        shown = tuple("<hidden>" if self.is_hidden(i) else v for i, v in enumerate(self.values))
         return (f"SessionResult(session={self.session!r}, number={self.number}, "
-                f"code={self.code.value}, values={self.values!r}, amount={self.amount!r}, "
+                f"code={self.code.value}, values={shown!r}, amount={self.amount!r}, "
                 f"bank_rc={self.bank_rc!r}, bank_stan={self.bank_stan})")

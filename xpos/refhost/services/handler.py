@@ -19,15 +19,18 @@ books show every debit taken in an abandoned session). A bank debit step is acce
 when the bank ledger holds that terminal's approved, unreversed sale of the expected
 amount under the reported trace. A third-party debit decrypts the track with the
 terminal's TDK, checks the card (a member card, not blocked), its password (PIN block
-under the PIK) and its balance, then debits it.
+under the PIK) and its balance, then debits it. A hidden input value opens with the
+terminal's TDK, bound to this session, step and field (:func:`_unsealer`); an input step
+with ``verify = "member_password"`` is checked against the member card (:func:`_verify`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 
 from xpos.errors import DecodeError, SecurityError
-from xpos.model import mask_pan
+from xpos.model import format_fen, mask_pan
 from xpos.proto.codec import Message
 from xpos.proto.interactive import (
     PlatformStep,
@@ -41,10 +44,12 @@ from xpos.proto.interactive import (
 from xpos.proto.tlv import encode_tlv
 from xpos.refhost.context import RC_APPROVED, RC_FORMAT_ERROR, HostContext, RequestKey, request_key
 from xpos.refhost.rows import CardKind, CardStatus, TerminalRow, pin_matches
+from xpos.refhost.services.hidden import Unseal
 from xpos.refhost.services.registry import ServiceRegistry
 from xpos.refhost.services.runner import Payments, SessionBook
 from xpos.security.pinblock import decrypt_pin_block, pin_from_clear_block
 from xpos.security.platform_track import open_track
+from xpos.security.platform_value import open_value
 
 PLATFORM_DESTINATION = "0008"
 """The TPDU destination address the platform is reached by (the terminal's default)."""
@@ -105,7 +110,9 @@ def _step(ctx: HostContext, key: RequestKey, terminal: TerminalRow,
         return book.abandon(wanted, now)
     payments = Payments(bank=lambda stan, amount: _bank_check(ctx, key, stan, amount),
                         third_party=lambda report, amount: _third_party(
-                            ctx, key, terminal, report, amount))
+                            ctx, key, terminal, report, amount),
+                        unseal=_unsealer(terminal, wanted.session),
+                        verify=lambda kind, values: _verify(ctx, kind, values))
     return book.report(wanted, now, payments)
 
 
@@ -150,6 +157,34 @@ def _password(terminal: TerminalRow, pin_hash: str | None, pan: str, block: byte
         return None if pin_matches(pin_hash, pin_from_clear_block(clear, pan)) else "55"
     except (SecurityError, ValueError):
         return "99"
+
+
+def _unsealer(terminal: TerminalRow, session: str) -> Unseal | None:
+    """Opens a hidden value of ``session`` with the terminal's TDK (None without one)."""
+    tdk = terminal.tdk
+    if tdk is None:
+        return None
+
+    def unseal(cipher: bytes, number: int, position: int) -> str | None:
+        try:
+            return open_value(cipher, tdk, session=session, number=number, position=position)
+        except SecurityError:
+            return None
+    return unseal
+
+
+def _verify(ctx: HostContext, kind: str, values: tuple[str, ...]) -> Mapping[str, str] | str:
+    """``member_password``: the member card and its password; keeps ``{balance}``."""
+    if kind != "member_password" or len(values) != 2:
+        return "无法验证\ncannot verify"
+    card = ctx.store.card(values[0])
+    if card is None or card.kind is not CardKind.MEMBER:
+        return "会员卡号不存在\nno such member card"
+    if card.status is CardStatus.BLOCKED:
+        return "会员卡已冻结\nmember card blocked"
+    if card.pin_hash is None or not pin_matches(card.pin_hash, values[1]):
+        return "会员密码错误\nwrong member password"
+    return {"balance": format_fen(card.balance)}
 
 
 def _reply(ctx: HostContext, request: Message, terminal: TerminalRow | None, rc: str,

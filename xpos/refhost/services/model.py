@@ -38,7 +38,10 @@ STEP_CODES: Mapping[str, str] = MappingProxyType({
 })
 """Step type in a service file -> wire code."""
 
-_STEP_KEYS = {"type", "text", "name", "fields", "items", "amount", "timeout_s"}
+_STEP_KEYS = {"type", "text", "name", "fields", "items", "amount", "timeout_s", "verify"}
+VERIFY_KINDS = ("member_password",)
+"""What an input step's ``verify`` may name: ``member_password`` checks its two fields, a
+member card number and its password (hidden), against the host's cards."""
 _ID = re.compile(r"[a-z][a-z0-9_-]{0,31}")
 _AMOUNT_STEPS = ("bank_debit", "third_party_debit")
 
@@ -77,6 +80,7 @@ class StepSpec:
         amount: Fixed fen, ``"{name}"`` (an earlier amount) or ``"table:{name}"``.
         timeout_s: The step's timeout on the terminal.
         line: The line of the step's ``[[steps]]`` header.
+        verify: A key of :data:`VERIFY_KINDS` the host checks the input against, or "".
     """
 
     type: str
@@ -87,6 +91,14 @@ class StepSpec:
     amount: int | str | None = None
     timeout_s: int | None = None
     line: int = 0
+    verify: str = ""
+
+    def secret_names(self) -> tuple[str, ...]:
+        """The result names that would hold a hidden value (``{name}``, ``{name_n}``)."""
+        hidden = [n for n, f in enumerate(self.fields, 1) if f.hidden]
+        if not self.name or not hidden:
+            return ()
+        return (self.name, *(f"{self.name}_{n}" for n in hidden))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -129,6 +141,7 @@ def parse_service(text: str, *, path: str) -> Service:
     if steps[-1].type != "end":
         raise ServiceError("the last step must be type = \"end\"", path=path,
                            line=steps[-1].line)
+    _no_hidden_echo(steps, path)
     timeout = head.get("timeout_s", 120)
     if not isinstance(timeout, int) or isinstance(timeout, bool) or not 1 <= timeout <= 3600:
         raise ServiceError("timeout_s must be 1..3600 seconds", path=path, line=head_line)
@@ -185,10 +198,36 @@ def _step(raw: object, path: str, line: int) -> StepSpec:
     if timeout is not None and (not isinstance(timeout, int) or isinstance(timeout, bool)
                                 or not 1 <= timeout <= 600):
         raise ServiceError("timeout_s must be 1..600 seconds", path=path, line=line)
+    fields = _fields(raw.get("fields", []), kind, path, line)
     return StepSpec(type=str(kind), text=str(raw.get("text", "")), name=str(raw.get("name", "")),
-                    fields=_fields(raw.get("fields", []), kind, path, line),
-                    items=_items(raw.get("items", []), kind, path, line),
-                    amount=amount, timeout_s=timeout, line=line)
+                    fields=fields, items=_items(raw.get("items", []), kind, path, line),
+                    amount=amount, timeout_s=timeout, line=line,
+                    verify=_verify(raw.get("verify", ""), kind, fields, path, line))
+
+
+def _verify(raw: object, kind: object, fields: tuple[FieldSpec, ...], path: str,
+            line: int) -> str:
+    if raw == "":
+        return ""
+    if raw not in VERIFY_KINDS:
+        raise ServiceError(f"unknown verify {raw!r} (known: {', '.join(VERIFY_KINDS)})",
+                           path=path, line=line)
+    if kind != "input" or len(fields) != 2 or fields[0].hidden or not fields[1].hidden:
+        raise ServiceError(f"verify = {raw!r} needs an input step of two fields: the card "
+                           "number, then the password (hidden = true)", path=path, line=line)
+    return str(raw)
+
+
+def _no_hidden_echo(steps: tuple[StepSpec, ...], path: str) -> None:
+    """A hidden value never comes back as text: ``{name}`` of one is refused at load."""
+    secret: set[str] = set()
+    for step in steps:
+        used = set(re.findall(r"\{([a-z0-9_]+)\}", step.text))
+        if used & secret:
+            raise ServiceError(f"{{{sorted(used & secret)[0]}}} would show a hidden input "
+                               "value (hidden = true): it is never echoed", path=path,
+                               line=step.line)
+        secret.update(step.secret_names())
 
 
 def _fields(raw: object, kind: object, path: str, line: int) -> tuple[FieldSpec, ...]:

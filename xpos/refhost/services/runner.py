@@ -13,19 +13,22 @@ checked against the bank ledger, a third-party debit carried out through the
 :class:`Payments` hooks) and answers step ``n + 1``. A result other than ``00`` ends the
 session with an ``END`` saying why; a session silent for longer than the service's
 ``timeout_s`` ends with 会话超时. Text placeholders ``{name}`` are filled from earlier
-results; amounts show as yuan.
+results; amounts show as yuan. A hidden input value (sealed under the TDK) is opened before
+it is kept (:mod:`xpos.refhost.services.hidden`) and never shown: ``{name}`` of one reads
+``****``; an input step with ``verify`` is checked by the host (:attr:`Payments.verify`).
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from xpos.model import format_fen
 from xpos.proto.interactive import PlatformStep, SessionRequest, StepField, StepReport
+from xpos.refhost.services.hidden import MASK, Unseal, open_hidden
 from xpos.refhost.services.model import STEP_CODES, Service, StepSpec
 from xpos.refhost.services.registry import MENU_ID, ServiceRegistry
 
@@ -41,6 +44,8 @@ BankCheck = Callable[[int, int], str | None]
 """``(stan, amount) -> None`` if the bank sale is approved in the ledger, else why not."""
 ThirdParty = Callable[[StepReport, int], str]
 """``(report, amount) -> rc``: carry out a third-party debit ("00" = done)."""
+Verify = Callable[[str, tuple[str, ...]], Mapping[str, str] | str]
+"""``(verify kind, values) -> values to keep``, or why the input is refused (a text)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -49,6 +54,8 @@ class Payments:
 
     bank: BankCheck
     third_party: ThirdParty
+    unseal: Unseal | None = None
+    verify: Verify | None = None
 
 
 @dataclass(kw_only=True)
@@ -62,6 +69,7 @@ class SessionState:
     values: dict[str, str] = field(default_factory=dict)
     amounts: dict[str, int] = field(default_factory=dict)
     answers: dict[int, PlatformStep] = field(default_factory=dict)
+    secret: set[str] = field(default_factory=set)
     updated: datetime | None = None
     done: bool = False
 
@@ -138,6 +146,10 @@ class SessionBook:
         elif spec.type == "third_party_debit":
             rc = payments.third_party(report, self._amount(state, spec) or 0)
             why = None if rc == "00" else f"第三方扣款失败\ndebit refused\n({rc})"
+        elif spec.type == "input":
+            report, why = open_hidden(spec, report, state.number, payments.unseal)
+            if why is None and spec.verify:
+                why = self._verify(state, spec, report, payments)
         else:
             why = None
         if why is not None:
@@ -157,7 +169,18 @@ class SessionBook:
         amount = self._amount(state, spec) or 0
         return payments.bank(report.bank_stan, amount)
 
+    def _verify(self, state: SessionState, spec: StepSpec, report: StepReport,
+                payments: Payments) -> str | None:
+        if payments.verify is None:
+            return "无法验证\ncannot verify"
+        kept = payments.verify(spec.verify, report.values)
+        if isinstance(kept, str):
+            return kept
+        state.values.update(kept)
+        return None
+
     def _keep(self, state: SessionState, spec: StepSpec, report: StepReport) -> None:
+        state.secret.update(spec.secret_names())
         if not spec.name:
             return
         if report.bank_stan:
@@ -179,12 +202,14 @@ class SessionBook:
         table, colon, key = amount.partition(":")
         if colon:
             lookup = state.service.tables.get(table, {})
-            return lookup.get(self._fill(state, key))
+            return lookup.get(self._fill(state, key, mask=False))
         name = amount.strip("{}")
         return state.amounts.get(name)
 
-    def _fill(self, state: SessionState, text: str) -> str:
-        return _PLACEHOLDER.sub(lambda m: state.values.get(m.group(1), ""), text)
+    def _fill(self, state: SessionState, text: str, *, mask: bool = True) -> str:
+        """``text`` with ``{name}`` filled; a hidden value shows as :data:`MASK`."""
+        return _PLACEHOLDER.sub(lambda m: MASK if mask and m.group(1) in state.secret
+                                else state.values.get(m.group(1), ""), text)
 
     def _render(self, state: SessionState) -> PlatformStep:
         spec = state.service.steps[state.index]
