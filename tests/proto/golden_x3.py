@@ -98,4 +98,23 @@ X3_ABANDON = Golden(
                "0014" "79000001000500", "0040" + _ABANDON_TLV, "3146374542353946"),
 )
 
-X3_GOLDEN = (X3_OPEN, X3_OPEN_ANSWER, X3_RESULT, X3_RESULT_BANK, X3_END_ANSWER, X3_ABANDON)
+# A hidden field (member password "666666", field 2 of step 1) sealed under the golden TDK:
+# TDES-CBC, zero IV, of "XV1" US session US "1" US "2" US "666666" + 80 00.. (40 bytes).
+SEALED_PASSWORD = ("BE2A0FB2FA5F4BC8E5EAA6D5E254C163E4653786"
+                   "E64B1BCEB6EEA900FC1E0CFBBEE4521FC41BFA19")
+_HIDDEN_TLV = (_SID + "DF43" "01" "31"                    # step 1
+               "DF44" "02" "3030"                         # result 00 performed
+               "DF45" "10" "38383638303030303030303030303031"  # field 1: "8868000000000001"
+               "DF45" "00"                                # field 2: hidden, empty in place
+               "DF4E" "29" "02" + SEALED_PASSWORD)        # field 2 sealed (position 2)
+X3_RESULT_HIDDEN = Golden(
+    name="0100 X3 step result, a hidden value sealed",
+    message=Message(mti="0100", tpdu=_TPDU_REQ, fields={
+        3: "790000", 11: "000004", 41: TID, 42: MID, 60: "79000001000500", 62: _HIDDEN_TLV,
+        64: "4641393939383339"}),
+    wire=_wire(_TPDU_REQ, _HEADER, "0100", "2020000000C00015", "790000", "000004", _T, _M,
+               "0014" "79000001000500", "0098" + _HIDDEN_TLV, "4641393939383339"),
+)
+
+X3_GOLDEN = (X3_OPEN, X3_OPEN_ANSWER, X3_RESULT, X3_RESULT_BANK, X3_END_ANSWER, X3_ABANDON,
+             X3_RESULT_HIDDEN)
