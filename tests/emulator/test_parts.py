@@ -17,11 +17,11 @@ from xpos.emulator.app.wallet import (
     keyable,
     wallet,
 )
-from xpos.testing.host import DEMO_ORDERS, J1_COUPON
 from xpos.emulator.app.widgets.host import compact_line, wrapped
 from xpos.model import Key, fit_masked, mask_pan
 from xpos.model.textwidth import text_width
 from xpos.refhost.seed import DEMO
+from xpos.testing.host import DEMO_ORDERS, J1_COUPON
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "emulator.md"
 
