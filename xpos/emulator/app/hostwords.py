@@ -17,6 +17,7 @@ size. Values from the host are data: control characters are dropped
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
@@ -35,14 +36,22 @@ X_PROCESSING = ("70", "71", "72", "73", "78", "79")
 """Field 3 (first two digits) of the X messages that carry TLV in field 62."""
 
 _SEP = "\x1f"
+_NAME_END = 34
+"""Where the value starts in a transcript field line (``"  62 "`` + 28-column name + space)."""
 
 
 def _amount(value: str) -> str:
     return f"¥{format_fen(int(value))}" if value.isdigit() and len(value) <= 12 else value
 
 
+_MASKED_PAN = re.compile(r"[0-9]{6}\*{2,9}[0-9]{4}")
+
+
 def _card(value: str) -> str:
-    return mask_pan(value) if value.isdigit() else mask_code(value)
+    """A card number first 6 / last 4 (already masked: as it is; anything else: last 4)."""
+    if value.isdigit():
+        return mask_pan(value)
+    return value if _MASKED_PAN.fullmatch(value) else mask_code(value)
 
 
 def _step_type(value: str) -> str:
@@ -172,9 +181,10 @@ def describe_words(direction: str, msg: Message, lang: str = "zh") -> str:
         return text
     lines = []
     for line in text.split("\n"):
-        if line.startswith("  62 "):
-            lines.append(f"  62 {pick(('X菜单 TLV', 'X-menu TLV'), lang)}")
-            lines.extend(tlv_lines(msg.get(62) or "", lang))
+        if line.startswith("  62 "):  # keep number and name (34 columns), value in words
+            items = tlv_lines(msg.get(62) or "", lang)
+            lines.append(line[:_NAME_END] + pick(("X菜单 TLV", "X-menu TLV"), lang))
+            lines.extend(items)
         else:
             lines.append(line)
     return "\n".join(lines)
