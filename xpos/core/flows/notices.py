@@ -95,3 +95,7 @@ class Notice(enum.Enum):
     """A balance answer whose MAC failed: the balance is not shown."""
     REFUND_OTHER_CARD = "refund_other_card"
     """The card swiped is not the one of the original found in the journal."""
+    ORDER_UNDONE = "order_undone"
+    """X2: the platform refused the order-paid notice; every money leg was undone."""
+    ORDER_UNDO_PENDING = "order_undo_pending"
+    """X2: the order-paid notice was refused; the legs' reversals are queued, not yet taken."""
