@@ -117,3 +117,22 @@ def test_requests_are_built_from_the_form_or_refused_in_one_line() -> None:
     assert build_request("VOID", TillForm(trace="1234567"), "R") == "trace: 1 to 6 digits"
     assert build_request("XPAY", TillForm(order="66 01"), "R") == \
         "order number: 1 to 32 characters (6600000001)"
+
+
+def test_the_till_pays_an_order_combined_and_its_log_names_both_legs(run_app: RunApp) -> None:
+    async def scenario(app: EmulatorApp, pilot: Pilot[None]) -> None:
+        await send(app, pilot, {"order": "6600000001"}, "xpay")
+        await until(app, pilot, lambda: "支付方式" in display(app))
+        line = next(row for row in display(app).splitlines() if "组合支付" in row)
+        await press(app, pilot, line.strip()[0])
+        await click(app, pilot, "#swipe-member")
+        await press(app, pilot, *"666666", "enter")          # the member card's password
+        await until(app, pilot, lambda: "请刷卡" in display(app))
+        await click(app, pilot, "#swipe-alice")
+        await press(app, pilot, *ALICE.pin, "enter")
+        await until(app, pilot, lambda: len(answers(app)) == 1)
+        paid = answers(app)[-1]
+        assert "XPAY EMU0001: RC=00" in paid and "¥600.00 621234*********4567" in paid
+        assert "XA=¥200.00 XC=886800******0001 XT=" in paid
+
+    run_app(scenario)

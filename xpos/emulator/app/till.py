@@ -40,7 +40,14 @@ def parse_amount(text: str) -> int | None:
 
 
 def describe(response: EcrResponse) -> str:
-    """One line for the help line and the log (the card number comes masked)."""
+    """One line for the help line and the log (the card numbers come masked).
+
+    >>> describe(EcrResponse(command="XPAY", reference="EMU0001", result="00", text="支付成功",
+    ...          amount=60000, masked_pan="621234*********4567", trace=9, party_amount=20000,
+    ...          party_masked_pan="886800******0001", party_trace=8))
+    'XPAY EMU0001: RC=00 支付成功 ¥600.00 621234*********4567 TR=000009 XA=¥200.00 \
+XC=886800******0001 XT=000008'
+    """
     parts = [f"RC={response.result}", response.text]
     if response.amount:
         parts.append(f"¥{format_fen(response.amount)}")
@@ -52,6 +59,12 @@ def describe(response: EcrResponse) -> str:
         parts.append(f"TR={response.trace:06d}")
     if response.rrn:
         parts.append(f"RR={response.rrn}")
+    if response.party_amount:  # X2 combined payment: the third-party leg
+        parts.append(f"XA=¥{format_fen(response.party_amount)}")
+    if response.party_masked_pan:
+        parts.append(f"XC={response.party_masked_pan}")
+    if response.party_trace:
+        parts.append(f"XT={response.party_trace:06d}")
     return f"{response.command} {response.reference}: " + " ".join(p for p in parts if p)
 
 
