@@ -10,9 +10,9 @@ meaning, a select item as ``id: label``, a text's line breaks as `` / ``.
 Masking is the transcript's, and stricter where it can be: voucher, coupon and keyed
 order codes keep their last 4 characters, a member card number its first 6 / last 4, an
 RFID UID its last 4; the encrypted track stays ``<sealed, N bytes>``, the PIN block
-``<PIN block>``, a balance ``<balance>``. A tag this table does not know shows only its
-size. Values from the host are data: control characters are dropped
-(:func:`~xpos.model.textwidth.printable`).
+``<PIN block>``, a balance ``<balance>``, a hidden X3 input (``DF4E``) ``<sealed>``. A tag
+this table does not know shows only its size. Values from the host are data: control
+characters are dropped (:func:`~xpos.model.textwidth.printable`).
 """
 
 from __future__ import annotations
@@ -121,6 +121,7 @@ _WORDS: Mapping[int, tuple[str, str, Shown]] = MappingProxyType({
     x3.TAG_TRACK: ("磁道(加密)", "track (sealed)", lambda _: "<sealed>"),
     x3.TAG_PIN: ("密码", "PIN", lambda _: "<PIN block>"),
     x3.TAG_ABANDON: ("放弃", "abandoned", _abandon),
+    x3.TAG_SEALED: ("隐藏输入(加密)", "hidden value (sealed)", lambda _: "<sealed>"),
     # X3 sessions: platform → terminal (one step)
     x3.S_SESSION: ("会话", "session", str),
     x3.S_NUMBER: ("步骤", "step", str),
@@ -133,7 +134,7 @@ _WORDS: Mapping[int, tuple[str, str, Shown]] = MappingProxyType({
 })
 """TLV tag → (Chinese, English, how the value is shown)."""
 
-_SIZED = (x3.TAG_TRACK, x3.TAG_PIN, order.TAG_BALANCE)
+_SIZED = (x3.TAG_TRACK, x3.TAG_PIN, order.TAG_BALANCE, x3.TAG_SEALED)
 """Tags whose value is never decoded: only their size is shown."""
 
 
