@@ -204,6 +204,21 @@ def test_recovery_keeps_the_old_files_and_continues_above_the_reservation(
         assert journal.next_stan() == result.next_stan
 
 
+def test_after_recovery_the_x_batch_follows_the_hosts_new_batch_not_1(
+        journal_path: Path) -> None:
+    with Journal(journal_path) as journal:
+        journal.set_batch_no(7)
+        journal.next_stan()
+    journal_path.unlink()
+    recover(journal_path, now=NOW)
+    with Journal(journal_path) as journal:
+        assert journal.batch_for("x") == 0  # none until the sign-on, like the bank batch
+        journal.set_batch_no(8)
+        assert journal.batch_for("x") == 8 and journal.batch_for("bank") == 8
+        journal.set_batch_no(9)  # a later batch change (settlement) leaves the X batch alone
+        assert journal.batch_for("x") == 8
+
+
 def test_recovery_of_a_damaged_file_renames_it_and_its_wal(journal_path: Path) -> None:
     _used(journal_path)
     journal_path.write_bytes(b"garbage" * 1000)

@@ -188,9 +188,16 @@ class Database:
         return self.batch_no == 0
 
     def clear_batch(self) -> None:
-        """Set the batch number to 0, "none": a recovered journal, until a sign-on."""
+        """Set the batch numbers to 0, "none": a recovered journal, until a sign-on.
+
+        Both the bank batch and the X-menu batch: the lost journal's X batch is not known
+        either, so the X batch takes the host's new bank batch number at the sign-on
+        (:meth:`set_batch_no`) instead of starting again at 1, a batch the platform may
+        have closed already.
+        """
         with self._write() as conn:
             self._set_counter(conn, "batch", 0)
+            self._set_counter(conn, "x_batch", 0)
 
     def set_batch_no(self, n: int) -> None:
         """Set the batch number (after settlement, or from the sign-on response 60.2).
@@ -205,4 +212,6 @@ class Database:
                                " a new batch is required before any sale")
         with self._write() as conn:
             self._set_counter(conn, "batch", n)
+            if self._counter("x_batch") == 0:  # recovered: the X batch follows the host's
+                self._set_counter(conn, "x_batch", n)
         self._save_marker(self._marker.but(batch=n))
