@@ -6,6 +6,7 @@ types and the host itself, so that neither imports the host package directly.
 
 from __future__ import annotations
 
+from xpos.refhost.redeem_store import set_void_window
 from xpos.refhost.rows import CardKind, CardStatus, VoucherStatus
 from xpos.refhost.seed import DEMO, DemoData, seed_demo, track2_for
 from xpos.refhost.server import ReferenceHost
@@ -20,5 +21,6 @@ __all__ = [
     "ReferenceHost",
     "VoucherStatus",
     "seed_demo",
+    "set_void_window",
     "track2_for",
 ]

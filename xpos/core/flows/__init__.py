@@ -44,6 +44,7 @@ from xpos.core.flows.sign_on import sign_on_flow
 from xpos.core.flows.totals import totals_flow
 from xpos.core.flows.void import void_flow
 from xpos.core.flows.voucher import voucher_flow
+from xpos.core.flows.voucher_void import voucher_void_flow
 from xpos.core.flows.x_records import x_records_flow, x_totals_flow
 
 BUILTIN_FLOWS: Mapping[str, Callable[[FlowContext], Flow]] = MappingProxyType(
@@ -66,6 +67,7 @@ BUILTIN_FLOWS: Mapping[str, Callable[[FlowContext], Flow]] = MappingProxyType(
         "settle_reprint": settle_reprint_flow,
         "refund": refund_flow,
         "balance": balance_flow,
+        "voucher_void": voucher_void_flow,
     }
 )
 """Built-in flows by name."""

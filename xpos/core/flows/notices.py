@@ -95,3 +95,5 @@ class Notice(enum.Enum):
     """A balance answer whose MAC failed: the balance is not shown."""
     REFUND_OTHER_CARD = "refund_other_card"
     """The card swiped is not the one of the original found in the journal."""
+    XVOID_NOT_REDEMPTION = "xvoid_not_redemption"
+    """X void: the trace number is not a voucher redemption."""
