@@ -53,7 +53,7 @@ RESPONSE_MESSAGES: Mapping[str, tuple[str, str]] = {
     "A7": ("安全处理失败", "Security violation"),
     "V1": ("券已使用", "Voucher already used"),
     "V2": ("券已过期", "Voucher expired"),
-    "V3": ("券未到使用日期", "Voucher not valid yet"),
+    "V3": ("券未到使用日期", "Not valid yet"),
     "V4": ("非本商户券", "Another merchant's"),
     "V5": ("剩余份数不足", "Not that many left"),
     "V6": ("原核销已撤销", "Already voided"),

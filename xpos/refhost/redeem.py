@@ -116,7 +116,7 @@ def _void(ctx: HostContext, key: RequestKey, ref: str, found: LedgerEntry | None
     age = (ctx.now() - datetime.fromisoformat(found.created_at)).total_seconds()
     if age >= window:
         return (ctx.record(key, kind=VOID_KIND, rc="V7", ref=ref),
-                f"核销超过{_hours(window)}不能撤销 / void window {window}s passed")
+                f"超过{_hours(window)}不能撤销 / void window {window}s passed")
     draft = ctx.draft(key, kind=VOID_KIND, rc=RC_APPROVED, auth_code=ctx.auth_code(), ref=ref)
     entry = void_or_none(ctx.store, done, draft)
     if entry is None:

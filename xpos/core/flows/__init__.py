@@ -27,7 +27,10 @@ from xpos.core.flows.online import (
     VoidLookup,
     VoidRequest,
     VoucherDetails,
+    VoucherQuery,
     VoucherRequest,
+    VoucherVoidLookup,
+    VoucherVoidRequest,
 )
 from xpos.core.flows.order_pay import order_pay_flow
 from xpos.core.flows.preauth import (
@@ -91,7 +94,10 @@ __all__ = [
     "VoidLookup",
     "VoidRequest",
     "VoucherDetails",
+    "VoucherQuery",
     "VoucherRequest",
+    "VoucherVoidLookup",
+    "VoucherVoidRequest",
     "balance_flow",
     "completion_flow",
     "completion_void_flow",

@@ -84,14 +84,14 @@ def voucher_flow(ctx: FlowContext) -> Flow:
     slip = _slip(ctx, details, reply, request)
     yield from print_slip(ctx, functools.partial(redeem_slip, slip))
     yield from notify(title, "", t("voucher.ok", ctx.lang), details.title,
-                      t("redeem.done", ctx.lang, units=details.units or units),
-                      t("redeem.left", ctx.lang, left=details.quantity))
+                      t("redeem.done", ctx.lang, quantity=details.units or units),
+                      t("redeem.left", ctx.lang, quantity=details.quantity))
 
 
 def _units(ctx: FlowContext, found: VoucherDetails) -> Generator[Command, object, int | None]:
     """Show the voucher, ask how many of its items (ENTER = all), have that confirmed."""
     left = found.quantity
-    lines = [found.title, t("redeem.left", ctx.lang, left=left)]
+    lines = [found.title, t("redeem.left", ctx.lang, quantity=left)]
     if found.value:
         lines.append(t("redeem.value", ctx.lang, amount=format_fen(found.value)))
     if found.expires:
@@ -105,9 +105,9 @@ def _units(ctx: FlowContext, found: VoucherDetails) -> Generator[Command, object
         units = int(keyed.values[0]) if keyed.values[0] else left
         if 1 <= units <= left:
             break
-        yield from notify(found.title, "", t("redeem.units_bad", ctx.lang, left=left))
+        yield from notify(found.title, "", t("redeem.units_bad", ctx.lang, quantity=left))
     confirmed = yield from ask(Confirm(prompt="\n".join(
-        [*lines, t("redeem.confirm", ctx.lang, units=units)])))
+        [*lines, t("redeem.confirm", ctx.lang, quantity=units)])))
     if not (confirmed.ok and confirmed.yes):
         yield from notify(t("voucher.title", ctx.lang), "", t("txn.cancelled", ctx.lang))
         return None

@@ -69,7 +69,7 @@ def voucher_void_flow(ctx: FlowContext) -> Flow:
                       when=reply.when or NO_TIME, voids=original.stan)
     yield from print_slip(ctx, functools.partial(redeem_slip, slip))
     yield from notify(title, "", t("txn.approved", ctx.lang), done.title,
-                      t("xvoid.units", ctx.lang, units=slip.units))
+                      t("xvoid.units", ctx.lang, quantity=slip.units))
 
 
 def _original(ctx: FlowContext, title: str) -> Generator[Command, object, OnlineReply | None]:
@@ -84,7 +84,7 @@ def _original(ctx: FlowContext, title: str) -> Generator[Command, object, Online
         return None
     details = found.voucher
     lines = [t("void.original", ctx.lang, stan=found.stan), details.title,
-             details.code_masked, t("redeem.done", ctx.lang, units=details.units),
+             details.code_masked, t("redeem.done", ctx.lang, quantity=details.units),
              t("xvoid.confirm", ctx.lang)]
     confirmed = yield from ask(Confirm(prompt="\n".join(lines)))
     if not (confirmed.ok and confirmed.yes):
