@@ -60,7 +60,7 @@ _TLV_TEXT.update({  # X2 orders (xpos.proto.order): the keyed code masked like a
     order.TAG_PARTY_AMOUNT: ("party_amount", str)})
 _TLV_HIDDEN = {TAG_TRACK: "track", TAG_PIN: "pin_block",  # X3: sizes only
                order.TAG_BALANCE: "balance"}  # X2: a card balance, like field 54
-_X_TLV = ("70", "71", "72", "73", "78", "79")  # field 3 of the X messages with TLV in 62
+_X_TLV: tuple[str, ...] = ("70", "71", "72", "73", "78", "79")  # F3 of X messages, TLV in 62
 _X_TLV += ("74",)  # X1 query and X void (xpos.proto.voucher_x)
 _TLV_TEXT.update({  # X1 redemption in parts: value, validity, items, the voided original
     TAG_VALUE: ("value", str), TAG_EXPIRES: ("expires", str), TAG_UNITS: ("units", str),
