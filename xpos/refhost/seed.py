@@ -160,15 +160,20 @@ DEMO = DemoData(
                     note="valid: 00"),
         DemoVoucher(code="202405010001", title="会员生日蛋糕", quantity=1, expires="2099-12-31",
                     note="order number for the member-card method: 00"),
-        DemoVoucher(code="883300112239", title="健身次卡", quantity=5, expires="2099-12-31",
-                    value=3000, note="5 items of ￥30.00: partial redemption 00"),
-        DemoVoucher(code="883300112240", title="圣诞套餐", quantity=1, expires="2099-12-31",
-                    valid_from="2099-12-24", note="not valid yet: V3"),
-        DemoVoucher(code="883300112241", title="分店专享券", quantity=1, expires="2099-12-31",
-                    mid="898100012349999", note="another merchant's: V4"),
     ),
     demo_voucher="883300112233",
 )
+
+REDEEM_VOUCHERS: tuple[DemoVoucher, ...] = (
+    DemoVoucher(code="883300112239", title="健身次卡", quantity=5, expires="2099-12-31",
+                value=3000, note="5 items of ￥30.00: partial redemption 00"),
+    DemoVoucher(code="883300112240", title="圣诞套餐", quantity=1, expires="2099-12-31",
+                valid_from="2099-12-24", note="not valid yet: V3"),
+    DemoVoucher(code="883300112241", title="分店专享券", quantity=1, expires="2099-12-31",
+                mid="898100012349999", note="another merchant's: V4"),
+)
+"""X1 redemption in parts (issue 11): seeded with the demo vouchers, keyed (not in the
+emulator's wallet, whose list :data:`DEMO` fills)."""
 
 
 def seed_demo(store: HostStore, demo: DemoData = DEMO, *, reset: bool = False) -> None:
@@ -186,7 +191,7 @@ def seed_demo(store: HostStore, demo: DemoData = DEMO, *, reset: bool = False) -
         store.set_allow_partial(card.pan, card.allow_partial)
     store.add_provider(demo.provider_id, demo.provider_name)
     add_voucher = store.put_voucher if reset else store.add_voucher
-    for v in demo.vouchers:
+    for v in (*demo.vouchers, *REDEEM_VOUCHERS):
         add_voucher(v.code, provider=demo.provider_id, title=v.title, quantity=v.quantity,
                     expires=v.expires, status=v.status, used_at=v.used_at,
                     used_by_tid=demo.tid if v.used_at else None)
