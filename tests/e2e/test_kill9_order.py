@@ -14,8 +14,16 @@ host:
 * the same two instants of a third-party (member card) payment: the platform debit is
   reversed (card credited back, order open), or the notice goes out after the restart.
 
+* the platform refuses the order-paid notice (P1) of a bank or combined payment and the
+  terminal dies right after reading the refusal (nothing journaled: the notice goes out
+  again at the restart and decides again) or right after journaling the undo (the
+  queued reversals go out first at the restart: every leg given back exactly once);
+* the order was paid by another leg meanwhile (a lasting P1): killed right after the
+  first refusal, the terminal sends the notice again at the restart, is refused again
+  and gives the bank leg back then.
+
 Reconciled against the host every time: 0 money taken without the order marked paid,
-0 double debits.
+0 double debits, 0 double undos.
 """
 
 import asyncio
@@ -23,6 +31,7 @@ import os
 import signal
 import sys
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -32,7 +41,7 @@ from xpos.drivers.fakes import FakePinPad
 from xpos.journal import TxnStatus
 from xpos.model import CardData, CardSource
 from xpos.proto.messages import MessageKind
-from xpos.refhost.orders import get_order
+from xpos.refhost.orders import get_order, put_order
 from xpos.refhost.seed import DEMO, track2_for
 from xpos.refhost.server import ReferenceHost
 from xpos.security.pki import ensure_demo_pki
@@ -303,3 +312,108 @@ async def _combo_scenario(data_dir: Path, where: str) -> None:
 def test_kill_9_during_a_combined_payment_takes_no_money_without_the_order_paid(
         tmp_path: Path, where: str) -> None:
     asyncio.run(_combo_scenario(tmp_path, where))
+
+
+# -- the platform refuses the order-paid notice: the legs are undone -------------------------
+
+
+async def _refused_scenario(data_dir: Path, point: str, combo: bool) -> None:
+    """The notice is refused (P1) once; the terminal kills itself at crash point ``point``."""
+    db = data_dir / "host" / "host.db"
+    db.parent.mkdir(parents=True)
+    host = ReferenceHost(db, tls=ensure_demo_pki(data_dir))
+    port = await host.start()
+    try:
+        host.faults.decline("P1", on=frozenset({MessageKind.ORDER_PAID}))
+        child = await asyncio.create_subprocess_exec(
+            sys.executable, "-c", COMBO_CHILD if combo else CHILD, str(data_dir), str(port),
+            "refused", str(ROOT), stdout=asyncio.subprocess.DEVNULL,
+            env={**os.environ, "XPOS_CRASH_AT": point})
+        assert await asyncio.wait_for(child.wait(), 60) == -signal.SIGKILL
+        assert len(host.store.entries(kind="order_paid")) == 1  # the refusal, recorded
+        assert len(_live_sales(host)) == 1  # the bank leg is still taken at the kill
+
+        terminal = _terminal(data_dir, port)
+        try:
+            await terminal.txn.handle(OrderQuery(code=ORDER))  # the next request settles it
+            payment = terminal.journal.last(PAYMENT_KIND)
+            sale = terminal.journal.last("sale")
+            debit = terminal.journal.last("third-party debit")
+            queued = terminal.journal.pending_reversal()
+        finally:
+            await terminal.close()
+        assert payment is not None and sale is not None and queued is None
+        order = get_order(host.store, ORDER)
+        assert order is not None
+        live = _live_sales(host)
+        debits = [e for e in host.store.entries(tid=DEMO.tid, kind="x_debit")
+                  if e.approved and not e.reversed]
+        reversals = [e for e in host.store.entries(tid=DEMO.tid, kind="reversal")
+                     if e.approved]
+        bank_due = DUE - MEMBER.balance if combo else DUE
+        if point == "order_paid.after_answer":  # refusal never journaled: the notice again
+            assert (payment.status, sale.status) == (TxnStatus.APPROVED, TxnStatus.APPROVED)
+            assert order.status == "paid" and len(live) == 1 and reversals == []
+            assert len(debits) == (1 if combo else 0)
+            assert host.store.balance(ALICE.pan) == ALICE.balance - bank_due
+        else:  # the undo was journaled: sent at the restart, every leg given back once
+            assert (payment.status, sale.status) == (TxnStatus.DECLINED, TxnStatus.REVERSED)
+            assert payment.detail.get("undone") is True
+            assert order.status == "open" and live == [] and debits == []
+            assert len(reversals) == (2 if combo else 1)
+            assert host.store.balance(ALICE.pan) == ALICE.balance
+            assert host.store.balance(MEMBER.pan) == MEMBER.balance
+            if combo:
+                assert debit is not None and debit.status is TxnStatus.REVERSED
+    finally:
+        await host.stop()
+
+
+@pytest.mark.parametrize("combo", [False, True], ids=["bank", "combined"])
+@pytest.mark.parametrize("point", ["order_paid.after_answer", "order_paid.undo_queued"])
+def test_kill_9_after_a_refused_order_notice_keeps_no_money_without_the_order_paid(
+        tmp_path: Path, point: str, combo: bool) -> None:
+    asyncio.run(_refused_scenario(tmp_path, point, combo))
+
+
+async def _paid_elsewhere_scenario(data_dir: Path) -> None:
+    """The order was paid by another leg meanwhile: every notice of ours is refused P1."""
+    db = data_dir / "host" / "host.db"
+    db.parent.mkdir(parents=True)
+    host = ReferenceHost(db, tls=ensure_demo_pki(data_dir))
+    port = await host.start()
+    try:
+        order = get_order(host.store, ORDER)
+        assert order is not None
+        put_order(host.store, replace(order, status="paid", paid_ref="ELSEWHERE",
+                                      paid_amount=DUE, paid_at="2025-01-15T10:00:00+08:00"))
+        child = await asyncio.create_subprocess_exec(
+            sys.executable, "-c", CHILD, str(data_dir), str(port), "refused", str(ROOT),
+            stdout=asyncio.subprocess.DEVNULL,
+            env={**os.environ, "XPOS_CRASH_AT": "order_paid.after_answer"})
+        assert await asyncio.wait_for(child.wait(), 60) == -signal.SIGKILL
+        assert len(_live_sales(host)) == 1  # refused, nothing journaled, money still taken
+
+        terminal = _terminal(data_dir, port)
+        try:
+            await terminal.txn.handle(OrderQuery(code=ORDER))  # the notice again: refused
+            payment = terminal.journal.last(PAYMENT_KIND)
+            sale = terminal.journal.last("sale")
+        finally:
+            await terminal.close()
+        assert payment is not None and sale is not None
+        assert (payment.status, sale.status) == (TxnStatus.DECLINED, TxnStatus.REVERSED)
+        refusals = [e for e in host.store.entries(kind="order_paid") if e.rc == "P1"]
+        assert len(refusals) == 2   # before the kill, and again after the restart
+        assert _live_sales(host) == [] and host.store.balance(ALICE.pan) == ALICE.balance
+        assert len([e for e in host.store.entries(tid=DEMO.tid, kind="reversal")
+                    if e.approved]) == 1
+        after = get_order(host.store, ORDER)
+        assert after is not None and after.paid_ref == "ELSEWHERE"  # not ours, untouched
+    finally:
+        await host.stop()
+
+
+def test_kill_9_after_a_lasting_refusal_undoes_the_bank_leg_at_the_restart(
+        tmp_path: Path) -> None:
+    asyncio.run(_paid_elsewhere_scenario(tmp_path))

@@ -80,5 +80,23 @@ XPAY_REQUEST = EcrGolden(
          "03", "58"),
 )
 
+XPAY_COMBINED = EcrGolden(
+    "X order payment, combined: 600.00 = third-party 200.00 (trace 3) + bank 400.00 (trace 4)",
+    EcrResponse(command="XPAY", reference="T0006", result="00", host_rc="00", amount=60_000,
+                masked_pan="621234*********4567", auth_code="123456", trace=4,
+                rrn="250115000004", text="支付成功", party_amount=20_000, party_trace=3,
+                party_masked_pan="886800******0001"),
+    _hex("02", "0179",                                   # LEN 179
+         _ascii("CM004XPAY"), _ascii("RF005T0006"), _ascii("RC00200"), _ascii("HR00200"),
+         _ascii("AM012000000060000"),                    # the amount due, both legs
+         _ascii("PN019621234*********4567"), _ascii("AC006123456"),   # the bank leg
+         _ascii("TR006000004"), _ascii("RR012250115000004"),
+         _ascii("TX012"), "e694af e4bb98 e68890 e58a9f",  # 支付成功
+         _ascii("XA012000000020000"),                    # the third-party leg's amount
+         _ascii("XT006000003"),                          # its trace
+         _ascii("XC016886800******0001"),                # its card, masked
+         "03", "37"),
+)
+
 GOLDEN: tuple[EcrGolden, ...] = (SALE_REQUEST, VOID_REQUEST, SALE_APPROVED, BUSY,
-                                 REFUND_REQUEST, XPAY_REQUEST)
+                                 REFUND_REQUEST, XPAY_REQUEST, XPAY_COMBINED)

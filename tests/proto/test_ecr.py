@@ -97,6 +97,6 @@ def test_the_golden_frames_in_docs_drivers_md_are_the_real_bytes() -> None:
     doc = (Path(__file__).resolve().parents[2] / "docs" / "drivers.md").read_text("utf-8")
     blocks = re.findall(r"```\n(02 0[0-9]{3}[^`]*)```", doc)
     wires = {g.wire for g in GOLDEN}
-    assert len(blocks) == 5
+    assert len(blocks) == 6
     for block in blocks:
         assert bytes.fromhex(block.replace(" ", "").replace("\n", "")) in wires, block

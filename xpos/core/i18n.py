@@ -219,6 +219,10 @@ CATALOGUE: Mapping[str, tuple[str, str]] = {
     "order.combo_undone": ("第三方卡扣款已退回", "Party debit returned"),
     # Refund from the till (xpos.core.flows.till)
     "refund.bad_original": ("原交易信息错误", "Bad RRN or date"),
+    # X2: the order-paid notice refused, the money legs undone (xpos.terminal.order_undo)
+    "online.order_undone": ("订单未确认\n款项已撤销", "Order not confirmed\npayment returned"),
+    "online.order_undo_pending": ("订单未确认\n款项将自动撤销",
+                                  "Order not confirmed\nrefund to follow"),
     # X1 redemption in parts and its X void (xpos.core.flows.voucher, voucher_void)
     "redeem.left": ("剩余 {quantity} 份", "{quantity} left"),
     "redeem.value": ("单价: {amount}", "Each: {amount}"),

@@ -92,6 +92,10 @@ class EcrResponse:
         trace: ``TR``: the terminal's trace (STAN) of the transaction (0: left out).
         rrn: ``RR``: the retrieval reference number.
         text: ``TX``: the outcome as the terminal shows it (UTF-8).
+        party_amount: ``XA``: X2 combined payment, the third-party leg's amount in fen
+            (0: field left out; the bank leg is ``AM`` minus this).
+        party_trace: ``XT``: the third-party leg's trace (STAN) (0: left out).
+        party_masked_pan: ``XC``: the third-party card, first 6 and last 4 digits only.
     """
 
     command: str
@@ -104,6 +108,9 @@ class EcrResponse:
     trace: int = 0
     rrn: str = ""
     text: str = ""
+    party_amount: int = 0
+    party_trace: int = 0
+    party_masked_pan: str = ""
 
 
 def _error(message: str, position: int = 0) -> DecodeError:
@@ -268,6 +275,9 @@ def encode_response(response: EcrResponse) -> bytes:
         ("PN", response.masked_pan), ("AC", response.auth_code),
         ("TR", f"{response.trace:06d}" if response.trace else ""),
         ("RR", response.rrn), ("TX", response.text),
+        ("XA", f"{response.party_amount:012d}" if response.party_amount else ""),
+        ("XT", f"{response.party_trace:06d}" if response.party_trace else ""),
+        ("XC", response.party_masked_pan),
     ])
 
 
@@ -283,7 +293,11 @@ def decode_response(data: bytes) -> EcrResponse:
         raise _error(f"ECR response: unknown RC {result!r}")
     amount = _number(fields, "AM", 12)
     trace = _number(fields, "TR", 6)
+    party_amount = _number(fields, "XA", 12)
+    party_trace = _number(fields, "XT", 6)
     return EcrResponse(command=fields.get("CM", ""), reference=fields.get("RF", ""),
                        result=result, host_rc=fields.get("HR", ""), amount=amount or 0,
                        masked_pan=fields.get("PN", ""), auth_code=fields.get("AC", ""),
-                       trace=trace or 0, rrn=fields.get("RR", ""), text=fields.get("TX", ""))
+                       trace=trace or 0, rrn=fields.get("RR", ""), text=fields.get("TX", ""),
+                       party_amount=party_amount or 0, party_trace=party_trace or 0,
+                       party_masked_pan=fields.get("XC", ""))

@@ -25,8 +25,9 @@ from xpos.qa.readers import read_choice, read_digits, read_mapping, read_seconds
 from xpos.qa.yamlsrc import YNode
 
 TILL_KEYS = ("sale", "void", "command", "ref", "refund", "original", "date", "xpay")
-EXPECT_TILL_KEYS = ("result", "text", "ref", "amount", "card", "has", "timeout")
-TILL_FIELDS = ("card", "auth_code", "trace", "rrn")
+EXPECT_TILL_KEYS = ("result", "text", "ref", "amount", "card", "has", "timeout",
+                    "party_amount")
+TILL_FIELDS = ("card", "auth_code", "trace", "rrn", "party_trace", "party_card")
 DEFAULT_TIMEOUT_S = 120.0
 _AMOUNT = re.compile(r"([0-9]{1,10})(?:\.([0-9]{1,2}))?")
 _COMMAND = re.compile(r"[A-Z]{1,8}")
@@ -62,6 +63,8 @@ class ExpectTillStep(Step):
     masked_pan: str | None = None
     has: tuple[str, ...] = ()
     timeout_s: float = DEFAULT_TIMEOUT_S
+    party_amount: int | None = None
+    """X2 combined payment: the third-party leg's amount (``XA``), in fen."""
 
     def _arg(self) -> str:
         parts = [f"{k}: {v}" for k, v in (("result", self.result), ("text", self.text),
@@ -132,7 +135,9 @@ def parse_expect_till(arg: YNode, line: int, cards: dict[str, str]) -> Step:
         reference=read_text(found["ref"], "ref") if "ref" in found else None,
         amount=_fen(found["amount"], "amount") if "amount" in found else None,
         timeout_s=read_seconds(found["timeout"], "timeout") if "timeout" in found
-        else DEFAULT_TIMEOUT_S)
+        else DEFAULT_TIMEOUT_S,
+        party_amount=_fen(found["party_amount"], "party_amount") if "party_amount" in found
+        else None)
 
 
 async def till(run: Run, step: Step) -> None:
@@ -185,9 +190,12 @@ def _problem(step: ExpectTillStep, got: EcrResponse) -> str:
         (step.amount is None or got.amount == step.amount, f"amount {step.amount}"),
         (step.masked_pan is None or got.masked_pan == step.masked_pan,
          f"card {step.masked_pan}"),
+        (step.party_amount is None or got.party_amount == step.party_amount,
+         f"party_amount {step.party_amount} (got {got.party_amount})"),
     ]
     values = {"card": got.masked_pan, "auth_code": got.auth_code, "trace": got.trace,
-              "rrn": got.rrn}
+              "rrn": got.rrn, "party_trace": got.party_trace,
+              "party_card": got.party_masked_pan}
     checks += [(bool(values[name]), f"a {name}") for name in step.has]
     missing = [what for ok, what in checks if not ok]
     return f"expected {', '.join(missing)}; {seen}" if missing else ""

@@ -68,6 +68,7 @@ from xpos.proto.messages import (
     swap_tpdu,
     voucher_response,
 )
+from xpos.proto.order import order_paid_response
 from xpos.proto.refund import balance_response
 from xpos.proto.routing import PLATFORM_DESTINATION, is_x_class
 from xpos.refhost.balance import handle_balance
@@ -236,6 +237,8 @@ class HostCore:
             response = sale_response(request, rc=rc, auth_code=None, rrn=entry.rrn, when=when)
         elif kind is MessageKind.BALANCE:
             response = balance_response(request, rc=rc, balance=None, rrn=entry.rrn, when=when)
+        elif kind is MessageKind.ORDER_PAID:  # echoes F4, as the terminal checks
+            response = order_paid_response(request, rc=rc, message="", when=when, rrn=entry.rrn)
         elif kind in (MessageKind.VOUCHER_VERIFY, MessageKind.ORDER_QUERY,
                       MessageKind.ORDER_PAID, MessageKind.VOUCHER_QUERY,
                       MessageKind.VOUCHER_VOID):

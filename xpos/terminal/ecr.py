@@ -72,7 +72,8 @@ def response_for(request: EcrRequest, answer: TillAnswer) -> EcrResponse:
                        result=_STATUS_RESULT[answer.status], host_rc=answer.host_rc,
                        amount=answer.amount, masked_pan=answer.masked_pan,
                        auth_code=answer.auth_code, trace=answer.trace, rrn=answer.rrn,
-                       text=answer.text)
+                       text=answer.text, party_amount=answer.party_amount,
+                       party_trace=answer.party_trace, party_masked_pan=answer.party_pan)
 
 
 class EcrService:

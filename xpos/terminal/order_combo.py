@@ -52,6 +52,7 @@ from xpos.proto.order import (
 )
 from xpos.security.keys import WorkingKeys
 from xpos.terminal.crashpoints import crashpoint
+from xpos.terminal.order_undo import UNDO_KEY, UNDO_REASON, order_sale, undo_fields
 
 if TYPE_CHECKING:
     from xpos.terminal.orders import OrderService
@@ -60,10 +61,8 @@ log = logging.getLogger(__name__)
 
 COMBO_KEY = "combo"
 """Detail key of a payment row: true for a combined payment."""
-UNDO_KEY = "undo"
-"""Detail key of a third-party leg: the fields of its reversal, kept to undo it."""
-UNDO_REASON = "06"
-"""Field 39 of the reversal that undoes an approved third-party leg."""
+__all__ = ["COMBO_KEY", "UNDO_KEY", "UNDO_REASON", "ComboPayments", "recover",
+           "undo_payment"]
 
 
 class ComboPayments:
@@ -105,8 +104,8 @@ class ComboPayments:
             return debit  # the flow takes the rest by bank card
         self._close(payment, None)
         leg = PartyLeg(batch=debit.batch, stan=debit.stan, amount=debit.amount)
-        decision, text = await orders.notify(journal.get(payment), leg, keys)
-        return orders.paid_reply(debit, decision, text)
+        result = await orders.notify(journal.get(payment), leg, keys)
+        return orders.paid_reply(debit, result)
 
     async def _debit(self, request: OrderComboPay, payment: int, amount: int,
                      keys: WorkingKeys) -> tuple[OnlineReply, int | None]:
@@ -120,10 +119,9 @@ class ComboPayments:
             order_no=request.order_no, amount=amount, pan=card.pan,
             pin_block=request.pin_block)
         message = m.add_mac(message, txn.mac(keys))
-        undo = m.reversal_request(message, reason=UNDO_REASON)
         sent = txn.begin(Kind.PARTY_DEBIT, "x", message, amount, card.masked_pan,
                           detail={"order": request.order_no, "order_pay": payment,
-                                  UNDO_KEY: {str(k): v for k, v in undo.fields.items()}})
+                                  UNDO_KEY: undo_fields(message)})
         crashpoint("combo.before_party")
         answer, response = await txn.exchange(message, keys)
         decision = rules.decide(Kind.PARTY_DEBIT, answer)
@@ -156,9 +154,9 @@ class ComboPayments:
         if isinstance(keys, OnlineReply):
             await self._undo()
             return keys
-        sale = await txn.sale(SaleRequest(amount=request.amount, card=request.card,
-                                          pin_block=request.pin_block),
-                              detail={"order": request.order_no, "order_pay": payment})
+        sale = await order_sale(txn, keys, SaleRequest(
+            amount=request.amount, card=request.card, pin_block=request.pin_block),
+            detail={"order": request.order_no, "order_pay": payment})
         if sale.outcome is not Outcome.APPROVED:
             await self._undo()
             return sale
@@ -169,9 +167,9 @@ class ComboPayments:
         if party is None:  # cannot happen: the bank leg follows an approved debit
             return OnlineReply(outcome=Outcome.ERROR)
         leg = PartyLeg(batch=party.batch, stan=party.stan, amount=party.amount)
-        decision, text = await orders.notify(journal.get(payment), orders.bank_leg(sale),
-                                             keys, party=leg)
-        return orders.paid_reply(sale, decision, text)
+        result = await orders.notify(journal.get(payment), orders.bank_leg(sale), keys,
+                                     party=leg)
+        return orders.paid_reply(sale, result)
 
     async def _undo(self) -> OnlineReply:
         """Undo the third-party leg of the payment in progress; the payment fails."""

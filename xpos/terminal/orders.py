@@ -15,6 +15,14 @@ A payment is three journal rows and two or three messages, in this order:
    paid. The rules (:mod:`xpos.core.rules`, kind ``order paid``) say what its answer
    does to the payment row: approved, declined, or still pending.
 
+**A definite refusal of the notice** (P1, P2, any answered code but ``00``/``77``) undoes
+the legs: each leg kept its own reversal (reason ``06``) when it was sent, and these are
+queued and sent at once; the payment is DECLINED with ``undone`` in its detail
+(:mod:`xpos.terminal.order_undo`). **No answer** (timeout, unreachable, a malformed or
+badly MAC'd answer, ``77``) leaves the payment pending: the money stays taken and the
+notice is sent again before every later online request, without a limit, until the
+platform answers it (``00``: paid; a refusal: undone then).
+
 A payment still pending is settled by :meth:`OrderService.flush`, which the
 transaction service runs after the pending reversals before every online request
 (also the first one after a restart or a kill -9): with no bank leg, or a bank leg
@@ -42,7 +50,7 @@ from xpos.core.flows.online import (
     Outcome,
     SaleRequest,
 )
-from xpos.core.rules import Decision, JournalEffect, Kind
+from xpos.core.rules import JournalEffect, Kind
 from xpos.errors import CodecError
 from xpos.journal import TxnRecord, TxnStatus
 from xpos.model import CardData
@@ -58,7 +66,17 @@ from xpos.proto.order import (
     party_debit_request,
 )
 from xpos.security.keys import WorkingKeys
+from xpos.terminal.crashpoints import crashpoint
 from xpos.terminal.order_combo import COMBO_KEY, ComboPayments, recover
+from xpos.terminal.order_undo import (
+    UNDO_KEY,
+    UNDONE_KEY,
+    NoticeResult,
+    order_sale,
+    queue_undo,
+    undo_fields,
+    undo_state,
+)
 
 if TYPE_CHECKING:
     from xpos.terminal.txn import TransactionService
@@ -152,16 +170,16 @@ class OrderService:
         payment = self._begin_payment(request.order_no, request.amount, request.card)
         self._active = payment
         try:
-            sale = await txn.sale(SaleRequest(amount=request.amount, card=request.card,
-                                              pin_block=request.pin_block),
-                                  detail={"order": request.order_no, ORDER_PAY_KEY: payment})
+            sale = await order_sale(txn, keys, SaleRequest(
+                amount=request.amount, card=request.card, pin_block=request.pin_block),
+                detail={"order": request.order_no, ORDER_PAY_KEY: payment})
         finally:
             self._active = None
         if sale.outcome is not Outcome.APPROVED:
             journal.complete_txn(payment, status=TxnStatus.FAILED, clear_reversal=False)
             return sale
-        decision, text = await self._notify(journal.get(payment), sale_leg(sale), keys)
-        return _paid_reply(sale, decision, text)
+        result = await self._notify(journal.get(payment), sale_leg(sale), keys)
+        return _paid_reply(sale, result)
 
     async def pay_by_party(self, request: OrderPartyPay) -> OnlineReply:
         """Journal the payment, run the third-party debit, then send the order-paid notice."""
@@ -178,14 +196,15 @@ class OrderService:
         message = m.add_mac(message, txn.mac(keys))
         sent = txn.begin(Kind.PARTY_DEBIT, "x", message, request.amount,
                           request.card.masked_pan,
-                          detail={"order": request.order_no, ORDER_PAY_KEY: payment})
+                          detail={"order": request.order_no, ORDER_PAY_KEY: payment,
+                                  UNDO_KEY: undo_fields(message)})
         debit = await txn.finish(message, sent, keys)
         if debit.outcome is not Outcome.APPROVED:
             journal.complete_txn(payment, status=TxnStatus.FAILED, clear_reversal=False)
             return debit
         leg = PartyLeg(batch=debit.batch, stan=debit.stan, amount=debit.amount)
-        decision, text = await self._notify(journal.get(payment), leg, keys)
-        return _paid_reply(debit, decision, text)
+        result = await self._notify(journal.get(payment), leg, keys)
+        return _paid_reply(debit, result)
 
     def _begin_payment(self, order_no: str, amount: int, card: CardData) -> int:
         return self.begin_payment(order_no, amount, card)
@@ -234,15 +253,14 @@ class OrderService:
         return None
 
     async def _notify(self, payment: TxnRecord, leg: BankLeg | PartyLeg,
-                      keys: WorkingKeys, *, party: PartyLeg | None = None
-                      ) -> tuple[Decision, str]:
+                      keys: WorkingKeys, *, party: PartyLeg | None = None) -> NoticeResult:
         return await self.notify(payment, leg, keys, party=party)
 
     async def notify(self, payment: TxnRecord, leg: BankLeg | PartyLeg,
-                     keys: WorkingKeys, *, party: PartyLeg | None = None
-                     ) -> tuple[Decision, str]:
+                     keys: WorkingKeys, *, party: PartyLeg | None = None) -> NoticeResult:
         """Send the order-paid notice of ``payment`` (naming ``leg``, and ``party`` too
-        for a combined payment); apply the rules to the journal."""
+        for a combined payment); apply the rules to the journal; a definite refusal
+        undoes the legs (:mod:`xpos.terminal.order_undo`)."""
         txn = self._txn
         cfg = txn.config
         message: Message = order_paid_request(
@@ -253,6 +271,7 @@ class OrderService:
         decision = rules.decide(Kind.ORDER_PAID, answer)
         txn.log_decision(decision, payment.stan)
         txn.apply_keys(decision, None)
+        crashpoint("order_paid.after_answer")
         text = ""
         if response is not None:
             try:
@@ -270,16 +289,22 @@ class OrderService:
                                       rrn=rrn or None, detail_update=bank,
                                       clear_reversal=False)
         elif decision.journal is JournalEffect.DECLINED:
-            log.error("order-paid notice STAN %06d refused (rc %s): bank leg STAN %06d "
-                      "approved, order not paid", payment.stan, answer.rc, leg.stan)
+            log.error("order-paid notice STAN %06d refused (rc %s): order not paid; "
+                      "undoing the legs", payment.stan, answer.rc)
+            queue_undo(txn.journal, payment.id)  # journaled before anything is sent
             txn.journal.complete_txn(payment.id, status=TxnStatus.DECLINED, rc=answer.rc,
-                                      detail_update=bank, clear_reversal=False)
-        return decision, text
+                                      detail_update={**bank, UNDONE_KEY: True},
+                                      clear_reversal=False)
+            crashpoint("order_paid.undo_queued")
+            await txn.flush_reversals(keys)
+            return NoticeResult(decision=decision, text=text, rc=answer.rc,
+                                undo=undo_state(txn.journal, payment.id))
+        return NoticeResult(decision=decision, text=text, rc=answer.rc)
 
     @staticmethod
-    def paid_reply(leg: OnlineReply, decision: Decision, text: str) -> OnlineReply:
+    def paid_reply(leg: OnlineReply, result: NoticeResult) -> OnlineReply:
         """See :func:`_paid_reply`."""
-        return _paid_reply(leg, decision, text)
+        return _paid_reply(leg, result)
 
     @staticmethod
     def bank_leg(reply: OnlineReply) -> BankLeg:
@@ -292,12 +317,22 @@ class OrderService:
         return record_leg(record)
 
 
-def _paid_reply(leg: OnlineReply, decision: Decision, text: str) -> OnlineReply:
+def _paid_reply(leg: OnlineReply, result: NoticeResult) -> OnlineReply:
     """The flow's answer once the paying leg is approved: the leg's references, and why
-    the order is not (yet) confirmed when the notice was not taken."""
+    the order is not (yet) confirmed when the notice was not taken.
+
+    A refused notice whose legs are undone (or queued to be) is DECLINED with the
+    notice's response code and the undo's notice; money kept by a leg that could not be
+    undone (a journal from before legs kept their undo) stays APPROVED with
+    :attr:`Notice.ORDER_NOTICE_REFUSED`."""
+    decision, text = result.decision, result.text
     notice = None
     if decision.journal is JournalEffect.DECLINED:
-        notice = Notice.ORDER_NOTICE_REFUSED
+        notice = result.undo or Notice.ORDER_NOTICE_REFUSED
+        if notice is not Notice.ORDER_NOTICE_REFUSED:
+            return OnlineReply(outcome=Outcome.DECLINED, notice=notice, rc=result.rc,
+                               stan=leg.stan, batch=leg.batch, rrn=leg.rrn,
+                               masked_pan=leg.masked_pan, amount=leg.amount, message=text)
     elif decision.journal is not JournalEffect.APPROVED:
         notice = Notice.ORDER_NOTICE_PENDING
     return OnlineReply(outcome=Outcome.APPROVED, notice=notice, rc=leg.rc, stan=leg.stan,

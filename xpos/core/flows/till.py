@@ -80,6 +80,12 @@ class TillAnswer:
     auth_code: str = ""
     trace: int = 0
     rrn: str = ""
+    party_amount: int = 0
+    """X2 combined payment: the third-party leg's amount (0: no such leg)."""
+    party_trace: int = 0
+    """X2 combined payment: the third-party leg's trace (STAN)."""
+    party_pan: str = ""
+    """X2 combined payment: the third-party card, masked."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -5,7 +5,8 @@ the order number comes from the till (``ON``) instead of being keyed or scanned,
 order is not confirmed by the operator (the till's operator chose it). Readiness →
 Online(:class:`OrderQuery`) (refused: ``DC`` with the order words, 无此订单, 订单已支付 …)
 → the customer chooses how to pay on the terminal, bank card (swipe, PIN,
-:class:`OrderBankPay`) or third-party card (swipe, its password, :class:`OrderPartyPay`)
+:class:`OrderBankPay`), third-party card (swipe, its password, :class:`OrderPartyPay`) or
+combined (:mod:`xpos.core.flows.till_combo`: balance first, the rest by bank card)
 → one :class:`~xpos.core.flows.till.TillAnswer` (amount = the amount due now, masked
 card, auth code, trace, RRN) → the slips as from the menu. A payment whose money leg was
 approved but whose order-paid notice is still to be sent is answered approved (the money
@@ -60,10 +61,15 @@ def till_order_pay(ctx: FlowContext, order: TillOrder) -> TillFlow:
              t("order.due", ctx.lang, amount=format_fen(details.due)))
     method = yield from ask(Select(title="\n".join((t("order.method", ctx.lang), *lines)),
                                    items=(("bank", t("order.by_bank", ctx.lang)),
-                                          ("party", t("order.by_party", ctx.lang)))))
+                                          ("party", t("order.by_party", ctx.lang)),
+                                          ("combo", t("order.by_combo", ctx.lang)))))
     if not method.ok:
         yield TillAnswer(status=TillStatus.CANCELLED, text=t("txn.cancelled", ctx.lang))
         yield from notify(title, "", t("txn.cancelled", ctx.lang))
+        return
+    if method.id == "combo":  # third-party balance first, the rest by bank card
+        from xpos.core.flows.till_combo import till_combo  # it builds on this module
+        yield from till_combo(ctx, title, details)
         return
     party = method.id == "party"
     prompt = t("order.party_swipe", ctx.lang) if party else None
