@@ -189,6 +189,14 @@ class PaperOutError(DeviceError):
     """The printer is out of paper."""
 
 
+class PrinterOfflineError(PaperOutError):
+    """The printer is not connected or does not answer (not a paper problem).
+
+    A :class:`PaperOutError`, so the slip is kept and printed whole on retry; the
+    operator is told to check the printer's cable or power, not to load paper.
+    """
+
+
 class CardReadError(DeviceError):
     """A card was presented but its data could not be used (bad track, bad frame).
 

@@ -163,6 +163,26 @@ def test_paper_out_asks_to_reload_and_retries_the_same_copy():
     assert names == ["sale-merchant", "sale-merchant", "sale-customer"]
 
 
+def test_printer_offline_asks_to_reconnect_not_to_load_paper():
+    run = run_flow(
+        sale_flow(CTX),
+        [
+            *until_online(),
+            APPROVED,
+            expect(PrintStep, step_result(ResultCode.UNABLE, offline=True)),
+            expect(Confirm, ok(yes=True)),
+            expect(PrintStep, ok()),
+            expect(PrintStep, ok()),
+            expect(Display, ok()),
+        ],
+    )
+    prompt = run.of_type(Confirm)[0].prompt
+    assert "打印机未连接" in prompt and "接好后按确认键重打" in prompt
+    assert "缺纸" not in prompt
+    names = [p.document.name for p in run.of_type(PrintStep)]
+    assert names == ["sale-merchant", "sale-merchant", "sale-customer"]
+
+
 def test_paper_out_given_up_skips_printing_but_the_sale_stands():
     run = run_flow(
         sale_flow(CTX),

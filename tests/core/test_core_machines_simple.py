@@ -17,6 +17,7 @@ from xpos.core.steps import (
     EndStep,
     Input,
     InputField,
+    PrintResult,
     PrintStep,
     ReadCard,
     ResultCode,
@@ -88,7 +89,13 @@ def test_print_step_requests_the_document_and_returns_the_printers_answer():
     assert RequestPrint(document=DOC) in drv.effects
     assert drv.result is None
     drv.send(PrintDone(code=ResultCode.UNABLE, now=1.0))
-    assert drv.result == StepResult(code=ResultCode.UNABLE)
+    assert drv.result == PrintResult(code=ResultCode.UNABLE, offline=False)
+
+
+def test_print_machine_passes_on_that_the_printer_is_offline():
+    drv = MachineDriver(PrintStep(document=DOC))
+    drv.send(PrintDone(code=ResultCode.UNABLE, now=1.0, offline=True))
+    assert drv.result == PrintResult(code=ResultCode.UNABLE, offline=True)
 
 
 def test_unknown_step_type_ends_beyond_capability():

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import socket
 import subprocess
 import sys
 import tty
@@ -65,3 +67,37 @@ def test_a_bad_config_is_one_error_line(tmp_path: Path) -> None:
     result = _list(tmp_path)
     assert result.returncode == 1 and "ecr" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def test_a_printer_that_is_off_is_not_ready(tmp_path: Path) -> None:
+    with socket.socket() as sock:  # a port nobody listens on: the printer is off
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    (tmp_path / "xpos.toml").write_text(
+        f'[devices]\nprinter = "escpos+tcp://127.0.0.1:{port}?timeout=2"\n', encoding="utf-8")
+    result = _list(tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    state, rest = _rows(result.stdout)["printer"]
+    assert state == "not_ready" and "no paper" in rest
+
+
+def test_the_running_terminals_view_is_listed_while_it_runs(tmp_path: Path) -> None:
+    (tmp_path / "xpos.toml").write_text(
+        f'[devices]\nkeypad = "serial://{tmp_path}/kbd?baud=9600"\n'
+        f'printer = "file://{tmp_path}/receipts.bin"\n', encoding="utf-8")
+    state = {"keypad": {"state": "retrying", "why": "no such file"},
+             "printer": {"state": "ready", "why": ""}}
+    (tmp_path / "devices.state").write_text(
+        json.dumps({"pid": os.getpid(), "devices": state}), encoding="utf-8")
+    result = _list(tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stdout.startswith(f"# xpos run (pid {os.getpid()})")
+    rows = _rows(result.stdout)
+    assert rows["keypad"][0] == "retrying" and "no such file" in rows["keypad"][1]
+    assert rows["printer"][0] == "ready" and rows["display"][0] == "fake"
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, timeout=TIMEOUT_S)
+    (tmp_path / "devices.state").write_text(  # its process is gone: probed as usual
+        json.dumps({"pid": int(gone.stdout), "devices": state}), encoding="utf-8")
+    rows = _rows(_list(tmp_path).stdout)
+    assert rows["keypad"][0] == "missing" and rows["printer"][0] == "ok"

@@ -367,8 +367,9 @@ def _add_devices(sub: Any) -> None:
     listing = commands.add_parser(
         "list", help="every configured device (and the ECR port) and whether it opens now",
         description="Open each device of xpos.toml (and the ECR port) and close it at once; "
-                    "print kind, state (ok, missing, fake, none) and URL. Exit 1 if a "
-                    "configured device is missing. Run it with the service stopped.")
+                    "print kind, state (ok, missing, not_ready, fake, none) and URL; while "
+                    "xpos run runs, its own view (ready, missing, retrying, not_ready). "
+                    "Exit 1 if a configured device is missing or not ready.")
     _data_dir(listing)
     listing.add_argument("--config", type=Path, metavar="FILE",
                          help="config file (default: DIR/xpos.toml, if present)")
@@ -388,14 +389,17 @@ def _seconds(text: str) -> float:
 
 def _devices_list(args: argparse.Namespace) -> int:
     from xpos.terminal.config import load_config
-    from xpos.terminal.devstate import MISSING, device_states, render_states
+    from xpos.terminal.devstate import FAILING, device_states, render_states, running_states
 
     prepare_data_dir(args.data_dir, create=False)  # a listing never makes one
     config = load_config(args.data_dir, file=args.config)
-    states = asyncio.run(device_states(config))
+    running = running_states(config.data_dir)
+    if running is not None:
+        print(f"# xpos run (pid {running[0]}) holds the devices: its view of them")
+    states = asyncio.run(device_states(config, running[1] if running else None))
     for line in render_states(states):
         print(line)
-    return 1 if any(s.state == MISSING for s in states) else 0
+    return 1 if any(s.state in FAILING for s in states) else 0
 
 
 def _devices_check(args: argparse.Namespace) -> int:

@@ -15,8 +15,9 @@ A flow yields steps (:mod:`xpos.core.steps`). For each step the runtime asks
 Rules every machine keeps:
 
 - The last effect is always :class:`Done`, exactly once; after it, events are ignored.
-- :class:`Show` carries the whole display, already fitted (8 rows x 20 columns, CJK =
-  2 columns, see :func:`fit`). Only masked PANs ever reach it.
+- :class:`Show` carries the whole display, already fitted to the display's geometry
+  (8 rows x 20 columns by default, CJK = 2 columns, see :func:`fit`; the shell hands
+  the real size to :func:`machine_for`). Only masked PANs ever reach it.
 - Time is an input. A machine that needs a timeout emits ``SetTimer(deadline)`` with an
   absolute deadline on the runtime's monotonic clock (``event.now + timeout``); the
   runtime answers with ``TimerFired(now)``. A new SetTimer replaces the old one; a
@@ -54,6 +55,7 @@ from xpos.core.events import (
     Show,
     TimerFired,
 )
+from xpos.core.geometry import DEFAULT_GEOMETRY, Geometry
 from xpos.core.machines import (
     AmountMachine,
     ConfirmMachine,
@@ -93,12 +95,14 @@ __all__ = [
 ]
 
 
-def machine_for(step: object, *, lang: str = "zh") -> StepMachine:
+def machine_for(step: object, *, lang: str = "zh",
+                geometry: Geometry = DEFAULT_GEOMETRY) -> StepMachine:
     """Build the state machine that runs ``step``.
 
     Args:
         step: Any object; only the step types of :mod:`xpos.core.steps` are run.
         lang: Language of the texts the machine adds (``"zh"`` or ``"en"``).
+        geometry: The display's rows and columns: lists page by it, screens fit it.
 
     Returns:
         A fresh machine; for an unknown or malformed step, one that ends at once with
@@ -109,21 +113,23 @@ def machine_for(step: object, *, lang: str = "zh") -> StepMachine:
     if not _well_typed(step):
         return RefusedMachine(ResultCode.NOT_UNDERSTOOD, lang=lang,
                               result=steps.result_type(step))
-    return _build(step, lang)
+    machine = _build(step, lang, geometry)
+    machine.geometry = geometry  # every screen is fitted to it (Show)
+    return machine
 
 
-def _build(step: steps.Step, lang: str) -> StepMachine:
+def _build(step: steps.Step, lang: str, geometry: Geometry) -> StepMachine:
     match step:
         case steps.Display():
             return DisplayMachine(step, lang=lang)
         case steps.Input():
-            return InputMachine(step, lang=lang)
+            return InputMachine(step, lang=lang, geometry=geometry)
         case steps.Select():
-            return SelectMachine(step, lang=lang)
+            return SelectMachine(step, lang=lang, geometry=geometry)
         case steps.Confirm():
-            return ConfirmMachine(step, lang=lang)
+            return ConfirmMachine(step, lang=lang, geometry=geometry)
         case steps.ReadCard():
-            return ReadCardMachine(step, lang=lang)
+            return ReadCardMachine(step, lang=lang, geometry=geometry)
         case steps.AmountStep():
             return AmountMachine(step, lang=lang)
         case steps.PinStep():

@@ -60,10 +60,11 @@ class PinDone:
 
 @dataclass(frozen=True, kw_only=True)
 class PrintDone:
-    """The printer answered a :class:`RequestPrint` (UNABLE = out of paper)."""
+    """The printer answered a :class:`RequestPrint` (UNABLE = out of paper or offline)."""
 
     code: ResultCode
     now: float
+    offline: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -81,7 +82,7 @@ Event = KeyPressed | CardPresented | CardError | PinDone | PrintDone | TimerFire
 
 @dataclass(frozen=True, kw_only=True)
 class Show:
-    """Replace the whole display with these rows (already fitted: 8 x 20 columns)."""
+    """Replace the whole display with these rows (already fitted to the display's geometry)."""
 
     lines: tuple[str, ...]
 

@@ -46,6 +46,8 @@ CATALOGUE: Mapping[str, tuple[str, str]] = {
     "fault.keys_lost": ("密钥丢失\n请联系维护", "Keys lost,\ncall maintenance"),
     "print.paper_out": ("打印机缺纸", "Printer out of paper"),
     "print.reload": ("装纸后按确认键重打", "Load paper, ENTER"),
+    "print.offline": ("打印机未连接", "Printer offline"),
+    "print.reconnect": ("接好后按确认键重打", "Reconnect, ENTER"),
     "print.failed": ("打印失败", "Print failed"),
     # sign-on
     "sign_on.title": ("签到", "Sign on"),

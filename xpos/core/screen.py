@@ -46,14 +46,14 @@ def right(text: str, cols: int = COLS) -> str:
     return " " * (cols - text_width(text)) + text
 
 
-def fit(lines: Iterable[str]) -> tuple[str, ...]:
-    """Make lines fit the display: split on line breaks, at most 8 rows of 20 columns.
+def fit(lines: Iterable[str], *, rows: int = ROWS, cols: int = COLS) -> tuple[str, ...]:
+    """Make lines fit the display: split on line breaks, at most ``rows`` of ``cols`` columns.
 
     Control and format characters are dropped (:func:`~xpos.model.textwidth.printable`)
     so that a host-sent text cannot upset the display; every kind of line break
     (``\n``, ``\r``, U+2028 …) starts a new row.
     """
-    rows: list[str] = []
+    split: list[str] = []
     for line in lines:
-        rows.extend(line.splitlines() or [""])
-    return tuple(truncate(printable(row)) for row in rows[:ROWS])
+        split.extend(line.splitlines() or [""])
+    return tuple(truncate(printable(row), cols) for row in split[:rows])

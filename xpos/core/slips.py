@@ -185,18 +185,7 @@ def void_slip(slip: VoidSlip, *, copy: str) -> Document:
 
 def _card_slip(slip: SaleSlip, *, copy: str, trans: str, name: str,
                extra: list[TextLine] | None = None, credit: bool = False) -> Document:
-    if copy not in COPY_LINES:
-        raise ValueError(f"copy must be 'merchant' or 'customer', got {copy!r}")
-    if "*" not in slip.masked_pan:
-        raise ValueError("sale slip needs a masked card number")
-    body: list[TextLine | Feed] = [
-        *_header(TITLE_SALE, COPY_LINES[copy], slip.reprint),
-        *_merchant(slip.merchant_name, slip.mid, slip.tid),
-        *_field("操作员号 OPERATOR NO.:", slip.operator),
-        _line(RULE),
-        _line("卡号 CARD NO.:"),
-        _line(printable(slip.masked_pan), bold=True),
-    ]
+    body = card_head(slip, copy=copy)
     if slip.expiry:
         body += _field("有效期 EXP. DATE:", "**/**")
     body += [
@@ -204,13 +193,41 @@ def _card_slip(slip: SaleSlip, *, copy: str, trans: str, name: str,
         *(extra or []),
         *_field("授权码 AUTH NO.:", slip.auth_code),
         *_references(batch=slip.batch, stan=slip.stan, rrn=slip.rrn, when=slip.when),
-        _line("金额 AMOUNT:"),
-        _line(("-" if credit else "") + format_yuan(slip.amount), bold=True, double=True),
-        _line(RULE),
+        *card_tail(slip, copy=copy, label="金额 AMOUNT:",
+                   amount=("-" if credit else "") + format_yuan(slip.amount)),
     ]
+    return Document(name=f"{name}-{copy}", elements=tuple(body), cut=True)
+
+
+def card_head(slip: SaleSlip, *, copy: str) -> list[TextLine | Feed]:
+    """The top every card slip shares: title, copy line, reprint mark, merchant, operator,
+    the masked card number (sale, void, refund and the pre-auth family).
+
+    Raises:
+        ValueError: for an unknown copy or a card number that is not masked.
+    """
+    if copy not in COPY_LINES:
+        raise ValueError(f"copy must be 'merchant' or 'customer', got {copy!r}")
+    if "*" not in slip.masked_pan:
+        raise ValueError("a card slip needs a masked card number")
+    return [
+        *_header(TITLE_SALE, COPY_LINES[copy], slip.reprint),
+        *_merchant(slip.merchant_name, slip.mid, slip.tid),
+        *_field("操作员号 OPERATOR NO.:", slip.operator),
+        _line(RULE),
+        _line("卡号 CARD NO.:"),
+        _line(printable(slip.masked_pan), bold=True),
+    ]
+
+
+def card_tail(slip: SaleSlip, *, copy: str, label: str, amount: str) -> list[TextLine | Feed]:
+    """The bottom every card slip shares: the amount (``label``, then ``amount`` in double
+    size), a rule, and on the merchant copy the signature block."""
+    body: list[TextLine | Feed] = [_line(label), _line(amount, bold=True, double=True),
+                                   _line(RULE)]
     if copy == "merchant":
         body += _signature()
-    return Document(name=f"{name}-{copy}", elements=tuple(body), cut=True)
+    return body
 
 
 def voucher_slip(slip: VoucherSlip) -> Document:

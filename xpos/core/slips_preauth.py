@@ -1,6 +1,7 @@
 """Slips of the pre-authorisation family (pure): two copies, the auth code prominent.
 
-The layout is the sale slip's (:mod:`xpos.core.slips`) with the transaction name of
+The layout is the sale slip's (:mod:`xpos.core.slips`: its :func:`card_head` and
+:func:`card_tail` blocks) with the transaction name of
 the family (预授权/PRE-AUTH, 预授权撤销/PRE-AUTH VOID, 预授权完成/AUTH COMPLETE,
 完成撤销/COMPLETE VOID), the auth code in double size right under it, and the
 original's trace number, auth code and date where there is one. A pre-auth slip calls
@@ -12,19 +13,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xpos.core.slips import (
-    COPY_LINES,
-    RULE,
-    TITLE_SALE,
     SaleSlip,
     _field,
-    _header,
     _line,
-    _merchant,
     _references,
-    _signature,
+    card_head,
+    card_tail,
     format_yuan,
 )
-from xpos.model import Document, Feed, TextLine
+from xpos.model import Document, TextLine
 from xpos.model.textwidth import printable
 
 TRANS_NAMES = {
@@ -65,30 +62,18 @@ def preauth_slip(slip: PreauthSlip, *, copy: str) -> Document:
     Raises:
         ValueError: an unknown copy or kind, or a card number that is not masked.
     """
-    if copy not in COPY_LINES:
-        raise ValueError(f"copy must be 'merchant' or 'customer', got {copy!r}")
     if slip.kind not in TRANS_NAMES:
         raise ValueError(f"not a pre-authorisation kind: {slip.kind!r}")
-    if "*" not in slip.masked_pan:
-        raise ValueError("a slip needs a masked card number")
-    body: list[TextLine | Feed] = [
-        *_header(TITLE_SALE, COPY_LINES[copy], slip.reprint),
-        *_merchant(slip.merchant_name, slip.mid, slip.tid),
-        *_field("操作员号 OPERATOR NO.:", slip.operator),
-        _line(RULE),
-        _line("卡号 CARD NO.:"),
-        _line(printable(slip.masked_pan), bold=True),
+    body = card_head(slip, copy=copy)
+    body += [
         *_field("交易类型 TRANS TYPE:", TRANS_NAMES[slip.kind]),
         _line("授权码 AUTH NO.:"),
         _line(printable(slip.auth_code), bold=True, double=True),
         *_original(slip),
         *_references(batch=slip.batch, stan=slip.stan, rrn=slip.rrn, when=slip.when),
-        _line(HELD_AMOUNT if slip.kind == "preauth" else AMOUNT),
-        _line(format_yuan(slip.amount), bold=True, double=True),
-        _line(RULE),
+        *card_tail(slip, copy=copy, label=HELD_AMOUNT if slip.kind == "preauth" else AMOUNT,
+                   amount=format_yuan(slip.amount)),
     ]
-    if copy == "merchant":
-        body += _signature()
     return Document(name=f"{slip.kind}-{copy}", elements=tuple(body), cut=True)
 
 

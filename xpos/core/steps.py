@@ -178,8 +178,9 @@ class Input(Asks[InputResult]):
 class Select(Asks[SelectResult]):
     """Pick one item from a list of ``(id, label)`` pairs.
 
-    Digits 1-7 pick an item on the current page, UP/DOWN turn pages when the list does
-    not fit the display. CANCEL gives BACK when ``submenu`` is set, else CANCELLED.
+    Digits 1..n pick an item on the current page (n = display rows - 1, at most 9; see
+    :class:`~xpos.core.geometry.Geometry`), UP/DOWN turn pages when the list does not fit
+    the display. CANCEL gives BACK when ``submenu`` is set, else CANCELLED.
     Result: :class:`SelectResult` (the chosen item's id and index).
     """
 
@@ -243,8 +244,15 @@ class PinStep(Asks[PinResult]):
 
 
 @dataclass(frozen=True, kw_only=True)
-class PrintStep(Asks[StepResult]):
-    """Print a document. UNABLE means out of paper. Result: a plain :class:`StepResult`."""
+class PrintResult(StepResult):
+    """Result of :class:`PrintStep`: UNABLE with ``offline`` when the printer is not there."""
+
+    offline: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class PrintStep(Asks[PrintResult]):
+    """Print a document. UNABLE means out of paper (or offline). Result: :class:`PrintResult`."""
 
     document: Document
 
@@ -262,7 +270,7 @@ Step = Display | Input | Select | Confirm | ReadCard | AmountStep | PinStep | Pr
 
 _RESULT_TYPES: dict[type, type[StepResult]] = {
     Input: InputResult, Select: SelectResult, Confirm: ConfirmResult, ReadCard: CardResult,
-    AmountStep: AmountResult, PinStep: PinResult,
+    AmountStep: AmountResult, PinStep: PinResult, PrintStep: PrintResult,
 }
 
 

@@ -32,6 +32,7 @@ from xpos.core.events import (
     TimerFired,
 )
 from xpos.core.flows.online import Command, Flow, OnlineReply, Outcome
+from xpos.core.geometry import DEFAULT_GEOMETRY, Geometry
 from xpos.core.steps import ResultCode, StepResult, result_type
 from xpos.model import CardSource, Key
 
@@ -197,9 +198,10 @@ class MachineDriver:
         effects: Every effect so far, in order.
     """
 
-    def __init__(self, step: object, *, now: float = 0.0, lang: str = "zh") -> None:
-        """Build the machine for ``step`` and start it at ``now``."""
-        self.machine = machine_for(step, lang=lang)
+    def __init__(self, step: object, *, now: float = 0.0, lang: str = "zh",
+                 geometry: Geometry = DEFAULT_GEOMETRY) -> None:
+        """Build the machine for ``step`` (on a display of ``geometry``), start it at ``now``."""
+        self.machine = machine_for(step, lang=lang, geometry=geometry)
         self.now = now
         self.effects: list[Effect] = list(self.machine.start(now))
 

@@ -48,7 +48,7 @@ from xpos.drivers.printer_status import (
     status_query,
 )
 from xpos.drivers.url import DeviceUrl
-from xpos.errors import ConfigError, DeviceError, PaperOutError
+from xpos.errors import ConfigError, DeviceError, PaperOutError, PrinterOfflineError
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +63,10 @@ class PrinterNotReadyError(PaperOutError):
     A :class:`~xpos.errors.PaperOutError`, so the terminal asks the operator to fix the
     printer and retries the whole job.
     """
+
+
+class PrinterUnreachableError(PrinterNotReadyError, PrinterOfflineError):
+    """No connection or no status answer: the printer is off or unplugged."""
 
 
 class EscposConnection(Protocol):
@@ -181,7 +185,7 @@ class EscposPrinter:
         why = " ".join(why.split())  # python-escpos messages span lines
         self._drop()
         log.info("%s: %s", self.name, why)  # the caller reports it (one line)
-        return PrinterNotReadyError(f"{self.name} 打印机未就绪 not ready: {why}")
+        return PrinterUnreachableError(f"{self.name} 打印机未就绪 not ready: {why}")
 
     def _drop(self) -> None:
         try:

@@ -47,7 +47,7 @@ from xpos.testing.shell import Clock, VirtualClock
 #: Real seconds a terminal may stay busy before the step fails (a hang, not a timeout).
 SETTLE_LIMIT_S = 10.0
 _MENU_LINE = re.compile(r"^\s*([1-9])[.、]\s*(.+?)\s*$")
-_MAX_PAGES = 10
+_MAX_PAGES = 64  # a 2-row display shows one item a page; the loop also ends on a repeat
 
 
 class StepFailed(Exception):

@@ -62,6 +62,7 @@ TERMINAL_KEYS: dict[str, str] = {
     "mac_algorithm": "str", "mak_kcv": "str", "key_mode": "str", "encrypt_track": "bool",
     "connect_timeout_s": "float", "response_timeout_s": "float", "reversal_retries": "int",
     "menus_dir": "str", "pki_dir": "str", "backup_host": "str",
+    "display": "str",
 }
 CARD_FIELDS = ("id", "kind", "pan", "expiry", "pin", "balance", "status")
 VOUCHER_FIELDS = ("code", "provider", "title", "quantity", "expires", "status")
@@ -203,12 +204,15 @@ def _terminal(node: YNode) -> tuple[tuple[str, Any], ...]:
             values[key] = read_seconds(value, key)
         else:
             values[key] = read_text(value, key)
+    if "display" in values:  # the display's device URL, e.g. "fake:?rows=4&cols=20"
+        values["devices"] = {"display": values.pop("display")}
     try:
         check_overrides(values, source="terminal")
     except ConfigError as exc:
         match = re.search(r"key '(\w+)'", str(exc))
-        if match and match.group(1) in fields:
-            raise node.key_error(match.group(1), str(exc)) from None
+        name = "display" if match and match.group(1) == "devices" else match and match.group(1)
+        if name and name in fields:
+            raise node.key_error(name, str(exc)) from None
         raise node.error(str(exc), key="terminal") from None
     return tuple(values.items())
 

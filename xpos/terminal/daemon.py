@@ -8,15 +8,18 @@ terminal through the composition root (:func:`~xpos.terminal.compose.open_termin
 which opens the configured devices, and runs the main menu forever as the idle screen.
 SIGTERM and SIGINT set a stop event: the menu task is cancelled and the terminal closed
 (host link, journal, devices), and :func:`serve` returns normally. If the menu task
-ends by itself, or the keypad or PIN pad fails for good (a closed or unplugged port:
-:meth:`Terminal.wait_device_failure`), that is a fatal error: it is raised after the
-terminal is closed, and ``xpos run`` exits non-zero so the service manager restarts it.
-A card reader that fails while running is not fatal: :class:`~xpos.terminal.replug.ReaderReplug`
-reopens it from its URL every 5 s, and the terminal goes on meanwhile. A card reader or
-scanner missing at start is not fatal either (:mod:`xpos.terminal.missing`): it is
-logged as 缺少设备 and opened the same way once it appears; a missing keypad, display,
-PIN pad or printer still stops the start (the terminal cannot be operated or give a
-slip without them).
+ends by itself, that is a fatal error: it is raised after the terminal is closed, and
+``xpos run`` exits non-zero so the service manager restarts it.
+No device that is missing or unplugged takes the terminal down. A card reader that
+fails while running is reopened from its URL every 5 s by
+:class:`~xpos.terminal.replug.ReaderReplug`; one missing at start is logged as 缺少设备
+and opened the same way once it appears (:mod:`xpos.terminal.missing`). The keypad,
+display, PIN pad and printer are opened through a
+:class:`~xpos.terminal.devslots.StandInRegistry`: missing at start or unplugged while
+running, each is logged as 缺少设备, stood in for (:mod:`xpos.terminal.standins`:
+the flow waiting for a key waits, screens are kept and redrawn, a PIN entry is
+cancelled, a slip takes the paper-out path) and reopened every 5 s by the registry's
+watch task. Their states go to ``<data dir>/devices.state`` for ``xpos devices list``.
 A lost or damaged journal, or a key store gone after a TMK was loaded
 (:class:`~xpos.errors.JournalLostError`, :class:`~xpos.errors.KeysLostError`), is logged
 at ERROR and shown on the display (交易记录丢失 请联系维护) before it is raised: the
@@ -45,12 +48,14 @@ from typing import TextIO
 
 from xpos.drivers.base import KINDS
 from xpos.drivers.registry import DEFAULT_URL
-from xpos.errors import ConfigError, JournalLostError, KeysLostError
+from xpos.errors import ConfigError, JournalLostError, KeysLostError, XposError
 from xpos.terminal.compose import check_provisioned, open_terminal, show_refusal
 from xpos.terminal.config import TerminalConfig
+from xpos.terminal.devslots import STATE_FILE, DeviceBoard, StandInRegistry
 from xpos.terminal.ecr import EcrService
 from xpos.terminal.replug import ReaderReplug
 from xpos.terminal.sdnotify import Notifier
+from xpos.terminal.standins import wire
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +106,7 @@ async def serve(config: TerminalConfig, *, notifier: Notifier | None = None) -> 
         ConfigError: the terminal is not provisioned (PKI files, TMK) or misconfigured.
         JournalLostError: the journal is lost or damaged (logged, shown on the display).
         KeysLostError: the key store is gone though a TMK was loaded (likewise).
-        DeviceError: a device could not be opened, or an input device failed.
+        DeviceError: an optional device (customer display, beeper) could not be opened.
         MenuError: a menu file is malformed.
         RuntimeError: the menu ended by itself (a fatal error).
     """
@@ -109,12 +114,18 @@ async def serve(config: TerminalConfig, *, notifier: Notifier | None = None) -> 
         problems = check_provisioned(config)
         if problems:
             raise ConfigError("not provisioned: " + "; ".join(problems))
-        terminal = open_terminal(config, readers_optional=True)
+        board = DeviceBoard(config.data_dir / STATE_FILE)
+        registry = StandInRegistry(board=board)
+        terminal = open_terminal(config, readers_optional=True, registry=registry)
     except (JournalLostError, KeysLostError) as exc:  # docs/operations.md
         log.error("refusing to transact: %s", exc)
-        show_refusal(config, exc)
+        try:
+            show_refusal(config, exc)
+        except XposError as unseen:  # the display missing too: the log has said it
+            log.error("cannot show it on the display: %s", unseen)
         raise
-    terminal.replug = ReaderReplug(config, clock=terminal.clock)
+    wire(terminal.devices)
+    terminal.replug = ReaderReplug(config, clock=terminal.clock, registry=registry)
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in _STOP_SIGNALS:
@@ -126,6 +137,7 @@ async def serve(config: TerminalConfig, *, notifier: Notifier | None = None) -> 
     stopper = asyncio.create_task(stop.wait(), name="stop")
     failed = asyncio.create_task(terminal.wait_device_failure(), name="device failure")
     pinger = asyncio.create_task(_watchdog(notifier), name="watchdog")
+    watcher = asyncio.create_task(registry.watch(), name="device watch")
     try:
         log.info("terminal %s running: host %s, devices %s", config.tid, config.host,
                  _devices(config))
@@ -145,11 +157,12 @@ async def serve(config: TerminalConfig, *, notifier: Notifier | None = None) -> 
         notifier.stopping()
         for sig in _STOP_SIGNALS:
             loop.remove_signal_handler(sig)
-        for task in (runner, stopper, failed, pinger):
+        for task in (runner, stopper, failed, pinger, watcher):
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         await terminal.close()
+        board.remove()
     log.info("terminal stopped")
 
 

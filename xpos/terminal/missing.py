@@ -7,8 +7,8 @@ the :class:`~xpos.drivers.base.DeviceSet`. Its first read fails, so the terminal
 reader task hands it to :class:`~xpos.terminal.replug.ReaderReplug`, which opens the
 configured URL again every 5 s until the device appears, exactly as for a reader
 unplugged while running. The menu works meanwhile; a sale waits for a card as for a
-slow customer. The keypad, display, PIN pad and printer are still required at start
-(docs/deploying.md says why).
+slow customer. The keypad, display, PIN pad and printer missing at start are stood in
+for by ``xpos run`` too (:mod:`xpos.terminal.devslots`, :mod:`xpos.terminal.standins`).
 """
 
 from __future__ import annotations

@@ -48,14 +48,13 @@ from xpos.proto.codec import Message
 from xpos.proto.preauth import PreauthOriginal, preauth_family_request
 from xpos.security.keys import WorkingKeys
 from xpos.terminal.crashpoints import crashpoint
+from xpos.terminal.host_stamp import HOST_DATE, host_stamp
 
 if TYPE_CHECKING:
     from xpos.terminal.txn import TransactionService
 
 COMPLETED_BY = "completed_by"
 """Detail key of a pre-auth that an approved completion used: the completion's STAN."""
-HOST_DATE = "host_date"
-"""Detail key: the host's date (F13, MMDD) of an approved family row."""
 
 _ORIGINAL_KIND = {PREAUTH_VOID: PREAUTH, COMPLETION: PREAUTH, COMPLETION_VOID: COMPLETION}
 _MARK = {PREAUTH_VOID: VOIDED_BY, COMPLETION: COMPLETED_BY, COMPLETION_VOID: VOIDED_BY}
@@ -182,8 +181,7 @@ def _journal(svc: TransactionService, decision: rules.Decision, txn_id: int, kin
     elif decision.journal is JournalEffect.DECLINED:
         journal.complete_txn(txn_id, status=TxnStatus.DECLINED, rc=rc)
     elif decision.journal in (JournalEffect.APPROVED, JournalEffect.APPROVED_LINKED):
-        date = (response.get(13) or "") if response is not None else ""
-        detail = {HOST_DATE: date} if len(date) == 4 else {}
+        detail = host_stamp(response)  # F13 (61.3 of later requests) and F12 (rebuilt slips)
         if decision.journal is JournalEffect.APPROVED_LINKED and linked is not None:
             journal.complete_linked(txn_id, rc=rc, auth_code=auth or None, rrn=rrn or None,
                                     detail_update=detail, original=linked.id,

@@ -49,7 +49,13 @@ from xpos.core.flows.online import FlowContext, Online, OnlineReply, Outcome
 from xpos.core.menus import MenuSet, menu_flow
 from xpos.core.steps import ResultCode, StepResult
 from xpos.drivers.base import CardReader, DeviceSet
-from xpos.errors import CardReadError, ConfigError, PaperOutError, XposError
+from xpos.errors import (
+    CardReadError,
+    ConfigError,
+    PaperOutError,
+    PrinterOfflineError,
+    XposError,
+)
 from xpos.journal import Journal
 from xpos.model import CardSource, Document
 from xpos.proto.codec import make_header
@@ -62,6 +68,7 @@ from xpos.terminal import crashpoints
 from xpos.terminal.clock import Clock, LoopClock
 from xpos.terminal.config import JOURNAL_NAME, KEYSTORE_NAME, TerminalConfig, parse_address
 from xpos.terminal.customer import beep, show_customer
+from xpos.terminal.display_size import display_geometry
 from xpos.terminal.hostlink import HostAddress, HostLink, LinkConfig, TrafficHook
 from xpos.terminal.menufiles import load_menus
 from xpos.terminal.txn import TransactionService
@@ -194,7 +201,8 @@ class Terminal:
         self.context = FlowContext(merchant_name=config.merchant_name, tid=config.tid,
                                    mid=config.mid, operator=config.operator, lang=config.lang,
                                    pin_timeout_s=config.pin_timeout_s,
-                                   refund_pin=config.refund_pin)
+                                   refund_pin=config.refund_pin,
+                                   geometry=display_geometry(devices.display))
         self._queue: asyncio.Queue[Event] = asyncio.Queue()
         self._sources: frozenset[CardSource] = frozenset()
         self._tasks: list[asyncio.Task[None]] = []
@@ -286,7 +294,7 @@ class Terminal:
 
     async def run_step(self, step: object) -> StepResult:
         """Run one step on the devices until its machine is done."""
-        machine = machine_for(step, lang=self.config.lang)
+        machine = machine_for(step, lang=self.config.lang, geometry=self.context.geometry)
         deadline = self._apply(machine.start(self._now()), None)
         while not machine.done:
             event = await self._next_event(deadline)
@@ -375,8 +383,9 @@ class Terminal:
                                            document.name, data)
         try:
             self.devices.printer.print_bytes(job)
-        except PaperOutError:
-            self._queue.put_nowait(PrintDone(code=ResultCode.UNABLE, now=self._now()))
+        except PaperOutError as exc:
+            self._queue.put_nowait(PrintDone(code=ResultCode.UNABLE, now=self._now(),
+                                             offline=isinstance(exc, PrinterOfflineError)))
             return
         self.journal.mark_printed(record)
         crashpoints.after_print(document.name)

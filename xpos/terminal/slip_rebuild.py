@@ -6,8 +6,11 @@ gap, docs/operations.md). A reprint then lays the slip out again from the journa
 with the same pure layouts the flows use (:mod:`xpos.core.slips`,
 :mod:`xpos.core.slips_preauth`): the same lines, in the same places, for both copies;
 the reprint flow adds the 重打印 REPRINT mark as for any reprint. What the journal does
-not keep is taken from the terminal's configuration (merchant name, operator) and the
-row's commit time stands in for the host's time.
+not keep is taken from the terminal's configuration (merchant name, operator). The date
+and time are the host's (F13/F12 of the approving answer, kept in the row's detail by
+:mod:`xpos.terminal.host_stamp`), as on the slip printed at the time; a row without them
+(journaled before they were kept) shows its commit time instead, marked
+``(终端时间 TERMINAL TIME)`` under the date (:func:`~xpos.core.slip_time.mark_terminal_time`).
 
 Only approved bank-card transactions whose flow prints two card slips are rebuilt
 (:data:`REBUILT_KINDS`, not an X2 order's bank leg); the journal holds masked data
@@ -20,6 +23,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from xpos.core.flows.common import NO_TIME
+from xpos.core.slip_time import mark_terminal_time
 from xpos.core.slips import (
     COPY_LINES,
     RefundSlip,
@@ -33,6 +37,7 @@ from xpos.core.slips_preauth import PreauthSlip, preauth_slip
 from xpos.journal import Journal, TxnRecord, TxnStatus
 from xpos.model import Document
 from xpos.terminal.config import TerminalConfig
+from xpos.terminal.host_stamp import stamped_time
 
 PREAUTH_KINDS = ("preauth", "preauth_void", "completion", "completion_void")
 REBUILT_KINDS = frozenset({"sale", "void", "refund", *PREAUTH_KINDS})
@@ -86,12 +91,17 @@ def rebuild(journal: Journal, record: TxnRecord, source: SlipSource) -> tuple[Do
     """
     if not rebuildable(record):
         raise ValueError(f"cannot rebuild the slip of a {record.status.value} {record.kind}")
+    committed = _when(record)
+    host = stamped_time(record.detail, committed)
     base = SaleSlip(merchant_name=source.merchant_name, mid=source.mid, tid=source.tid,
                     operator=source.operator, masked_pan=record.masked_pan,
                     expiry=_EXPIRY_SEEN, batch=record.batch, stan=record.stan,
                     auth_code=record.auth_code or "", rrn=record.rrn or "",
-                    when=_when(record), amount=record.amount)
-    return tuple(_layout(journal, record, base, copy) for copy in COPY_LINES)
+                    when=host or committed, amount=record.amount)
+    documents = tuple(_layout(journal, record, base, copy) for copy in COPY_LINES)
+    if host is None:
+        return tuple(mark_terminal_time(document) for document in documents)
+    return documents
 
 
 def _layout(journal: Journal, record: TxnRecord, base: SaleSlip, copy: str) -> Document:

@@ -84,6 +84,7 @@ from xpos.security.track import encrypt_track2
 from xpos.terminal import cardops, preauth, redeem, signon, voidops, xwords
 from xpos.terminal.config import TerminalConfig
 from xpos.terminal.crashpoints import crashpoint
+from xpos.terminal.host_stamp import host_stamp
 from xpos.terminal.hostlink import HostLink
 from xpos.terminal.local import reprint_reply, totals_reply, x_records_reply
 from xpos.terminal.orders import OrderService
@@ -284,7 +285,8 @@ class TransactionService:
         voucher = None
         if decision.journal is JournalEffect.APPROVED and response is not None:
             voucher = self._voucher_details(message, response, sent)
-        self._apply_journal(decision, sent, rc=answer.rc, auth=auth, rrn=rrn, voucher=voucher)
+        self._apply_journal(decision, sent, rc=answer.rc, auth=auth, rrn=rrn, voucher=voucher,
+                            stamp=host_stamp(response))
         crashpoint(f"{sent.kind.value}.after_commit")
         reply = OnlineReply(outcome=decision.outcome, notice=decision.notice,
                             stan=sent.stan, batch=sent.batch, amount=sent.amount,
@@ -296,16 +298,19 @@ class TransactionService:
                        message=xwords.host_message(message, response))
 
     def _apply_journal(self, decision: Decision, sent: _Sent, *, rc: str, auth: str, rrn: str,
-                       voucher: VoucherDetails | None) -> None:
+                       voucher: VoucherDetails | None,
+                       stamp: dict[str, str] | None = None) -> None:
         status = _ANSWERED_STATUS.get(decision.journal)
         if decision.journal is JournalEffect.FAILED:
             self._journal.complete_txn(sent.txn_id, status=TxnStatus.FAILED)
         elif status is not None:
-            detail = xwords.journal_detail(voucher) if voucher else None
+            detail = xwords.journal_detail(voucher) if voucher else {}
+            if stamp and status is TxnStatus.APPROVED:
+                detail |= stamp  # the host's date and time, for a slip rebuilt later
             voids = sent.voids if decision.journal is JournalEffect.APPROVED_VOIDING else None
             self._journal.complete_txn(sent.txn_id, rc=rc, auth_code=auth or None,
-                                       rrn=rrn or None, status=status, detail_update=detail,
-                                       voids=voids)
+                                       rrn=rrn or None, status=status,
+                                       detail_update=detail or None, voids=voids)
         elif decision.reversal is Reason.A0:
             self._journal.set_reversal_reason(sent.txn_id, Reason.A0.value,
                                               auth_code=auth or None)

@@ -208,23 +208,29 @@ class _Server(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, model: PrinterModel) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
+    def __init__(self, model: PrinterModel, port: int = 0) -> None:
+        super().__init__(("127.0.0.1", port), _Handler)
         self.model = model
         self.connections: set[socket.socket] = set()
 
 
 class PrinterSim(PrinterModel):
-    """A network printer on ``127.0.0.1``; use as a context manager (or start/stop)."""
+    """A network printer on ``127.0.0.1``; use as a context manager (or start/stop).
 
-    def __init__(self) -> None:
+    Args:
+        port: The port to listen on (default: a free one), e.g. a printer switched on
+            at the address a terminal was configured with.
+    """
+
+    def __init__(self, port: int = 0) -> None:
         super().__init__()
+        self._port = port
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
     def start(self) -> PrinterSim:
         """Listen on a free port."""
-        self._server = _Server(self)
+        self._server = _Server(self, self._port)
         self._thread = threading.Thread(target=self._server.serve_forever,
                                         name="printer-sim", daemon=True)
         self._thread.start()

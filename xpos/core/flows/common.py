@@ -28,6 +28,7 @@ from xpos.core.steps import (
     Display,
     Input,
     InputField,
+    PrintResult,
     PrintStep,
     ResultCode,
     Step,
@@ -113,7 +114,10 @@ def print_document(ctx: FlowContext, document: Document) -> Generator[Command, o
         if result.code is not ResultCode.UNABLE:
             yield from notify(t("print.failed", ctx.lang))
             return False
-        prompt = t("print.paper_out", ctx.lang) + "\n" + t("print.reload", ctx.lang)
+        offline = isinstance(result, PrintResult) and result.offline
+        keys = ("print.offline", "print.reconnect") if offline else ("print.paper_out",
+                                                                        "print.reload")
+        prompt = "\n".join(t(key, ctx.lang) for key in keys)
         retry = yield from ask(Confirm(prompt=prompt))
         if not (retry.ok and retry.yes):
             return False

@@ -41,6 +41,7 @@ from xpos.core.flows.requests import (
     XRecord,
     XRecordsRequest,
 )
+from xpos.core.geometry import DEFAULT_GEOMETRY, Geometry
 from xpos.core.slips import TotalsLine
 from xpos.core.steps import Step
 from xpos.model import Document
@@ -198,6 +199,8 @@ class FlowContext:
         lang: ``"zh"`` (default) or ``"en"``.
         pin_timeout_s: How long a PIN entry may take before the sale ends.
         refund_pin: Whether a refund asks for the PIN (config ``refund_pin``).
+        geometry: The display's rows and columns (lists that flows page themselves,
+            e.g. totals, page by it); the shell reads it from the display driver.
     """
 
     merchant_name: str
@@ -207,6 +210,7 @@ class FlowContext:
     lang: str = "zh"
     pin_timeout_s: float = 60.0
     refund_pin: bool = False
+    geometry: Geometry = DEFAULT_GEOMETRY
 
 
 Command = Step | Online

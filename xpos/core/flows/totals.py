@@ -5,8 +5,9 @@ completions count, completion voids are subtracted like voids.
 
 :class:`TotalsRequest` is answered locally from the journal: approved, not reversed
 transactions of the current batch (since the last settlement), counted and summed (fen)
-per kind, bank and X-menu batches apart. The screen shows them on as many 20x8 pages as
-needed (any key turns the page); then the totals slip is printed if the user says yes.
+per kind, bank and X-menu batches apart. The screen shows them on as many pages as
+needed (``ctx.geometry.body_rows`` rows each under the page title: 6 on the standard 8 x 20
+display; any key turns the page); then the totals slip is printed if the user says yes.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from collections.abc import Generator
 
 from xpos.core.flows.common import NO_TIME, ask, go_online, notify, outcome_text, print_slip
 from xpos.core.flows.online import Command, Flow, FlowContext, OnlineReply, Outcome, TotalsRequest
+from xpos.core.geometry import pages as cut_pages
 from xpos.core.i18n import CATALOGUE, t
-from xpos.core.screen import ROWS, right
+from xpos.core.screen import right
 from xpos.core.slips import (
     DOMAIN_LINES,
     NOT_SALES,
@@ -28,9 +30,6 @@ from xpos.core.slips import (
 )
 from xpos.core.steps import Confirm, Display
 from xpos.model import format_fen
-
-PAGE_ROWS = ROWS - 2
-"""Body rows per page: the page title takes one row, the display's key hint one."""
 
 PAGE_TIMEOUT_S = 60.0
 """A page left unread this long ends the flow (back to the menu)."""
@@ -74,7 +73,7 @@ def _kind(kind: str, lang: str) -> str:
 
 
 def _show_pages(ctx: FlowContext, rows: list[str]) -> Generator[Command, object, bool]:
-    pages = [rows[i:i + PAGE_ROWS] for i in range(0, len(rows), PAGE_ROWS)]
+    pages = cut_pages(rows, ctx.geometry.body_rows)  # the title takes one row, a key hint one
     for number, page in enumerate(pages, start=1):
         head = t("totals.page", ctx.lang, page=number, pages=len(pages))
         step = Display(lines=(head, *page), wait_key=True, timeout_s=PAGE_TIMEOUT_S)

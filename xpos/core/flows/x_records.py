@@ -3,7 +3,8 @@
 :func:`x_records_flow`: how to search (凭证号 trace, 订单号 order, 券号 voucher code,
 日期 date) → the value keyed (or scanned, for an order or voucher code) →
 Online(:class:`XRecordsRequest`), answered from the journal → the records shown, one
-per page (any key turns the page) → printed on request.
+per page (any key turns the page; a record taller than the display, ``ctx.geometry``,
+goes on as many pages as it needs) → printed on request.
 
 :func:`x_totals_flow`: the totals of the current X batch (the X part of B1) on screen,
 printed on request.
@@ -24,6 +25,7 @@ from xpos.core.flows.online import (
     XRecord,
     XRecordsRequest,
 )
+from xpos.core.geometry import pages as cut_pages
 from xpos.core.i18n import t
 from xpos.core.order_slips import X_KIND_LABELS, XRecordLine, x_records_slip
 from xpos.core.screen import right
@@ -59,10 +61,11 @@ def x_records_flow(ctx: FlowContext) -> Flow:
         return
     for number, record in enumerate(found.records, start=1):
         head = f"{title} {number}/{len(found.records)}"
-        shown = yield from ask(Display(lines=(head, *record_rows(ctx.lang, record)),
-                                       wait_key=True, timeout_s=PAGE_TIMEOUT_S))
-        if not shown.ok:
-            return
+        for part in cut_pages(record_rows(ctx.lang, record), ctx.geometry.body_rows):
+            shown = yield from ask(Display(lines=(head, *part), wait_key=True,
+                                           timeout_s=PAGE_TIMEOUT_S))
+            if not shown.ok:
+                return
     wanted = yield from ask(Confirm(prompt=t("xrec.print", ctx.lang)))
     if wanted.ok and wanted.yes:
         lines = tuple(XRecordLine(stan=r.stan, kind=r.kind, status=r.status, amount=r.amount,
@@ -98,7 +101,7 @@ def x_totals_flow(ctx: FlowContext) -> Flow:
                  right(format_fen(line.amount))]
     count = sum(line.count for line in lines)
     rows += [t("totals.sum", ctx.lang, count=count), right(format_fen(net_amount(lines)))]
-    if not (yield from _pages(title, rows)):
+    if not (yield from _pages(title, rows, ctx.geometry.body_rows)):
         return
     wanted = yield from ask(Confirm(prompt=t("totals.print", ctx.lang)))
     if wanted.ok and wanted.yes and reply.when is not None:
@@ -107,9 +110,8 @@ def x_totals_flow(ctx: FlowContext) -> Flow:
         yield from print_slip(ctx, functools.partial(totals_slip, slip))
 
 
-def _pages(title: str, rows: list[str]) -> Generator[Command, object, bool]:
-    size = 6
-    pages = [rows[i:i + size] for i in range(0, len(rows), size)]
+def _pages(title: str, rows: list[str], size: int) -> Generator[Command, object, bool]:
+    pages = cut_pages(rows, size)
     for number, page in enumerate(pages, start=1):
         shown = yield from ask(Display(lines=(f"{title} {number}/{len(pages)}", *page),
                                        wait_key=True, timeout_s=PAGE_TIMEOUT_S))

@@ -16,6 +16,7 @@ from xpos.core.events import (
     Show,
     TimerFired,
 )
+from xpos.core.geometry import DEFAULT_GEOMETRY, Geometry
 from xpos.core.i18n import t
 from xpos.core.screen import fit
 from xpos.core.steps import ResultCode, StepResult
@@ -33,14 +34,18 @@ class StepMachine:
     are ignored (no effects).
     """
 
-    def __init__(self, *, lang: str = "zh", result: type[StepResult] = StepResult) -> None:
+    def __init__(self, *, lang: str = "zh", result: type[StepResult] = StepResult,
+                 geometry: Geometry = DEFAULT_GEOMETRY) -> None:
         """Create an idle machine.
 
         Args:
             lang: Language of the texts the machine adds (hints, errors).
             result: The result type of the step (see :func:`~xpos.core.steps.result_type`).
+            geometry: The display's rows and columns (lists page by it, hints sit on
+                its last row).
         """
         self.lang = lang
+        self.geometry = geometry
         self._result_type = result
         self.result: StepResult | None = None
         self._deadline: float | None = None
@@ -111,8 +116,8 @@ class StepMachine:
         return t(key, self.lang, **kw)
 
     def show(self, *lines: str) -> Show:
-        """A :class:`Show` of these lines, fitted to the display."""
-        return Show(lines=fit(lines))
+        """A :class:`Show` of these lines, fitted to the display's geometry."""
+        return Show(lines=fit(lines, rows=self.geometry.rows, cols=self.geometry.cols))
 
     def arm(self, now: float, timeout_s: float | None) -> list[Effect]:
         """(Re)start the step timer, if the step has one."""

@@ -12,8 +12,8 @@ from xpos.core.events import (
     PinDone,
     RequestPin,
 )
+from xpos.core.geometry import DEFAULT_GEOMETRY, Geometry, squeeze
 from xpos.core.machines.base import StepMachine
-from xpos.core.screen import ROWS
 from xpos.core.steps import PinStep, ReadCard, ResultCode, result_type
 from xpos.model import Key, format_fen, mask_pan
 
@@ -26,9 +26,10 @@ class ReadCardMachine(StepMachine):
     the timer ends TIMEOUT.
     """
 
-    def __init__(self, step: ReadCard, *, lang: str = "zh") -> None:
+    def __init__(self, step: ReadCard, *, lang: str = "zh",
+                 geometry: Geometry = DEFAULT_GEOMETRY) -> None:
         """Prepare to wait for a card from ``step.sources``."""
-        super().__init__(lang=lang, result=result_type(step))
+        super().__init__(lang=lang, result=result_type(step), geometry=geometry)
         self._step = step
 
     def on_start(self, now: float) -> list[Effect]:
@@ -58,8 +59,10 @@ class ReadCardMachine(StepMachine):
         return [Beep(kind="error"), self._screen(self.text("card.read_error"))]
 
     def _screen(self, notice: str) -> Effect:
-        lines = self._step.prompt.split("\n")[: ROWS - 3]
-        padding = [""] * (ROWS - 2 - len(lines))
+        rows = self.geometry.rows
+        room = rows - 3 if rows >= 6 else rows - 2  # a small display has no blank spacer row
+        lines = squeeze(self._step.prompt.split("\n"), max(1, room))
+        padding = [""] * max(0, rows - 2 - len(lines))
         return self.show(*lines, *padding, notice, self.text("card.cancel_hint"))
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from xpos.core.events import Beep, CardError, CardPresented, Effect, KeyPressed
+from xpos.core.geometry import DEFAULT_GEOMETRY, Geometry
 from xpos.core.machines.base import StepMachine
-from xpos.core.screen import COLS, ROWS, tail, text_width
+from xpos.core.screen import COLS, tail, text_width
 from xpos.core.steps import AmountStep, Input, InputField, ResultCode, result_type
 from xpos.model import Key, format_fen
 
 FIELD_KINDS = frozenset({"digits", "alnum"})
-_FIELDS_SHOWN = (ROWS - 2) // 2
 _CONFIRM_KEYS = (Key.HASH, Key.ENTER)
 
 
@@ -20,13 +20,15 @@ def _field_ok(field: InputField) -> bool:
 class InputMachine(StepMachine):
     """Runs :class:`~xpos.core.steps.Input`.
 
-    Screen: the prompt, then ``label`` / value row pairs for up to three fields around
-    the current one (which shows a ``_`` cursor), and a notice row at the bottom.
+    Screen: the prompt, then ``label`` / value row pairs for as many fields around the
+    current one as the display has room for (three on 8 rows, one on 4; the current one
+    shows a ``_`` cursor), and a notice row at the bottom.
     """
 
-    def __init__(self, step: Input, *, lang: str = "zh") -> None:
+    def __init__(self, step: Input, *, lang: str = "zh",
+                 geometry: Geometry = DEFAULT_GEOMETRY) -> None:
         """Prepare empty fields."""
-        super().__init__(lang=lang, result=result_type(step))
+        super().__init__(lang=lang, result=result_type(step), geometry=geometry)
         self._step = step
         self._values = ["" for _ in step.fields]
         self._current = 0
@@ -101,11 +103,12 @@ class InputMachine(StepMachine):
         return []
 
     def _screen(self) -> Effect:
-        first = max(0, self._current - _FIELDS_SHOWN + 1)
+        shown = max(1, (self.geometry.rows - 2) // 2)
+        first = max(0, self._current - shown + 1)
         rows = [self._step.prompt]
-        for index in range(first, min(first + _FIELDS_SHOWN, len(self._values))):
+        for index in range(first, min(first + shown, len(self._values))):
             rows += [self._step.fields[index].label, self._value_row(index)]
-        rows += [""] * (ROWS - 1 - len(rows))
+        rows += [""] * (self.geometry.rows - 1 - len(rows))
         return self.show(*rows, self._notice)
 
     def _value_row(self, index: int) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from xpos.core.events import Effect, KeyPressed, PrintDone, RequestPrint
 from xpos.core.machines.base import StepMachine
-from xpos.core.steps import Display, EndStep, PrintStep, ResultCode, StepResult
+from xpos.core.steps import Display, EndStep, PrintResult, PrintStep, ResultCode, StepResult
 from xpos.model import Key
 
 
@@ -70,7 +70,7 @@ class PrintMachine(StepMachine):
 
     def __init__(self, step: PrintStep, *, lang: str = "zh") -> None:
         """Prepare to print ``step.document``."""
-        super().__init__(lang=lang)
+        super().__init__(lang=lang, result=PrintResult)
         self._step = step
 
     def on_start(self, now: float) -> list[Effect]:
@@ -79,4 +79,4 @@ class PrintMachine(StepMachine):
 
     def on_print(self, event: PrintDone) -> list[Effect]:
         """The printer's answer is the step's result."""
-        return self.finish(event.code)
+        return self.finish(event.code, offline=event.offline)
