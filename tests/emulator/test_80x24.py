@@ -67,13 +67,20 @@ def test_a_long_host_line_wraps_instead_of_being_cut(run_app: RunApp) -> None:
     run_app(scenario)
 
 
-def test_the_whole_wallet_shows_at_80x24_without_scrolling(run_app: RunApp) -> None:
+def test_at_80x24_the_wallet_scrolls_by_section_and_the_host_pane_stays_in_view(
+        run_app: RunApp) -> None:
     async def scenario(app: EmulatorApp, pilot: Pilot[None]) -> None:
-        wallet = app.main.query_one(WalletPane)
-        assert wallet.max_scroll_y == 0
+        wallet, pane = app.main.query_one(WalletPane), app.main.query_one(HostPane)
+        assert wallet.max_scroll_y > 0  # more items than rows: it scrolls
+        assert pane.content_region.height >= 3 and pane.region.bottom <= 22
         screen = _screen(app)
-        for item in app.items:
-            assert item.short in screen, item.short
+        assert "银行卡 (s)" in screen and app.items[0].short in screen
+        wallet.scroll_end(animate=False, immediate=True)
+        await pilot.pause()
+        screen = _screen(app)
+        assert "订单号 (b扫 k输)" in screen and app.items[-1].short in screen
+        assert pane.content_region.height >= 3
+
 
     run_app(scenario)
 

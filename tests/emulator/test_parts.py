@@ -8,11 +8,20 @@ from xpos.drivers.fakes import FakeDisplay
 from xpos.emulator.app.keymap import APP_KEYS, KEYBOARD, KEYPAD_ROWS, terminal_key
 from xpos.emulator.app.pinentry import PinEntry
 from xpos.emulator.app.texts import UI_TEXTS, note, ui
-from xpos.emulator.app.wallet import DEMO_RFID_UIDS, Presentation, items_for, wallet
+from xpos.emulator.app.wallet import (
+    DEMO_RFID_UIDS,
+    Presentation,
+    Section,
+    in_section,
+    items_for,
+    keyable,
+    wallet,
+)
 from xpos.emulator.app.widgets.host import compact_line, wrapped
 from xpos.model import Key, fit_masked, mask_pan
 from xpos.model.textwidth import text_width
 from xpos.refhost.seed import DEMO
+from xpos.testing.host import DEMO_ORDERS, J1_COUPON
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "emulator.md"
 
@@ -95,13 +104,20 @@ def test_pin_entry_cancel() -> None:
     assert pad.cancelled == 1 and entry.stars == "" and pad.entered == []
 
 
-def test_wallet_has_every_demo_card_and_voucher_and_shows_nothing_in_clear() -> None:
+def test_wallet_has_every_demo_card_voucher_order_and_the_coupon_and_shows_nothing_in_clear(
+        ) -> None:
     items = wallet()
     assert len(items_for(Presentation.SWIPE, items)) == len(DEMO.cards)
-    assert len(items_for(Presentation.SCAN, items)) == len(DEMO.vouchers)
+    orders = [o.order_no for o in DEMO_ORDERS]
+    assert [i.data for i in in_section(Section.ORDER, items)] == [*orders, J1_COUPON]
+    assert len(items_for(Presentation.SCAN, items)) == len(DEMO.vouchers) + len(orders) + 1
     assert items_for(Presentation.TAP, items)[0].data == "04A1B2C3"
+    assert [i.ident for i in in_section(Section.MEMBER, items)] == ["swipe-member"]
+    assert [i.section for i in items] == sorted((i.section for i in items),
+                                                key=list(Section).index)
+    assert keyable(items) == items_for(Presentation.SCAN, items)
     secrets = [c.pan for c in DEMO.cards] + [c.track2 for c in DEMO.cards]
-    secrets += [v.code for v in DEMO.vouchers]
+    secrets += [v.code for v in DEMO.vouchers] + orders + [J1_COUPON]
     for item in items:
         for text in (item.short, item.long, repr(item)):
             assert not any(secret in text for secret in secrets), text
@@ -125,6 +141,8 @@ def test_every_demo_note_is_shown_in_chinese_and_in_english() -> None:
     chinese = [item.long for item in wallet(lang="zh")]
     assert not any(re.search(r"approved|balance|valid|used|expired|order", t) for t in chinese)
     assert "批准 00" in chinese[0] and "approved" in wallet(lang="en")[0].long
+    assert "应付2000.00 定金 20%" in "".join(chinese) and "J1 订单8折, k 输入" in "".join(chinese)
+    assert "due 2000.00 (定金 20%)" in "".join(item.long for item in wallet(lang="en"))
 
 
 def test_host_lines_wrap_instead_of_being_cut() -> None:

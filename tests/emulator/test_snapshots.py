@@ -40,3 +40,23 @@ def test_snapshot_host_zoomed_after_a_sale_80x24(run_app: RunApp) -> None:
         check_snapshot(app, "host_zoomed_80x24")
 
     run_app(scenario)
+
+
+def test_snapshot_till_console_80x24(run_app: RunApp) -> None:
+    async def scenario(app: EmulatorApp, pilot: Pilot[None]) -> None:
+        await press(app, pilot, "e")
+        check_snapshot(app, "till_console_80x24")
+
+    run_app(scenario)
+
+
+def test_snapshot_host_zoomed_after_the_j1_coupon_is_keyed_80x24(run_app: RunApp) -> None:
+    async def scenario(app: EmulatorApp, pilot: Pilot[None]) -> None:
+        await press(app, pilot, "3")
+        await press(app, pilot, "3")                 # 订单支付
+        await press(app, pilot, "k")
+        await press(app, pilot, "f")                 # the 15th code: the J1 coupon
+        await press(app, pilot, "h")
+        check_snapshot(app, "host_zoomed_j1_80x24")
+
+    run_app(scenario)

@@ -8,7 +8,8 @@ from textual.widgets import Label
 
 from xpos.emulator.app.app import EmulatorApp
 from xpos.emulator.app.export import screen_text
-from xpos.emulator.app.till import TillConsole, parse_amount
+from xpos.emulator.app.till import parse_amount
+from xpos.emulator.app.tillconsole import TillConsole
 
 from .conftest import ALICE, RunApp, click, display, press, settle
 

@@ -23,6 +23,8 @@ def test_bill_payment_by_keyboard_alone_with_the_session_decoded_in_the_host_pan
         await press(app, pilot, "enter")
         assert "请刷卡" in display(app)
         traffic = host(app)
-        assert "type='INP'" in traffic and "service='menu'" in traffic
+        assert "步骤类型: INP input" in traffic and "服务: menu" in traffic
+        assert "选项: bills: 水电缴费" in traffic and "金额: ¥86.50" in traffic
+        assert "type='INP'" not in traffic  # in words, not the transcript's pairs
 
     run_app(scenario, size=(120, 40))

@@ -6,6 +6,8 @@ types and the host itself, so that neither imports the host package directly.
 
 from __future__ import annotations
 
+from xpos.refhost.demo_orders import DEMO_ORDERS, J1_COUPON, MEMBER_UID
+from xpos.refhost.orders import OrderRow
 from xpos.refhost.redeem_store import set_void_window
 from xpos.refhost.rows import CardKind, CardStatus, VoucherStatus
 from xpos.refhost.seed import DEMO, DemoData, seed_demo, track2_for
@@ -14,10 +16,14 @@ from xpos.refhost.store import HostStore
 
 __all__ = [
     "DEMO",
+    "DEMO_ORDERS",
+    "J1_COUPON",
+    "MEMBER_UID",
     "CardKind",
     "CardStatus",
     "DemoData",
     "HostStore",
+    "OrderRow",
     "ReferenceHost",
     "VoucherStatus",
     "seed_demo",

@@ -20,9 +20,10 @@ keypad.
 A key that changes nothing (the display, the PIN entry, the printer and the host
 messages are as before once the terminal has settled) rings the bell, flashes the
 display and says so in the help line; so do ``s``/``t``/``b`` and the wallet when the
-terminal is not reading that kind of card. At start, once the rig runs, the app opens
-the host link (status ◌ 正在连接主机…) so that the status line shows the real state,
-联机 or 脱机, also after a restart that needs no sign-on.
+terminal is not reading that kind of card, and ``k`` (key a code in: its digits and
+``#`` pressed on the keypad) when the terminal asks for no code. At start, once the rig
+runs, the app opens the host link (status ◌ 正在连接主机…) so that the status line
+shows the real state, 联机 or 脱机, also after a restart that needs no sign-on.
 """
 
 from __future__ import annotations
@@ -37,8 +38,9 @@ from textual.screen import Screen
 from xpos.emulator.app.pinentry import PinEntry
 from xpos.emulator.app.screen import MainScreen, TerminalKey
 from xpos.emulator.app.texts import ui
-from xpos.emulator.app.till import TillConsole, TillDesk
-from xpos.emulator.app.wallet import Presentation, WalletItem, items_for, wallet
+from xpos.emulator.app.till import TillDesk
+from xpos.emulator.app.tillconsole import TillConsole
+from xpos.emulator.app.wallet import Presentation, WalletItem, items_for, keyable, wallet
 from xpos.emulator.app.widgets import Chooser, HostPane, Keypad, PrinterPane, WalletPane
 from xpos.emulator.app.widgets.keypad import key_label
 from xpos.errors import XposError
@@ -281,6 +283,24 @@ class EmulatorApp(App[None]):
         """Choose a code to scan."""
         self._choose(Presentation.SCAN)
 
+    def action_key_in(self) -> None:
+        """Choose a code to key in: its digits and ``#`` are pressed on the keypad (``k``)."""
+        if self.rig is None or self.screen is not self.main:
+            return
+        if not self._reads(Presentation.SCAN):  # a code prompt (it takes a scan too)
+            self.nothing_happened(ui("hint.key_in", self.lang))
+            return
+        self.main.hint("")
+        chooser = Chooser(ui("choose.key_in", self.lang), keyable(self.items), lang=self.lang)
+        self.push_screen(chooser, self._key_in)
+
+    def _key_in(self, item: WalletItem | None) -> None:
+        rig = self.rig
+        if item is None or rig is None:
+            return
+        rig.keypad.press(*(Key(digit) for digit in item.data), Key.HASH)
+        self._after_input()
+
     def _reads(self, how: Presentation) -> bool:
         """Whether the terminal listens to cards presented this way now."""
         rig = self.rig
@@ -336,7 +356,7 @@ class EmulatorApp(App[None]):
     # -- the till (ECR console, key e) ----------------------------------------------------
 
     def action_till(self) -> None:
-        """Open the till console: send a sale or a void over the ECR port."""
+        """Open the till console: send a sale, void, refund, settlement or order payment."""
         if self.rig is None or self.rig.till_port is None or self.screen is not self.main:
             return
         self.push_screen(TillConsole(self.till_desk), self._till_request)

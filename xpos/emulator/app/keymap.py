@@ -1,7 +1,7 @@
 """The computer keyboard → terminal keypad map, and the keypad's button layout (data).
 
 :data:`KEYBOARD` maps Textual key names to terminal keys. It avoids the letters the
-emulator uses for itself (``s t b p r h e``), Textual's own ``ctrl+q`` / ``ctrl+c`` /
+emulator uses for itself (``s t b k p r h e``), Textual's own ``ctrl+q`` / ``ctrl+c`` /
 ``tab``, and the tmux prefix ``ctrl+b``. ``docs/emulator.md`` lists the same table.
 
 The two deleting keys do the same everywhere, as on the terminal: Backspace is the
@@ -41,6 +41,7 @@ APP_KEYS: dict[str, str] = {
     "left_square_bracket": "host_up",
     "right_square_bracket": "host_down",
     "e": "till",
+    "k": "key_in",
 }
 """Keys of the emulator itself → action names (``ctrl+q`` quits; Textual owns it)."""
 

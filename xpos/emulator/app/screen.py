@@ -10,6 +10,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
 
+from xpos.emulator.app.hostwords import describe_words
 from xpos.emulator.app.keymap import APP_KEYS, terminal_key
 from xpos.emulator.app.pinentry import PinEntry
 from xpos.emulator.app.texts import ui
@@ -44,8 +45,9 @@ class MainScreen(Screen[None]):
     """Display, keypad and PIN pad | printer | wallet and host; status and help below.
 
     Fits 80 × 24: the left column is 24 wide (a 20-column display), the printer 37
-    (32 columns of 58 mm paper), the right column takes the rest: the whole wallet,
-    and the host pane below it. ``h`` zooms the host pane over the printer and the
+    (32 columns of 58 mm paper), the right column takes the rest: the wallet (at most
+    64 % of the column; it scrolls, and the keys ``s t b k`` reach every item), and the
+    host pane below it (at least 5 rows). ``h`` zooms the host pane over the printer and the
     wallet (class ``-host-zoom``). In a window lower than 24 rows the keypad gives way
     (the keyboard still works) so that the PIN pad stays whole, and the help line
     says the window is too small.
@@ -63,11 +65,11 @@ class MainScreen(Screen[None]):
     }
     MainScreen #wallet {
         height: auto;
-        max-height: 100%;
+        max-height: 64%;
     }
     MainScreen #host {
         height: 1fr;
-        min-height: 3;
+        min-height: 5;
     }
     MainScreen.-host-zoom #printer, MainScreen.-host-zoom #wallet {
         display: none;
@@ -100,6 +102,7 @@ class MainScreen(Screen[None]):
         self._lang = lang
         self._hint = ""
         self._small = ""
+        self._words: list[str] = []
 
     def compose(self) -> ComposeResult:
         """The panes."""
@@ -182,5 +185,7 @@ class MainScreen(Screen[None]):
         prompt = pinpad.prompts[-1][0] if pinpad.prompts else ""
         self.query_one(PinPadPane).show(asking=pinpad.asking, entry=entry, prompt=prompt)
         self.query_one(PrinterPane).show(rig.printer.jobs, paper=status.paper)
-        self.query_one(HostPane).show(rig.traffic)
+        new = rig.messages[len(self._words):]  # X-menu TLV in words (hostwords)
+        self._words.extend(describe_words(way, message, self._lang) for way, message in new)
+        self.query_one(HostPane).show(self._words)
         self.query_one(StatusLine).show(status, connecting=connecting)

@@ -1,4 +1,8 @@
-"""A modal chooser of wallet items, for the keyboard (``s``, ``t``, ``b``)."""
+"""A modal chooser of wallet items, for the keyboard (``s``, ``t``, ``b``, ``k``).
+
+Items are numbered ``1`` … ``9``, then ``a`` … ``z`` (the scan chooser has more than
+nine); typing an item's mark picks it.
+"""
 
 from __future__ import annotations
 
@@ -16,9 +20,12 @@ from textual.widgets.option_list import Option
 from xpos.emulator.app.texts import ui
 from xpos.emulator.app.wallet import WalletItem
 
+MARKS = "123456789abcdefghijklmnopqrstuvwxyz"
+"""The keys that pick the first, second … item of a chooser."""
+
 
 class Chooser(ModalScreen[WalletItem | None]):
-    """Pick an item with ↑↓ and Enter, or its number; Escape closes without one."""
+    """Pick an item with ↑↓ and Enter, or its mark (1-9, a-z); Escape closes without one."""
 
     DEFAULT_CSS = """
     Chooser {
@@ -55,8 +62,8 @@ class Chooser(ModalScreen[WalletItem | None]):
         """Title, numbered options, hint."""
         with Vertical():
             yield Label(Content(self._title))
-            yield OptionList(*(Option(Content(f"{n}. {item.long}"), id=item.ident)
-                               for n, item in enumerate(self._items, start=1)))
+            yield OptionList(*(Option(Content(f"{mark}. {item.long}"), id=item.ident)
+                               for mark, item in zip(MARKS, self._items, strict=False)))
             yield Label(Content(ui("choose.hint", self._lang)), classes="hint")
 
     def on_mount(self) -> None:
@@ -71,10 +78,11 @@ class Chooser(ModalScreen[WalletItem | None]):
         self.dismiss(self._items[event.option_index])
 
     def on_key(self, event: events.Key) -> None:
-        """A digit picks the item with that number."""
-        if event.key.isdigit() and 1 <= int(event.key) <= len(self._items):
+        """A digit or a letter picks the item with that mark."""
+        index = MARKS.find(event.key) if len(event.key) == 1 else -1
+        if 0 <= index < len(self._items):
             event.stop()
-            self.dismiss(self._items[int(event.key) - 1])
+            self.dismiss(self._items[index])
 
     def action_close(self) -> None:
         """Close without choosing."""

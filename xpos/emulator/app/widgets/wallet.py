@@ -1,4 +1,8 @@
-"""The wallet pane: test cards and codes, one click each (keys ``s t b`` open choosers)."""
+"""The wallet pane: test cards and codes by section, one click each.
+
+The pane scrolls (at 80 × 24 it shares its column with the host pane); by keyboard the
+keys ``s t b k`` open choosers instead (:mod:`xpos.emulator.app.widgets.chooser`).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from textual.message import Message
 from textual.widgets import Button, Label
 
 from xpos.emulator.app.texts import ui
-from xpos.emulator.app.wallet import Presentation, WalletItem, items_for
+from xpos.emulator.app.wallet import Section, WalletItem, in_section
 
 
 class ItemButton(Button, can_focus=False):
@@ -22,7 +26,7 @@ class ItemButton(Button, can_focus=False):
 
 
 class WalletPane(VerticalScroll, can_focus=False):
-    """The wallet, grouped by how each item is presented."""
+    """The wallet, section by section: bank cards, member card, RFID, vouchers, orders."""
 
     DEFAULT_CSS = """
     WalletPane {
@@ -60,10 +64,13 @@ class WalletPane(VerticalScroll, can_focus=False):
         self.border_title = ui("wallet", lang)
 
     def compose(self) -> ComposeResult:
-        """A heading and the buttons of each kind."""
-        for how in Presentation:
-            yield Label(Content(ui(f"wallet.{how.value}", self._lang)))
-            for item in items_for(how, self._items):
+        """A heading and the buttons of each section that has items."""
+        for section in Section:
+            items = in_section(section, self._items)
+            if not items:
+                continue
+            yield Label(Content(ui(f"wallet.{section.value}", self._lang)))
+            for item in items:
                 yield ItemButton(item)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
