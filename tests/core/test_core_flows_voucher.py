@@ -7,10 +7,11 @@ from xpos.core.flows import (
     Online,
     Outcome,
     VoucherDetails,
+    VoucherQuery,
     VoucherRequest,
     voucher_flow,
 )
-from xpos.core.steps import Display, Input, PrintStep, ResultCode
+from xpos.core.steps import Confirm, Display, Input, PrintStep, ResultCode
 from xpos.core.testing import expect, keyed, ok, reply, run_flow, step_result
 from xpos.model import CardData, CardSource, TextLine
 
@@ -18,8 +19,16 @@ CTX = FlowContext(merchant_name="蛋糕店", tid="12345678", mid="12345678901234
 SCAN = CardData(source=CardSource.SCAN, code="GB2024CAKE0001")
 MEMBER = CardData(source=CardSource.SWIPE, pan="9900112233445566", track2="9900112233445566=4912")
 CAKE = VoucherDetails(
-    title="生日蛋糕8寸", quantity=1, provider="好利来", code_masked="********5678"
+    title="生日蛋糕8寸", quantity=0, provider="好利来", code_masked="********5678", units=1
 )
+"""The redemption's answer: 1 item redeemed, none left."""
+FOUND = reply(Outcome.APPROVED, voucher=VoucherDetails(
+    title="生日蛋糕8寸", quantity=1, provider="好利来", code_masked="********5678"))
+"""The query's answer: 1 item left (nothing to choose: straight to the confirm)."""
+FIVE = reply(Outcome.APPROVED, voucher=VoucherDetails(
+    title="健身次卡", quantity=5, provider="健身房", code_masked="********2239", value=3000,
+    expires="2099-12-31"))
+YES = expect(Confirm, ok(yes=True))
 APPROVED = reply(
     Outcome.APPROVED,
     stan=7,
@@ -53,31 +62,34 @@ def test_voucher_input_takes_one_alnum_code_or_a_scan_or_a_swipe_or_a_tap():
 
 def test_keyed_code_is_sent_with_method_keyed():
     run = run_flow(voucher_flow(CTX), [keyed("1", "2", "3", "4", "5", "6", "7", "8", "#")])
-    assert run.expect(Online).request == VoucherRequest(code="12345678", method="keyed")
+    assert run.expect(Online).request == VoucherQuery(
+        voucher=VoucherRequest(code="12345678", method="keyed"))
 
 
 def test_scanned_code_is_sent_with_method_scanned():
-    run = run_flow(voucher_flow(CTX), [ok(values=("",), card=SCAN)])
-    assert run.expect(Online).request == VoucherRequest(code="GB2024CAKE0001", method="scanned")
+    run = run_flow(voucher_flow(CTX), [ok(values=("",), card=SCAN), FOUND, YES])
+    assert run.expect(Online).request == VoucherRequest(code="GB2024CAKE0001", method="scanned",
+                                                        units=1)
 
 
 def test_member_card_then_order_number_is_sent_with_method_member():
     run = run_flow(
         voucher_flow(CTX),
-        [ok(values=("",), card=MEMBER), expect(Input, typed("20240506001"))],
+        [ok(values=("",), card=MEMBER), expect(Input, typed("20240506001")), FOUND, YES],
     )
     assert run.of_type(Input)[1].prompt == "请输入订单号"
     assert run.expect(Online).request == VoucherRequest(
-        code="", method="member", order_no="20240506001", member_card=MEMBER
+        code="", method="member", order_no="20240506001", member_card=MEMBER, units=1
     )
 
 
 def test_a_tapped_member_card_then_order_number_is_sent_with_method_member():
     tapped = CardData(source=CardSource.TAP, uid="04A1B2C3")
-    run = run_flow(voucher_flow(CTX), [ok(values=("",), card=tapped), typed("20240506001")])
+    run = run_flow(voucher_flow(CTX), [ok(values=("",), card=tapped), typed("20240506001"),
+                                       FOUND, YES])
     assert run.of_type(Input)[1].prompt == "请输入订单号"
     assert run.expect(Online).request == VoucherRequest(
-        code="", method="member", order_no="20240506001", member_card=tapped)
+        code="", method="member", order_no="20240506001", member_card=tapped, units=1)
 
 
 def test_a_refusal_shows_the_platforms_words_as_text_only():
@@ -91,11 +103,12 @@ def test_a_refusal_shows_the_platforms_words_as_text_only():
 
 
 def test_approved_voucher_prints_the_slip_and_shows_the_title():
-    run = run_flow(voucher_flow(CTX), [typed("12345678"), APPROVED, ok(), ok()])
+    run = run_flow(voucher_flow(CTX), [typed("12345678"), FOUND, YES, APPROVED, ok(), ok()])
     assert run.done
     assert [p.document.name for p in run.of_type(PrintStep)] == ["voucher"]
     assert "生日蛋糕8寸" in printed_text(run)
     assert "********5678" in printed_text(run)
+    assert "已核销 REDEEMED: 1 份" in printed_text(run).replace("  ", " ")
     final = run.of_type(Display)[-1].lines
     assert "验证成功" in final
     assert "生日蛋糕8寸" in final
@@ -104,11 +117,15 @@ def test_approved_voucher_prints_the_slip_and_shows_the_title():
 def test_member_redemption_slip_masks_the_order_number_when_the_host_sent_no_code():
     no_code = reply(
         Outcome.APPROVED,
-        voucher=VoucherDetails(title="洗车券", quantity=2, provider="车行", code_masked=""),
+        voucher=VoucherDetails(title="洗车券", quantity=0, provider="车行", code_masked="",
+                               units=2),
     )
+    found = reply(Outcome.APPROVED, voucher=VoucherDetails(title="洗车券", quantity=2,
+                                                           provider="车行", code_masked=""))
     run = run_flow(
         voucher_flow(CTX),
-        [ok(values=("",), card=MEMBER), typed("20240506001"), no_code, ok(), ok()],
+        [ok(values=("",), card=MEMBER), typed("20240506001"), found, ok(values=("",)), YES,
+         no_code, ok(), ok()],
     )
     assert run.done
     text = printed_text(run)
@@ -151,7 +168,64 @@ def test_empty_scan_is_a_failed_read():
 
 
 def test_approval_without_details_still_says_verified():
-    run = run_flow(voucher_flow(CTX), [typed("12345678"), reply(Outcome.APPROVED), ok()])
+    run = run_flow(voucher_flow(CTX), [typed("12345678"), FOUND, YES, reply(Outcome.APPROVED),
+                                       ok()])
     assert run.done
     assert run.of_type(PrintStep) == []
     assert "验证成功" in run.of_type(Display)[-1].lines
+
+
+# -- prepare → confirm → redeem N of M (issue 11) --------------------------------------
+
+
+def test_the_query_shows_title_items_left_value_and_validity_then_asks_how_many():
+    run = run_flow(voucher_flow(CTX), [typed("883300112239"), FIVE])
+    step = run.expect(Input)
+    assert step.prompt.split("\n") == ["健身次卡", "剩余 5 份", "单价: 30.00"]
+    assert [(f.min_len, f.kind) for f in step.fields] == [(0, "digits")]
+
+
+def test_n_of_m_is_confirmed_then_redeemed_and_the_slip_says_n_and_what_is_left():
+    done = reply(Outcome.APPROVED, stan=3, batch=1, rrn="261129000003",
+                 voucher=VoucherDetails(title="健身次卡", quantity=3, provider="健身房",
+                                        code_masked="********2239", units=2, value=3000))
+    run = run_flow(voucher_flow(CTX), [typed("883300112239"), FIVE, keyed("2", "#"),
+                                       expect(Confirm, ok(yes=True)), done, ok(), ok()])
+    assert run.done
+    assert "确认核销 2 份?" in run.of_type(Confirm)[0].prompt
+    assert "有效期至 2099-12-31" in run.of_type(Confirm)[0].prompt
+    assert run.of_type(Online)[1].request == VoucherRequest(code="883300112239",
+                                                            method="keyed", units=2)
+    text = printed_text(run)
+    assert "2 份" in text and "3 份" in text and "883300112239" not in text
+    assert run.of_type(Display)[-1].lines[-2:] == ("已核销 2 份", "剩余 3 份")
+
+
+def test_enter_alone_redeems_every_item_left():
+    run = run_flow(voucher_flow(CTX), [typed("883300112239"), FIVE, keyed("#")])
+    assert "确认核销 5 份?" in run.expect(Confirm).prompt
+
+
+@pytest.mark.parametrize("units", ["0", "6"])
+def test_zero_or_more_than_left_is_refused_here_and_asked_again(units):
+    run = run_flow(voucher_flow(CTX), [typed("883300112239"), FIVE, keyed(*units, "#"), ok()])
+    assert "份数须为1至5" in run.of_type(Display)[-1].lines
+    run.expect(Input)
+    assert len(run.of_type(Online)) == 1
+
+
+def test_cancel_at_the_confirm_redeems_nothing():
+    run = run_flow(voucher_flow(CTX), [typed("883300112239"), FIVE, keyed("#"),
+                                       expect(Confirm, ok(yes=False)), ok()])
+    assert run.done
+    assert len(run.of_type(Online)) == 1
+    assert "交易已取消" in run.of_type(Display)[-1].lines
+
+
+def test_a_refused_query_shows_why_and_redeems_nothing():
+    run = run_flow(voucher_flow(CTX), [typed("883300112240"),
+                                       reply(Outcome.DECLINED, rc="V3",
+                                             message="2099-12-24起可用"), ok()])
+    assert run.done
+    assert len(run.of_type(Online)) == 1
+    assert run.of_type(Display)[-1].lines[2:] == ("券未到使用日期", "2099-12-24起可用")

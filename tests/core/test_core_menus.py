@@ -48,7 +48,7 @@ def test_shipped_menus_parse():
     ]
     assert [item.action for item in menus["x"].items] == [
         "builtin:voucher_verify", "service:menu", "builtin:order_pay", "builtin:x_records",
-        "builtin:x_totals"]
+        "builtin:x_totals", "builtin:voucher_void"]
 
 
 def test_valid_menus_parse_with_titles_and_versions():
@@ -195,7 +195,7 @@ def test_menu_flow_enters_the_x_menu_and_cancel_goes_back_one_level():
     x_menu = run.of_type(Select)[1]
     assert (x_menu.title, x_menu.submenu) == ("X菜单", True)
     assert [label for _, label in x_menu.items] == [
-        "订单验证", "互动业务", "订单支付", "X交易查询", "X交易汇总"]
+        "订单验证", "互动业务", "订单支付", "X交易查询", "X交易汇总", "核销撤销"]
 
 
 def test_menu_timeout_in_a_submenu_closes_the_whole_menu():

@@ -55,6 +55,8 @@ def expected(kind: Kind, a: Answer) -> tuple[Outcome, JournalEffect, Reason, Key
     keys = Keys.DROP if answered and (a.resign or a.rc == "77") else Keys.KEEP
     if kind in (Kind.ORDER_QUERY, Kind.ORDER_PAID):
         return _expected_order(kind, a, keys)
+    if kind is Kind.VOUCHER_QUERY:  # X1: a query journals nothing, like X2's
+        return _expected_order(Kind.ORDER_QUERY, a, keys)
     if kind is Kind.REVERSAL:
         if not answered:
             outcome = {Reach.UNREACHABLE: Outcome.UNREACHABLE, Reach.TIMEOUT: Outcome.NO_RESPONSE,
@@ -77,7 +79,8 @@ def expected(kind: Kind, a: Answer) -> tuple[Outcome, JournalEffect, Reason, Key
         return Outcome.DECLINED, JournalEffect.DECLINED, Reason.NONE, keys, None
     if a.check is Check.OK:
         booked = JournalEffect.APPROVED_VOIDING if kind is Kind.VOID else JournalEffect.APPROVED
-        if kind in (Kind.PREAUTH_VOID, Kind.COMPLETION, Kind.COMPLETION_VOID):
+        if kind in (Kind.PREAUTH_VOID, Kind.COMPLETION, Kind.COMPLETION_VOID,
+                    Kind.VOUCHER_VOID):
             booked = JournalEffect.APPROVED_LINKED
         return Outcome.APPROVED, booked, Reason.NONE, keys, None
     return Outcome.BAD_MAC, JournalEffect.PENDING, Reason.A0, keys, None
@@ -161,7 +164,8 @@ def test_exactly_one_row_matches_each_combination_and_every_row_is_used() -> Non
                                   Kind.PREAUTH, Kind.PREAUTH_VOID, Kind.COMPLETION,
                                   Kind.COMPLETION_VOID,
                                   Kind.ORDER_QUERY, Kind.ORDER_PAID, Kind.PARTY_DEBIT,
-                                  Kind.REFUND, Kind.BALANCE])
+                                  Kind.REFUND, Kind.BALANCE, Kind.VOUCHER_QUERY,
+                                  Kind.VOUCHER_VOID])
 @pytest.mark.parametrize("check", list(Check))
 def test_resign_code_77_drops_the_keys_on_every_maced_answer(kind: Kind, check: Check) -> None:
     assert decide(kind, Answer(reach=Reach.ANSWERED, rc="77", check=check)).keys is Keys.DROP

@@ -57,9 +57,15 @@ async def sale(rig: TerminalRig, amount: str, track2: str, pin: str | None) -> s
 
 
 async def voucher(rig: TerminalRig, code: str) -> str:
+    """X menu → 订单验证: the code, then every item left (ENTER) and the confirm (ENTER)."""
     await rig.press("3")
     await rig.press("1")
-    return await rig.press(*code, "#")
+    screen = await rig.press(*code, "#")
+    if "核销份数" in screen:
+        screen = await rig.press("ENTER")
+    if "确认核销" in screen:
+        screen = await rig.press("ENTER")
+    return screen
 
 
 async def back_to_menu(rig: TerminalRig) -> None:

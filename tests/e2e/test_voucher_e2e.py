@@ -45,8 +45,10 @@ def test_voucher_refused_shows_why_prints_nothing_and_next_works(
         await sign_on(rig)
         assert message in await voucher(rig, code)
         assert rig.receipts() == ""
-        record = rig.terminal.journal.last("voucher")
-        assert record is not None and (record.status, record.rc) == (TxnStatus.DECLINED, rc)
+        # refused at the query: nothing was sent to redeem, nothing journaled
+        assert rig.terminal.journal.last("voucher") is None
+        asked = rig.host.store.entries(tid=rig.terminal.config.tid, kind="voucher_query")
+        assert [e.rc for e in asked] == [rc]
         assert rig.terminal.journal.pending_reversal() is None
         await back_to_menu(rig)
         assert "验证成功" in await voucher(rig, "883300112236")
@@ -99,9 +101,12 @@ def test_voucher_scanned_by_the_barcode_scanner_is_redeemed(run_rig: RunRig) -> 
         assert isinstance(scanner, FakeScanner)
         scanner.scan("883300112236")
         await rig.terminal.settle()
-        assert "验证成功" in rig.screen()
-        sent = next(e.text for e in rig.host.transcript if e.mti == "0100")
-        assert "method='S'" in sent and "883300112236" not in sent
+        assert "确认核销 1 份?" in rig.screen()
+        assert "验证成功" in await rig.press("ENTER")
+        sent = [e.text for e in rig.host.transcript if e.mti == "0100"]
+        assert len(sent) == 2  # the query (740000), then the redemption (700000, DF33)
+        assert all("method='S'" in text and "883300112236" not in text for text in sent)
+        assert "740000" in sent[0] and "units='1'" in sent[1]
 
     run_rig(scenario)
 
@@ -114,7 +119,8 @@ def test_member_card_and_order_number_redeem_the_order(run_rig: RunRig) -> None:
         await rig.press("3")
         await rig.press("1")
         await rig.swipe(track2_for(member.pan, member.expiry))
-        screen = await rig.press(*"202405010001", "#")
+        await rig.press(*"202405010001", "#")
+        screen = await rig.press("ENTER")
         assert "验证成功" in screen and "会员生日蛋糕" in screen
         assert "会员生日蛋糕" in rig.receipts()
         record = rig.terminal.journal.last("voucher")

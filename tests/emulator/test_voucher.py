@@ -19,6 +19,8 @@ def test_voucher_scanned_from_the_chooser_then_one_keyed_by_keyboard(run_app: Ru
         assert isinstance(app.screen, Chooser)
         await press(app, pilot, "1")
         assert not isinstance(app.screen, Chooser)
+        assert "确认核销 1 份?" in display(app) and "剩余 1 份" in display(app)
+        await press(app, pilot, "enter")
         assert "验证成功" in display(app) and "冰淇淋蛋糕" in display(app)
         slip = roll(app)
         assert "冰淇淋蛋糕" in slip and "********2233" in slip and SCANNED not in slip
@@ -27,6 +29,7 @@ def test_voucher_scanned_from_the_chooser_then_one_keyed_by_keyboard(run_app: Ru
         assert "X菜单" in display(app)
         await press(app, pilot, "1")
         await press(app, pilot, *KEYED, "number_sign")
+        await press(app, pilot, "enter")
         assert "验证成功" in display(app)
         assert roll(app).count("冰淇淋蛋糕") == 2 and "********2236" in roll(app)
 

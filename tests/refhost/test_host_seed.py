@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from xpos.refhost.redeem_store import terms_of
 from xpos.refhost.rows import CardStatus, VoucherStatus
-from xpos.refhost.seed import DEMO, track2_for
+from xpos.refhost.seed import DEMO, REDEEM_VOUCHERS, seed_demo, track2_for
 from xpos.refhost.store import HostStore
 from xpos.security.kcv import kcv
 from xpos.security.keys import combine_components
@@ -63,7 +64,22 @@ def test_reference_host_doc_lists_the_demo_values() -> None:
     values = [DEMO.mid, DEMO.tid, DEMO.tmk_kcv, *DEMO.tmk_components]
     values += [c.pan for c in DEMO.cards] + [c.pin or "" for c in DEMO.cards]
     values += [v.code for v in DEMO.vouchers] + [v.title for v in DEMO.vouchers]
+    values += [v.code for v in REDEEM_VOUCHERS] + [v.title for v in REDEEM_VOUCHERS]
     assert [v for v in values if v not in doc] == []
+
+
+def test_the_redemption_vouchers_are_seeded_with_their_terms(tmp_path: Path) -> None:
+    store = HostStore(tmp_path / "host.db")
+    try:
+        seed_demo(store)
+        for voucher in REDEEM_VOUCHERS:
+            row = store.voucher(voucher.code)
+            assert row is not None and row.quantity == voucher.quantity
+            terms = terms_of(store, voucher.code)
+            assert (terms.value, terms.valid_from, terms.mid) == (voucher.value,
+                                                                  voucher.valid_from, voucher.mid)
+    finally:
+        store.close()
 
 
 def test_refresh_demo_restores_cards_and_vouchers_but_keeps_keys_and_ledger(

@@ -159,7 +159,9 @@ def test_voucher_verification_answers(tmp_path: Path, pki: TlsFiles, code: str, 
         assert term.mac_ok(response)
         assert (info.title if info else None) == title
         if rc == "00":
-            assert info is not None and (info.quantity, info.provider) == (1, "团购演示")
+            # DF12 = items left after this redemption, DF33 = items redeemed now
+            assert info is not None and (info.quantity, info.units, info.provider) == (
+                0, 1, "团购演示")
 
     run_signed_on(tmp_path, pki, scenario)
 

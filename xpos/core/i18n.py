@@ -225,6 +225,19 @@ CATALOGUE: Mapping[str, tuple[str, str]] = {
     "online.order_undone": ("订单未确认\n款项已撤销", "Order not confirmed\npayment returned"),
     "online.order_undo_pending": ("订单未确认\n款项将自动撤销",
                                   "Order not confirmed\nrefund to follow"),
+    # X1 redemption in parts and its X void (xpos.core.flows.voucher, voucher_void)
+    "redeem.left": ("剩余 {quantity} 份", "{quantity} left"),
+    "redeem.value": ("单价: {amount}", "Each: {amount}"),
+    "redeem.expires": ("有效期至 {date}", "Valid to {date}"),
+    "redeem.units": ("核销份数(确认=全部)", "Items (ENTER=all)"),
+    "redeem.units_bad": ("份数须为1至{quantity}", "Items: 1 to {quantity}"),
+    "redeem.confirm": ("确认核销 {quantity} 份?", "Redeem {quantity}?"),
+    "redeem.done": ("已核销 {quantity} 份", "Redeemed {quantity}"),
+    "xvoid.title": ("核销撤销", "Redemption void"),
+    "xvoid.confirm": ("确认撤销核销?", "Void redemption?"),
+    "xvoid.units": ("撤销 {quantity} 份", "{quantity} restored"),
+    "online.xvoid_not_redemption": ("原交易不是核销\n不能撤销", "Not a redemption"),
+    "totals.kind.voucher_void": ("核销撤销", "Redemption void"),
 }
 
 

@@ -53,6 +53,11 @@ RESPONSE_MESSAGES: Mapping[str, tuple[str, str]] = {
     "A7": ("安全处理失败", "Security violation"),
     "V1": ("券已使用", "Voucher already used"),
     "V2": ("券已过期", "Voucher expired"),
+    "V3": ("券未到使用日期", "Not valid yet"),
+    "V4": ("非本商户券", "Another merchant's"),
+    "V5": ("剩余份数不足", "Not that many left"),
+    "V6": ("原核销已撤销", "Already voided"),
+    "V7": ("已超过撤销时限", "Void window passed"),
 }
 """Known response codes -> (zh, en) text."""
 

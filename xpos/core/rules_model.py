@@ -29,6 +29,8 @@ class Kind(enum.Enum):
     PARTY_DEBIT = "third-party debit"
     REFUND = "refund"
     BALANCE = "balance"
+    VOUCHER_QUERY = "voucher query"
+    VOUCHER_VOID = "voucher_void"
 
 
 class Reach(enum.Enum):

@@ -44,6 +44,9 @@ _ORDER_QUERY = frozenset({Kind.ORDER_QUERY})
 _ORDER_PAID = frozenset({Kind.ORDER_PAID})
 _PARTY = frozenset({Kind.PARTY_DEBIT})
 _MACED = _MACED | _ORDER_QUERY | _ORDER_PAID | _PARTY
+_V_QUERY = frozenset({Kind.VOUCHER_QUERY})
+_V_VOID = frozenset({Kind.VOUCHER_VOID})
+_MACED = _MACED | _V_QUERY | _V_VOID  # X1 query and X void (xpos.proto.voucher_x)
 
 RULES: tuple[Rule, ...] = (
     # -- sign-on (0800/0810: not MAC'd; the check is the keys' KCVs) ---------------------
@@ -189,6 +192,36 @@ RULES: tuple[Rule, ...] = (
     Rule(kinds=_BALANCE, reach=Reach.ANSWERED, rcs=_77, checks=None,
          outcome=_O.DECLINED, journal=_J.DECLINED, reversal=_R.NONE, keys=_K.DROP),
     Rule(kinds=_BALANCE, reach=Reach.ANSWERED, rcs=_DECLINING, checks=None,
+         outcome=_O.DECLINED, journal=_J.DECLINED, reversal=_R.NONE, keys=_K.KEEP),
+    # -- X1 voucher query (0100/740000): changes nothing, nothing journaled ---------------
+    Rule(kinds=_V_QUERY, reach=Reach.UNREACHABLE, rcs=None, checks=None,
+         outcome=_O.UNREACHABLE, journal=_J.NONE, reversal=_R.NONE, keys=_K.KEEP),
+    Rule(kinds=_V_QUERY, reach=Reach.TIMEOUT, rcs=None, checks=None,
+         outcome=_O.NO_RESPONSE, journal=_J.NONE, reversal=_R.NONE, keys=_K.KEEP),
+    Rule(kinds=_V_QUERY, reach=Reach.MALFORMED, rcs=None, checks=None,
+         outcome=_O.REJECTED, journal=_J.NONE, reversal=_R.NONE, keys=_K.KEEP),
+    Rule(kinds=_V_QUERY, reach=Reach.ANSWERED, rcs=_00, checks=_GOOD,
+         outcome=_O.APPROVED, journal=_J.NONE, reversal=_R.NONE, keys=_K.KEEP),
+    Rule(kinds=_V_QUERY, reach=Reach.ANSWERED, rcs=_00, checks=_NOT_GOOD,
+         outcome=_O.BAD_MAC, journal=_J.NONE, reversal=_R.NONE, keys=_K.KEEP),
+    Rule(kinds=_V_QUERY, reach=Reach.ANSWERED, rcs=_77, checks=None,
+         outcome=_O.DECLINED, journal=_J.NONE, reversal=_R.NONE, keys=_K.DROP),
+    Rule(kinds=_V_QUERY, reach=Reach.ANSWERED, rcs=_DECLINING, checks=None,
+         outcome=_O.DECLINED, journal=_J.NONE, reversal=_R.NONE, keys=_K.KEEP),
+    # -- X1 void of a redemption (0100/740200): reversible, marks the redemption ---------
+    Rule(kinds=_V_VOID, reach=Reach.UNREACHABLE, rcs=None, checks=None,
+         outcome=_O.UNREACHABLE, journal=_J.FAILED, reversal=_R.NONE, keys=_K.KEEP),
+    Rule(kinds=_V_VOID, reach=Reach.TIMEOUT, rcs=None, checks=None,
+         outcome=_O.NO_RESPONSE, journal=_J.PENDING, reversal=_R.R98, keys=_K.KEEP),
+    Rule(kinds=_V_VOID, reach=Reach.MALFORMED, rcs=None, checks=None,
+         outcome=_O.REJECTED, journal=_J.PENDING, reversal=_R.R98, keys=_K.KEEP),
+    Rule(kinds=_V_VOID, reach=Reach.ANSWERED, rcs=_00, checks=_GOOD,
+         outcome=_O.APPROVED, journal=_J.APPROVED_LINKED, reversal=_R.NONE, keys=_K.KEEP),
+    Rule(kinds=_V_VOID, reach=Reach.ANSWERED, rcs=_00, checks=_NOT_GOOD,
+         outcome=_O.BAD_MAC, journal=_J.PENDING, reversal=_R.A0, keys=_K.KEEP),
+    Rule(kinds=_V_VOID, reach=Reach.ANSWERED, rcs=_77, checks=None,
+         outcome=_O.DECLINED, journal=_J.DECLINED, reversal=_R.NONE, keys=_K.DROP),
+    Rule(kinds=_V_VOID, reach=Reach.ANSWERED, rcs=_DECLINING, checks=None,
          outcome=_O.DECLINED, journal=_J.DECLINED, reversal=_R.NONE, keys=_K.KEEP),
 )
 """The money rules. Every (kind, answer) matches exactly one row (a test checks)."""

@@ -71,6 +71,8 @@ class MessageKind(enum.Enum):
     BATCH_END = "batch_end"
     REFUND = "refund"
     BALANCE = "balance"
+    VOUCHER_QUERY = "voucher_query"
+    VOUCHER_VOID = "voucher_void"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -143,6 +145,11 @@ CATALOGUE: tuple[MessageType, ...] = (
                 description="refund 退货"),
     MessageType(kind=MessageKind.BALANCE, mti="0200", processing_code="310000", mac=True,
                 description="balance inquiry 查余额"),
+    # X1 redemption (xpos.proto.voucher_x): the query before, the X void after
+    MessageType(kind=MessageKind.VOUCHER_QUERY, mti="0100", processing_code="740000",
+                mac=True, description="X-menu voucher query 券查询"),
+    MessageType(kind=MessageKind.VOUCHER_VOID, mti="0100", processing_code="740200",
+                mac=True, description="X-menu void of a redemption 核销撤销"),
 )
 
 

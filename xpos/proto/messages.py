@@ -299,7 +299,7 @@ def _reversible(msg: Message) -> bool:
     return kind in (MessageKind.SALE, MessageKind.VOID, MessageKind.VOUCHER_VERIFY,
                     MessageKind.PREAUTH, MessageKind.PREAUTH_VOID, MessageKind.COMPLETION,
                     MessageKind.COMPLETION_VOID,
-                    MessageKind.PARTY_DEBIT)
+                    MessageKind.PARTY_DEBIT, MessageKind.VOUCHER_VOID)
 
 
 def reversal_request(original: Message, *, reason: str,

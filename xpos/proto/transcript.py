@@ -25,6 +25,7 @@ from xpos.proto.spec import FIELDS
 from xpos.proto.tlv import decode_tlv
 from xpos.proto.voucher import (
     TAG_CODE,
+    TAG_EXPIRES,
     TAG_MEMBER,
     TAG_MESSAGE,
     TAG_METHOD,
@@ -32,8 +33,11 @@ from xpos.proto.voucher import (
     TAG_PROVIDER,
     TAG_QUANTITY,
     TAG_TITLE,
+    TAG_UNITS,
+    TAG_VALUE,
     mask_voucher_code,
 )
+from xpos.proto.voucher_x import TAG_ORIGINAL_BATCH, TAG_ORIGINAL_STAN
 
 __all__ = ["describe"]
 
@@ -57,7 +61,11 @@ _TLV_TEXT.update({  # X2 orders (xpos.proto.order): the keyed code masked like a
     order.TAG_PARTY_AMOUNT: ("party_amount", str)})
 _TLV_HIDDEN = {TAG_TRACK: "track", TAG_PIN: "pin_block",  # X3: sizes only
                order.TAG_BALANCE: "balance"}  # X2: a card balance, like field 54
-_X_TLV = ("70", "71", "72", "73", "78", "79")  # field 3 of the X messages with TLV in 62
+_X_TLV: tuple[str, ...] = ("70", "71", "72", "73", "78", "79")  # F3 of X messages, TLV in 62
+_X_TLV += ("74",)  # X1 query and X void (xpos.proto.voucher_x)
+_TLV_TEXT.update({  # X1 redemption in parts: value, validity, items, the voided original
+    TAG_VALUE: ("value", str), TAG_EXPIRES: ("expires", str), TAG_UNITS: ("units", str),
+    TAG_ORIGINAL_STAN: ("original_stan", str), TAG_ORIGINAL_BATCH: ("original_batch", str)})
 _MIN_PAN = 12
 
 

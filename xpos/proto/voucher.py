@@ -41,6 +41,7 @@ from xpos.proto.tlv import TlvItem, decode_tlv, encode_tlv
 __all__ = [
     "METHODS",
     "TAG_CODE",
+    "TAG_EXPIRES",
     "TAG_MEMBER",
     "TAG_MESSAGE",
     "TAG_METHOD",
@@ -48,6 +49,8 @@ __all__ = [
     "TAG_PROVIDER",
     "TAG_QUANTITY",
     "TAG_TITLE",
+    "TAG_UNITS",
+    "TAG_VALUE",
     "VOUCHER_PROCESSING_CODE",
     "VOUCHER_RESPONSE_CODES",
     "VoucherInfo",
@@ -65,6 +68,10 @@ TAG_CODE, TAG_METHOD, TAG_ORDER, TAG_MEMBER = 0xDF01, 0xDF02, 0xDF03, 0xDF04
 TAG_TITLE, TAG_QUANTITY, TAG_PROVIDER, TAG_MESSAGE = 0xDF11, 0xDF12, 0xDF13, 0xDF14
 TAG_MEMBER_UID = 0xDF29
 """A tapped member card's RFID UID (X2's tag range, used by X1's member method)."""
+TAG_VALUE, TAG_EXPIRES, TAG_UNITS = 0xDF30, 0xDF31, 0xDF33
+"""X1 redemption (docs/protocol.md §4.10): unit value in fen, last valid day
+(``YYYY-MM-DD``) and the number of items to redeem (request) / redeemed or restored
+(response), each ASCII."""
 METHODS: Mapping[str, bytes] = MappingProxyType(
     {"keyed": b"K", "scanned": b"S", "member": b"M"})
 VOUCHER_RESPONSE_CODES: Mapping[str, tuple[str, str]] = MappingProxyType({
@@ -72,6 +79,11 @@ VOUCHER_RESPONSE_CODES: Mapping[str, tuple[str, str]] = MappingProxyType({
     "25": ("无此券", "unknown voucher"),
     "V1": ("券已使用", "already used"),
     "V2": ("券已过期", "expired"),
+    "V3": ("券未到使用日期", "not valid yet"),
+    "V4": ("非本商户券", "another merchant's"),
+    "V5": ("剩余份数不足", "not that many left"),
+    "V6": ("已撤销", "already voided"),
+    "V7": ("已超过撤销时限", "void window passed"),
 })
 """Response code -> (Chinese text, English text)."""
 _ECHO = (3, 11, 41, 42, 60)
@@ -85,6 +97,12 @@ class VoucherInfo:
     quantity: int
     provider: str
     message: str = ""
+    value: int = 0
+    """Unit value in fen (DF30; 0 = not sent)."""
+    expires: str = ""
+    """Last valid day, ``YYYY-MM-DD`` (DF31; empty = not sent)."""
+    units: int = 0
+    """Items redeemed (or, for a void, restored) by this message (DF33; 0 = not sent)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -106,6 +124,8 @@ class VoucherRequest:
     member_pan: str | None
     member_masked: str | None
     member_uid: str | None = None
+    units: int | None = None
+    """Items to redeem (DF33); ``None`` = all that are left."""
 
     def __repr__(self) -> str:
         """Show the request with the voucher code and member PAN masked."""
@@ -119,7 +139,8 @@ def mask_voucher_code(code: str) -> str:
 
 
 def _request_tlv(code: str, method: str, order_no: str | None,
-                 member_pan: str | None, member_uid: str | None = None) -> bytes:
+                 member_pan: str | None, member_uid: str | None = None,
+                 units: int | None = None) -> bytes:
     if method not in METHODS:
         raise EncodeError(f"unknown presentation method {method!r}", field="62")
     if method == "member" and not ((member_pan or member_uid) and order_no):
@@ -135,13 +156,18 @@ def _request_tlv(code: str, method: str, order_no: str | None,
         items.append((TAG_MEMBER, mask_pan(member_pan).encode("ascii")))
     if member_uid:
         items.append((TAG_MEMBER_UID, member_uid.encode("ascii")))
+    if units is not None:
+        if not 1 <= units <= 999_999:
+            raise EncodeError(f"units {units} out of range", field="62")
+        items.append((TAG_UNITS, str(units).encode("ascii")))
     return encode_tlv(items)
 
 
 def voucher_request(*, stan: int, tid: str, mid: str, batch: int, code: str, method: str,
                     order_no: str | None = None, member_pan: str | None = None,
-                    member_uid: str | None = None) -> Message:
-    """Build a 0100 voucher verification request (without MAC).
+                    member_uid: str | None = None, units: int | None = None,
+                    processing_code: str = VOUCHER_PROCESSING_CODE) -> Message:
+    """Build a 0100 voucher redemption (or, F3 ``740000``, query) request (without MAC).
 
     Args:
         stan: Trace number.
@@ -153,15 +179,18 @@ def voucher_request(*, stan: int, tid: str, mid: str, batch: int, code: str, met
         order_no: Order number (member method).
         member_pan: Member card number (member method); sent in field 2 only.
         member_uid: A tapped member card's RFID UID instead of ``member_pan``.
+        units: Items to redeem (DF33); ``None`` = all that are left.
+        processing_code: ``700000`` redeem, ``740000`` query
+            (:func:`xpos.proto.voucher_x.voucher_query_request`).
 
     Raises:
         EncodeError: missing or invalid data for the method.
     """
     try:
-        tlv = _request_tlv(code, method, order_no, member_pan, member_uid)
+        tlv = _request_tlv(code, method, order_no, member_pan, member_uid, units)
     except UnicodeEncodeError as exc:
         raise EncodeError("voucher code and order number must be ASCII", field="62") from exc
-    fields = {3: VOUCHER_PROCESSING_CODE, 11: stan_field(stan), 41: tid, 42: mid,
+    fields = {3: processing_code, 11: stan_field(stan), 41: tid, 42: mid,
               60: field60(VOUCHER_60_1, batch, FINANCIAL_60_TAIL), 62: tlv.hex().upper()}
     if member_pan:
         fields[2] = member_pan
@@ -186,6 +215,12 @@ def _info_tlv(info: VoucherInfo) -> bytes:
              (TAG_PROVIDER, info.provider.encode("utf-8"))]
     if info.message:
         items.append((TAG_MESSAGE, info.message.encode("utf-8")))
+    if info.value:
+        items.append((TAG_VALUE, str(info.value).encode("ascii")))
+    if info.expires:
+        items.append((TAG_EXPIRES, info.expires.encode("ascii")))
+    if info.units:
+        items.append((TAG_UNITS, str(info.units).encode("ascii")))
     return encode_tlv(items)
 
 
@@ -228,7 +263,30 @@ def parse_voucher_response(msg: Message) -> VoucherInfo | None:
         raise DecodeError("quantity is not decimal digits", field="62", position=0)
     message = _text(tlv, TAG_MESSAGE) if TAG_MESSAGE in tlv else ""
     return VoucherInfo(title=_text(tlv, TAG_TITLE), quantity=int(quantity),
-                       provider=_text(tlv, TAG_PROVIDER), message=message)
+                       provider=_text(tlv, TAG_PROVIDER), message=message,
+                       value=_number(tlv, TAG_VALUE), expires=_expires(tlv),
+                       units=_number(tlv, TAG_UNITS))
+
+
+def _number(tlv: Mapping[int, bytes], tag: int) -> int:
+    """An optional ASCII decimal tag (0 when absent)."""
+    if tag not in tlv:
+        return 0
+    text = _text(tlv, tag, "ascii")
+    if not text.isdigit() or len(text) > 12:
+        raise DecodeError(f"tag {tag:X} is not decimal digits", field="62", position=0)
+    return int(text)
+
+
+def _expires(tlv: Mapping[int, bytes]) -> str:
+    if TAG_EXPIRES not in tlv:
+        return ""
+    text = _text(tlv, TAG_EXPIRES, "ascii")
+    try:
+        datetime.strptime(text, "%Y-%m-%d")
+    except ValueError:
+        raise DecodeError("DF31 is not a date YYYY-MM-DD", field="62", position=0) from None
+    return text
 
 
 def parse_voucher_request(msg: Message) -> VoucherRequest:
@@ -250,4 +308,15 @@ def parse_voucher_request(msg: Message) -> VoucherRequest:
         order_no=_text(tlv, TAG_ORDER, "ascii") if TAG_ORDER in tlv else None,
         member_pan=msg.get(2),
         member_masked=_text(tlv, TAG_MEMBER, "ascii") if TAG_MEMBER in tlv else None,
-        member_uid=_text(tlv, TAG_MEMBER_UID, "ascii") if TAG_MEMBER_UID in tlv else None)
+        member_uid=_text(tlv, TAG_MEMBER_UID, "ascii") if TAG_MEMBER_UID in tlv else None,
+        units=_units(tlv))
+
+
+def _units(tlv: Mapping[int, bytes]) -> int | None:
+    """DF33 of a request: ``None`` when absent (all that are left); never 0."""
+    if TAG_UNITS not in tlv:
+        return None
+    units = _number(tlv, TAG_UNITS)
+    if units == 0:
+        raise DecodeError("DF33 must be at least 1", field="62", position=0)
+    return units

@@ -69,6 +69,8 @@ class ProviderFixture:
 
     id: str
     name: str
+    void_window_s: int | None = None
+    """How long after a redemption an X void is accepted (None: the host's default)."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -66,7 +66,7 @@ TERMINAL_KEYS: dict[str, str] = {
 }
 CARD_FIELDS = ("id", "kind", "pan", "expiry", "pin", "balance", "status")
 VOUCHER_FIELDS = ("code", "provider", "title", "quantity", "expires", "status")
-PROVIDER_FIELDS = ("id", "name")
+PROVIDER_FIELDS = ("id", "name", "void_window_s")
 FIXTURE_KINDS = ("cards", "vouchers", "providers", "secrets")
 
 
@@ -184,8 +184,11 @@ def _voucher(node: YNode) -> VoucherFixture:
 
 def _provider(node: YNode) -> ProviderFixture:
     f = read_mapping(node, "a provider", PROVIDER_FIELDS, required=("id", "name"))
+    window = (read_int(f["void_window_s"], "void_window_s", low=0)
+              if "void_window_s" in f else None)
     return ProviderFixture(id=read_text(f["id"], "id", nonempty=True),
-                           name=read_text(f["name"], "name", nonempty=True))
+                           name=read_text(f["name"], "name", nonempty=True),
+                           void_window_s=window)
 
 
 def _terminal(node: YNode) -> tuple[tuple[str, Any], ...]:

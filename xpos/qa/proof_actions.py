@@ -60,7 +60,8 @@ async def expect_host_state(run: Run, step: Step) -> None:
         status = hoststate.voucher_status(host, step.key)
         if status is None:
             raise StepFailed(f"the host does not know voucher {step.key}")
-        seen, what = {"status": status}, f"voucher {step.key}"
+        seen = {"status": status, "quantity": hoststate.voucher_quantity(host, step.key)}
+        what = f"voucher {step.key}"
     elif step.subject == "batch":
         seen, what = {"batch": hoststate.host_batch(host, tid)}, f"terminal {tid}"
     else:

@@ -38,10 +38,10 @@ HOST_SIDES = ("all", "primary", "backup")
 DEVICE_FAULTS = ("card_read_error", "pinpad_error")
 HOST_STATE_SUBJECTS = ("card", "voucher", "ledger", "batch")
 HOST_STATE_CHECKS: dict[str, tuple[str, ...]] = {
-    "card": ("balance", "status"), "voucher": ("status",),
+    "card": ("balance", "status"), "voucher": ("status", "quantity"),
     "ledger": ("count", "rc", "amount", "reversed", "batch"), "batch": ()}
 HOST_STATE_KEYS = (*HOST_STATE_SUBJECTS, "balance", "status", "count", "rc", "amount",
-                   "reversed")
+                   "reversed", "quantity")
 LEDGER_SELECT = ("kind", "trace")
 JOURNAL_REVERSAL = ("pending", "done", "none")
 ORDER_KEYS = ("sent", "exactly")

@@ -58,6 +58,7 @@ from xpos.testing.host import (
     ReferenceHost,
     VoucherStatus,
     seed_demo,
+    set_void_window,
 )
 from xpos.testing.rig import SIGN_ON_KEYS, SIGN_ON_TLS, SIGN_ON_UNREACHABLE, TerminalRig
 from xpos.testing.shell import Clock, LoopClock, VirtualClock
@@ -330,6 +331,8 @@ def _fixture_loader(scenario: Scenario) -> Callable[[ReferenceHost], None]:
 def _load_fixtures(fixtures: Fixtures, store: HostStore) -> None:
     for provider in fixtures.providers:
         store.add_provider(provider.id, provider.name)
+        if provider.void_window_s is not None:  # X1: the provider's X void window
+            set_void_window(store, provider.id, provider.void_window_s)
     for card in fixtures.cards:
         store.put_card(card.pan, expiry=card.expiry, pin=card.pin, balance=card.balance,
                        status=CardStatus(card.status), kind=CardKind(card.kind))

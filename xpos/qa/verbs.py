@@ -67,6 +67,7 @@ HOST_MESSAGES |= {kind: kind for kind in ("preauth", "preauth_void", "completion
 HOST_MESSAGES.update(session_open="session_open", session_step="session_step")  # X3
 HOST_MESSAGES.update(settle="settle", x_settle="x_settle",
                      batch_upload="batch_upload", batch_end="batch_end")
+HOST_MESSAGES.update(voucher_query="voucher_query", voucher_void="voucher_void")  # X1
 HOST_CHECKS = ("message", "response_code", "amount", "mti", "count", "which", "fields",
                "response_fields")
 HOST_MESSAGES.update(order_query="order_query", order_paid="order_paid",

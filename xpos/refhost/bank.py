@@ -104,7 +104,7 @@ def handle_reversal(ctx: HostContext, request: Message) -> Message:
 
 def _undo(ctx: HostContext, request: Message, key: RequestKey) -> str:
     original = ctx.store.find(key.tid, key.batch, key.stan,
-                              ("sale", "voucher", "void", "x_debit"))
+                              ("sale", "voucher", "void", "x_debit", "voucher_void"))
     claimed = int(request.get(4) or "0")
     if original is None:
         ctx.record(key, kind="reversal", rc=RC_APPROVED, amount=claimed)

@@ -60,12 +60,15 @@ class HostContext:
         clock: Returns the current time (local time of the host).
         rng: Returns n random bytes (keys, auth codes).
         refund_window_days: How old a sale may be and still be refunded (:mod:`.refund`).
+        x_void_window_s: How long after a redemption an X void is accepted, unless the
+            provider has its own window (:mod:`.redeem`).
     """
 
     def __init__(self, store: HostStore, *, mac_algorithm: MacAlgorithm, mak_kcv: str,
                  clock: Callable[[], datetime], rng: Callable[[int], bytes] = os.urandom,
-                 refund_window_days: int = 30) -> None:
+                 refund_window_days: int = 30, x_void_window_s: int = 86_400) -> None:
         self.store = store
+        self.x_void_window_s = x_void_window_s
         self.refund_window_days = refund_window_days
         self.mac_algorithm = mac_algorithm
         self.mak_kcv = mak_kcv

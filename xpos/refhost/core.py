@@ -17,6 +17,8 @@ VOUCHER 0100/7000  :func:`.xmenu.handle_voucher`               0110 + TLV in 62
 PREAUTH family     :func:`.preauth.handle_preauth_family`      0110 / 0210
 SESSION 0100/78,79 :func:`.services.handler.handle_session`    0110 + next step in 62
 ORDER_QUERY 7100   :func:`.orders.handle_order_query`          0110 + TLV in 62
+VOUCHER_QUERY 7400 :func:`.redeem.handle_voucher_query`       0110 + TLV in 62
+VOUCHER_VOID 7402  :func:`.redeem.handle_voucher_void`        0110 + TLV in 62
 ORDER_PAID 7200    :func:`.orders.handle_order_paid`           0110 (+ DF26 in 62)
 PARTY_DEBIT 7300   :func:`.orders.handle_party_debit`          0210 (+ DF26 in 62)
 SETTLE 0500        :func:`.settle.handle_settle`               0510 + results in 48
@@ -75,6 +77,7 @@ from xpos.refhost.context import RC_FORMAT_ERROR, HostContext, request_key
 from xpos.refhost.faults import Fault, FaultKind, corrupt_mac
 from xpos.refhost.orders import handle_order_paid, handle_order_query, handle_party_debit
 from xpos.refhost.preauth import FAMILY_MESSAGES, handle_any_reversal, handle_preauth_family
+from xpos.refhost.redeem import handle_voucher_query, handle_voucher_void
 from xpos.refhost.refund import handle_refund
 from xpos.refhost.services.handler import attach_services, corrupt_step, handle_session
 from xpos.refhost.services.registry import ServiceRegistry
@@ -117,6 +120,8 @@ HANDLERS: dict[MessageKind, Handler] = {
     MessageKind.BATCH_END: handle_batch_end,
     MessageKind.REFUND: handle_refund,
     MessageKind.BALANCE: handle_balance,
+    MessageKind.VOUCHER_QUERY: handle_voucher_query,
+    MessageKind.VOUCHER_VOID: handle_voucher_void,
 }
 LEDGER_KINDS: dict[MessageKind, str] = {
     MessageKind.SIGN_ON: "sign_on",
@@ -135,6 +140,8 @@ LEDGER_KINDS: dict[MessageKind, str] = {
     MessageKind.BATCH_END: "batch_end",
     MessageKind.REFUND: "refund",
     MessageKind.BALANCE: "balance",
+    MessageKind.VOUCHER_QUERY: "voucher_query",
+    MessageKind.VOUCHER_VOID: "voucher_void",
 }
 # the pre-authorisation family (xpos/refhost/preauth.py); its reversals are told apart
 # there (F25 06) and every other 0400 goes on to bank.handle_reversal
@@ -233,7 +240,8 @@ class HostCore:
         elif kind is MessageKind.ORDER_PAID:  # echoes F4, as the terminal checks
             response = order_paid_response(request, rc=rc, message="", when=when, rrn=entry.rrn)
         elif kind in (MessageKind.VOUCHER_VERIFY, MessageKind.ORDER_QUERY,
-                      MessageKind.ORDER_PAID):
+                      MessageKind.ORDER_PAID, MessageKind.VOUCHER_QUERY,
+                      MessageKind.VOUCHER_VOID):
             response = voucher_response(request, rc=rc, info=None, when=when, rrn=entry.rrn)
         elif kind is MessageKind.REVERSAL:
             response = reversal_response(request, rc=rc, when=when)

@@ -101,7 +101,23 @@ _V6: Migration = (
     " WHERE rc = '00' AND kind = 'refund'",
     "ALTER TABLE cards ADD COLUMN allow_partial INTEGER NOT NULL DEFAULT 1",
 )
-MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
+# v7: X1 redemption in parts (xpos.refhost.redeem): a voucher's terms (unit value in
+# fen, first valid day, the one merchant it is for or NULL), each redemption's items
+# (``voided_by`` = the ledger row of the X void that put them back), a provider's X void
+# window (seconds; no row = the host's default), one approved X void per TID+batch+STAN.
+_V7: Migration = (
+    "CREATE TABLE voucher_terms (code TEXT PRIMARY KEY,"
+    " value INTEGER NOT NULL DEFAULT 0 CHECK (value >= 0),"
+    " valid_from TEXT NOT NULL DEFAULT '', mid TEXT)",
+    "CREATE TABLE redemptions (ledger INTEGER PRIMARY KEY REFERENCES ledger(id),"
+    " code TEXT NOT NULL, units INTEGER NOT NULL CHECK (units > 0),"
+    " voided_by INTEGER REFERENCES ledger(id))",
+    "CREATE TABLE provider_terms (provider TEXT PRIMARY KEY,"
+    " void_window_s INTEGER NOT NULL CHECK (void_window_s >= 0))",
+    "CREATE UNIQUE INDEX ledger_one_voucher_void_approval ON ledger(tid, batch, stan)"
+    " WHERE rc = '00' AND kind = 'voucher_void'",
+)
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
 SCHEMA = Schema(name="host database", migrations=MIGRATIONS, error=ConfigError)
 SCHEMA_VERSION = SCHEMA.version
 LEDGER_COLUMNS = ("id, tid, stan, batch, kind, amount, masked_pan, rc, auth_code, rrn, "

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from xpos.refhost.demo_orders import DEMO_ORDERS, MEMBER_UID
 from xpos.refhost.orders import put_card_uid, seed_orders
+from xpos.refhost.redeem_store import VoucherTerms, put_terms
 from xpos.refhost.rows import CardKind, CardStatus, VoucherStatus
 from xpos.refhost.store import HostStore
 from xpos.security.kcv import kcv
@@ -63,6 +64,12 @@ class DemoVoucher:
     status: VoucherStatus = VoucherStatus.VALID
     used_at: str | None = None
     note: str = ""
+    value: int = 0
+    """Unit value in fen (X1 redemption, shown by the query)."""
+    valid_from: str = ""
+    """First valid day (``YYYY-MM-DD``; empty = valid now)."""
+    mid: str | None = None
+    """The one merchant that may redeem it (``None`` = any)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -157,6 +164,17 @@ DEMO = DemoData(
     demo_voucher="883300112233",
 )
 
+REDEEM_VOUCHERS: tuple[DemoVoucher, ...] = (
+    DemoVoucher(code="883300112239", title="健身次卡", quantity=5, expires="2099-12-31",
+                value=3000, note="5 items of ￥30.00: partial redemption 00"),
+    DemoVoucher(code="883300112240", title="圣诞套餐", quantity=1, expires="2099-12-31",
+                valid_from="2099-12-24", note="not valid yet: V3"),
+    DemoVoucher(code="883300112241", title="分店专享券", quantity=1, expires="2099-12-31",
+                mid="898100012349999", note="another merchant's: V4"),
+)
+"""X1 redemption in parts (issue 11): seeded with the demo vouchers, keyed (not in the
+emulator's wallet, whose list :data:`DEMO` fills)."""
+
 
 def seed_demo(store: HostStore, demo: DemoData = DEMO, *, reset: bool = False) -> None:
     """Write the demo merchant, terminal, cards, provider and vouchers.
@@ -173,10 +191,12 @@ def seed_demo(store: HostStore, demo: DemoData = DEMO, *, reset: bool = False) -
         store.set_allow_partial(card.pan, card.allow_partial)
     store.add_provider(demo.provider_id, demo.provider_name)
     add_voucher = store.put_voucher if reset else store.add_voucher
-    for v in demo.vouchers:
+    for v in (*demo.vouchers, *REDEEM_VOUCHERS):
         add_voucher(v.code, provider=demo.provider_id, title=v.title, quantity=v.quantity,
                     expires=v.expires, status=v.status, used_at=v.used_at,
                     used_by_tid=demo.tid if v.used_at else None)
+        put_terms(store, v.code, VoucherTerms(value=v.value, valid_from=v.valid_from,
+                                              mid=v.mid))
     seed_orders(store, DEMO_ORDERS, reset=reset)  # X2 (xpos.refhost.demo_orders)
     for card in demo.cards:  # the member card also answers to a tap (its RFID UID)
         if card.kind is CardKind.MEMBER:

@@ -36,6 +36,7 @@ from typing import Any
 
 from xpos.errors import ConfigError
 from xpos.journal import sqlite
+from xpos.refhost.redeem_store import undo_redemption, undo_void
 from xpos.refhost.rows import (
     CardKind,
     CardRow,
@@ -341,9 +342,10 @@ class HostStore:
                                    (original.amount, original.account, original.amount))
                 if debit.rowcount != 1:
                     raise ValueError("the card no longer holds the voided amount")
-            elif undone and original.kind == "voucher":
-                db.execute("UPDATE vouchers SET status = 'valid', used_at = NULL,"
-                           " used_by_tid = NULL WHERE code = ?", (original.ref,))
+            elif undone and original.kind == "voucher":  # X1 (xpos.refhost.redeem_store)
+                undo_redemption(db, original)
+            elif undone and original.kind == "voucher_void":
+                undo_void(db, original)
             insert_ledger(db, draft)
         return undone
 

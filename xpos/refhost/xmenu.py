@@ -16,12 +16,17 @@ A0    MAC missing or wrong                              (terminal gate)
 25    unknown voucher
 V1    voucher already used (the info says when)
 V2    voucher expired (after its last valid day)
-00    valid: marked used by this terminal now, in the same transaction as the ledger row
+V3    voucher not valid yet (before its first valid day)
+V4    voucher for another merchant
+V5    fewer items left than asked (DF33)
+00    valid: DF33 items (all that are left without DF33) taken by this terminal now, in
+      the same transaction as the ledger row (:mod:`.redeem_store`); ``used`` at 0 left
 ====  ==================================================================
 
 With the member method (card + order number) the order number is looked up as the
 voucher code. A repeated approved request (same TID + batch + STAN, same voucher) gets
-the stored answer again; the voucher is not redeemed twice.
+the stored answer again; the voucher is not redeemed twice. The query before (740000)
+and the X void after (740200) are :mod:`.redeem`'s.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ from xpos.refhost.context import (
     request_key,
 )
 from xpos.refhost.orders import card_of_uid
+from xpos.refhost.redeem_store import redeem_units, redemption, terms_of
 from xpos.refhost.rows import CardKind, CardStatus, LedgerEntry, TerminalRow, VoucherRow
 from xpos.refhost.rows import VoucherStatus as Status
 
@@ -56,12 +62,13 @@ def handle_voucher(ctx: HostContext, request: Message) -> Message:
     except DecodeError:
         entry = ctx.record(key, kind="voucher", rc=RC_FORMAT_ERROR)
         return _reply(ctx, request, gate.terminal, entry, None)
-    entry = _decide(ctx, key, wanted)
+    entry = _decide(ctx, key, wanted, gate.terminal.mid)
     voucher = ctx.store.voucher(entry.ref) if entry.ref else None
     return _reply(ctx, request, gate.terminal, entry, voucher)
 
 
-def _decide(ctx: HostContext, key: RequestKey, wanted: VoucherRequest) -> LedgerEntry:
+def _decide(ctx: HostContext, key: RequestKey, wanted: VoucherRequest,
+            mid: str) -> LedgerEntry:
     code = wanted.code if wanted.method != "member" else (wanted.order_no or "")
     prior = ctx.store.find(key.tid, key.batch, key.stan, ("voucher",))
     if prior is None and ctx.reversed_before(key):
@@ -70,15 +77,35 @@ def _decide(ctx: HostContext, key: RequestKey, wanted: VoucherRequest) -> Ledger
         if prior.ref == code and not prior.reversed:
             return prior
         return ctx.record(key, kind="voucher", rc=RC_DUPLICATE)
-    rc = _member_refusal(ctx, wanted) or _voucher_refusal(ctx.store.voucher(code), ctx.now())
-    if rc is not None:
+    voucher = ctx.store.voucher(code)
+    rc = (member_refusal(ctx, wanted) or refusal(ctx, voucher, mid)
+          or _units_refusal(voucher, wanted.units))
+    if rc is not None or voucher is None:
+        rc = rc or "25"
         return ctx.record(key, kind="voucher", rc=rc, ref=code if rc != "25" else "")
     draft = ctx.draft(key, kind="voucher", rc=RC_APPROVED, auth_code=ctx.auth_code(), ref=code)
-    entry = ctx.store.redeem(code, draft)
-    return entry or ctx.record(key, kind="voucher", rc="V1", ref=code)
+    entry = redeem_units(ctx.store, code, wanted.units or voucher.quantity, draft)
+    return entry or ctx.record(key, kind="voucher", rc="V5", ref=code)
 
 
-def _member_refusal(ctx: HostContext, wanted: VoucherRequest) -> str | None:
+def _units_refusal(voucher: VoucherRow | None, units: int | None) -> str | None:
+    return "V5" if voucher is not None and units is not None and units > voucher.quantity \
+        else None
+
+
+def refusal(ctx: HostContext, voucher: VoucherRow | None, mid: str) -> str | None:
+    """Why ``voucher`` cannot be redeemed (or queried) by merchant ``mid`` now, or None."""
+    rc = _voucher_refusal(voucher, ctx.now())
+    if rc is not None or voucher is None:
+        return rc
+    terms = terms_of(ctx.store, voucher.code)
+    if terms.valid_from and ctx.now().strftime("%Y-%m-%d") < terms.valid_from:
+        return "V3"
+    return "V4" if terms.mid is not None and terms.mid != mid else None
+
+
+def member_refusal(ctx: HostContext, wanted: VoucherRequest) -> str | None:
+    """``14``/``62`` when the member method's card is no member card / blocked, else None."""
     if wanted.method != "member":
         return None
     card = ctx.store.card(wanted.member_pan or "")
@@ -97,21 +124,33 @@ def _voucher_refusal(voucher: VoucherRow | None, now: datetime) -> str | None:
     return "V2" if voucher.expires < now.strftime("%Y-%m-%d") else None
 
 
-def voucher_info(voucher: VoucherRow, rc: str) -> VoucherInfo:
+def voucher_info(ctx: HostContext, voucher: VoucherRow, rc: str, units: int = 0) -> VoucherInfo:
     """What the provider tells the terminal about a voucher for answer ``rc``."""
+    terms = terms_of(ctx.store, voucher.code)
     message = ""
     if rc == "V1" and voucher.used_at:
         message = f"已于{voucher.used_at[:10]}使用 / used on {voucher.used_at[:10]}"
     elif rc == "V2":
         message = f"有效期至{voucher.expires} / valid until {voucher.expires}"
+    elif rc == "V3":
+        message = f"{terms.valid_from}起可用 / valid from {terms.valid_from}"
+    elif rc == "V4":
+        message = "仅限指定商户使用 / for another merchant only"
+    elif rc == "V5":
+        message = f"仅剩{voucher.quantity}份 / {voucher.quantity} left"
     return VoucherInfo(title=voucher.title, quantity=voucher.quantity,
-                       provider=voucher.provider_name, message=message)
+                       provider=voucher.provider_name, message=message, value=terms.value,
+                       expires=voucher.expires, units=units)
 
 
 def _reply(ctx: HostContext, request: Message, terminal: TerminalRow | None,
            entry: LedgerEntry, voucher: VoucherRow | None) -> Message:
-    info = voucher_info(voucher, entry.rc) if voucher is not None and entry.rc in (
-        RC_APPROVED, "V1", "V2") else None
+    units = 0
+    if entry.rc == RC_APPROVED:
+        found = redemption(ctx.store, entry.id)
+        units = found.units if found is not None else 0
+    info = voucher_info(ctx, voucher, entry.rc, units) if voucher is not None and entry.rc in (
+        RC_APPROVED, "V1", "V2", "V3", "V4", "V5") else None
     response = voucher_response(request, rc=entry.rc, info=info,
                                 when=datetime.fromisoformat(entry.created_at), rrn=entry.rrn)
     return ctx.seal(terminal, response)

@@ -81,7 +81,7 @@ from xpos.security.keys import WorkingKeys
 from xpos.security.keystore import KeyStore
 from xpos.security.mac import MacAlgorithm, compute_mac
 from xpos.security.track import encrypt_track2
-from xpos.terminal import cardops, preauth, signon, voidops, xwords
+from xpos.terminal import cardops, preauth, redeem, signon, voidops, xwords
 from xpos.terminal.config import TerminalConfig
 from xpos.terminal.crashpoints import crashpoint
 from xpos.terminal.host_stamp import host_stamp
@@ -193,6 +193,8 @@ class TransactionService:
             return await cardops.refund(self, request)
         if isinstance(request, BalanceRequest):
             return await cardops.balance(self, request)
+        if isinstance(request, redeem.REQUESTS):  # X1 query and X void
+            return await redeem.handle(self, request)
         return await self.voucher(request)
 
     # -- sign-on ---------------------------------------------------------------------
@@ -302,8 +304,7 @@ class TransactionService:
         if decision.journal is JournalEffect.FAILED:
             self._journal.complete_txn(sent.txn_id, status=TxnStatus.FAILED)
         elif status is not None:
-            detail: dict[str, object] = {"title": voucher.title, "quantity": voucher.quantity,
-                                         "provider": voucher.provider} if voucher else {}
+            detail = xwords.journal_detail(voucher) if voucher else {}
             if stamp and status is TxnStatus.APPROVED:
                 detail |= stamp  # the host's date and time, for a slip rebuilt later
             voids = sent.voids if decision.journal is JournalEffect.APPROVED_VOIDING else None
@@ -329,8 +330,7 @@ class TransactionService:
         info = m.parse_voucher_response(response)
         if info is None:
             return None
-        return VoucherDetails(title=info.title, quantity=info.quantity,
-                              provider=info.provider, code_masked=sent.code_masked)
+        return xwords.details(info, sent.code_masked)
 
     async def _flush_reversal(self, keys: WorkingKeys) -> OnlineReply | None:
         """Send pending reversals first (the rules say which answers take them).

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from xpos.core.flows.online import OnlineReply, VoucherRequest
+from xpos.core.flows.online import OnlineReply, VoucherDetails, VoucherRequest
 from xpos.core.rules import Kind
 from xpos.errors import CodecError
 from xpos.model import mask_code
@@ -37,12 +37,26 @@ async def voucher(svc: TransactionService, request: VoucherRequest) -> OnlineRep
                                 batch=batch, code=request.code, method=request.method,
                                 order_no=request.order_no,
                                 member_pan=member.pan if member and member.pan else None,
-                                member_uid=member.uid if member and not member.pan else None)
+                                member_uid=member.uid if member and not member.pan else None,
+                                units=request.units)
     message = m.add_mac(message, svc.mac(keys))
     sent = svc.begin(Kind.VOUCHER, "x", message, 0, member.masked_pan if member else "",
                      detail={"code": mask_code(request.code or request.order_no or ""),
                              "method": request.method})
     return await svc.finish(message, sent, keys)
+
+
+def details(info: m.VoucherInfo, code_masked: str) -> VoucherDetails:
+    """What the flow sees of the platform's voucher answer (DF12 = items left)."""
+    return VoucherDetails(title=info.title, quantity=info.quantity, provider=info.provider,
+                          code_masked=code_masked, value=info.value, expires=info.expires,
+                          units=info.units)
+
+
+def journal_detail(voucher: VoucherDetails) -> dict[str, object]:
+    """What an approved redemption's journal row keeps (``units`` for the X void)."""
+    return {"title": voucher.title, "quantity": voucher.quantity,
+            "provider": voucher.provider, "units": voucher.units}
 
 
 def host_message(request: Message, response: Message) -> str:
@@ -53,7 +67,8 @@ def host_message(request: Message, response: Message) -> str:
             return parse_order_message(response)
         except CodecError:
             return ""
-    if kind is not m.MessageKind.VOUCHER_VERIFY:
+    if kind not in (m.MessageKind.VOUCHER_VERIFY, m.MessageKind.VOUCHER_QUERY,
+                    m.MessageKind.VOUCHER_VOID):
         return ""
     try:
         info = m.parse_voucher_response(response)

@@ -91,6 +91,8 @@ class Demo:
         await self.keys(rig, "1")
         code = DEMO.demo_voucher
         await self.keys(rig, *code, "#", shown=f"{mask_code(code)} #")
+        self.expect(rig, "确认核销 1 份?")
+        await self.keys(rig, "ENTER")
         self.expect(rig, "验证成功")
         self.receipts(rig)
         self.journal(rig, "voucher")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from xpos.refhost.demo_orders import DEMO_ORDERS, J1_COUPON, MEMBER_UID
 from xpos.refhost.orders import OrderRow
+from xpos.refhost.redeem_store import set_void_window
 from xpos.refhost.rows import CardKind, CardStatus, VoucherStatus
 from xpos.refhost.seed import DEMO, DemoData, seed_demo, track2_for
 from xpos.refhost.server import ReferenceHost
@@ -26,5 +27,6 @@ __all__ = [
     "ReferenceHost",
     "VoucherStatus",
     "seed_demo",
+    "set_void_window",
     "track2_for",
 ]

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from xpos.refhost.server import ReferenceHost
 
-__all__ = ["CardState", "LedgerRow", "card_state", "host_batch", "ledger_rows", "voucher_status"]
+__all__ = ["CardState", "LedgerRow", "card_state", "host_batch", "ledger_rows", "voucher_quantity",
+           "voucher_status"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -63,6 +64,12 @@ def voucher_status(host: ReferenceHost, code: str) -> str | None:
     """``valid`` / ``used`` for the voucher (or order) ``code``, or None if unknown."""
     row = host.store.voucher(code)
     return None if row is None else row.status.value
+
+
+def voucher_quantity(host: ReferenceHost, code: str) -> int | None:
+    """The items left on the voucher (or order) ``code``, or None if unknown."""
+    row = host.store.voucher(code)
+    return None if row is None else row.quantity
 
 
 def ledger_rows(host: ReferenceHost, tid: str, *, kind: str | None = None,

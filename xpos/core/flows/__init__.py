@@ -27,7 +27,10 @@ from xpos.core.flows.online import (
     VoidLookup,
     VoidRequest,
     VoucherDetails,
+    VoucherQuery,
     VoucherRequest,
+    VoucherVoidLookup,
+    VoucherVoidRequest,
 )
 from xpos.core.flows.order_pay import order_pay_flow
 from xpos.core.flows.preauth import (
@@ -44,6 +47,7 @@ from xpos.core.flows.sign_on import sign_on_flow
 from xpos.core.flows.totals import totals_flow
 from xpos.core.flows.void import void_flow
 from xpos.core.flows.voucher import voucher_flow
+from xpos.core.flows.voucher_void import voucher_void_flow
 from xpos.core.flows.x_records import x_records_flow, x_totals_flow
 
 BUILTIN_FLOWS: Mapping[str, Callable[[FlowContext], Flow]] = MappingProxyType(
@@ -66,6 +70,7 @@ BUILTIN_FLOWS: Mapping[str, Callable[[FlowContext], Flow]] = MappingProxyType(
         "settle_reprint": settle_reprint_flow,
         "refund": refund_flow,
         "balance": balance_flow,
+        "voucher_void": voucher_void_flow,
     }
 )
 """Built-in flows by name."""
@@ -89,7 +94,10 @@ __all__ = [
     "VoidLookup",
     "VoidRequest",
     "VoucherDetails",
+    "VoucherQuery",
     "VoucherRequest",
+    "VoucherVoidLookup",
+    "VoucherVoidRequest",
     "balance_flow",
     "completion_flow",
     "completion_void_flow",

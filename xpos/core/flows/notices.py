@@ -99,3 +99,5 @@ class Notice(enum.Enum):
     """X2: the platform refused the order-paid notice; every money leg was undone."""
     ORDER_UNDO_PENDING = "order_undo_pending"
     """X2: the order-paid notice was refused; the legs' reversals are queued, not yet taken."""
+    XVOID_NOT_REDEMPTION = "xvoid_not_redemption"
+    """X void: the trace number is not a voucher redemption."""

@@ -16,6 +16,7 @@ from datetime import datetime
 from xpos.core.batch import SettleSummary
 from xpos.core.flows.notices import Notice, Outcome
 from xpos.core.flows.preauth_requests import PreauthLookup, PreauthRequest
+from xpos.core.flows.redeem_requests import VoucherQuery, VoucherVoidLookup, VoucherVoidRequest
 from xpos.core.flows.remote import HostStep, SessionOpen, SessionResult
 from xpos.core.flows.requests import (
     BalanceRequest,
@@ -79,7 +80,10 @@ __all__ = [
     "VoidLookup",
     "VoidRequest",
     "VoucherDetails",
+    "VoucherQuery",
     "VoucherRequest",
+    "VoucherVoidLookup",
+    "VoucherVoidRequest",
     "XRecord",
     "XRecordsRequest",
 ]
@@ -91,7 +95,8 @@ OnlineRequest = (SignOnRequest | ReadinessRequest | SaleRequest | VoucherRequest
                  | VoidRequest | PreauthLookup | PreauthRequest | SessionOpen
                  | SessionResult | OrderQuery | OrderBankPay | OrderPartyPay
                  | XRecordsRequest | SettleStatus | SettleRequest | SettleReprintRequest
-                 | RefundLookup | RefundRequest | BalanceRequest | OrderComboPay)
+                 | RefundLookup | RefundRequest | BalanceRequest | OrderComboPay
+                 | VoucherQuery | VoucherVoidLookup | VoucherVoidRequest)
 """Every request a flow may send online."""
 
 
@@ -110,6 +115,12 @@ class VoucherDetails:
     quantity: int
     provider: str
     code_masked: str
+    value: int = 0
+    """Unit value in fen (0 = the platform did not say)."""
+    expires: str = ""
+    """Last valid day, ``YYYY-MM-DD`` (empty = the platform did not say)."""
+    units: int = 0
+    """Items redeemed (or, by an X void, restored) now; ``quantity`` is what is left."""
 
 
 @dataclass(frozen=True, kw_only=True)

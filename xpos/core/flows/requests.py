@@ -53,12 +53,14 @@ class VoucherRequest:
         method: ``"keyed"``, ``"scanned"`` or ``"member"``.
         order_no: The order number (member method).
         member_card: The swiped member card (member method).
+        units: Items to redeem (X1 redemption in parts); ``None`` = all that are left.
     """
 
     code: str
     method: str
     order_no: str | None = None
     member_card: CardData | None = None
+    units: int | None = None
 
     def __repr__(self) -> str:
         """The voucher code masked to its last 4 characters."""
