@@ -96,14 +96,7 @@ async def order_sale(txn: TransactionService, keys: WorkingKeys, request: SaleRe
                      detail: dict[str, object]) -> OnlineReply:
     """The bank leg: a sale as :meth:`TransactionService.sale` sends it (journal and
     reversal before send), its detail also keeping its undo (:data:`UNDO_KEY`)."""
-    journal, cfg = txn.journal, txn.config
-    track2, encrypted = txn.track2(request.card.track2, keys)
-    message = m.sale_request(stan=journal.next_stan(), tid=cfg.tid, mid=cfg.mid,
-                             batch=journal.batch_no, amount=request.amount, track2=track2,
-                             expiry=request.card.expiry, pin_block=request.pin_block,
-                             track_encrypted=encrypted, operator=txn.operator(),
-                             double_length_keys=cfg.key_mode != "001")
-    message = m.add_mac(message, txn.mac(keys))
+    message = txn.sale_message(request, keys)
     sent = txn.begin(Kind.SALE, "bank", message, request.amount, request.card.masked_pan,
                      detail={**detail, UNDO_KEY: undo_fields(message)})
     return await txn.finish(message, sent, keys)

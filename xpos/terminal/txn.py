@@ -212,6 +212,13 @@ class TransactionService:
         keys = await self._prepare()
         if isinstance(keys, OnlineReply):
             return keys
+        message = self.sale_message(request, keys)
+        sent = self._begin(Kind.SALE, "bank", message, request.amount,
+                           request.card.masked_pan, detail=detail or {})
+        return await self._finish(message, sent, keys)
+
+    def sale_message(self, request: SaleRequest, keys: WorkingKeys) -> Message:
+        """The MAC'd 0200 of ``request`` on the next STAN (also the X2 bank leg's)."""
         track2, encrypted = self._track2(request.card.track2, keys)
         stan, batch = self._journal.next_stan(), self._journal.batch_no
         message = m.sale_request(stan=stan, tid=self._cfg.tid, mid=self._cfg.mid, batch=batch,
@@ -219,10 +226,7 @@ class TransactionService:
                                  expiry=request.card.expiry, pin_block=request.pin_block,
                                  track_encrypted=encrypted, operator=self._operator(),
                                  double_length_keys=self._cfg.key_mode != "001")
-        message = m.add_mac(message, self._mac(keys))
-        sent = self._begin(Kind.SALE, "bank", message, request.amount,
-                           request.card.masked_pan, detail=detail or {})
-        return await self._finish(message, sent, keys)
+        return m.add_mac(message, self._mac(keys))
 
     # -- void ------------------------------------------------------------------------
 
