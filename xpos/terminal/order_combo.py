@@ -40,8 +40,8 @@ from typing import TYPE_CHECKING
 from xpos.core import rules
 from xpos.core.flows.online import OnlineReply, OrderComboPay, Outcome, SaleRequest
 from xpos.core.rules import Kind
-from xpos.errors import CodecError, JournalError
-from xpos.journal import Journal, ReversalDraft, TxnRecord, TxnStatus
+from xpos.errors import CodecError
+from xpos.journal import Journal, TxnRecord, TxnStatus
 from xpos.proto import messages as m
 from xpos.proto.codec import Message
 from xpos.proto.order import (
@@ -52,7 +52,13 @@ from xpos.proto.order import (
 )
 from xpos.security.keys import WorkingKeys
 from xpos.terminal.crashpoints import crashpoint
-from xpos.terminal.order_undo import UNDO_KEY, UNDO_REASON, order_sale, undo_fields
+from xpos.terminal.order_undo import (
+    UNDO_KEY,
+    UNDO_REASON,
+    order_sale,
+    queue_leg_undo,
+    undo_fields,
+)
 
 if TYPE_CHECKING:
     from xpos.terminal.orders import OrderService
@@ -214,22 +220,9 @@ def undo_payment(journal: Journal, payment: int) -> None:
     party = _party_leg(journal.transactions(), payment)
     if journal.get(payment).status is TxnStatus.PENDING:
         journal.complete_txn(payment, status=TxnStatus.FAILED, clear_reversal=False)
-    if party is None:
-        return
-    fields = party.detail.get(UNDO_KEY)
-    if not isinstance(fields, dict):
-        log.error("third-party leg STAN %06d has no reversal kept; cannot undo it", party.stan)
-        return
-    draft = {int(k): str(v) for k, v in fields.items()}
-    if party.auth_code:
-        draft[38] = party.auth_code
-    try:
-        journal.queue_reversal(party.id, ReversalDraft(mti="0400", fields=draft),
-                               reason=UNDO_REASON)
-    except JournalError as exc:  # already queued (a restart in between)
-        log.warning("undo of third-party leg STAN %06d: %s", party.stan, exc)
-    log.warning("combined payment: third-party leg STAN %06d undone (reversal queued)",
-                party.stan)
+    if party is not None and queue_leg_undo(journal, party):
+        log.warning("combined payment: third-party leg STAN %06d undone (reversal queued)",
+                    party.stan)
 
 
 async def recover(orders: OrderService, payment: TxnRecord, keys: WorkingKeys) -> None:

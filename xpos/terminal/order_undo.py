@@ -109,26 +109,35 @@ def legs(journal: Journal, payment: int) -> list[TxnRecord]:
     return sorted(found, key=lambda r: (r.kind != Kind.SALE.value, r.id))
 
 
+def queue_leg_undo(journal: Journal, leg: TxnRecord) -> bool:
+    """Queue the reversal kept in ``leg``'s detail (:data:`UNDO_KEY`).
+
+    Returns:
+        False when the leg has no reversal kept or its reversal is queued already (a
+        restart in between); both are logged.
+    """
+    fields = leg.detail.get(UNDO_KEY)
+    if not isinstance(fields, dict):
+        log.error("%s STAN %06d has no reversal kept; cannot undo it", leg.kind, leg.stan)
+        return False
+    draft = {int(k): str(v) for k, v in fields.items()}
+    if leg.auth_code:
+        draft[38] = leg.auth_code
+    try:
+        journal.queue_reversal(leg.id, ReversalDraft(mti="0400", fields=draft),
+                               reason=UNDO_REASON)
+    except JournalError as exc:
+        log.warning("undo of %s STAN %06d: %s", leg.kind, leg.stan, exc)
+        return False
+    return True
+
+
 def queue_undo(journal: Journal, payment: int) -> None:
     """Queue the reversal of every approved leg of ``payment``, the bank leg first."""
     for leg in legs(journal, payment):
-        if leg.status is not TxnStatus.APPROVED:
-            continue
-        fields = leg.detail.get(UNDO_KEY)
-        if not isinstance(fields, dict):
-            log.error("%s STAN %06d has no reversal kept; cannot undo it", leg.kind, leg.stan)
-            continue
-        draft = {int(k): str(v) for k, v in fields.items()}
-        if leg.auth_code:
-            draft[38] = leg.auth_code
-        try:
-            journal.queue_reversal(leg.id, ReversalDraft(mti="0400", fields=draft),
-                                   reason=UNDO_REASON)
-        except JournalError as exc:  # already queued (a restart in between)
-            log.warning("undo of %s STAN %06d: %s", leg.kind, leg.stan, exc)
-            continue
-        log.warning("order payment refused: %s STAN %06d undone (reversal queued)",
-                    leg.kind, leg.stan)
+        if leg.status is TxnStatus.APPROVED and queue_leg_undo(journal, leg):
+            log.warning("order payment refused: %s STAN %06d undone (reversal queued)",
+                        leg.kind, leg.stan)
 
 
 def undo_state(journal: Journal, payment: int) -> Notice:
