@@ -11,7 +11,11 @@ chosen by a URL-like string in the configuration (see :mod:`xpos.drivers.registr
   runtime may race several readers and cancel the losers
   (:func:`xpos.drivers.cards.read_any_card`).
 * Output devices (display, printer) are synchronous and fast; a printer that cannot
-  print raises :class:`~xpos.errors.PaperOutError` and prints nothing.
+  print raises :class:`~xpos.errors.PaperOutError` and prints nothing. A printer whose
+  ``print_bytes`` may wait on the device (a real ESC/POS printer asking its status)
+  carries ``blocking = True`` (:data:`BLOCKING_ATTRIBUTE`); the terminal then calls it
+  on a printer thread, never on the event loop. Without it (fakes, files) it is called
+  inline.
 * A card read that produced unusable data raises :class:`CardReadError`; the reader
   stays usable, the next swipe may succeed.
 * The PIN pad never returns PIN digits, only the ISO 9564 format 0 block encrypted under
@@ -94,6 +98,10 @@ class PinPad(Protocol):
             KeyMissingError: if no PIK is loaded.
         """
         ...
+
+
+#: The optional printer attribute saying ``print_bytes`` may block (default False).
+BLOCKING_ATTRIBUTE = "blocking"
 
 
 @runtime_checkable

@@ -27,6 +27,9 @@ sent blind and ``paper_ok`` is always True.
 
 ``print_bytes`` blocks for at most about ``timeout`` seconds per step; slips are a
 few kilobytes, so on a LAN or at 9600 baud and up a job takes well under a second.
+A printer that is off or slow can hold a job for several timeouts, so the class says
+``blocking = True``: the terminal calls ``print_bytes`` on its printer thread
+(:mod:`xpos.terminal.printwork`), never on the event loop.
 Caveat: a printer that answers ``DLE EOT`` before it has *printed* the data it
 buffered (some do) reports a paper-out in the middle of a slip only on the next job.
 """
@@ -95,7 +98,11 @@ class EscposPrinter:
         profile: As given.
         chinese: As given.
         last_status: The last status the printer reported (None before any).
+        blocking: True: ``print_bytes`` waits on the printer (network, serial, USB,
+            file), so the terminal calls it off the event loop.
     """
+
+    blocking = True
 
     def __init__(self, connection: EscposConnection, *, name: str, status: bool = True,
                  profile: str = DEFAULT_PROFILE, chinese: str = "fs") -> None:

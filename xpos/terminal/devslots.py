@@ -30,6 +30,7 @@ import contextlib
 import json
 import logging
 import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -64,13 +65,15 @@ class DeviceBoard:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path
         self.states: dict[str, tuple[str, str]] = {}
+        self._lock = threading.Lock()  # the printer thread reports its printer's state
 
     def set(self, kind: str, state: str, why: str = "") -> None:
         """Record ``kind``'s state (and why it is missing) and rewrite the state file."""
-        if self.states.get(kind) == (state, why):
-            return
-        self.states[kind] = (state, why)
-        self._write()
+        with self._lock:
+            if self.states.get(kind) == (state, why):
+                return
+            self.states[kind] = (state, why)
+            self._write()
 
     def _write(self) -> None:
         if self.path is None:
@@ -113,6 +116,8 @@ class Slot:
         self._opener = opener
         self._board = board
         self._back = asyncio.Event()
+        #: The printer's slot is also opened and emptied on the printer thread.
+        self._lock = threading.RLock()
 
     def first_open(self) -> None:
         """Open at start; a missing device is logged and left for :meth:`try_open`.
@@ -135,7 +140,8 @@ class Slot:
 
     def lost(self, exc: BaseException) -> None:
         """The device failed while running: close it, empty the slot, log 缺少设备."""
-        device, self.device = self.device, None
+        with self._lock:
+            device, self.device = self.device, None
         self._back.clear()
         if device is None:
             return
@@ -150,16 +156,18 @@ class Slot:
 
     def try_open(self) -> bool:
         """Open the device again if it is missing; True when it is there now."""
-        if self.device is not None:
-            return True
-        try:
-            device = self._opener()
-        except (OSError, ConfigError) as exc:
-            self.why = str(exc)
-            self._board.set(self.kind, RETRYING, self.why)
-            log.warning("%s still missing: %s; retrying in %g s", self.kind, exc, self.retry_s)
-            return False
-        self.device, self.why = device, ""
+        with self._lock:
+            if self.device is not None:
+                return True
+            try:
+                device = self._opener()
+            except (OSError, ConfigError) as exc:
+                self.why = str(exc)
+                self._board.set(self.kind, RETRYING, self.why)
+                log.warning("%s still missing: %s; retrying in %g s", self.kind, exc,
+                            self.retry_s)
+                return False
+            self.device, self.why = device, ""
         self._board.set(self.kind, READY)
         log.info("%s is back: %s", self.kind, self.url)
         self._back.set()

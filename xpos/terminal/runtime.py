@@ -10,7 +10,11 @@ from the loop clock, and carries out the machine's effects (show, print, ask the
 arm a timer). ``Online`` commands go to the :class:`~xpos.terminal.txn.TransactionService`.
 
 Only the PIN pad driver sees PIN digits; the terminal gets back a PIN block. Print jobs
-are rendered to ESC/POS here, sent to the printer driver and recorded for reprint.
+are rendered to ESC/POS here, recorded for reprint, then sent to the printer driver: on
+the loop for a driver that cannot block (fakes, files), on the printer thread of
+:mod:`xpos.terminal.printwork` for one that says ``blocking`` (a real ESC/POS printer
+waits seconds for a status answer that does not come); either way the step hears
+``PrintDone``.
 
 :meth:`Terminal.settle` resolves when the terminal is waiting for input with nothing
 queued: the demo, the tests and the QA runner use it instead of sleeping.
@@ -71,6 +75,7 @@ from xpos.terminal.customer import beep, show_customer
 from xpos.terminal.display_size import display_geometry
 from xpos.terminal.hostlink import HostAddress, HostLink, LinkConfig, TrafficHook
 from xpos.terminal.menufiles import load_menus
+from xpos.terminal.printwork import PrintWorker, is_blocking
 from xpos.terminal.txn import TransactionService
 
 log = logging.getLogger(__name__)
@@ -213,6 +218,8 @@ class Terminal:
         self._failure: XposError | None = None
         #: Set by ``xpos run``: a failed card reader is reopened instead of being fatal.
         self.replug: ReaderReopener | None = None
+        #: Runs a blocking printer's jobs off the event loop (:mod:`.printwork`).
+        self.print_worker = PrintWorker()
         self._restore_pin_pad()
 
     # -- lifecycle -------------------------------------------------------------------
@@ -237,6 +244,7 @@ class Terminal:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         self._tasks.clear()
+        self.print_worker.close()
         try:
             await self.link.close()
             self.journal.close()
@@ -317,7 +325,7 @@ class Terminal:
         clock); on real time the host's answer is still to come, so it does not.
         """
         if self._waiting.is_set():
-            return self._queue.empty()
+            return self._queue.empty() and not self.print_worker.in_flight
         return self.clock.virtual and self.link.awaiting_response
 
     async def settle(self, timeout: float = 30.0) -> None:
@@ -340,11 +348,16 @@ class Terminal:
                 await asyncio.sleep(0)
             else:
                 stable = 0
-                if self.clock.virtual:
+                waiter: Coroutine[Any, Any, object]
+                if self.print_worker.in_flight:  # a slip on the printer thread
+                    waiter = self.print_worker.wait_idle()
+                elif self.clock.virtual:
                     await asyncio.sleep(0)  # the host link may be the thing to wait for
                     continue
+                else:
+                    waiter = self._waiting.wait()
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._waiting.wait(), max(0.0, end - loop.time()))
+                    await asyncio.wait_for(waiter, max(0.0, end - loop.time()))
                 await asyncio.sleep(0)
 
     # -- effects ---------------------------------------------------------------------
@@ -381,15 +394,38 @@ class Terminal:
         own = not document.name.startswith(_UNATTACHED_PRINTS)
         record = self.journal.record_print(self.txn.last_txn_id if own else None,
                                            document.name, data)
+        if is_blocking(self.devices.printer):  # off the loop: terminal/printwork.py
+            self._spawn(self._print_off_loop(document.name, record, job))
+            return
         try:
             self.devices.printer.print_bytes(job)
         except PaperOutError as exc:
+            self._printed(document.name, record, exc)
+            return
+        self._printed(document.name, record, None)
+
+    def _printed(self, name: str, record: int, error: PaperOutError | None) -> None:
+        """The printer answered: mark the slip printed (or not) and tell the step."""
+        if error is not None:
             self._queue.put_nowait(PrintDone(code=ResultCode.UNABLE, now=self._now(),
-                                             offline=isinstance(exc, PrinterOfflineError)))
+                                             offline=isinstance(error, PrinterOfflineError)))
             return
         self.journal.mark_printed(record)
-        crashpoints.after_print(document.name)
+        crashpoints.after_print(name)
         self._queue.put_nowait(PrintDone(code=ResultCode.OK, now=self._now()))
+
+    async def _print_off_loop(self, name: str, record: int, job: bytes) -> None:
+        """Print on the printer thread; the loop runs on meanwhile."""
+        printer = self.devices.printer
+        error = await self.print_worker.run(lambda: printer.print_bytes(job))
+        if error is not None and not isinstance(error, PaperOutError):
+            log.error("printer failed: %s", error)  # the slip waits as for a printer off
+            error = PrinterOfflineError(f"打印机未就绪 printer not ready: {error}")
+        try:
+            self._printed(name, record, error)
+        except XposError as exc:  # printed, but the journal could not record it
+            log.error("print record of %s: %s", name, exc)
+            self._queue.put_nowait(PrintDone(code=ResultCode.OK, now=self._now()))
 
     async def _next_event(self, deadline: float | None) -> Event:
         self._waiting.set()

@@ -21,7 +21,9 @@ emptied and filled again). What the terminal sees meanwhile:
 * **Customer display and beeper** (optional; :class:`StandInDisplay`,
   :class:`StandInBeeper`): shown screens are kept and drawn when it is back; beeps are
   dropped while the beeper is missing.
-* **Printer** (:class:`StandInPrinter`): ``paper_ok`` is False while it is missing; a
+* **Printer** (:class:`StandInPrinter`): ``blocking`` when its URL is an ESC/POS one
+  (or the printer underneath says so), so the terminal prints -- and reopens it on
+  demand -- on its printer thread; ``paper_ok`` is False while it is missing; a
   job is tried once more on demand and otherwise refused with
   :class:`PrinterMissingError` (a :class:`~xpos.errors.PaperOutError`), nothing printed.
   So a slip takes the paper-out path: it was journaled before it was sent, the flow
@@ -189,6 +191,14 @@ class StandInPrinter(_StandIn):
             params = {}
         self._profile = params.get("profile")
         self._chinese = params.get("chinese")
+        self._blocking = url.startswith("escpos")  # opening it may block too
+
+    @property
+    def blocking(self) -> bool:
+        """True when the printer underneath (or the one the URL opens) may block."""
+        device = self.slot.device
+        return self._blocking or bool(device is not None
+                                      and getattr(device, "blocking", False) is True)
 
     def __getattr__(self, name: str) -> Any:
         if self.slot.device is None and name in ("profile", "chinese"):

@@ -19,6 +19,12 @@ connection, like a network printer's port 9100): ``sim.url`` is the
 ``escpos+tcp://`` URL for ``xpos.toml``. :class:`SerialPrinterSim` serves it on a pty
 (``sim.url`` is ``escpos+serial:///dev/pts/N``). The test-side API (``paper_out``,
 ``reload``, ``output``, ``jobs_text`` …) may be called from any thread.
+
+A slow or silent printer: :meth:`PrinterModel.hold_answers` makes the printer keep its
+status answers to itself (the bytes before a query still print) until the test calls
+:meth:`PrinterModel.release_answers`; :meth:`PrinterModel.wait_held` waits until a query
+is being held, i.e. the host is stuck waiting for it. ``answer_delay_s`` answers every
+query that many seconds late instead (for the benchmark, ``bench/printlag.py``).
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ import select
 import socket
 import socketserver
 import threading
+import time
 import tty
 from types import TracebackType
 
@@ -60,6 +67,12 @@ class PrinterModel:
         self._cover_open = False
         self.lost = 0
         self.queries: list[int] = []
+        self._release = threading.Event()
+        self._release.set()
+        self._holding = threading.Condition(threading.Lock())
+        self._held_count = 0
+        #: Test side: seconds each status answer waits before it is sent (0: at once).
+        self.answer_delay_s = 0.0
 
     # -- printer side ------------------------------------------------------------------
 
@@ -173,6 +186,40 @@ class PrinterModel:
             self._printed.wait_for(lambda: len(self._output) >= size, timeout)
             return bytes(self._output)
 
+    def hold_answers(self) -> None:
+        """Keep every status answer from now on until :meth:`release_answers`."""
+        self._release.clear()
+
+    def release_answers(self) -> None:
+        """Send the held answers (and answer at once again)."""
+        self._release.set()
+
+    def wait_held(self, timeout: float = 10.0) -> bool:
+        """Wait until a status answer is being held; True if one is (False on timeout)."""
+        with self._holding:
+            return self._holding.wait_for(lambda: self._held_count > 0, timeout)
+
+    @property
+    def held_answers(self) -> int:
+        """How many status answers are being held now."""
+        with self._holding:
+            return self._held_count
+
+    def answer_gate(self) -> None:
+        """The printer side, before it sends status answers: delay or hold them."""
+        if self.answer_delay_s > 0:
+            time.sleep(self.answer_delay_s)
+        if self._release.is_set():
+            return
+        with self._holding:
+            self._held_count += 1
+            self._holding.notify_all()
+        try:
+            self._release.wait()
+        finally:
+            with self._holding:
+                self._held_count -= 1
+
     def text(self) -> str:
         """What is on paper, decoded (:func:`~xpos.receipts.decode.decode_escpos`)."""
         return decode_escpos(self.output)
@@ -197,6 +244,7 @@ class _Handler(socketserver.BaseRequestHandler):
             while data := conn.recv(4096):
                 answer = self.server.model.feed(data)
                 if answer:
+                    self.server.model.answer_gate()
                     conn.sendall(answer)
         except OSError:
             pass
@@ -255,7 +303,8 @@ class PrinterSim(PrinterModel):
                 conn.shutdown(socket.SHUT_RDWR)
 
     def stop(self) -> None:
-        """Stop listening and close the connections."""
+        """Stop listening and close the connections (held answers are let go)."""
+        self.release_answers()
         if self._server is not None:
             self.drop_connections()
             self._server.shutdown()
@@ -301,6 +350,7 @@ class SerialPrinterSim(PrinterModel):
                 return
             answer = self.feed(data)
             if answer:
+                self.answer_gate()
                 os.write(self._master, answer)
 
     def __enter__(self) -> SerialPrinterSim:
@@ -309,6 +359,7 @@ class SerialPrinterSim(PrinterModel):
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
+        self.release_answers()
         self._stop.set()
         self._thread.join(timeout=10)
         os.close(self._master)
