@@ -118,6 +118,10 @@ class Slot:
         self._back = asyncio.Event()
         #: The printer's slot is also opened and emptied on the printer thread.
         self._lock = threading.RLock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._loop_thread = threading.get_ident()
+        with contextlib.suppress(RuntimeError):  # made outside a loop: learnt in wait_back
+            self._loop = asyncio.get_running_loop()
 
     def first_open(self) -> None:
         """Open at start; a missing device is logged and left for :meth:`try_open`.
@@ -170,13 +174,22 @@ class Slot:
             self.device, self.why = device, ""
         self._board.set(self.kind, READY)
         log.info("%s is back: %s", self.kind, self.url)
+        loop = self._loop
+        if loop is not None and threading.get_ident() != self._loop_thread:
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+                loop.call_soon_threadsafe(self._announce_back)
+            return True
+        self._announce_back()
+        return True
+
+    def _announce_back(self) -> None:
+        """Wake whoever waits for the device and run the ``on_back`` hooks (loop thread)."""
         self._back.set()
         for hook in list(self.on_back):
             try:
                 hook()
             except Exception as exc:  # a failing hook must not stop the others
                 log.error("%s back: %s", self.kind, exc)
-        return True
 
     def mark(self, state: str, why: str = "") -> None:
         """Record what the device said of itself (a printer: ``ready``/``not ready``)."""
@@ -189,6 +202,8 @@ class Slot:
 
     async def wait_back(self) -> None:
         """Wait until the device is there (at once if it is)."""
+        if self._loop is None:
+            self._loop, self._loop_thread = asyncio.get_running_loop(), threading.get_ident()
         await self._back.wait()
 
     def close(self) -> None:
