@@ -30,6 +30,8 @@ from xpos.terminal.slip_rebuild import rebuild, rebuildable, slip_source
 from xpos.testing.crashdrivers import answered, choose
 from xpos.testing.rig import TerminalRig
 
+from .test_lost_receipt import reprints
+
 GYM = "883300112239"  # 健身次卡: 5 items
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT_S = 240
@@ -100,15 +102,7 @@ def test_a_rebuilt_x_void_slip_has_the_printed_layout(tmp_path: Path) -> None:
 async def _reprints(data_dir: Path, stan: int) -> tuple[str, str]:
     async with TerminalRig(data_dir, transport="memory", clock=VirtualClock(),
                            sign_on=True) as rig:
-        await choose(rig, "打印")
-        await choose(rig, "按凭证号重打印")
-        screen = await rig.type(f"{stan}#")
-        assert "重打印完成" in screen, screen
-        by_trace = rig.receipts()
-        await rig.press("ENTER")
-        await choose(rig, "重打印最后一笔")
-        assert "重打印完成" in rig.screen(), rig.screen()
-        return by_trace, rig.receipts()
+        return await reprints(rig, stan)
 
 
 def test_a_kill_after_the_x_void_commit_loses_no_receipt(tmp_path: Path) -> None:

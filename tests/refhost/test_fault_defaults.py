@@ -10,15 +10,13 @@ from __future__ import annotations
 
 from xpos.proto.codec import Message
 from xpos.proto.messages import MessageKind
-from xpos.proto.voucher import voucher_request
-from xpos.proto.voucher_x import VoucherVoidOriginal, voucher_query_request, voucher_void_request
 from xpos.refhost.core import HostCore
 from xpos.refhost.faults import FINANCIAL, FaultKind, FaultPlan
 from xpos.refhost.store import HostStore
 
 from .terminal import TerminalMessages
+from .x1_messages import GYM, query, redeem, void
 
-GYM = "883300112239"  # 健身次卡: 5 items
 M = MessageKind
 PASSED_OVER = {
     M.SIGN_ON: "no transaction", M.REVERSAL: "aim with on=reversal",
@@ -33,16 +31,6 @@ def test_every_kind_is_a_default_target_or_passed_over_for_a_reason() -> None:
     assert FINANCIAL.isdisjoint(PASSED_OVER)
     assert FINANCIAL | set(PASSED_OVER) == set(MessageKind)
     assert {M.VOUCHER_VERIFY, M.VOUCHER_VOID, M.PARTY_DEBIT} <= FINANCIAL
-
-
-def query(term: TerminalMessages) -> Message:
-    return term.seal(voucher_query_request(stan=term.next_stan(), tid=term.tid, mid=term.mid,
-                                           batch=term.batch, code=GYM, method="keyed"))
-
-
-def redeem(term: TerminalMessages) -> Message:
-    return term.seal(voucher_request(stan=term.next_stan(), tid=term.tid, mid=term.mid,
-                                     batch=term.batch, code=GYM, method="keyed", units=2))
 
 
 def items(store: HostStore) -> int:
@@ -62,19 +50,16 @@ def test_a_default_drop_passes_the_query_and_meets_the_redemption(
     asked = handled(core, plan, query(term))
     assert asked is not None and asked.get(39) == "00"
     assert len(plan) == 1
-    assert handled(core, plan, redeem(term)) is None  # processed, answer dropped
+    assert handled(core, plan, redeem(term, 2)) is None  # processed, answer dropped
     assert items(store) == 3 and len(plan) == 0
 
 
 def test_a_default_drop_meets_the_x_void(core: HostCore, store: HostStore,
                                          term: TerminalMessages) -> None:
-    redeemed = redeem(term)
+    redeemed = redeem(term, 2)
     assert core.handle(redeemed) is not None
     plan = FaultPlan().drop()
-    original = VoucherVoidOriginal(batch=term.batch, stan=int(redeemed.get(11) or 0))
-    void = term.seal(voucher_void_request(stan=term.next_stan(), tid=term.tid, mid=term.mid,
-                                          batch=term.batch, original=original))
-    assert handled(core, plan, void) is None
+    assert handled(core, plan, void(term, redeemed, term.batch)) is None
     assert items(store) == 5  # the void was processed; only its answer was lost
 
 

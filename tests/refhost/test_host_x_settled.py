@@ -7,38 +7,24 @@ from __future__ import annotations
 from xpos.proto import settle as ps
 from xpos.proto.codec import Message
 from xpos.proto.messages import response_check
-from xpos.proto.voucher import voucher_request
-from xpos.proto.voucher_x import VoucherVoidOriginal, voucher_query_request, voucher_void_request
 from xpos.refhost.core import HostCore
 from xpos.refhost.seed import DEMO
 from xpos.refhost.settle import SettleLedger
 from xpos.refhost.store import HostStore
 
 from .terminal import TerminalMessages
+from .x1_messages import GYM, query, void
+from .x1_messages import redeem as redeem_n
 
-GYM = "883300112239"  # 健身次卡: 5 items
+
+def redeem(term: TerminalMessages) -> Message:
+    return redeem_n(term, 1)
 
 
 def answer(core: HostCore, request: Message) -> Message:
     response = core.handle(request)
     assert response is not None and response_check(request, response) is None
     return response
-
-
-def query(term: TerminalMessages) -> Message:
-    return term.seal(voucher_query_request(stan=term.next_stan(), tid=term.tid, mid=term.mid,
-                                           batch=term.batch, code=GYM, method="keyed"))
-
-
-def redeem(term: TerminalMessages) -> Message:
-    return term.seal(voucher_request(stan=term.next_stan(), tid=term.tid, mid=term.mid,
-                                     batch=term.batch, code=GYM, method="keyed", units=1))
-
-
-def void(term: TerminalMessages, original: Message, original_batch: int) -> Message:
-    ref = VoucherVoidOriginal(batch=original_batch, stan=int(original.get(11) or 0))
-    return term.seal(voucher_void_request(stan=term.next_stan(), tid=term.tid, mid=term.mid,
-                                          batch=term.batch, original=ref))
 
 
 def x_settle(core: HostCore, term: TerminalMessages) -> None:
