@@ -33,17 +33,22 @@ def _texts(document: object) -> list[str]:
     return [e.text for e in getattr(document, "elements", ()) if isinstance(e, TextLine)]
 
 
+async def reprints(rig: TerminalRig, stan: int) -> tuple[str, str]:
+    """Reprint by trace number ``stan``, then "reprint last": the receipts after each."""
+    await choose(rig, "打印")
+    await choose(rig, "按凭证号重打印")
+    screen = await rig.type(f"{stan}#")
+    assert "重打印完成" in screen, screen
+    by_trace = rig.receipts()
+    await rig.press("ENTER")
+    await choose(rig, "重打印最后一笔")
+    assert "重打印完成" in rig.screen(), rig.screen()
+    return by_trace, rig.receipts()
+
+
 async def _reprints(data_dir: Path, port: int, stan: int) -> tuple[str, str]:
     async with TerminalRig(data_dir, host_address=f"127.0.0.1:{port}", sign_on=True) as rig:
-        await choose(rig, "打印")
-        await choose(rig, "按凭证号重打印")
-        screen = await rig.type(f"{stan}#")
-        assert "重打印完成" in screen, screen
-        by_trace = rig.receipts()
-        await rig.press("ENTER")
-        await choose(rig, "重打印最后一笔")
-        assert "重打印完成" in rig.screen(), rig.screen()
-        return by_trace, rig.receipts()
+        return await reprints(rig, stan)
 
 
 def test_a_kill_after_the_commit_loses_no_receipt(tmp_path: Path) -> None:

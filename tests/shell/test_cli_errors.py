@@ -120,6 +120,10 @@ def _cases(options: set[str], where: Path, has_paths: bool) -> list[Case]:
         cases.append(Case("junit under a file", ["--junit", str(a_file / "j.xml")], "--junit"))
     if "--evidence" in options:
         cases.append(Case("evidence is a file", ["--evidence", str(a_file)], "--evidence"))
+    if "--x-void-window" in options:
+        cases += [Case(f"x void window {w}", ["--x-void-window", w],
+                       "--x-void-window: .*whole number of seconds")
+                  for w in ("-1", "1h", "1.5", "", "99999999")]
     if has_paths:
         control = where / "control.yaml"
         control.write_bytes(b"name: x\x01\n")

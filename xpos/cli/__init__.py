@@ -28,6 +28,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from xpos.cli.hostopts import add_host_options
 from xpos.cli.journal import journal_list, journal_recover
 from xpos.cli.keys import KeyEntryError, keys_load
 from xpos.errors import (
@@ -189,6 +190,7 @@ def _add_host(sub: Any) -> None:
                       help="MAK check-value scope (default full)")
     host.add_argument("--plain", action="store_true",
                       help="plain TCP instead of TLS 1.3 (legacy private lines only)")
+    add_host_options(host)
     host.set_defaults(func=_host)
 
 
@@ -302,7 +304,8 @@ def _host(args: argparse.Namespace) -> int:
     prepare_data_dir(args.data_dir)
     try:
         asyncio.run(serve_forever(args.data_dir, args.bind, args.port, plain=args.plain,
-                                  mac_algorithm=MacAlgorithm(args.mac), mak_kcv=args.mak_kcv))
+                                  mac_algorithm=MacAlgorithm(args.mac), mak_kcv=args.mak_kcv,
+                                  x_void_window_s=args.x_void_window))
     except OSError as exc:
         listen = _listen_error(exc, args.bind, args.port)
         if listen is None:

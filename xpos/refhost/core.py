@@ -31,8 +31,8 @@ BALANCE 0200/3100  :func:`.balance.handle_balance`             0210 + balance in
 
 (0400s of the pre-authorisation family, F25 ``06``, are answered by
 :func:`.preauth.handle_any_reversal`, which hands every other 0400 to the bank's.)
-A sale, void or voucher in a batch the terminal has settled is answered ``12`` without
-processing (:func:`.settle.batch_closed`).
+A sale, void or voucher (also an X1 voucher query or X void) in a batch the terminal has
+settled is answered ``12`` without processing (:func:`.settle.batch_closed`).
 
 Anything else that is a request (a known MTI class the catalogue does not list, e.g. a
 void or settlement) is answered ``40`` (function not supported) with the identifying

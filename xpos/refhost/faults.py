@@ -4,8 +4,9 @@ Theory of operation
 -------------------
 A :class:`FaultPlan` is a FIFO queue. Each call (``decline``, ``drop``, ``delay``,
 ``bad_mac``, ``close``) appends one fault that applies to exactly one future request:
-the next request whose kind is in the fault's ``on`` set (by default the financial
-requests: sale and voucher verification; pass ``on=`` to aim at reversals or sign-ons).
+the next request whose kind is in the fault's ``on`` set (by default :data:`FINANCIAL`:
+every request that moves money or voucher items, and the balance inquiry; pass ``on=``
+to aim at reversals, sign-ons, queries or notices).
 Only the head of the queue is ever considered, so faults apply in the order they were
 planned; a request of another kind passes the head untouched.
 
@@ -50,6 +51,14 @@ FINANCIAL: frozenset[MessageKind] = frozenset({MessageKind.SALE, MessageKind.VOI
                                                MessageKind.REFUND, MessageKind.BALANCE})
 FINANCIAL |= {MessageKind.PREAUTH, MessageKind.PREAUTH_VOID, MessageKind.COMPLETION,
               MessageKind.COMPLETION_VOID}  # the pre-authorisation family
+FINANCIAL |= {MessageKind.VOUCHER_VOID,  # X1 void: puts items back (a void's twin)
+              MessageKind.PARTY_DEBIT}   # X2 third-party debit: moves money
+"""The default target of a fault: every request that moves money or voucher items (sale,
+void, refund, the pre-authorisation family, voucher redemption and its X void, the X2
+third-party debit) and the balance inquiry, a card transaction of its own. Not in it:
+sign-on, reversals, settlement and batch upload, the questions and notices around a
+transaction (X1 voucher query, X2 order query and order-paid notice) and X3 sessions, so
+a fault planned before a redemption meets the redemption, not the query before it."""
 
 
 X3: frozenset[MessageKind] = frozenset({MessageKind.SESSION_OPEN, MessageKind.SESSION_STEP})

@@ -54,6 +54,7 @@ from xpos.proto.order import (
     party_debit_response,
 )
 from xpos.refhost.bank import pin_refusal
+from xpos.refhost.common import Refused, open_x_request, pass_gate
 from xpos.refhost.context import (
     RC_APPROVED,
     RC_DUPLICATE,
@@ -142,23 +143,17 @@ def _order(row: tuple[object, ...] | None) -> OrderRow | None:
 
 def handle_order_query(ctx: HostContext, request: Message) -> Message:
     """Answer a 0100/710000 order query (checks in the order of the module table)."""
-    key = request_key(request)
-    gate = ctx.admit(request)
     when = ctx.now()
-    if gate.rc is not None or gate.terminal is None:
-        entry = ctx.record(key, kind="order_query", rc=gate.rc or "03")
-        return ctx.seal(gate.terminal, order_query_response(
-            request, rc=entry.rc, info=None, message="", when=when, rrn=entry.rrn))
-    try:
-        code = parse_order_query_request(request)
-    except DecodeError:
-        entry = ctx.record(key, kind="order_query", rc=RC_FORMAT_ERROR)
-        return ctx.seal(gate.terminal, order_query_response(
-            request, rc=entry.rc, info=None, message="", when=when, rrn=entry.rrn))
+    opened = open_x_request(ctx, request, "order_query", parse_order_query_request)
+    if isinstance(opened, Refused):
+        return ctx.seal(opened.terminal, order_query_response(
+            request, rc=opened.entry.rc, info=None, message="", when=when,
+            rrn=opened.entry.rrn))
+    code = opened.wanted
     rc, info, message = _query(ctx.store, code)
-    entry = ctx.record(key, kind="order_query", rc=rc, amount=info.due if info else 0,
+    entry = ctx.record(opened.key, kind="order_query", rc=rc, amount=info.due if info else 0,
                        ref=info.order_no if info else mask_code(code))
-    return ctx.seal(gate.terminal, order_query_response(
+    return ctx.seal(opened.terminal, order_query_response(
         request, rc=rc, info=info, message=message, when=when, rrn=entry.rrn))
 
 
@@ -195,19 +190,12 @@ def coupon_info(order: OrderRow) -> OrderInfo:
 
 def handle_order_paid(ctx: HostContext, request: Message) -> Message:
     """Answer a 0100/720000 order-paid notice (see the module text)."""
-    key = request_key(request)
-    gate = ctx.admit(request)
     when = ctx.now()
-    if gate.rc is not None or gate.terminal is None:
-        entry = ctx.record(key, kind="order_paid", rc=gate.rc or "03")
-        return ctx.seal(gate.terminal, order_paid_response(
-            request, rc=entry.rc, message="", when=when, rrn=entry.rrn))
-    try:
-        paid = parse_order_paid_request(request)
-    except DecodeError:
-        entry = ctx.record(key, kind="order_paid", rc=RC_FORMAT_ERROR)
-        return ctx.seal(gate.terminal, order_paid_response(
-            request, rc=entry.rc, message="", when=when, rrn=entry.rrn))
+    opened = open_x_request(ctx, request, "order_paid", parse_order_paid_request)
+    if isinstance(opened, Refused):
+        return ctx.seal(opened.terminal, order_paid_response(
+            request, rc=opened.entry.rc, message="", when=when, rrn=opened.entry.rrn))
+    key, paid = opened.key, opened.wanted
     rc, message = _refusal(ctx, key.tid, paid)
     if rc is None:
         rc = _mark_paid(ctx.store, paid, ctx.draft(key, kind="order_paid", rc=RC_APPROVED,
@@ -220,7 +208,7 @@ def handle_order_paid(ctx: HostContext, request: Message) -> Message:
     if found is None:  # the same leg again under a new STAN: a row that moves nothing
         found = ctx.record(key, kind="order_paid", rc=rc, ref=paid.order_no)
     rrn = found.rrn
-    return ctx.seal(gate.terminal, order_paid_response(
+    return ctx.seal(opened.terminal, order_paid_response(
         request, rc=rc, message=message, when=when, rrn=rrn))
 
 
@@ -303,20 +291,18 @@ def seed_orders(store: HostStore, rows: tuple[OrderRow, ...], *, reset: bool = F
 def handle_party_debit(ctx: HostContext, request: Message) -> Message:
     """Answer a 0200/730000 third-party debit (checks in the order of the module text)."""
     key, amount = request_key(request), amount_of(request)
-    gate = ctx.admit(request)
     when = ctx.now()
-    pan = request.get(2) or ""
-    if gate.rc is not None or gate.terminal is None:
-        rc = gate.rc or "03"
-        entry = ctx.record(key, kind="x_debit", rc=rc, amount=amount, pan=pan)
-        return ctx.seal(gate.terminal, party_debit_response(
-            request, rc=rc, auth_code=None, message="", when=when, rrn=entry.rrn))
+    terminal = pass_gate(ctx, request, key, "x_debit", amount=amount, pan=request.get(2) or "")
+    if isinstance(terminal, Refused):
+        rc = terminal.entry.rc
+        return ctx.seal(terminal.terminal, party_debit_response(
+            request, rc=rc, auth_code=None, message="", when=when, rrn=terminal.entry.rrn))
     try:
         order_no = parse_party_debit_request(request)
     except DecodeError:
         order_no = ""
     rc, message, entry = _party_debit(ctx, key, request, order_no, amount)
-    return ctx.seal(gate.terminal, party_debit_response(
+    return ctx.seal(terminal, party_debit_response(
         request, rc=rc, auth_code=entry.auth_code, message=message, when=when, rrn=entry.rrn,
         balance=_balance(ctx, request, rc)))
 

@@ -2,45 +2,44 @@
 
 Theory of operation
 -------------------
+Both open like every X request (:func:`.common.open_x_request`: terminal gate
+``03``/``77``/``A0``, then ``30`` bad TLV); a query or X void whose own X batch (60.2)
+the platform has settled is answered ``12`` before that (:func:`.settle.batch_closed`).
+
 The query answers what a redemption would meet, and changes nothing but the ledger
 (one ``voucher_query`` row per answer): the checks of :mod:`.xmenu` in the same order
-(terminal gate ``03``/``77``/``A0``, ``30`` bad TLV, member card ``14``/``62``, ``25``
-unknown, ``V1`` used, ``V2`` expired, ``V3`` not valid yet, ``V4`` another merchant),
-then ``00`` with title, items left, provider, unit value and last valid day.
+(member card ``14``/``62``, ``25`` unknown, ``V1`` used, ``V2`` expired, ``V3`` not
+valid yet, ``V4`` another merchant), then ``00`` with title, items left, provider, unit
+value and last valid day.
 
 The X void names a redemption of this terminal by batch + trace (DF35, DF34). Checks,
-in order: the gate; ``30`` bad TLV; ``25`` no approved, unreversed redemption with that
-batch + trace; ``V6`` voided already (the words say when); ``V7`` older than the
-provider's window (``provider_terms``, else the host's ``x_void_window_s``, 24 h: a
-void is accepted while the redemption is younger than the window); ``00`` the items are
-back on the voucher and the redemption is marked, with the void's ledger row, in one
-transaction (:mod:`.redeem_store`). A repeated approved void (same TID + batch + STAN)
-gets the stored answer again; a reversal of the void takes the items again.
+after the opening, in order: ``25`` no approved, unreversed redemption with that batch +
+trace; ``12`` that redemption's X batch is settled; ``V6`` voided already (the words say
+when); ``V7`` older than the provider's window (``provider_terms``, else the host's
+``x_void_window_s``, 24 h, ``xpos host --x-void-window``: a void is accepted while the
+redemption is younger than the window); ``00`` the items are back on the voucher and
+the redemption is marked, with the void's ledger row, in one transaction
+(:mod:`.redeem_store`). A repeated approved void (same TID + batch + STAN) gets the
+stored answer again; a reversal of the void takes the items again.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from xpos.errors import DecodeError
 from xpos.proto.codec import Message
-from xpos.proto.voucher import VoucherInfo, parse_voucher_request, voucher_response
+from xpos.proto.voucher import VoucherInfo, parse_voucher_request
 from xpos.proto.voucher_x import parse_voucher_void_request
-from xpos.refhost.context import (
-    RC_APPROVED,
-    RC_DUPLICATE,
-    RC_FORMAT_ERROR,
-    HostContext,
-    RequestKey,
-    request_key,
-)
+from xpos.refhost.common import Refused, open_x_request, voucher_reply
+from xpos.refhost.context import RC_APPROVED, RC_DUPLICATE, HostContext, RequestKey
 from xpos.refhost.redeem_store import (
     Redemption,
     redemption,
     void_or_none,
     void_window,
 )
-from xpos.refhost.rows import LedgerEntry, TerminalRow
+from xpos.refhost.rows import LedgerEntry
+from xpos.refhost.settle import RC_CLOSED, SettleLedger
 from xpos.refhost.xmenu import member_refusal, refusal, voucher_info
 
 QUERY_KIND = "voucher_query"
@@ -49,38 +48,27 @@ VOID_KIND = "voucher_void"
 
 def handle_voucher_query(ctx: HostContext, request: Message) -> Message:
     """Answer a voucher query (module docstring); nothing is redeemed."""
-    key = request_key(request)
-    gate = ctx.admit(request)
-    if gate.rc is not None or gate.terminal is None:
-        entry = ctx.record(key, kind=QUERY_KIND, rc=gate.rc or "03")
-        return _answer(ctx, request, gate.terminal, entry, None)
-    try:
-        wanted = parse_voucher_request(request)
-    except DecodeError:
-        entry = ctx.record(key, kind=QUERY_KIND, rc=RC_FORMAT_ERROR)
-        return _answer(ctx, request, gate.terminal, entry, None)
+    opened = open_x_request(ctx, request, QUERY_KIND, parse_voucher_request)
+    if isinstance(opened, Refused):
+        return voucher_reply(ctx, request, opened.terminal, opened.entry, None)
+    wanted, terminal = opened.wanted, opened.terminal
     code = wanted.code if wanted.method != "member" else (wanted.order_no or "")
     voucher = ctx.store.voucher(code)
-    rc = member_refusal(ctx, wanted) or refusal(ctx, voucher, gate.terminal.mid) or RC_APPROVED
-    entry = ctx.record(key, kind=QUERY_KIND, rc=rc, ref=code if voucher is not None else "")
+    rc = member_refusal(ctx, wanted) or refusal(ctx, voucher, terminal.mid) or RC_APPROVED
+    entry = ctx.record(opened.key, kind=QUERY_KIND, rc=rc,
+                       ref=code if voucher is not None else "")
     info = None
     if voucher is not None and rc in (RC_APPROVED, "V1", "V2", "V3", "V4"):
         info = voucher_info(ctx, voucher, rc)
-    return _answer(ctx, request, gate.terminal, entry, info)
+    return voucher_reply(ctx, request, terminal, entry, info)
 
 
 def handle_voucher_void(ctx: HostContext, request: Message) -> Message:
     """Answer an X void of a redemption (module docstring)."""
-    key = request_key(request)
-    gate = ctx.admit(request)
-    if gate.rc is not None or gate.terminal is None:
-        entry = ctx.record(key, kind=VOID_KIND, rc=gate.rc or "03")
-        return _answer(ctx, request, gate.terminal, entry, None)
-    try:
-        original = parse_voucher_void_request(request)
-    except DecodeError:
-        entry = ctx.record(key, kind=VOID_KIND, rc=RC_FORMAT_ERROR)
-        return _answer(ctx, request, gate.terminal, entry, None)
+    opened = open_x_request(ctx, request, VOID_KIND, parse_voucher_void_request)
+    if isinstance(opened, Refused):
+        return voucher_reply(ctx, request, opened.terminal, opened.entry, None)
+    key, original = opened.key, opened.wanted
     ref = f"{original.batch:06d}{original.stan:06d}"
     found = ctx.store.find(key.tid, original.batch, original.stan, ("voucher",))
     done = redemption(ctx.store, found.id) if found is not None and found.approved \
@@ -93,7 +81,7 @@ def handle_voucher_void(ctx: HostContext, request: Message) -> Message:
             units = done.units if entry.rc == RC_APPROVED else 0
             info = VoucherInfo(title=voucher.title, quantity=voucher.quantity,
                                provider=voucher.provider_name, message=message, units=units)
-    return _answer(ctx, request, gate.terminal, entry, info)
+    return voucher_reply(ctx, request, opened.terminal, entry, info)
 
 
 def _void(ctx: HostContext, key: RequestKey, ref: str, found: LedgerEntry | None,
@@ -106,6 +94,8 @@ def _void(ctx: HostContext, key: RequestKey, ref: str, found: LedgerEntry | None
         return ctx.record(key, kind=VOID_KIND, rc=RC_DUPLICATE, ref=ref), ""
     if found is None or done is None:
         return ctx.record(key, kind=VOID_KIND, rc="25", ref=ref), ""
+    if _settled(ctx, found):  # the platform paid the provider for it already
+        return ctx.record(key, kind=VOID_KIND, rc=RC_CLOSED, ref=ref), ""
     if done.voided_by is not None:
         when = ctx.store.entry(done.voided_by).created_at[:16].replace("T", " ")
         return (ctx.record(key, kind=VOID_KIND, rc="V6", ref=ref),
@@ -124,12 +114,11 @@ def _void(ctx: HostContext, key: RequestKey, ref: str, found: LedgerEntry | None
     return entry, ""
 
 
+def _settled(ctx: HostContext, redeemed: LedgerEntry) -> bool:
+    """True when the redemption's X batch was settled (and so closed)."""
+    done = SettleLedger(ctx).settled(redeemed.tid, "x", redeemed.batch)
+    return done is not None and done[1]
+
+
 def _hours(seconds: int) -> str:
     return f"{seconds // 3600}小时" if seconds % 3600 == 0 and seconds else f"{seconds}秒"
-
-
-def _answer(ctx: HostContext, request: Message, terminal: TerminalRow | None,
-            entry: LedgerEntry, info: VoucherInfo | None) -> Message:
-    response = voucher_response(request, rc=entry.rc, info=info,
-                                when=datetime.fromisoformat(entry.created_at), rrn=entry.rrn)
-    return ctx.seal(terminal, response)

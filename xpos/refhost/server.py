@@ -368,7 +368,8 @@ async def serve_forever(data_dir: Path, host: str = "127.0.0.1", port: int = DEF
                         *, plain: bool = False,
                         mac_algorithm: MacAlgorithm = MacAlgorithm.CUP_ECB,
                         mak_kcv: str = "full",
-                        on_ready: Callable[[int], None] | None = None) -> None:
+                        on_ready: Callable[[int], None] | None = None,
+                        x_void_window_s: int = 86_400) -> None:
     """Run the reference host until cancelled (for ``xpos host``).
 
     Creates the demo PKI (``data_dir/pki``) and the database ``data_dir/host/host.db``
@@ -384,10 +385,13 @@ async def serve_forever(data_dir: Path, host: str = "127.0.0.1", port: int = DEF
         mak_kcv: MAK check-value scope the terminals expect (``full`` / ``first8``).
         on_ready: Called with the bound port once listening; by default a line is
             printed on stdout.
+        x_void_window_s: How long after a redemption an X void is accepted, unless the
+            provider has its own window (``HostContext.x_void_window_s``).
     """
     db = private_host_dir(data_dir)
     tls = None if plain else ensure_demo_pki(data_dir)
     async with ReferenceHost(db, tls=tls, mac_algorithm=mac_algorithm, mak_kcv=mak_kcv) as ref:
+        ref.core.context.x_void_window_s = x_void_window_s
         bound = await ref.start(host, port)
         if on_ready is None:
             mode = "plain TCP" if plain else "TLS 1.3, client certificate required"

@@ -21,7 +21,8 @@ known under its MID (``03`` otherwise) and signed on (``77``).
   (:func:`batch_closed`). Without a 0500 for that batch first: ``12``.
 * **0500 X settlement** (field 3 = ``700000``, 60.2 = the X batch): approved, not
   reversed voucher redemptions are debits; compared, answered like a 0500 (result at
-  character 31 only) and the X batch closed at once (a late voucher there is refused).
+  character 31 only) and the X batch closed at once (a late voucher, voucher query or X
+  void there is refused; so is an X void of a redemption in it, :mod:`.redeem`).
 
 Host control for tests: :func:`book_unjournaled` books an approved sale the terminal
 never journaled (the fault ``unbalanced`` does this when the 0500 arrives), so the
@@ -211,10 +212,12 @@ def answer(ctx: HostContext, request: Message, rc: str) -> Message:
 
 _CLOSABLE = {MessageKind.SALE: "bank", MessageKind.VOID: "bank",
              MessageKind.VOUCHER_VERIFY: "x"}
+_CLOSABLE |= {MessageKind.VOUCHER_QUERY: "x", MessageKind.VOUCHER_VOID: "x"}  # X1
 
 
 def batch_closed(ctx: HostContext, kind: MessageKind, request: Message) -> bool:
-    """True for a sale, void or voucher whose batch (60.2) the terminal has settled."""
+    """True for a sale, void, voucher, voucher query or X void whose batch (60.2) the
+    terminal has settled."""
     domain = _CLOSABLE.get(kind)
     batch = (request.get(60) or "")[2:8]
     if domain is None or not batch.isdigit():

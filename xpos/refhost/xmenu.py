@@ -33,17 +33,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from xpos.errors import DecodeError
 from xpos.proto.codec import Message
-from xpos.proto.messages import VoucherInfo, VoucherRequest, parse_voucher_request, voucher_response
-from xpos.refhost.context import (
-    RC_APPROVED,
-    RC_DUPLICATE,
-    RC_FORMAT_ERROR,
-    HostContext,
-    RequestKey,
-    request_key,
-)
+from xpos.proto.messages import VoucherInfo, VoucherRequest, parse_voucher_request
+from xpos.refhost.common import Refused, open_x_request, voucher_reply
+from xpos.refhost.context import RC_APPROVED, RC_DUPLICATE, HostContext, RequestKey
 from xpos.refhost.orders import card_of_uid
 from xpos.refhost.redeem_store import redeem_units, redemption, terms_of
 from xpos.refhost.rows import CardKind, CardStatus, LedgerEntry, TerminalRow, VoucherRow
@@ -52,19 +45,12 @@ from xpos.refhost.rows import VoucherStatus as Status
 
 def handle_voucher(ctx: HostContext, request: Message) -> Message:
     """Answer a voucher verification request (checks in the order of the module table)."""
-    key = request_key(request)
-    gate = ctx.admit(request)
-    if gate.rc is not None or gate.terminal is None:
-        rc = gate.rc or "03"
-        return _reply(ctx, request, gate.terminal, ctx.record(key, kind="voucher", rc=rc), None)
-    try:
-        wanted = parse_voucher_request(request)
-    except DecodeError:
-        entry = ctx.record(key, kind="voucher", rc=RC_FORMAT_ERROR)
-        return _reply(ctx, request, gate.terminal, entry, None)
-    entry = _decide(ctx, key, wanted, gate.terminal.mid)
+    opened = open_x_request(ctx, request, "voucher", parse_voucher_request)
+    if isinstance(opened, Refused):
+        return _reply(ctx, request, opened.terminal, opened.entry, None)
+    entry = _decide(ctx, opened.key, opened.wanted, opened.terminal.mid)
     voucher = ctx.store.voucher(entry.ref) if entry.ref else None
-    return _reply(ctx, request, gate.terminal, entry, voucher)
+    return _reply(ctx, request, opened.terminal, entry, voucher)
 
 
 def _decide(ctx: HostContext, key: RequestKey, wanted: VoucherRequest,
@@ -151,6 +137,4 @@ def _reply(ctx: HostContext, request: Message, terminal: TerminalRow | None,
         units = found.units if found is not None else 0
     info = voucher_info(ctx, voucher, entry.rc, units) if voucher is not None and entry.rc in (
         RC_APPROVED, "V1", "V2", "V3", "V4", "V5") else None
-    response = voucher_response(request, rc=entry.rc, info=info,
-                                when=datetime.fromisoformat(entry.created_at), rrn=entry.rrn)
-    return ctx.seal(terminal, response)
+    return voucher_reply(ctx, request, terminal, entry, info)

@@ -46,6 +46,7 @@ from xpos.proto.voucher_x import (
     voucher_void_request,
 )
 from xpos.terminal.crashpoints import crashpoint
+from xpos.terminal.host_stamp import host_stamp
 from xpos.terminal.voidops import local_time
 from xpos.terminal.xwords import details
 
@@ -197,6 +198,10 @@ def _journal(svc: TransactionService, decision: rules.Decision, txn_id: int,
         update = {} if restored is None else {"title": restored.title,
                                               "quantity": restored.quantity,
                                               "units": restored.units}
+        # the slip's provider and the host's date and time, for a slip rebuilt after a
+        # lost receipt (xpos.terminal.slip_rebuild_x)
+        update |= ({} if restored is None else {"provider": restored.provider})
+        update |= host_stamp(response)
         journal.complete_linked(txn_id, rc=rc, auth_code=auth, rrn=rrn, detail_update=update,
                                 original=original.id, mark=VOIDED_BY,
                                 original_kind=Kind.VOUCHER.value)

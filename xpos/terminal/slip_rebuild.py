@@ -13,8 +13,9 @@ and time are the host's (F13/F12 of the approving answer, kept in the row's deta
 ``(终端时间 TERMINAL TIME)`` under the date (:func:`~xpos.core.slip_time.mark_terminal_time`).
 
 Only approved bank-card transactions whose flow prints two card slips are rebuilt
-(:data:`REBUILT_KINDS`, not an X2 order's bank leg); the journal holds masked data
-only, so the rebuilt slip does too.
+(:data:`REBUILT_KINDS`, not an X2 order's bank leg), and the X void of a redemption
+(one slip, :mod:`xpos.terminal.slip_rebuild_x`); the journal holds masked data only, so
+the rebuilt slip does too.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from xpos.journal import Journal, TxnRecord, TxnStatus
 from xpos.model import Document
 from xpos.terminal.config import TerminalConfig
 from xpos.terminal.host_stamp import stamped_time
+from xpos.terminal.slip_rebuild_x import x_void_rebuildable, x_void_slip
 
 PREAUTH_KINDS = ("preauth", "preauth_void", "completion", "completion_void")
 REBUILT_KINDS = frozenset({"sale", "void", "refund", *PREAUTH_KINDS})
@@ -66,17 +68,23 @@ def slip_source(config: TerminalConfig) -> SlipSource:
 
 
 def rebuildable(record: TxnRecord) -> bool:
-    """True for an approved bank transaction whose slips :func:`rebuild` can lay out."""
+    """True for an approved bank transaction (or X void) whose slips :func:`rebuild` can
+    lay out."""
+    if record.status is TxnStatus.APPROVED and record.domain == "x":
+        return x_void_rebuildable(record)
     return (record.status is TxnStatus.APPROVED and record.domain == "bank"
             and record.kind in REBUILT_KINDS and "*" in record.masked_pan
             and ORDER_LEG_KEY not in record.detail)
 
 
 def newest_unprinted(journal: Journal, after: TxnRecord | None) -> TxnRecord | None:
-    """The newest rebuildable transaction of the current bank batch newer than ``after``
+    """The newest rebuildable transaction of the current bank (or X) batch newer than ``after``
     (the last transaction that printed) and without a print record of its own."""
     newer = [r for r in journal.transactions(batch=journal.batch_no, domain="bank")
              if (after is None or r.id > after.id) and rebuildable(r)]
+    newer += [r for r in journal.transactions(batch=journal.x_batch_no, domain="x")
+              if (after is None or r.id > after.id) and rebuildable(r)]  # X voids
+    newer.sort(key=lambda r: r.id)
     for record in reversed(newer):
         if not journal.receipts_of(record.id):
             return record
@@ -84,7 +92,8 @@ def newest_unprinted(journal: Journal, after: TxnRecord | None) -> TxnRecord | N
 
 
 def rebuild(journal: Journal, record: TxnRecord, source: SlipSource) -> tuple[Document, ...]:
-    """Both copies of ``record``'s slip (merchant first), laid out from the row.
+    """Both copies of ``record``'s slip (merchant first), laid out from the row (an X
+    void: its one slip).
 
     Raises:
         ValueError: ``record`` is not :func:`rebuildable`.
@@ -93,6 +102,10 @@ def rebuild(journal: Journal, record: TxnRecord, source: SlipSource) -> tuple[Do
         raise ValueError(f"cannot rebuild the slip of a {record.status.value} {record.kind}")
     committed = _when(record)
     host = stamped_time(record.detail, committed)
+    if record.domain == "x":
+        merchant = (source.merchant_name, source.mid, source.tid)
+        void = x_void_slip(journal, record, merchant=merchant, when=host or committed)
+        return (void,) if host is not None else (mark_terminal_time(void),)
     base = SaleSlip(merchant_name=source.merchant_name, mid=source.mid, tid=source.tid,
                     operator=source.operator, masked_pan=record.masked_pan,
                     expiry=_EXPIRY_SEEN, batch=record.batch, stan=record.stan,
