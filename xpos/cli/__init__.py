@@ -352,7 +352,7 @@ def _add_devices(sub: Any) -> None:
     devices = _command(sub, "devices", "check real devices",
                        "Check real input devices (docs/drivers.md).")
     commands = devices.add_subparsers(title="commands", metavar="COMMAND")
-    devices.set_defaults(func=_needs_command(devices, "check"))
+    devices.set_defaults(func=_needs_command(devices, "check, list"))
     check = commands.add_parser(
         "check", help="read once from a device URL and show the masked result",
         description="Open the device of URL exactly as xpos.toml would (kind= parameter: "
@@ -383,7 +383,8 @@ def _seconds(text: str) -> float:
     except ValueError:
         value = -1.0
     if not 0 < value <= 3600:
-        raise argparse.ArgumentTypeError(f"must be 0-3600 seconds, got {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"must be a number of seconds above 0, at most 3600, got {text!r}")
     return value
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from xpos.drivers.base import KINDS, OPTIONAL_KINDS
 from xpos.drivers.ecr_port import open_ecr_port
 from xpos.drivers.registry import DEFAULT_URL, NONE_URL, open_device
-from xpos.errors import XposError
+from xpos.errors import ConfigError, XposError
 from xpos.terminal.config import TerminalConfig
 from xpos.terminal.devslots import MISSING, NOT_READY, RETRYING, STATE_FILE
 
@@ -103,6 +103,8 @@ def _probe(kind: str, url: str) -> DeviceState:
         return DeviceState(kind=kind, url=url, state=FAKE)
     try:
         device = open_device(kind, url)
+    except ConfigError:
+        raise  # a typo in the URL is no missing device: one error line, as xpos run says
     except XposError as exc:
         return DeviceState(kind=kind, url=url, state=MISSING, why=str(exc))
     try:
@@ -132,6 +134,6 @@ def render_states(states: list[DeviceState]) -> list[str]:
     """One line per device: kind, state, URL (and why it is missing)."""
     lines = []
     for s in states:
-        line = f"{s.kind:10} {s.state.replace(' ', '_'):8} {s.url or '-'}"
+        line = f"{s.kind:16} {s.state.replace(' ', '_'):9} {s.url or '-'}"
         lines.append(line + (f"  ({s.why})" if s.why else ""))
     return lines
