@@ -39,6 +39,7 @@ from xpos.errors import (
     KeyCheckError,
     KeysLostError,
     MenuError,
+    NoTerminalError,
     SecurityError,
     XposError,
 )
@@ -114,6 +115,7 @@ _HEADLINES: tuple[tuple[type[XposError], str], ...] = (
     (SecurityError, "安全校验失败 security check failed"),
     (DeviceError, "设备故障 device failure"),
     (JournalError, "流水错误 journal error"),
+    (NoTerminalError, "没有终端 no terminal"),
 )
 
 
