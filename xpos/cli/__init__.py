@@ -369,9 +369,10 @@ def _add_devices(sub: Any) -> None:
     listing = commands.add_parser(
         "list", help="every configured device (and the ECR port) and whether it opens now",
         description="Open each device of xpos.toml (and the ECR port) and close it at once; "
-                    "print kind, state (ok, missing, not_ready, fake, none) and URL; while "
-                    "xpos run runs, its own view (ready, missing, retrying, not_ready). "
-                    "Exit 1 if a configured device is missing or not ready.")
+                    "print kind, state (ok, missing, not_ready, bad_config, fake, none) and "
+                    "URL; while xpos run runs, its own view (ready, missing, retrying, "
+                    "not_ready). Exit 1 if a configured device is missing, not ready or "
+                    "bad_config.")
     _data_dir(listing)
     listing.add_argument("--config", type=Path, metavar="FILE",
                          help="config file (default: DIR/xpos.toml, if present)")
