@@ -134,3 +134,10 @@ def test_a_wrong_type_or_a_typo_says_what_to_write(tmp_path: Path, text: str,
         load_config(tmp_path)
     assert says in str(caught.value)
     assert "did you mean" not in str(caught.value) or "respones" in text
+
+
+def test_a_config_file_that_is_a_directory_says_so(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"config file .* is a directory, not a file$"):
+        load_config(tmp_path, file=tmp_path)
+    with pytest.raises(ConfigError, match=r"config file .*nope\.toml does not exist$"):
+        load_config(tmp_path, file=tmp_path / "nope.toml")

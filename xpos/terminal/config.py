@@ -261,7 +261,8 @@ def load_config(data_dir: Path, *, file: Path | None = None,
     values: dict[str, Any] = {}
     path = file if file is not None else data_dir / CONFIG_NAME
     if file is not None and not path.is_file():
-        raise ConfigError(f"config file {path} does not exist")
+        why = "is a directory, not a file" if path.is_dir() else "does not exist"
+        raise ConfigError(f"config file {path} {why}")
     if path.exists():
         try:
             values = tomllib.loads(path.read_text(encoding="utf-8"))
