@@ -202,3 +202,7 @@ class CardReadError(DeviceError):
 
     The message names the problem, never the card data.
     """
+
+
+class NoTerminalError(XposError):
+    """A full-screen command (``xpos emulator``) has no terminal to draw on."""

@@ -118,3 +118,16 @@ def test_xpos_emulator_with_stderr_in_a_file_draws_on_the_terminal(tmp_path: Pat
             child.wait()
         os.close(master)
     assert "显示屏" not in err.read_text(encoding="utf-8", errors="replace")
+
+
+def test_xpos_emulator_without_any_terminal_is_one_line_not_a_screen_in_a_file(
+        tmp_path: Path) -> None:
+    """No controlling terminal (a new session) and stderr a pipe: the screen would go into
+    the pipe and the app would wait for keys forever; it says so in one line instead."""
+    child = subprocess.run(
+        [sys.executable, "-m", "xpos.cli", "emulator", "--data-dir", str(tmp_path / "d")],
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60,
+        start_new_session=True, check=False)
+    assert child.returncode == 1
+    assert child.stderr.startswith("xpos: 错误 error: 没有终端 no terminal: xpos emulator ")
+    assert child.stderr.count("\n") == 1 and "\x1b[" not in child.stderr + child.stdout

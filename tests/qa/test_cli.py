@@ -77,3 +77,11 @@ def test_bad_arguments_exit_2(args: list[str], message: str, tmp_path: Path,
     monkeypatch.chdir(tmp_path)
     assert main(["qa", "run", *args]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_a_folder_without_scenario_files_is_a_bad_argument_not_an_empty_selection(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path, "notes.txt", GOOD)
+    assert main(["qa", "run", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == (
+        f"xpos qa: 错误 error: no *.yaml / *.yml scenario file in {tmp_path}\n")

@@ -32,3 +32,18 @@ def test_the_yaml_examples_parse(tmp_path: Path) -> None:
         path = tmp_path / f"example{number}.yaml"
         path.write_text(block, encoding="utf-8")
         assert load_scenarios(path)
+
+
+def test_the_yaml_examples_pass(tmp_path: Path) -> None:
+    """A reader copies the examples into a file: they must run green, not only parse."""
+    import asyncio
+
+    from xpos.qa.runner import run_scenario
+
+    blocks = re.findall(r"```yaml\n(.*?)```", DOC, flags=re.S)
+    for number, block in enumerate(blocks):
+        path = tmp_path / f"example{number}.yaml"
+        path.write_text(block, encoding="utf-8")
+        for scenario in load_scenarios(path):
+            result = asyncio.run(run_scenario(scenario, workdir=tmp_path / f"work{number}"))
+            assert result.passed, f"docs/qa.md example {number + 1}: {result.message}"

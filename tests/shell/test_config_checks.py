@@ -115,3 +115,29 @@ def test_the_supervisor_password_never_shows_in_the_config_repr(tmp_path: Path) 
     config = _load(tmp_path, 'supervisor_password = "97531"\n')
     assert config.supervisor_password == "97531" and "97531" not in repr(config)
     assert load_config(tmp_path / "fresh").supervisor_password == "123456"
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ('tid = 10000001', "'tid' has the wrong type (int): it must be a string in quotes"),
+    ('tls = "yes"', "'tls' has the wrong type (str): it must be true or false"),
+    ('reversal_retries = 1.5', "(float): it must be a whole number"),
+    ('connect_timeout_s = "5"', "(str): it must be a number of seconds"),
+    ('devices = "fake:"', "(str): it must be a table: [devices] with one kind"),
+    ('respones_timeout_s = 5', "unknown key 'respones_timeout_s' (did you mean "
+                               "'response_timeout_s'?)"),
+    ('colour = 5', "unknown key 'colour'"),
+])
+def test_a_wrong_type_or_a_typo_says_what_to_write(tmp_path: Path, text: str,
+                                                   says: str) -> None:
+    (tmp_path / "xpos.toml").write_text(text + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path)
+    assert says in str(caught.value)
+    assert "did you mean" not in str(caught.value) or "respones" in text
+
+
+def test_a_config_file_that_is_a_directory_says_so(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"config file .* is a directory, not a file$"):
+        load_config(tmp_path, file=tmp_path)
+    with pytest.raises(ConfigError, match=r"config file .*nope\.toml does not exist$"):
+        load_config(tmp_path, file=tmp_path / "nope.toml")

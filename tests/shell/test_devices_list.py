@@ -101,3 +101,34 @@ def test_the_running_terminals_view_is_listed_while_it_runs(tmp_path: Path) -> N
         json.dumps({"pid": int(gone.stdout), "devices": state}), encoding="utf-8")
     rows = _rows(_list(tmp_path).stdout)
     assert rows["keypad"][0] == "missing" and rows["printer"][0] == "ok"
+
+
+@pytest.mark.parametrize("url", ["bogus://x", "serial:///dev/ttyS0?baud=abc"])
+def test_a_bad_device_url_is_a_bad_config_not_a_missing_device(tmp_path: Path,
+                                                                url: str) -> None:
+    (tmp_path / "xpos.toml").write_text(f'[devices]\nprinter = "{url}"\n', encoding="utf-8")
+    result = _list(tmp_path)
+    assert result.returncode == 1 and result.stderr == ""
+    state, rest = _rows(result.stdout)["printer"]  # xpos run would refuse it: not "missing"
+    assert state == "bad_config" and url in rest
+
+
+def test_the_pin_on_the_keypad_is_listed_as_the_keypad_is(tmp_path: Path) -> None:
+    (tmp_path / "xpos.toml").write_text(
+        '[devices]\nkeypad = "serial:///dev/ttyXPOS-gone"\npinpad = "keypad:"\n',
+        encoding="utf-8")
+    result = _list(tmp_path)
+    assert result.returncode == 1 and result.stderr == ""
+    rows = _rows(result.stdout)
+    assert rows["keypad"][0] == "missing" and rows["pinpad"][0] == "missing"
+    assert "keyed on the keypad" in rows["pinpad"][1]
+
+
+def test_the_columns_line_up_for_the_longest_kind_and_state(tmp_path: Path) -> None:
+    (tmp_path / "xpos.toml").write_text(
+        '[devices]\ncustomer_display = "fake:"\nkeypad = "serial:///dev/ttyXPOS-gone"\n'
+        'printer = "bogus://x"\n',
+        encoding="utf-8")
+    lines = _list(tmp_path).stdout.splitlines()
+    starts = {line.index(line.split()[2]) for line in lines}  # where the URL column starts
+    assert len(starts) == 1, lines

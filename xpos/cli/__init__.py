@@ -40,6 +40,7 @@ from xpos.errors import (
     KeyCheckError,
     KeysLostError,
     MenuError,
+    NoTerminalError,
     SecurityError,
     XposError,
 )
@@ -115,6 +116,7 @@ _HEADLINES: tuple[tuple[type[XposError], str], ...] = (
     (SecurityError, "安全校验失败 security check failed"),
     (DeviceError, "设备故障 device failure"),
     (JournalError, "流水错误 journal error"),
+    (NoTerminalError, "没有终端 no terminal"),
 )
 
 
@@ -355,7 +357,7 @@ def _add_devices(sub: Any) -> None:
     devices = _command(sub, "devices", "check real devices",
                        "Check real input devices (docs/drivers.md).")
     commands = devices.add_subparsers(title="commands", metavar="COMMAND")
-    devices.set_defaults(func=_needs_command(devices, "check"))
+    devices.set_defaults(func=_needs_command(devices, "check, list"))
     check = commands.add_parser(
         "check", help="read once from a device URL and show the masked result",
         description="Open the device of URL exactly as xpos.toml would (kind= parameter: "
@@ -370,9 +372,10 @@ def _add_devices(sub: Any) -> None:
     listing = commands.add_parser(
         "list", help="every configured device (and the ECR port) and whether it opens now",
         description="Open each device of xpos.toml (and the ECR port) and close it at once; "
-                    "print kind, state (ok, missing, not_ready, fake, none) and URL; while "
-                    "xpos run runs, its own view (ready, missing, retrying, not_ready). "
-                    "Exit 1 if a configured device is missing or not ready.")
+                    "print kind, state (ok, missing, not_ready, bad_config, fake, none) and "
+                    "URL; while xpos run runs, its own view (ready, missing, retrying, "
+                    "not_ready). Exit 1 if a configured device is missing, not ready or "
+                    "bad_config.")
     _data_dir(listing)
     listing.add_argument("--config", type=Path, metavar="FILE",
                          help="config file (default: DIR/xpos.toml, if present)")
@@ -386,7 +389,8 @@ def _seconds(text: str) -> float:
     except ValueError:
         value = -1.0
     if not 0 < value <= 3600:
-        raise argparse.ArgumentTypeError(f"must be 0-3600 seconds, got {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"must be a number of seconds above 0, at most 3600, got {text!r}")
     return value
 
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, TextIO
 
+from xpos.errors import JournalError
 from xpos.model import format_fen
 from xpos.terminal.config import JOURNAL_NAME, KEYSTORE_NAME, prepare_data_dir
 
@@ -22,8 +23,8 @@ def journal_list(args: argparse.Namespace) -> int:
     prepare_data_dir(args.data_dir, create=False)
     path = args.data_dir / JOURNAL_NAME
     if not path.exists() and not marker_path(path).exists():  # else Journal says "lost"
-        print(f"xpos: error: no journal at {path}", file=sys.stderr)
-        return 1
+        raise JournalError(f"no journal at {path}: this data directory has recorded no "
+                           "transaction yet (another --data-dir, or $XPOS_DATA?)")
     journal = Journal(path)
     try:
         _list_journal(journal, sys.stdout)

@@ -1,8 +1,8 @@
 """``xpos qa run PATH… [--junit FILE] [--evidence DIR] [-k EXPR] [--host HOST:PORT]…``.
 
 Exit status: 0 when every selected scenario passed, 1 when any failed (or none was
-selected), 2 when a scenario file is invalid (nothing runs; each error names the file,
-the line and the offending key).
+selected), 2 when a scenario file is invalid or there is none (nothing runs; each error
+names the file, the line and the offending key).
 """
 
 from __future__ import annotations
@@ -62,6 +62,10 @@ def run_qa(args: argparse.Namespace) -> int:
         _check_outputs(args)
     except ConfigError as exc:
         print(f"xpos qa: 错误 error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    if not files:  # a wrong folder, not a selection that came out empty
+        print(f"xpos qa: 错误 error: no *.yaml / *.yml scenario file in "
+              f"{', '.join(map(str, args.paths))}", file=sys.stderr)
         return EXIT_INVALID
     scenarios, errors = [], []
     for file in files:

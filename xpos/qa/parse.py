@@ -62,7 +62,8 @@ TERMINAL_KEYS: dict[str, str] = {
     "mac_algorithm": "str", "mak_kcv": "str", "key_mode": "str", "encrypt_track": "bool",
     "connect_timeout_s": "float", "response_timeout_s": "float", "reversal_retries": "int",
     "menus_dir": "str", "pki_dir": "str", "backup_host": "str",
-    "display": "str",
+    "display": "str", "supervisor_password": "str", "refund_pin": "bool",
+    "pin_timeout_s": "float",
 }
 CARD_FIELDS = ("id", "kind", "pan", "expiry", "pin", "balance", "status")
 VOUCHER_FIELDS = ("code", "provider", "title", "quantity", "expires", "status")

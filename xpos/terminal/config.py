@@ -24,6 +24,7 @@ from xpos.drivers.base import KINDS, OPTIONAL_KINDS
 from xpos.drivers.ecr_port import check_ecr_url
 from xpos.drivers.url import parse_device_url
 from xpos.errors import ConfigError
+from xpos.terminal.confighints import WANTED, did_you_mean
 
 CONFIG_NAME = "xpos.toml"
 JOURNAL_NAME = "journal.db"
@@ -260,7 +261,8 @@ def load_config(data_dir: Path, *, file: Path | None = None,
     values: dict[str, Any] = {}
     path = file if file is not None else data_dir / CONFIG_NAME
     if file is not None and not path.is_file():
-        raise ConfigError(f"config file {path} does not exist")
+        why = "is a directory, not a file" if path.is_dir() else "does not exist"
+        raise ConfigError(f"config file {path} {why}")
     if path.exists():
         try:
             values = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -290,7 +292,7 @@ def _build(values: dict[str, Any], data_dir: Path, source: str) -> TerminalConfi
     kwargs: dict[str, Any] = {"data_dir": data_dir}
     for key, value in values.items():
         if key not in fields or key == "data_dir":
-            raise ConfigError(f"{source}: unknown key {key!r}")
+            raise ConfigError(f"{source}: unknown key {key!r}{did_you_mean(key, fields)}")
         kwargs[key] = _coerce(key, value, source)
     config = TerminalConfig(**kwargs)
     _validate(config, source)
@@ -309,7 +311,8 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
 def _coerce(key: str, value: Any, source: str) -> Any:
     expected = _TYPES.get(key, str)
     if not isinstance(value, expected) or (expected is not bool and isinstance(value, bool)):
-        raise ConfigError(f"{source}: key {key!r} has the wrong type ({type(value).__name__})")
+        raise ConfigError(f"{source}: key {key!r} has the wrong type ({type(value).__name__}): "
+                          f"it must be {WANTED.get(key, 'a string in quotes')}")
     if isinstance(value, str | Path) and key == "menus_dir":
         return Path(value)
     if isinstance(value, int | float) and key in ("connect_timeout_s", "response_timeout_s",

@@ -21,14 +21,17 @@ from pathlib import Path
 from xpos.drivers.base import KINDS, OPTIONAL_KINDS
 from xpos.drivers.ecr_port import open_ecr_port
 from xpos.drivers.registry import DEFAULT_URL, NONE_URL, open_device
-from xpos.errors import XposError
+from xpos.errors import ConfigError, XposError
 from xpos.terminal.config import TerminalConfig
 from xpos.terminal.devslots import MISSING, NOT_READY, RETRYING, STATE_FILE
 
 OK, FAKE, ABSENT, IN_USE = "ok", "fake", "none", "in use"
+#: The URL cannot work (unknown scheme, bad parameter, driver not installed): not a
+#: missing device -- ``xpos run`` refuses to start on it.
+BAD_CONFIG = "bad_config"
 
 #: States for which ``xpos devices list`` exits 1.
-FAILING = frozenset({MISSING, RETRYING, NOT_READY})
+FAILING = frozenset({MISSING, RETRYING, NOT_READY, BAD_CONFIG})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -66,6 +69,10 @@ async def device_states(config: TerminalConfig,
         if seen is not None and url not in (NONE_URL, DEFAULT_URL) \
                 and not url.startswith("fake:"):
             states.append(DeviceState(kind=kind, url=url, state=seen[0], why=seen[1]))
+        elif kind == "pinpad" and url.startswith("keypad:"):  # the PIN on the keypad
+            keypad = states[KINDS.index("keypad")]
+            states.append(DeviceState(kind=kind, url=url, state=keypad.state,
+                                      why="the PIN is keyed on the keypad above"))
         else:
             states.append(_probe(kind, url))
     if running is not None and config.ecr:
@@ -103,6 +110,8 @@ def _probe(kind: str, url: str) -> DeviceState:
         return DeviceState(kind=kind, url=url, state=FAKE)
     try:
         device = open_device(kind, url)
+    except ConfigError as exc:  # a typo, a driver not installed: xpos run would stop
+        return DeviceState(kind=kind, url=url, state=BAD_CONFIG, why=str(exc))
     except XposError as exc:
         return DeviceState(kind=kind, url=url, state=MISSING, why=str(exc))
     try:
@@ -132,6 +141,6 @@ def render_states(states: list[DeviceState]) -> list[str]:
     """One line per device: kind, state, URL (and why it is missing)."""
     lines = []
     for s in states:
-        line = f"{s.kind:10} {s.state.replace(' ', '_'):8} {s.url or '-'}"
+        line = f"{s.kind:16} {s.state.replace(' ', '_'):10} {s.url or '-'}"
         lines.append(line + (f"  ({s.why})" if s.why else ""))
     return lines

@@ -27,7 +27,7 @@ emptied and filled again). What the terminal sees meanwhile:
   job is tried once more on demand and otherwise refused with
   :class:`PrinterMissingError` (a :class:`~xpos.errors.PaperOutError`), nothing printed.
   So a slip takes the paper-out path: it was journaled before it was sent, the flow
-  shows 打印机缺纸 / 装纸后按确认键重打, and the whole slip is printed when the
+  shows 打印机未连接 / 接好后按确认键重打, and the whole slip is printed when the
   operator confirms once the printer is back (or it is reprinted later).
 
 Attributes the terminal asks of a device that the protocol does not name (a printer's

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xpos.emulator.app.app import EmulatorApp
-from xpos.emulator.app.tty import drawing_on_terminal
+from xpos.emulator.app.tty import check_terminal, drawing_on_terminal
 from xpos.testing.rig import TerminalRig
 from xpos.testing.startup import prepare_emulated
 
@@ -66,10 +66,13 @@ def run_emulator(options: EmulatorOptions) -> int:
     """Run the emulator until the user quits; returns the exit code.
 
     Raises:
+        NoTerminalError: there is no terminal to draw on (checked after the
+            configuration, so a bad one is reported first).
         XposError: the rig could not start (bad configuration, bad PKI …).
         OSError: the rig could not start (e.g. the data directory is not writable).
     """
     app = build_app(options)
+    check_terminal()
     with _log_to(options.data_dir / LOG_NAME), drawing_on_terminal():
         app.run()
     if app.error is not None:

@@ -13,6 +13,8 @@ import os
 import sys
 from collections.abc import Iterator
 
+from xpos.errors import NoTerminalError
+
 TTY = "/dev/tty"
 
 
@@ -46,3 +48,23 @@ def drawing_on_terminal(fd: int = 2, tty: str = TTY) -> Iterator[bool]:
         sys.stderr.flush()
         os.dup2(saved, fd)
         os.close(saved)
+
+
+def check_terminal(fd: int = 2, tty: str = TTY) -> None:
+    """Make sure there is a terminal to draw on: ``fd`` is one, or ``tty`` opens.
+
+    Without one Textual would write its screen into a file or a pipe and wait for keys
+    that never come.
+
+    Raises:
+        NoTerminalError: one line saying what to run instead.
+    """
+    if os.isatty(fd):
+        return
+    try:
+        os.close(os.open(tty, os.O_RDWR | os.O_NOCTTY))
+    except OSError:
+        raise NoTerminalError(
+            "xpos emulator draws a full screen and needs a terminal (none here: no "
+            "controlling terminal and stderr is not one); run it in a terminal window, "
+            "tmux or ssh -t, or use `xpos demo` / `xpos qa run` headless") from None
