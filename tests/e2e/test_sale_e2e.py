@@ -276,3 +276,18 @@ def test_the_whole_sale_works_in_english(run_rig: RunRig) -> None:
         assert not any("\u4e00" <= ch <= "\u9fff" for ch in screen)
 
     run_rig(scenario, lang="en")
+
+
+def test_keys_typed_ahead_of_a_local_check_are_kept(run_rig: RunRig) -> None:
+    """消费 and the amount typed in one go: the sale's readiness check is answered locally,
+    so the amount keys queued before it are not thrown away as "pressed while online"."""
+    async def scenario(rig: TerminalRig) -> None:
+        await sign_on(rig)
+        screen = await rig.press("2", "1", "2", "3", "4", "ENTER")
+        assert "12.34" in screen and "请刷卡" in screen
+        screen = await rig.swipe(alice_track())
+        assert "交易成功" in await rig.pin(ALICE.pin)
+        record = rig.terminal.journal.last("sale")
+        assert record is not None and record.amount == 1234
+
+    run_rig(scenario)

@@ -47,6 +47,19 @@ def test_the_shipped_services_load() -> None:
     (GOOD.replace('id = "hello"', 'id = "Hello!"'), 1, "bad service id"),
     (GOOD.replace('type = "end"', 'type = "bank_debit"\n\n[[steps]]\ntype = "end"'), 11,
      "needs an amount"),
+    # a typo must never be ignored: a misspelt hidden would show a password and send it clear
+    (GOOD.replace("max = 8 }", "max = 8, hiden = true }"), 5, "unknown key 'hiden' in a field"),
+    (GOOD.replace("max = 8 }", 'max = 8, hidden = "no" }'), 5, "hidden must be true or false"),
+    (GOOD.replace("max = 8 }", 'max = 8, kind = "hex" }'), 5, "field kind 'hex' unknown"),
+    (GOOD.replace('title = "问候"', 'title = "问候"\ntimeout = 5'), 1,
+     "unknown key 'timeout' in [service]"),
+    (GOOD.replace('type = "input"\n', ""), 5, "a step needs type"),
+    (GOOD.replace('type = "end"', 'type = "bank_debit"\namount = -5\n\n[[steps]]\ntype = "end"'),
+     11, "amount must be fen"),
+    (GOOD.replace('type = "end"', 'type = "bank_debit"\namount = "{who"\n\n[[steps]]\n'
+                  'type = "end"'), 11, "amount must be fen"),
+    (GOOD.replace('type = "end"', 'type = "bank_debit"\namount = "nosuch:{who}"\n\n[[steps]]\n'
+                  'type = "end"'), 11, "amount names table 'nosuch'"),
 ])
 def test_a_malformed_file_is_refused_with_file_and_line(text: str, line: int,
                                                          words: str) -> None:

@@ -287,18 +287,24 @@ class Terminal:
         An unexpected X-POS error (a stored record that no longer encodes, a journal
         refusal …) becomes an ``ERROR`` reply with the error logged, so the terminal stays
         usable. Keys pressed while the terminal was busy online are discarded, as on a
-        real POS, so they cannot dismiss the result unread.
+        real POS, so they cannot dismiss the result unread; keys already queued when the
+        request began (typed ahead, e.g. the amount right after 消费, whose readiness check
+        is local) are kept.
         """
+        typed_ahead = self._queue.qsize()
         try:
             return await self.txn.handle(command.request)
         except XposError as exc:
             log.error("online %s failed: %s", type(command.request).__name__, exc)
             return OnlineReply(outcome=Outcome.ERROR)
         finally:
-            self._discard_queued_keys()
+            self._discard_keys_after(typed_ahead)
 
-    def _discard_queued_keys(self) -> None:
-        self._drop_queued(KeyPressed)
+    def _discard_keys_after(self, kept: int) -> None:
+        """Drop the keys queued after the first ``kept`` events (pressed while busy)."""
+        for n, event in enumerate(self._drain()):
+            if n < kept or not isinstance(event, KeyPressed):
+                self._queue.put_nowait(event)
 
     async def run_step(self, step: object) -> StepResult:
         """Run one step on the devices until its machine is done."""

@@ -43,6 +43,13 @@ VERIFY_KINDS = ("member_password",)
 """What an input step's ``verify`` may name: ``member_password`` checks its two fields, a
 member card number and its password (hidden), against the host's cards."""
 _ID = re.compile(r"[a-z][a-z0-9_-]{0,31}")
+_SERVICE_KEYS = {"id", "title", "title_en", "timeout_s"}
+_FIELD_KEYS = {"label", "min", "max", "kind", "hidden"}
+FIELD_KINDS = ("digits", "alnum")
+"""What an input field's ``kind`` may be (what the terminal's keypad can enter)."""
+_AMOUNT_TEXT = re.compile(r"(?:(?P<table>[a-z][a-z0-9_-]*):)?\{[a-z0-9_]+\}")
+MAX_AMOUNT = 999_999_999_999
+"""The largest amount in fen (field 4 has 12 digits)."""
 _AMOUNT_STEPS = ("bank_debit", "third_party_debit")
 
 
@@ -130,6 +137,7 @@ def parse_service(text: str, *, path: str) -> Service:
     if not isinstance(head, dict):
         raise ServiceError("missing [service] table", path=path, line=1)
     head_line = _header_line(text, "[service]")
+    _no_unknown(head, _SERVICE_KEYS, "[service]", path, head_line)
     service_id = _string(head, "id", path, head_line)
     if not _ID.fullmatch(service_id):
         raise ServiceError(f"bad service id {service_id!r}", path=path, line=head_line)
@@ -142,12 +150,14 @@ def parse_service(text: str, *, path: str) -> Service:
         raise ServiceError("the last step must be type = \"end\"", path=path,
                            line=steps[-1].line)
     _no_hidden_echo(steps, path)
+    tables = _tables(document.get("tables", {}), path, text)
+    _amount_tables(steps, tables, path)
     timeout = head.get("timeout_s", 120)
     if not isinstance(timeout, int) or isinstance(timeout, bool) or not 1 <= timeout <= 3600:
         raise ServiceError("timeout_s must be 1..3600 seconds", path=path, line=head_line)
     return Service(id=service_id, title=_string(head, "title", path, head_line),
                    title_en=str(head.get("title_en", "")), steps=steps,
-                   tables=_tables(document.get("tables", {}), path, text),
+                   tables=tables,
                    timeout_s=timeout, path=path)
 
 
@@ -174,14 +184,23 @@ def _string(table: Mapping[str, Any], key: str, path: str, line: int) -> str:
     return value
 
 
+def _no_unknown(table: Mapping[str, Any], known: set[str], what: str, path: str,
+                line: int) -> None:
+    """Refuse a key the format does not know (a typo must not be ignored silently)."""
+    unknown = sorted(set(table) - known)
+    if unknown:
+        raise ServiceError(f"unknown key {unknown[0]!r} in {what} (expected: "
+                           f"{', '.join(sorted(known))})", path=path, line=line)
+
+
 def _step(raw: object, path: str, line: int) -> StepSpec:
     if not isinstance(raw, dict):
         raise ServiceError("a step must be a table", path=path, line=line)
-    unknown = sorted(set(raw) - _STEP_KEYS)
-    if unknown:
-        raise ServiceError(f"unknown key {unknown[0]!r} (expected: "
-                           f"{', '.join(sorted(_STEP_KEYS))})", path=path, line=line)
+    _no_unknown(raw, _STEP_KEYS, "a step", path, line)
     kind = raw.get("type")
+    if kind is None:
+        raise ServiceError(f"a step needs type = ... (known: {', '.join(STEP_CODES)})",
+                           path=path, line=line)
     if kind not in STEP_CODES:
         raise ServiceError(f"unknown step type {kind!r} (known: {', '.join(STEP_CODES)})",
                            path=path, line=line)
@@ -189,9 +208,9 @@ def _step(raw: object, path: str, line: int) -> StepSpec:
         if not isinstance(raw.get(key, ""), str):
             raise ServiceError(f"{key} must be a string", path=path, line=line)
     amount = raw.get("amount")
-    if amount is not None and (isinstance(amount, bool) or not isinstance(amount, int | str)):
-        raise ServiceError("amount must be fen or a \"{name}\" / \"table:{name}\" text",
-                           path=path, line=line)
+    if amount is not None and not _amount_ok(amount):
+        raise ServiceError(f"amount must be fen (1..{MAX_AMOUNT}) or a \"{{name}}\" / "
+                           "\"table:{name}\" text", path=path, line=line)
     if kind in _AMOUNT_STEPS and amount is None:
         raise ServiceError(f"a {kind} step needs an amount", path=path, line=line)
     timeout = raw.get("timeout_s")
@@ -238,13 +257,19 @@ def _fields(raw: object, kind: object, path: str, line: int) -> tuple[FieldSpec,
     for item in raw:
         if not isinstance(item, dict) or not isinstance(item.get("label"), str):
             raise ServiceError("each field needs a label", path=path, line=line)
+        _no_unknown(item, _FIELD_KEYS, "a field", path, line)
+        kind, hidden = item.get("kind", "digits"), item.get("hidden", False)
+        if kind not in FIELD_KINDS:
+            raise ServiceError(f"field kind {kind!r} unknown (known: {', '.join(FIELD_KINDS)})",
+                               path=path, line=line)
+        if not isinstance(hidden, bool):
+            raise ServiceError("field hidden must be true or false", path=path, line=line)
         low, high = item.get("min", 1), item.get("max", 20)
         if not (isinstance(low, int) and isinstance(high, int) and 0 <= low <= high <= 64):
             raise ServiceError("field min/max must be 0 <= min <= max <= 64", path=path,
                                line=line)
-        fields.append(FieldSpec(label=item["label"], min_len=low, max_len=high,
-                                kind=str(item.get("kind", "digits")),
-                                hidden=bool(item.get("hidden", False))))
+        fields.append(FieldSpec(label=item["label"], min_len=low, max_len=high, kind=kind,
+                                hidden=hidden))
     return tuple(fields)
 
 
@@ -275,3 +300,23 @@ def _tables(raw: object, path: str, text: str) -> Mapping[str, Mapping[str, int]
                                path=path, line=line)
         tables[name] = MappingProxyType(dict(table))
     return MappingProxyType(tables)
+
+
+def _amount_ok(amount: object) -> bool:
+    if isinstance(amount, bool):
+        return False
+    if isinstance(amount, int):
+        return 1 <= amount <= MAX_AMOUNT
+    return isinstance(amount, str) and _AMOUNT_TEXT.fullmatch(amount) is not None
+
+
+def _amount_tables(steps: tuple[StepSpec, ...], tables: Mapping[str, Mapping[str, int]],
+                   path: str) -> None:
+    """An amount ``"table:{name}"`` must name a table of the file."""
+    for step in steps:
+        found = _AMOUNT_TEXT.fullmatch(step.amount) if isinstance(step.amount, str) else None
+        table = found.group("table") if found else None
+        if table is not None and table not in tables:
+            raise ServiceError(f"amount names table {table!r}, which the file does not have "
+                               f"(tables: {', '.join(sorted(tables)) or 'none'})", path=path,
+                               line=step.line)
