@@ -41,7 +41,9 @@ def _refused(path: Path, finding: str) -> JournalLostError:
     with pytest.raises(JournalLostError) as caught:
         Journal(path)
     assert caught.value.finding == finding
-    assert "journal lost" in str(caught.value) and "xpos journal recover" in str(caught.value)
+    assert "journal lost" in str(caught.value)
+    # the command to run names the real data directory, ready to paste (not a DIR placeholder)
+    assert f"xpos journal recover --data-dir {path.parent}" in str(caught.value)
     return caught.value
 
 

@@ -2,8 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from xpos.errors import ConfigError
+from xpos.errors import ConfigError, MenuError
 from xpos.terminal.config import load_config
+from xpos.terminal.menufiles import load_menus
 from xpos.terminal.runtime import link_config
 
 
@@ -26,6 +27,9 @@ def test_file_values_and_overrides_apply(tmp_path: Path) -> None:
     ('tid = "123"\n', "tid"),
     ('host = "nohostport"\n', "host"),
     ('mac_algorithm = "md5"\n', "mac_algorithm"),
+    ("reversal_retries = 1000000\n", "reversal_retries' must be 0 to 99"),
+    ("connect_timeout_s = 1e300\n", "connect_timeout_s' must be .*, at most 86400"),
+    ('merchant_name = "  "\n', "merchant_name' must not be empty"),
 ])
 def test_bad_config_names_the_key(tmp_path: Path, text: str, key: str) -> None:
     (tmp_path / "xpos.toml").write_text(text)
@@ -52,3 +56,11 @@ def test_identity_fields_must_be_carriable_on_the_wire(tmp_path: Path, key: str,
                                                        value: str) -> None:
     with pytest.raises(ConfigError, match=key):
         load_config(tmp_path, **{key: value})
+
+
+def test_a_missing_menus_dir_says_so(tmp_path: Path) -> None:
+    with pytest.raises(MenuError, match="no such directory"):
+        load_menus(tmp_path / "nonexistent")
+    (tmp_path / "afile").write_text("")
+    with pytest.raises(MenuError, match="not a directory"):
+        load_menus(tmp_path / "afile")

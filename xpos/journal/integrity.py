@@ -26,12 +26,11 @@ import sqlite3
 from pathlib import Path
 
 from xpos.errors import JournalError, JournalLostError
-from xpos.journal.marker import Marker, marker_path, read_marker, write_marker
+from xpos.journal.marker import Marker, marker_path, read_marker, recover_hint, write_marker
 from xpos.journal.schema import connect
 
 log = logging.getLogger(__name__)
 
-RECOVER_HINT = "run `xpos journal recover --data-dir DIR` (docs/operations.md)"
 
 
 def open_journal(path: Path) -> tuple[sqlite3.Connection, Marker]:
@@ -145,4 +144,5 @@ def _counter(conn: sqlite3.Connection, name: str) -> int:
 
 def _lost(path: Path, finding: str, detail: str) -> JournalLostError:
     return JournalLostError(f"{path}: journal lost ({finding}): {detail}; the "
-                            f"terminal will not transact: {RECOVER_HINT}", finding=finding)
+                            f"terminal will not transact: {recover_hint(path.parent)}",
+                            finding=finding)

@@ -21,6 +21,7 @@ refused (:class:`~xpos.errors.JournalLostError`). See docs/operations.md.
 from __future__ import annotations
 
 import json
+import shlex
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Self
@@ -33,6 +34,12 @@ VERSION = 1
 #: STANs reserved in the marker at a time: the marker is rewritten once per block.
 STAN_BLOCK = 50
 MAX_COUNTER = 999999
+
+
+def recover_hint(data_dir: Path) -> str:
+    """What to run for a lost journal in ``data_dir`` (the real directory, ready to paste)."""
+    return (f"run `xpos journal recover --data-dir {shlex.quote(str(data_dir))}` "
+            "(docs/operations.md)")
 
 
 def marker_path(journal: Path) -> Path:
@@ -92,8 +99,8 @@ def read_marker(path: Path) -> Marker | None:
         reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
         raise JournalLostError(f"{path}: journal lost (marker): the journal marker is damaged"
                                f" ({reason}); the terminal cannot tell whether its journal is"
-                               " complete: run `xpos journal recover --data-dir DIR`"
-                               " (docs/operations.md)", finding="marker") from None
+                               f" complete: {recover_hint(path.parent)}",
+                               finding="marker") from None
 
 
 def write_marker(path: Path, marker: Marker) -> None:

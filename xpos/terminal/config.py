@@ -348,14 +348,17 @@ def _validate(config: TerminalConfig, source: str) -> None:
         (config.key_mode in ("001", "003", "004"), "key_mode", "must be 001, 003 or 004"),
         (config.lang in ("zh", "en"), "lang", "must be 'zh' or 'en'"),
         (_seconds(config.connect_timeout_s), "connect_timeout_s",
-         "must be a finite number of seconds above 0"),
+         "must be a finite number of seconds above 0, at most 86400"),
         (_seconds(config.response_timeout_s), "response_timeout_s",
-         "must be a finite number of seconds above 0"),
-        (config.reversal_retries >= 0, "reversal_retries", "must not be negative"),
+         "must be a finite number of seconds above 0, at most 86400"),
+        (0 <= config.reversal_retries <= MAX_REVERSAL_RETRIES, "reversal_retries",
+         f"must be 0 to {MAX_REVERSAL_RETRIES}"),
+        (config.merchant_name.strip() != "", "merchant_name",
+         "must not be empty (it heads every slip)"),
         (_seconds(config.pin_timeout_s), "pin_timeout_s",
-         "must be a finite number of seconds above 0"),
+         "must be a finite number of seconds above 0, at most 86400"),
         (_seconds(config.platform_retry_s), "platform_retry_s",
-         "must be a finite number of seconds above 0"),
+         "must be a finite number of seconds above 0, at most 86400"),
         (bool(_DIGITS.fullmatch(config.platform_tpdu_destination))
          and len(config.platform_tpdu_destination) == 4, "platform_tpdu_destination",
          "must be 4 digits"),
@@ -407,8 +410,14 @@ def _validate_link_header(config: TerminalConfig, source: str) -> None:
             raise ConfigError(f"{source}: key {key!r} must be {width} digits, got {value!r}")
 
 
+MAX_SECONDS = 86_400.0
+"""The longest timeout or retry period a config may set (a day: beyond is a typo)."""
+MAX_REVERSAL_RETRIES = 99
+"""The most extra attempts a reversal may get before it is given up."""
+
+
 def _seconds(value: float) -> bool:
-    return math.isfinite(value) and value > 0
+    return math.isfinite(value) and 0 < value <= MAX_SECONDS
 
 
 def parse_address(text: str, *, key: str = "host", source: str = "config") -> tuple[str, int]:

@@ -57,7 +57,10 @@ def _load(directory: Path | None, builtins: Collection[str] | None) -> MenuSet:
     files = sorted((f for f in folder.iterdir() if f.name.endswith(".toml")),
                    key=lambda f: f.name) if folder.is_dir() else []
     if not files:
-        raise MenuError("no *.toml menu files", path=origin, key="menu")
+        why = "no *.toml menu files" if folder.is_dir() else (
+            "not a directory" if directory is not None and directory.exists()
+            else "no such directory")
+        raise MenuError(why, path=origin, key="menu")
     texts = {_name(origin, file): _read(file, _name(origin, file)) for file in files}
     return parse_menus(texts, builtins=builtins, origin=origin)
 
