@@ -77,6 +77,7 @@ from xpos.terminal.order_undo import (
     undo_fields,
     undo_state,
 )
+from xpos.terminal.xquery import ask_platform
 
 if TYPE_CHECKING:
     from xpos.terminal.txn import TransactionService
@@ -137,13 +138,7 @@ class OrderService:
                                           batch=journal.batch_for("x"), code=request.code)
         except CodecError:
             return OnlineReply(outcome=Outcome.DECLINED, rc="25", stan=stan)
-        message = m.add_mac(message, txn.mac(keys))
-        answer, response = await txn.exchange(message, keys)
-        decision = rules.decide(Kind.ORDER_QUERY, answer)
-        txn.log_decision(decision, stan)
-        txn.apply_keys(decision, None)
-        reply = OnlineReply(outcome=decision.outcome, notice=decision.notice, stan=stan,
-                            rc=answer.rc or None)
+        reply, response = await ask_platform(txn, message, keys, Kind.ORDER_QUERY, stan)
         if response is None:
             return reply
         try:
@@ -155,9 +150,9 @@ class OrderService:
         order = None if info is None else OrderDetails(
             order_no=info.order_no, title=info.title, total=info.total, due=info.due,
             reason=info.reason)
-        if decision.outcome is Outcome.APPROVED and order is None:
+        if reply.outcome is Outcome.APPROVED and order is None:
             return OnlineReply(outcome=Outcome.REJECTED, stan=stan)
-        return OnlineReply(outcome=decision.outcome, notice=decision.notice, rc=answer.rc,
+        return OnlineReply(outcome=reply.outcome, notice=reply.notice, rc=reply.rc,
                            stan=stan, message=text, order=order, when=txn.host_when(response))
 
     async def pay_by_bank(self, request: OrderBankPay) -> OnlineReply:

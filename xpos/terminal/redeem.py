@@ -48,6 +48,7 @@ from xpos.proto.voucher_x import (
 from xpos.terminal.crashpoints import crashpoint
 from xpos.terminal.host_stamp import host_stamp
 from xpos.terminal.voidops import local_time
+from xpos.terminal.xquery import ask_platform
 from xpos.terminal.xwords import details
 
 if TYPE_CHECKING:
@@ -83,23 +84,17 @@ async def query(svc: TransactionService, request: VoucherQuery) -> OnlineReply:
             member_uid=member.uid if member and not member.pan else None)
     except CodecError:
         return OnlineReply(outcome=Outcome.DECLINED, rc="25", stan=stan)
-    message = m.add_mac(message, svc.mac(keys))
-    answer, response = await svc.exchange(message, keys)
-    decision = rules.decide(Kind.VOUCHER_QUERY, answer)
-    svc.log_decision(decision, stan)
-    svc.apply_keys(decision, None)
-    reply = OnlineReply(outcome=decision.outcome, notice=decision.notice, stan=stan,
-                        rc=answer.rc or None)
+    reply, response = await ask_platform(svc, message, keys, Kind.VOUCHER_QUERY, stan)
     if response is None:
         return reply
     try:
         info = m.parse_voucher_response(response)
     except CodecError:
         return OnlineReply(outcome=Outcome.REJECTED, stan=stan)
-    if decision.outcome is Outcome.APPROVED and info is None:
+    if reply.outcome is Outcome.APPROVED and info is None:
         return OnlineReply(outcome=Outcome.REJECTED, stan=stan)
     code = mask_code(wanted.code or wanted.order_no or "")
-    return replace(reply, rc=answer.rc, message=info.message if info else "",
+    return replace(reply, rc=reply.rc, message=info.message if info else "",
                    voucher=details(info, code) if info else None,
                    when=svc.host_when(response))
 
