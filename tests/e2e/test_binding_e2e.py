@@ -11,7 +11,7 @@ from cryptography import x509
 from xpos.refhost.seed import DEMO
 from xpos.refhost.server import ReferenceHost
 from xpos.security.pki import TerminalIdentity, certificate_identity
-from xpos.terminal.runtime import tls_files
+from xpos.terminal.linkconf import tls_files
 from xpos.testing.rig import TerminalRig
 
 from .conftest import ALICE, RunRig, alice_track, back_to_menu, sale

@@ -4,8 +4,8 @@ import pytest
 
 from xpos.errors import ConfigError, MenuError
 from xpos.terminal.config import load_config
+from xpos.terminal.linkconf import link_config
 from xpos.terminal.menufiles import load_menus
-from xpos.terminal.runtime import link_config
 
 
 def test_defaults_need_no_file(tmp_path: Path) -> None:

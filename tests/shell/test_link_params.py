@@ -11,7 +11,7 @@ from xpos.proto.codec import DEFAULT_HEADER, DEFAULT_TPDU, make_header
 from xpos.proto.messages import sign_on_request
 from xpos.proto.session import TerminalSession
 from xpos.terminal.config import CONFIG_NAME, load_config
-from xpos.terminal.runtime import link_config
+from xpos.terminal.linkconf import link_config
 
 
 def test_defaults_are_the_codecs() -> None:

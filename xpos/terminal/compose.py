@@ -22,7 +22,8 @@ from xpos.security.keystore import KeyStore
 from xpos.terminal.clock import Clock
 from xpos.terminal.config import JOURNAL_NAME, KEYSTORE_NAME, TerminalConfig
 from xpos.terminal.hostlink import HostLink, TrafficHook
-from xpos.terminal.runtime import Terminal, missing_pki
+from xpos.terminal.linkconf import missing_pki
+from xpos.terminal.runtime import Terminal
 
 
 def open_terminal(config: TerminalConfig, *, clock: Clock | None = None,

@@ -67,21 +67,21 @@ from xpos.core.flows.online import (
 )
 from xpos.core.flows.preauth_requests import PreauthLookup, PreauthRequest
 from xpos.core.flows.remote import SessionOpen, SessionResult
-from xpos.core.rules import Answer, Check, Decision, JournalEffect, Keys, Kind, Next, Reach, Reason
+from xpos.core.rules import Answer, Check, Decision, JournalEffect, Keys, Kind, Reach, Reason
 from xpos.errors import (
     HostTimeoutError,
     HostUnreachableError,
     KeyMissingError,
     RemoteProtocolError,
 )
-from xpos.journal import Journal, ReversalDraft, ReversalRecord, TxnStatus
+from xpos.journal import Journal, ReversalDraft, TxnStatus
 from xpos.proto import messages as m
 from xpos.proto.codec import Message, asks_sign_on
 from xpos.security.keys import WorkingKeys
 from xpos.security.keystore import KeyStore
 from xpos.security.mac import MacAlgorithm, compute_mac
 from xpos.security.track import encrypt_track2
-from xpos.terminal import cardops, preauth, redeem, signon, voidops, xwords
+from xpos.terminal import cardops, preauth, redeem, reversals, signon, voidops, xwords
 from xpos.terminal.config import TerminalConfig
 from xpos.terminal.crashpoints import crashpoint
 from xpos.terminal.host_stamp import host_stamp
@@ -337,46 +337,8 @@ class TransactionService:
         return xwords.details(info, sent.code_masked)
 
     async def _flush_reversal(self, keys: WorkingKeys) -> OnlineReply | None:
-        """Send pending reversals first (the rules say which answers take them).
-
-        An attempt is counted (in the journal, before sending) once the host link is up.
-
-        Returns:
-            ``None`` when none is left; else the reply the flow shows instead of going on.
-        """
-        while (record := self._journal.pending_reversal()) is not None:
-            try:
-                await self._link.connect()
-            except HostUnreachableError:
-                return OnlineReply(outcome=Outcome.UNREACHABLE)
-            attempts = self._journal.reversal_attempted(record.id)
-            crashpoint("reversal.before_send")
-            decision = await self._send_reversal(record, keys)
-            after = rules.after_reversal(decision, attempts=attempts,
-                                         retries=self._cfg.reversal_retries)
-            if after.next is Next.GO_ON:
-                continue
-            if after.next is Next.GIVE_UP:
-                log.error("reversal of STAN %s given up after %d attempts",
-                          record.fields.get(11), attempts)
-                self._journal.finish_reversal(record.id, txn_status=TxnStatus.FAILED)
-            return OnlineReply(outcome=after.outcome or Outcome.ERROR, notice=after.notice)
-        return None
-
-    async def _send_reversal(self, record: ReversalRecord, keys: WorkingKeys) -> Decision:
-        """Send one reversal and carry out what the rules decide about its answer."""
-        reversal = Message(mti=record.mti, fields=dict(record.fields))
-        reversal = m.add_mac(reversal.replace(set={39: record.reason}), self._mac(keys))
-        answer, _ = await self._exchange(reversal, keys)
-        crashpoint("reversal.after_answer")
-        decision = rules.decide(Kind.REVERSAL, answer)
-        self._log(decision, int(record.fields.get(11) or 0))
-        self._apply_keys(decision, None)
-        if decision.journal is JournalEffect.REVERSED:
-            self._journal.finish_reversal(record.id, txn_status=TxnStatus.REVERSED)
-        elif decision.reversal is not Reason.KEEP and decision.reversal.value != record.reason:
-            self._journal.set_reversal_reason(record.txn_id, decision.reversal.value)
-        return decision
+        """Send pending reversals first (see :func:`xpos.terminal.reversals.flush`)."""
+        return await reversals.flush(self, self._link.connect, keys)
 
     async def _exchange(self, request: Message,
                         keys: WorkingKeys | None = None) -> tuple[Answer, Message | None]:

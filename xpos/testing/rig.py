@@ -61,7 +61,8 @@ from xpos.terminal.clock import Clock, LoopClock
 from xpos.terminal.compose import open_terminal
 from xpos.terminal.config import ConfigOverrides, TerminalConfig, check_overrides, load_config
 from xpos.terminal.hostlink import HostLink
-from xpos.terminal.runtime import Terminal, link_config, tls_files
+from xpos.terminal.linkconf import link_config, tls_files
+from xpos.terminal.runtime import Terminal
 from xpos.testing.memory import MemoryNetwork
 from xpos.testing.till import MemoryEcrPort, Till, ecr_idle_loop
 
