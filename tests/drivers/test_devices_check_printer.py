@@ -4,19 +4,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 
 import pytest
 
 from xpos.drivers.check import TEST_PAGE, device_kind
 from xpos.receipts.decode import decode_escpos
 from xpos.testing.printer_sim import PrinterSim
-
-
-@pytest.fixture
-def sim() -> Iterator[PrinterSim]:
-    with PrinterSim() as printer_sim:
-        yield printer_sim
 
 
 def _xpos_check(url: str) -> tuple[int, str, str]:

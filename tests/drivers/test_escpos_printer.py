@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,12 +17,6 @@ from xpos.testing.printer_sim import PrinterModel, PrinterSim, SerialPrinterSim
 
 QUERY_1, QUERY_4 = b"\x10\x04\x01", b"\x10\x04\x04"
 JOB = b"\x1b@\x1c&" + "签购单".encode("gb18030") + b"\x1c.\nX-POS\n"
-
-
-@pytest.fixture
-def sim() -> Iterator[PrinterSim]:
-    with PrinterSim() as printer_sim:
-        yield printer_sim
 
 
 def _open(url: str) -> EscposPrinter:

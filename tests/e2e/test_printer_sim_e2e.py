@@ -9,7 +9,6 @@ the operator is told 打印机缺纸, and after the reload each slip is on paper
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,12 +19,6 @@ from xpos.testing.printer_sim import PrinterSim
 from xpos.testing.rig import TerminalRig
 
 from .conftest import ALICE, RunRig, alice_track, sale, sign_on
-
-
-@pytest.fixture
-def sim() -> Iterator[PrinterSim]:
-    with PrinterSim() as printer_sim:
-        yield printer_sim
 
 
 def _receipts(rig: TerminalRig) -> tuple[bytes, bytes]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,12 +30,6 @@ from xpos.testing.till import Till
 ALICE = DEMO.card("alice")
 TRACK = track2_for(ALICE.pan, ALICE.expiry)
 WAIT_S = 30.0  # generous: a machine under load
-
-
-@pytest.fixture
-def sim() -> Iterator[PrinterSim]:
-    with PrinterSim() as printer_sim:
-        yield printer_sim
 
 
 def _slow_url(sim: PrinterSim) -> str:

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from runkit import (  # the xpos run tests' helpers (same folder; fixtures: conftest.py)
     CARD,
     TIMEOUT_S,
@@ -29,12 +27,6 @@ from xpos.journal import Journal, TxnStatus
 from xpos.refhost.seed import track2_for
 from xpos.terminal.config import JOURNAL_NAME
 from xpos.testing.printer_sim import PrinterSim
-
-
-@pytest.fixture
-def sim() -> Iterator[PrinterSim]:
-    with PrinterSim() as printer_sim:
-        yield printer_sim
 
 
 def test_kill_9_while_the_slip_is_on_the_printer_thread_loses_nothing(

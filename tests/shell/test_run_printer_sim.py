@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from runkit import (  # the xpos run tests' helpers (same folder; fixtures: conftest.py)
     CARD,
     TIMEOUT_S,
@@ -24,12 +22,6 @@ from xpos.model import mask_pan
 from xpos.receipts.decode import decode_escpos
 from xpos.refhost.seed import track2_for
 from xpos.testing.printer_sim import PrinterSim
-
-
-@pytest.fixture
-def sim() -> Iterator[PrinterSim]:
-    with PrinterSim() as printer_sim:
-        yield printer_sim
 
 
 def test_xpos_run_sale_on_the_printer_simulator_survives_paper_out(
